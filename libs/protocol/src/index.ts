@@ -2,12 +2,12 @@ export { Reader } from './bytes/reader.js';
 export { formatUuid, parseUuid, ZERO_UUID } from './bytes/uuid.js';
 export { Writer } from './bytes/writer.js';
 export { ProtocolError } from './errors/protocol-error.js';
+export { ApiVersions } from './messages/apis/api-versions.js';
 export { decode, decodeFrom, encode, encodeInto } from './messages/codec.js';
 export { RequestHeader, ResponseHeader } from './messages/headers.js';
-export { ApiVersions } from './messages/apis/api-versions.js';
 export {
-  type Api,
   type AnyField,
+  type Api,
   api,
   type DataOf,
   type Field,
@@ -19,8 +19,19 @@ export {
   message,
   type RequestOf,
   type ResponseOf,
-  t,
   type Type,
+  t,
   type VersionRange,
   versionRange,
 } from './messages/schema.js';
+export {
+  BATCH_HEADER_SIZE,
+  BatchAttributes,
+  type BatchHeader,
+  BatchLayout,
+  CURRENT_MAGIC,
+  LOG_OVERHEAD,
+  patchBaseOffset,
+  patchPartitionLeaderEpoch,
+  readBatchHeader,
+} from './records/batch-header.js';

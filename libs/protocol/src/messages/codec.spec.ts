@@ -16,7 +16,12 @@ describe('generic codec', () => {
   });
 
   it('keeps clientId non-compact in flexible header v2 and ends with an empty tag section', () => {
-    const bytes = encode(RequestHeader, 2, { requestApiKey: 18, requestApiVersion: 3, correlationId: 1, clientId: null });
+    const bytes = encode(RequestHeader, 2, {
+      requestApiKey: 18,
+      requestApiVersion: 3,
+      correlationId: 1,
+      clientId: null,
+    });
     expect(bytes.toString('hex')).toBe('0012' + '0003' + '00000001' + 'ffff' + '00');
     expect(decode(RequestHeader, 2, bytes)).toEqual({
       requestApiKey: 18,

@@ -73,12 +73,20 @@ export function decode<T>(schema: MessageSchema<T>, version: number, bytes: Buff
   const r = new Reader(bytes);
   const value = decodeFrom(r, schema, version);
   if (r.remaining !== 0) {
-    throw new ProtocolError(`${r.remaining} byte(s) left over after the message`, `${schema.name} v${version}`);
+    throw new ProtocolError(
+      `${r.remaining} byte(s) left over after the message`,
+      `${schema.name} v${version}`,
+    );
   }
   return value;
 }
 
-function compileStruct(struct: StructType<unknown>, version: number, flexible: boolean, path: string): Compiled {
+function compileStruct(
+  struct: StructType<unknown>,
+  version: number,
+  flexible: boolean,
+  path: string,
+): Compiled {
   const regular: { field: AnyField; codec: Compiled }[] = [];
   const tagged: { field: AnyField; codec: Compiled; tag: number }[] = [];
   const absent: AnyField[] = [];
@@ -156,7 +164,8 @@ function decodeTaggedFields(
   let previous = -1;
   for (let i = 0; i < count; i++) {
     const tag = r.uvarint(`${path}._tagged_fields.tag`);
-    if (tag <= previous) throw new ProtocolError(`tag ${tag} follows tag ${previous}; tags must increase`, path);
+    if (tag <= previous)
+      throw new ProtocolError(`tag ${tag} follows tag ${previous}; tags must increase`, path);
     previous = tag;
     const size = r.uvarint(`${path}._tagged_fields[${tag}].size`);
     const bytes = r.raw(size, `${path}._tagged_fields[${tag}]`);

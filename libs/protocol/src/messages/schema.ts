@@ -175,7 +175,8 @@ export function field<const N extends string, Ty extends Type<unknown>>(
         : options.taggedVersions
           ? versionRange(options.taggedVersions)
           : versions,
-    flexibleVersions: options.flexibleVersions === undefined ? undefined : versionRange(options.flexibleVersions),
+    flexibleVersions:
+      options.flexibleVersions === undefined ? undefined : versionRange(options.flexibleVersions),
     default: 'default' in options ? options.default : defaultValue(type),
   };
 }
@@ -253,7 +254,10 @@ export function api<Req, Res>(definition: {
   response: MessageSchema<Res>;
 }): Api<Req, Res> {
   const { request, response } = definition;
-  if (request.validVersions.min !== response.validVersions.min || request.validVersions.max !== response.validVersions.max) {
+  if (
+    request.validVersions.min !== response.validVersions.min ||
+    request.validVersions.max !== response.validVersions.max
+  ) {
     throw new Error(`${definition.name}: request and response must cover the same versions`);
   }
   return definition;

@@ -28,14 +28,20 @@ export const ApiVersions = api({
       field('throttleTimeMs', t.int32, { versions: '1+' }),
       field(
         'supportedFeatures',
-        t.array(t.struct(field('name', t.string), field('minVersion', t.int16), field('maxVersion', t.int16))),
+        t.array(
+          t.struct(field('name', t.string), field('minVersion', t.int16), field('maxVersion', t.int16)),
+        ),
         { versions: '3+', tag: 0 },
       ),
       field('finalizedFeaturesEpoch', t.int64, { versions: '3+', tag: 1, default: -1n }),
       field(
         'finalizedFeatures',
         t.array(
-          t.struct(field('name', t.string), field('maxVersionLevel', t.int16), field('minVersionLevel', t.int16)),
+          t.struct(
+            field('name', t.string),
+            field('maxVersionLevel', t.int16),
+            field('minVersionLevel', t.int16),
+          ),
         ),
         { versions: '3+', tag: 2 },
       ),
