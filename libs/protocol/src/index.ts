@@ -35,3 +35,5 @@ export {
   patchPartitionLeaderEpoch,
   readBatchHeader,
 } from './records/batch-header.js';
+export { lastOffset, verifyBatch } from './records/batch-validation.js';
+export { type Crc32c, crc32c, crc32cNative, crc32cPure } from './records/crc32c.js';

@@ -78,8 +78,8 @@ export interface BatchHeader {
 /**
  * Reads the header of the batch starting at `position`. Checks that the whole header is there,
  * that the magic is 2 (legacy message sets are refused with a clear error) and that batchLength
- * is at least a header's worth; it does not check the CRC (see `verifyBatchCrc`) nor that the
- * batch's remaining bytes are all present (compare `sizeInBytes` with what you have).
+ * is at least a header's worth; it does not check the CRC nor that the
+ * batch's remaining bytes are all present: `verifyBatch` does both.
  */
 export function readBatchHeader(buf: Buffer, position = 0): BatchHeader {
   if (buf.length - position < BATCH_HEADER_SIZE) {
