@@ -37,3 +37,14 @@ export {
 } from './records/batch-header.js';
 export { lastOffset, verifyBatch } from './records/batch-validation.js';
 export { type Crc32c, crc32c, crc32cNative, crc32cPure } from './records/crc32c.js';
+export {
+  decodeRequestFrame,
+  decodeRequestHeaderPrefix,
+  decodeResponseFrame,
+  encodeRequestFrame,
+  encodeResponseFrame,
+  FRAME_SIZE_PREFIX,
+  type RequestHeaderData,
+  requestHeaderVersion,
+  responseHeaderVersion,
+} from './messages/frames.js';
