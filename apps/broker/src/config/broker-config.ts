@@ -1,0 +1,99 @@
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+
+const MiB = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Every broker option, with its default and the Kafka setting it corresponds to. Values come,
+ * in increasing precedence, from these defaults, a JSON config file (`--config`), `RUNNEL_*`
+ * environment variables (`RUNNEL_DATA_DIR`, `RUNNEL_NUM_PARTITIONS`, ...) and command-line flags
+ * (`--data-dir`, `--num-partitions`, ...), and are validated at start: a bad value stops the
+ * broker with a message naming the option, the value and what is allowed.
+ */
+export class BrokerConfig {
+  /** Kafka port to listen on; 0 picks a free one (`listeners`). Default 9092. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port = 9092;
+
+  /** Address to bind (`listeners` host). Default 127.0.0.1. */
+  @IsString()
+  @MinLength(1)
+  host = '127.0.0.1';
+
+  /** Host advertised to clients in Metadata (`advertised.listeners`). Default: `host`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  advertisedHost?: string;
+
+  /** HTTP port for /health and /metrics; 0 picks a free one, -1 turns HTTP off. Default 9644. */
+  @IsInt()
+  @Min(-1)
+  @Max(65535)
+  httpPort = 9644;
+
+  /** Where the logs live (`log.dirs`). Default ./data. */
+  @IsString()
+  @MinLength(1)
+  dataDir = './data';
+
+  /** This broker's id (`node.id` / `broker.id`). Default 1. */
+  @IsInt()
+  @Min(0)
+  nodeId = 1;
+
+  /** Partitions of an auto-created topic (`num.partitions`). Default 1. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  numPartitions = 1;
+
+  /** Create a topic when a client asks for metadata of one that does not exist (`auto.create.topics.enable`). Default true. */
+  @IsBoolean()
+  autoCreateTopicsEnable = true;
+
+  /** Largest request frame accepted; a larger one closes the connection (`socket.request.max.bytes`). Default 100 MiB. */
+  @IsInt()
+  @Min(1024)
+  socketRequestMaxBytes = 100 * MiB;
+
+  /** Largest record batch a topic accepts by default (`message.max.bytes`). Default 1 MiB + 12 bytes, as Kafka. */
+  @IsInt()
+  @Min(64)
+  messageMaxBytes = MiB + 12;
+
+  /** Default segment size (`log.segment.bytes`). Default 1 GiB. */
+  @IsInt()
+  @Min(1024)
+  logSegmentBytes = 1024 * MiB;
+
+  /** Default retention by time (`log.retention.ms`); -1 keeps forever. Default 7 days. */
+  @IsInt()
+  @Min(-1)
+  logRetentionMs = 7 * DAY_MS;
+
+  /** Default retention by size per partition (`log.retention.bytes`); -1 is unlimited. Default -1. */
+  @IsInt()
+  @Min(-1)
+  logRetentionBytes = -1;
+
+  /** Default cleanup policy (`log.cleanup.policy`). Default delete. */
+  @IsIn(['delete', 'compact', 'compact,delete', 'delete,compact'])
+  logCleanupPolicy = 'delete';
+
+  /** How long appends may wait to share one fsync for acks=-1 (group commit window, ms). Default 2. */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  groupCommitWindowMs = 2;
+
+  /** How often retention and compaction run (`log.retention.check.interval.ms`). Default 5 minutes. */
+  @IsInt()
+  @Min(100)
+  logRetentionCheckIntervalMs = 5 * 60 * 1000;
+}
+
+/** The options `startBroker` and the command line accept: any subset of BrokerConfig. */
+export type BrokerOptions = Partial<{ [K in keyof BrokerConfig]: BrokerConfig[K] }>;

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { BrokerConfig, type BrokerOptions } from './broker-config.js';
+
+/** Thrown when an option is invalid; the message names each bad option, its value and what is allowed. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const OPTION_NAMES = Object.keys(new BrokerConfig()) as (keyof BrokerConfig)[];
+
+/** `dataDir` -> `data-dir` (flag), `DATA_DIR` (environment, after RUNNEL_). */
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const screaming = (name: string) => kebab(name).replaceAll('-', '_').toUpperCase();
+
+/**
+ * Turns a string from the environment or the command line into the option's type, judged by its
+ * default. What cannot be converted is passed on as it is, so validation names it.
+ */
+function coerce(name: keyof BrokerConfig, raw: string): unknown {
+  const sample = new BrokerConfig()[name];
+  if (typeof sample === 'number' && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
+  if (typeof sample === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return raw;
+}
+
+/** Validates options over the defaults; throws ConfigError listing every problem. */
+export function resolveConfig(options: BrokerOptions | Record<string, unknown>): BrokerConfig {
+  const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `unknown option(s): ${unknown.join(', ')}; known options: ${OPTION_NAMES.join(', ')}`,
+    );
+  }
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const config = plainToInstance(BrokerConfig, { ...new BrokerConfig(), ...defined });
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  ${e.property} = ${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new ConfigError(`invalid broker configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}
+
+/**
+ * Reads the configuration of a broker started from the command line: defaults, then the JSON
+ * file named by `--config`, then `RUNNEL_*` variables, then flags.
+ */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BrokerConfig {
+  const flagOptions = Object.fromEntries([
+    ['config', { type: 'string' as const }],
+    ['help', { type: 'boolean' as const }],
+    ...OPTION_NAMES.map((name) => [kebab(name), { type: 'string' as const }]),
+  ]);
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args: argv, options: flagOptions, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}\n${usage()}`);
+  }
+  if (values.help) throw new ConfigError(usage());
+
+  const merged: Record<string, unknown> = {};
+  if (typeof values.config === 'string') {
+    let text: string;
+    try {
+      text = readFileSync(values.config, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${values.config}: ${(err as Error).message}`);
+    }
+    try {
+      Object.assign(merged, JSON.parse(text));
+    } catch (err) {
+      throw new ConfigError(`config file ${values.config} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  for (const name of OPTION_NAMES) {
+    const raw = env[`RUNNEL_${screaming(name)}`];
+    if (raw !== undefined) merged[name] = coerce(name, raw);
+  }
+  for (const name of OPTION_NAMES) {
+    const raw = values[kebab(name)];
+    if (typeof raw === 'string') merged[name] = coerce(name, raw);
+  }
+  return resolveConfig(merged);
+}
+
+export function usage(): string {
+  const defaults = new BrokerConfig();
+  const lines = OPTION_NAMES.map(
+    (name) =>
+      `  --${kebab(name).padEnd(34)} RUNNEL_${screaming(name).padEnd(34)} default ${JSON.stringify(defaults[name] ?? null)}`,
+  );
+  return `usage: runnel-broker [--config file.json] [options]\n\n  flag${' '.repeat(34)}environment${' '.repeat(31)}\n${lines.join('\n')}`;
+}

@@ -1,0 +1,30 @@
+import type { Api, InputOf, RequestHeaderData } from '@runnel/protocol';
+import type { ConnectionInfo } from '../network/kafka-connection.js';
+
+/** What a handler knows about the request beyond its body. */
+export interface RequestContext {
+  readonly header: RequestHeaderData;
+  readonly version: number;
+  readonly connection: ConnectionInfo;
+}
+
+/** Returned by a handler when the request gets no response at all (Produce with acks=0). */
+export const NO_RESPONSE = Symbol('no response');
+
+/**
+ * One Kafka API served by the broker. Every API is advertised from version 0 (librdkafka 2.0
+ * disables features when a minimum is above 0); versions below `minServedVersion` are answered
+ * with UNSUPPORTED_VERSION through `errorResponse`, which must build a response of this API that
+ * carries `errorCode` everywhere the response has room for one.
+ */
+export interface ApiHandler<Req = unknown, Res = unknown> {
+  readonly api: Api<Req, Res>;
+  /** Lowest version actually served (default 0). */
+  readonly minServedVersion?: number;
+  handle(
+    request: Req,
+    context: RequestContext,
+  ): InputOf<Res> | typeof NO_RESPONSE | Promise<InputOf<Res> | typeof NO_RESPONSE>;
+  /** A response answering `request` (null when the body could not be decoded) with `errorCode`. */
+  errorResponse(request: Req | null, errorCode: number, context: RequestContext): InputOf<Res>;
+}

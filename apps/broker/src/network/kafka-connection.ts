@@ -1,0 +1,117 @@
+import type { Socket } from 'node:net';
+import { FrameDecoder, FrameSizeError } from './frame-decoder.js';
+
+/** Thrown by a dispatcher when a request cannot be answered at all: the connection is closed. */
+export class CloseConnection extends Error {
+  override readonly name = 'CloseConnection';
+}
+
+/** Answers one request frame: a response frame, or null when the request wants none (acks=0). */
+export type Dispatch = (frame: Buffer, connection: ConnectionInfo) => Buffer | null | Promise<Buffer | null>;
+
+export interface ConnectionInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+}
+
+interface Slot {
+  done: boolean;
+  response: Buffer | null;
+}
+
+/**
+ * One client connection. Requests are pipelined: each frame is dispatched as soon as it is read,
+ * so a long-polling fetch does not hold up the decoding of what follows, but responses leave in
+ * request order, as the Kafka protocol requires (clients match them by position as well as by
+ * correlation id). While the socket's write buffer is full, reading pauses, so a client that
+ * does not read its responses cannot make the broker buffer without bound.
+ */
+export class KafkaConnection implements ConnectionInfo {
+  readonly remoteAddress: string;
+  private readonly decoder: FrameDecoder;
+  private readonly inFlight: Slot[] = [];
+  private closed = false;
+
+  constructor(
+    readonly id: number,
+    private readonly socket: Socket,
+    private readonly dispatch: Dispatch,
+    maxFrameBytes: number,
+    private readonly onClose: (connection: KafkaConnection, reason: string | null) => void,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.decoder = new FrameDecoder(maxFrameBytes);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => socket.resume());
+    socket.on('error', (err) => this.close(`socket error: ${err.message}`));
+    socket.on('close', () => this.close(null));
+  }
+
+  /** Closes the connection; `reason` is logged by the owner when it is not a normal close. */
+  close(reason: string | null): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.onClose(this, reason);
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      if (err instanceof FrameSizeError) return this.close(err.message);
+      throw err;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      this.dispatchFrame(frame);
+    }
+    this.flush();
+  }
+
+  private dispatchFrame(frame: Buffer): void {
+    const slot: Slot = { done: false, response: null };
+    this.inFlight.push(slot);
+    let result: Buffer | null | Promise<Buffer | null>;
+    try {
+      result = this.dispatch(frame, this);
+    } catch (err) {
+      return this.fail(err);
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (response) => {
+          slot.done = true;
+          slot.response = response;
+          this.flush();
+        },
+        (err) => this.fail(err),
+      );
+    } else {
+      slot.done = true;
+      slot.response = result;
+    }
+  }
+
+  private fail(err: unknown): void {
+    const reason =
+      err instanceof CloseConnection ? err.message : `request failed: ${(err as Error).stack ?? err}`;
+    this.close(reason);
+  }
+
+  /** Writes every finished response at the head of the queue, in request order. */
+  private flush(): void {
+    if (this.closed) return;
+    let head = this.inFlight[0];
+    if (!head?.done) return;
+    this.socket.cork();
+    while (head?.done) {
+      this.inFlight.shift();
+      if (head.response && !this.socket.write(head.response)) this.socket.pause();
+      head = this.inFlight[0];
+    }
+    this.socket.uncork();
+  }
+}
