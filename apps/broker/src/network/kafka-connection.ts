@@ -61,8 +61,9 @@ export class KafkaConnection implements ConnectionInfo {
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
-      if (err instanceof FrameSizeError) return this.close(err.message);
-      throw err;
+      if (!(err instanceof FrameSizeError)) throw err;
+      this.close(err.message);
+      return;
     }
     for (const frame of frames) {
       if (this.closed) return;
@@ -78,7 +79,8 @@ export class KafkaConnection implements ConnectionInfo {
     try {
       result = this.dispatch(frame, this);
     } catch (err) {
-      return this.fail(err);
+      this.fail(err);
+      return;
     }
     if (result instanceof Promise) {
       result.then(
