@@ -1,6 +1,6 @@
 import { ProtocolError } from '../../errors/protocol-error.js';
 import { decode, encode } from '../codec.js';
-import type { InputOf, ResponseOf } from '../schema.js';
+import type { ResponseOf } from '../schema.js';
 import { expectApiRoundTrip } from '../test-support/round-trip.js';
 import { Metadata } from './metadata.js';
 import { encodeWithKafkajs, parseWithKafkajs } from './test-support/kafkajs-by-version.js';
@@ -13,7 +13,7 @@ const request = {
   includeTopicAuthorizedOperations: true,
 };
 
-const response: InputOf<ResponseOf<typeof Metadata>> = {
+const response: ResponseOf<typeof Metadata> = {
   throttleTimeMs: 25,
   brokers: [
     { nodeId: 1, host: 'broker-1', port: 9092, rack: 'rack-a' },
@@ -161,7 +161,7 @@ describe('Metadata', () => {
             : {};
       expect(parsed).toEqual({
         ...throttle,
-        brokers: response.brokers!.map(({ nodeId, host, port, rack }) => ({
+        brokers: response.brokers.map(({ nodeId, host, port, rack }) => ({
           nodeId,
           host,
           port,
@@ -169,11 +169,11 @@ describe('Metadata', () => {
         })),
         ...(version >= 2 ? { clusterId: 'cluster-7' } : {}),
         ...(version >= 1 ? { controllerId: 2 } : {}),
-        topicMetadata: response.topics!.map((topic) => ({
+        topicMetadata: response.topics.map((topic) => ({
           topicErrorCode: topic.errorCode,
           topic: topic.name,
           ...(version >= 1 ? { isInternal: topic.isInternal } : {}),
-          partitionMetadata: topic.partitions!.map((p) => ({
+          partitionMetadata: topic.partitions.map((p) => ({
             partitionErrorCode: p.errorCode,
             partitionId: p.partitionIndex,
             leader: p.leaderId,
