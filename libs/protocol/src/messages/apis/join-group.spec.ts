@@ -1,4 +1,3 @@
-import { ProtocolError } from '../../errors/protocol-error.js';
 import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { JoinGroup } from './join-group.js';
@@ -68,10 +67,6 @@ describe('JoinGroup', () => {
     const decoded = decode(JoinGroup.request, 0, encode(JoinGroup.request, 0, request));
     expect(decoded.rebalanceTimeoutMs).toBe(-1);
     expect(decoded.groupInstanceId).toBeNull();
-  });
-
-  it('refuses a null protocolName before v7', () => {
-    expect(() => encode(JoinGroup.response, 5, { ...response, protocolName: null })).toThrow(ProtocolError);
   });
 
   it.each(kafkajsVersions('joinGroup'))('reads the v%i request kafkajs writes', async (version) => {

@@ -27,7 +27,7 @@ export const JoinGroup = api({
       field('throttleTimeMs', t.int32, { versions: '2+' }),
       field('errorCode', t.int16),
       field('generationId', t.int32, { default: -1 }),
-      field('protocolName', t.string, { nullable: '7+' }),
+      field('protocolName', t.string),
       field('leader', t.string),
       field('memberId', t.string),
       field(

@@ -1,0 +1,60 @@
+import { api, field, message, t } from '../schema.js';
+
+/**
+ * OffsetFetch (key 9), v0-5. From v2 a null topics array asks for every committed offset of the
+ * group and the response carries a group-level errorCode; v6+ would be flexible.
+ */
+export const OffsetFetch = api({
+  apiKey: 9,
+  name: 'OffsetFetch',
+  request: message({
+    name: 'OffsetFetchRequest',
+    validVersions: '0-5',
+    flexibleVersions: '6+',
+    fields: [
+      field('groupId', t.string, { versions: '0-7' }),
+      field(
+        'topics',
+        t.array(
+          t.struct(
+            field('name', t.string, { versions: '0-7' }),
+            field('partitionIndexes', t.array(t.int32), { versions: '0-7' }),
+          ),
+        ),
+        { versions: '0-7', nullable: '2-7' },
+      ),
+    ],
+  }),
+  response: message({
+    name: 'OffsetFetchResponse',
+    validVersions: '0-5',
+    flexibleVersions: '6+',
+    fields: [
+      field('throttleTimeMs', t.int32, { versions: '3+' }),
+      field(
+        'topics',
+        t.array(
+          t.struct(
+            field('name', t.string, { versions: '0-7' }),
+            field(
+              'partitions',
+              t.array(
+                t.struct(
+                  field('partitionIndex', t.int32, { versions: '0-7' }),
+                  /** -1 when the group has no committed offset for the partition. */
+                  field('committedOffset', t.int64, { versions: '0-7' }),
+                  field('committedLeaderEpoch', t.int32, { versions: '5-7', default: -1 }),
+                  field('metadata', t.string, { versions: '0-7', nullable: '0-7' }),
+                  field('errorCode', t.int16, { versions: '0-7' }),
+                ),
+              ),
+              { versions: '0-7' },
+            ),
+          ),
+        ),
+        { versions: '0-7' },
+      ),
+      field('errorCode', t.int16, { versions: '2-7' }),
+    ],
+  }),
+});
