@@ -41,7 +41,7 @@ describe('DeleteTopics', () => {
     for (let version = 0; version <= 3; version++) {
       expect(() =>
         encode(DeleteTopics.response, version, { responses: [{ name: null, errorCode: 0 }] }),
-      ).toThrow('not nullable');
+      ).toThrow(ProtocolError);
     }
   });
 
