@@ -48,3 +48,22 @@ export {
   requestHeaderVersion,
   responseHeaderVersion,
 } from './messages/frames.js';
+export {
+  type ConsumerAssignment,
+  ConsumerProtocolAssignment,
+  ConsumerProtocolSubscription,
+  type ConsumerSubscription,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from './messages/consumer-protocol.js';
+export { DeleteGroups } from './messages/apis/delete-groups.js';
+export { DescribeGroups } from './messages/apis/describe-groups.js';
+export { Heartbeat } from './messages/apis/heartbeat.js';
+export { JoinGroup } from './messages/apis/join-group.js';
+export { LeaveGroup } from './messages/apis/leave-group.js';
+export { ListGroups } from './messages/apis/list-groups.js';
+export { OffsetCommit } from './messages/apis/offset-commit.js';
+export { OffsetFetch } from './messages/apis/offset-fetch.js';
+export { SyncGroup } from './messages/apis/sync-group.js';
