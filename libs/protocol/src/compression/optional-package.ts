@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { COMPRESSION_NAMES, type CompressionType } from './compression-type.js';
+import { UnsupportedCompressionTypeError } from './unsupported-compression-type-error.js';
 
 /**
  * `require` for the optional native packages (crc32c, snappy, lz4, zstd). The ESM build resolves
@@ -22,4 +24,25 @@ export function loadOptionalPackage<T>(name: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+const loaded = new Map<string, unknown>();
+
+/**
+ * The exports of the optional package a codec needs, loaded on first use. Throws an
+ * {@link UnsupportedCompressionTypeError} that says how to install it when it is absent.
+ */
+export function requireCodecPackage<T>(packageName: string, codec: CompressionType): T {
+  let pkg = loaded.get(packageName) as T | undefined;
+  if (pkg === undefined) {
+    pkg = loadOptionalPackage<T>(packageName);
+    if (pkg === undefined) {
+      throw new UnsupportedCompressionTypeError(
+        `${COMPRESSION_NAMES[codec]} compression needs the optional package '${packageName}': npm install ${packageName}`,
+        codec,
+      );
+    }
+    loaded.set(packageName, pkg);
+  }
+  return pkg;
 }
