@@ -2,8 +2,52 @@ export { Reader } from './bytes/reader.js';
 export { formatUuid, parseUuid, ZERO_UUID } from './bytes/uuid.js';
 export { Writer } from './bytes/writer.js';
 export { ProtocolError } from './errors/protocol-error.js';
+export { ALL_APIS, ApiKey, apiByKey } from './messages/api-registry.js';
 export { ApiVersions } from './messages/apis/api-versions.js';
+export { CreatePartitions } from './messages/apis/create-partitions.js';
+export { CreateTopics } from './messages/apis/create-topics.js';
+export { DeleteGroups } from './messages/apis/delete-groups.js';
+export { DeleteRecords } from './messages/apis/delete-records.js';
+export { DeleteTopics } from './messages/apis/delete-topics.js';
+export { DescribeConfigs } from './messages/apis/describe-configs.js';
+export { DescribeGroups } from './messages/apis/describe-groups.js';
+export { Fetch } from './messages/apis/fetch.js';
+export { FindCoordinator } from './messages/apis/find-coordinator.js';
+export { Heartbeat } from './messages/apis/heartbeat.js';
+export { InitProducerId } from './messages/apis/init-producer-id.js';
+export { JoinGroup } from './messages/apis/join-group.js';
+export { LeaveGroup } from './messages/apis/leave-group.js';
+export { ListGroups } from './messages/apis/list-groups.js';
+export { ListOffsets } from './messages/apis/list-offsets.js';
+export { Metadata } from './messages/apis/metadata.js';
+export { OffsetCommit } from './messages/apis/offset-commit.js';
+export { OffsetFetch } from './messages/apis/offset-fetch.js';
+export { Produce } from './messages/apis/produce.js';
+export { SaslAuthenticate } from './messages/apis/sasl-authenticate.js';
+export { SaslHandshake } from './messages/apis/sasl-handshake.js';
+export { SyncGroup } from './messages/apis/sync-group.js';
 export { decode, decodeFrom, encode, encodeInto } from './messages/codec.js';
+export {
+  type ConsumerAssignment,
+  ConsumerProtocolAssignment,
+  ConsumerProtocolSubscription,
+  type ConsumerSubscription,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from './messages/consumer-protocol.js';
+export {
+  decodeRequestFrame,
+  decodeRequestHeaderPrefix,
+  decodeResponseFrame,
+  encodeRequestFrame,
+  encodeResponseFrame,
+  FRAME_SIZE_PREFIX,
+  type RequestHeaderData,
+  requestHeaderVersion,
+  responseHeaderVersion,
+} from './messages/frames.js';
 export { RequestHeader, ResponseHeader } from './messages/headers.js';
 export {
   type AnyField,
@@ -37,33 +81,3 @@ export {
 } from './records/batch-header.js';
 export { lastOffset, verifyBatch } from './records/batch-validation.js';
 export { type Crc32c, crc32c, crc32cNative, crc32cPure } from './records/crc32c.js';
-export {
-  decodeRequestFrame,
-  decodeRequestHeaderPrefix,
-  decodeResponseFrame,
-  encodeRequestFrame,
-  encodeResponseFrame,
-  FRAME_SIZE_PREFIX,
-  type RequestHeaderData,
-  requestHeaderVersion,
-  responseHeaderVersion,
-} from './messages/frames.js';
-export {
-  type ConsumerAssignment,
-  ConsumerProtocolAssignment,
-  ConsumerProtocolSubscription,
-  type ConsumerSubscription,
-  decodeAssignment,
-  decodeSubscription,
-  encodeAssignment,
-  encodeSubscription,
-} from './messages/consumer-protocol.js';
-export { DeleteGroups } from './messages/apis/delete-groups.js';
-export { DescribeGroups } from './messages/apis/describe-groups.js';
-export { Heartbeat } from './messages/apis/heartbeat.js';
-export { JoinGroup } from './messages/apis/join-group.js';
-export { LeaveGroup } from './messages/apis/leave-group.js';
-export { ListGroups } from './messages/apis/list-groups.js';
-export { OffsetCommit } from './messages/apis/offset-commit.js';
-export { OffsetFetch } from './messages/apis/offset-fetch.js';
-export { SyncGroup } from './messages/apis/sync-group.js';

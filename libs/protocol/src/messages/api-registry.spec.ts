@@ -1,0 +1,44 @@
+import { ALL_APIS, ApiKey, apiByKey } from './api-registry.js';
+
+describe('API registry', () => {
+  it('holds each API key once, in key order', () => {
+    const keys = ALL_APIS.map((api) => api.apiKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual([...keys].sort((a, b) => a - b));
+  });
+
+  it('uses Kafka key numbers', () => {
+    expect(ApiKey).toMatchObject({ Produce: 0, Fetch: 1, Metadata: 3, ApiVersions: 18, DeleteGroups: 42 });
+    expect(apiByKey(18)?.name).toBe('ApiVersions');
+    expect(apiByKey(1000)).toBeUndefined();
+  });
+
+  it('covers the versions the broker and clients need', () => {
+    const max = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.request.validVersions.max]));
+    expect(max).toEqual({
+      Produce: 8,
+      Fetch: 11,
+      ListOffsets: 5,
+      Metadata: 8,
+      OffsetCommit: 7,
+      OffsetFetch: 5,
+      FindCoordinator: 2,
+      JoinGroup: 5,
+      Heartbeat: 3,
+      LeaveGroup: 3,
+      SyncGroup: 3,
+      DescribeGroups: 4,
+      ListGroups: 2,
+      SaslHandshake: 1,
+      ApiVersions: 3,
+      CreateTopics: 4,
+      DeleteTopics: 3,
+      DeleteRecords: 1,
+      InitProducerId: 1,
+      DescribeConfigs: 2,
+      CreatePartitions: 1,
+      SaslAuthenticate: 1,
+      DeleteGroups: 1,
+    });
+  });
+});
