@@ -36,8 +36,8 @@ describe('API registry', () => {
       DeleteRecords: 1,
       InitProducerId: 1,
       DescribeConfigs: 2,
-      CreatePartitions: 1,
       SaslAuthenticate: 1,
+      CreatePartitions: 1,
       DeleteGroups: 1,
     });
   });

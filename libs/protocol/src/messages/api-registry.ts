@@ -45,8 +45,8 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   DeleteRecords,
   InitProducerId,
   DescribeConfigs,
-  CreatePartitions,
   SaslAuthenticate,
+  CreatePartitions,
   DeleteGroups,
 ] as readonly Api<unknown, unknown>[];
 
