@@ -1,7 +1,7 @@
 import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { DeleteGroups } from './delete-groups.js';
-import { kafkajsParseResponse, kafkajsRequestBody, kafkajsVersions } from './test-support/kafkajs.js';
+import { kafkajsRequestBody, kafkajsVersions, parseWithKafkajs } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
 const request = { groupsNames: ['orders', 'billing', 'audit'] };
@@ -50,7 +50,7 @@ describe('DeleteGroups', () => {
   // At v1 kafkajs adds `throttleTime: 0` beside throttleTimeMs (and an undefined clientSideThrottleTime).
   it.each(kafkajsVersions('deleteGroups'))('writes a v%i response kafkajs parses', async (version) => {
     const ok = { ...response, results: response.results.map((r) => ({ ...r, errorCode: 0 })) };
-    const parsed = await kafkajsParseResponse(
+    const parsed = await parseWithKafkajs(
       'deleteGroups',
       version,
       encode(DeleteGroups.response, version, ok),

@@ -3,7 +3,7 @@ import { decode, encode } from '../codec.js';
 import type { RequestOf, ResponseOf } from '../schema.js';
 import { expectApiRoundTrip } from '../test-support/round-trip.js';
 import { DeleteTopics } from './delete-topics.js';
-import { encodeWithKafkajs, parseWithKafkajs } from './test-support/kafkajs-by-version.js';
+import { encodeWithKafkajs, parseWithKafkajs } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
 const request: RequestOf<typeof DeleteTopics> = { topicNames: ['orders', 'payments'], timeoutMs: 15000 };

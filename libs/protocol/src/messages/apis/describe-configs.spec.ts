@@ -2,7 +2,7 @@ import { decode, encode } from '../codec.js';
 import type { RequestOf, ResponseOf } from '../schema.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { DescribeConfigs } from './describe-configs.js';
-import { encodeWithKafkajs, parseWithKafkajs } from './test-support/kafkajs-by-version.js';
+import { encodeWithKafkajs, parseWithKafkajs } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
 const request: RequestOf<typeof DescribeConfigs> = {

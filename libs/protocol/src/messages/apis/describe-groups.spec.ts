@@ -2,10 +2,10 @@ import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { DescribeGroups } from './describe-groups.js';
 import {
-  kafkajsParseResponse,
   kafkajsRequestBody,
   kafkajsThrottle,
   kafkajsVersions,
+  parseWithKafkajs,
 } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
@@ -83,7 +83,7 @@ describe('DescribeGroups', () => {
 
   it.each(kafkajsVersions('describeGroups'))('writes a v%i response kafkajs parses', async (version) => {
     const ok = { ...response, groups: response.groups.map((g) => ({ ...g, errorCode: 0 })) };
-    const parsed = await kafkajsParseResponse(
+    const parsed = await parseWithKafkajs(
       'describeGroups',
       version,
       encode(DescribeGroups.response, version, ok),

@@ -2,10 +2,10 @@ import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { Heartbeat } from './heartbeat.js';
 import {
-  kafkajsParseResponse,
   kafkajsRequestBody,
   kafkajsThrottle,
   kafkajsVersions,
+  parseWithKafkajs,
 } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
@@ -59,7 +59,7 @@ describe('Heartbeat', () => {
 
   it.each(kafkajsVersions('heartbeat'))('writes a v%i response kafkajs parses', async (version) => {
     const ok = { ...response, errorCode: 0 };
-    const parsed = await kafkajsParseResponse('heartbeat', version, encode(Heartbeat.response, version, ok));
+    const parsed = await parseWithKafkajs('heartbeat', version, encode(Heartbeat.response, version, ok));
     expect(parsed).toEqual({
       ...kafkajsThrottle(ok.throttleTimeMs, version, { since: 1, clientSideSince: 2 }),
       errorCode: 0,

@@ -2,10 +2,10 @@ import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { JoinGroup } from './join-group.js';
 import {
-  kafkajsParseResponse,
   kafkajsRequestBody,
   kafkajsThrottle,
   kafkajsVersions,
+  parseWithKafkajs,
 } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
@@ -86,7 +86,7 @@ describe('JoinGroup', () => {
   });
 
   it.each(kafkajsVersions('joinGroup'))('writes a v%i response kafkajs parses', async (version) => {
-    const parsed = await kafkajsParseResponse(
+    const parsed = await parseWithKafkajs(
       'joinGroup',
       version,
       encode(JoinGroup.response, version, response),

@@ -2,10 +2,10 @@ import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { LeaveGroup } from './leave-group.js';
 import {
-  kafkajsParseResponse,
   kafkajsRequestBody,
   kafkajsThrottle,
   kafkajsVersions,
+  parseWithKafkajs,
 } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
@@ -67,11 +67,7 @@ describe('LeaveGroup', () => {
 
   it.each(kafkajsVersions('leaveGroup'))('writes a v%i response kafkajs parses', async (version) => {
     const ok = { ...response, errorCode: 0, members: response.members.map((m) => ({ ...m, errorCode: 0 })) };
-    const parsed = await kafkajsParseResponse(
-      'leaveGroup',
-      version,
-      encode(LeaveGroup.response, version, ok),
-    );
+    const parsed = await parseWithKafkajs('leaveGroup', version, encode(LeaveGroup.response, version, ok));
     expect(parsed).toEqual({
       ...kafkajsThrottle(ok.throttleTimeMs, version, { since: 1, clientSideSince: 2 }),
       errorCode: 0,

@@ -3,10 +3,10 @@ import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip } from '../test-support/round-trip.js';
 import { ListGroups } from './list-groups.js';
 import {
-  kafkajsParseResponse,
   kafkajsRequestBody,
   kafkajsThrottle,
   kafkajsVersions,
+  parseWithKafkajs,
 } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
@@ -59,11 +59,7 @@ describe('ListGroups', () => {
 
   it.each(kafkajsVersions('listGroups'))('writes a v%i response kafkajs parses', async (version) => {
     const ok = { ...response, errorCode: 0 };
-    const parsed = await kafkajsParseResponse(
-      'listGroups',
-      version,
-      encode(ListGroups.response, version, ok),
-    );
+    const parsed = await parseWithKafkajs('listGroups', version, encode(ListGroups.response, version, ok));
     expect(parsed).toEqual({
       ...kafkajsThrottle(ok.throttleTimeMs, version, { since: 1, clientSideSince: 2 }),
       errorCode: 0,

@@ -2,10 +2,10 @@ import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { OffsetCommit } from './offset-commit.js';
 import {
-  kafkajsParseResponse,
   kafkajsRequestBody,
   kafkajsThrottle,
   kafkajsVersions,
+  parseWithKafkajs,
 } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
@@ -134,7 +134,7 @@ describe('OffsetCommit', () => {
         partitions: topic.partitions.map((p) => ({ ...p, errorCode: 0 })),
       })),
     };
-    const parsed = await kafkajsParseResponse(
+    const parsed = await parseWithKafkajs(
       'offsetCommit',
       version,
       encode(OffsetCommit.response, version, ok),

@@ -3,10 +3,10 @@ import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { OffsetFetch } from './offset-fetch.js';
 import {
-  kafkajsParseResponse,
   kafkajsRequestBody,
   kafkajsThrottle,
   kafkajsVersions,
+  parseWithKafkajs,
 } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
@@ -113,11 +113,7 @@ describe('OffsetFetch', () => {
         partitions: topic.partitions.map((p) => ({ ...p, errorCode: 0 })),
       })),
     };
-    const parsed = await kafkajsParseResponse(
-      'offsetFetch',
-      version,
-      encode(OffsetFetch.response, version, ok),
-    );
+    const parsed = await parseWithKafkajs('offsetFetch', version, encode(OffsetFetch.response, version, ok));
     expect(parsed).toEqual({
       ...kafkajsThrottle(ok.throttleTimeMs, version, { since: 3, clientSideSince: 4 }),
       responses: ok.topics.map((topic) => ({

@@ -2,11 +2,7 @@ import { decode, encode } from '../codec.js';
 import type { ResponseOf } from '../schema.js';
 import { expectApiRoundTrip } from '../test-support/round-trip.js';
 import { Produce } from './produce.js';
-import {
-  decodeWithKafkajs,
-  encodeWithKafkajs,
-  kafkajsProtocolModule,
-} from './test-support/kafkajs-by-version.js';
+import { decodeWithKafkajs, encodeWithKafkajs, kafkajsProtocolModule } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
 const request = {

@@ -2,11 +2,7 @@ import { decode, encode } from '../codec.js';
 import type { RequestOf, ResponseOf } from '../schema.js';
 import { expectApiRoundTrip } from '../test-support/round-trip.js';
 import { SaslAuthenticate } from './sasl-authenticate.js';
-import {
-  encodeWithKafkajs,
-  kafkajsProtocolModule,
-  parseWithKafkajs,
-} from './test-support/kafkajs-by-version.js';
+import { encodeWithKafkajs, kafkajsProtocolModule, parseWithKafkajs } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
 const request: RequestOf<typeof SaslAuthenticate> = { authBytes: Buffer.from('\0alice\0secret') };

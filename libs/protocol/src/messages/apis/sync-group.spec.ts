@@ -2,10 +2,10 @@ import { decode, encode } from '../codec.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { SyncGroup } from './sync-group.js';
 import {
-  kafkajsParseResponse,
   kafkajsRequestBody,
   kafkajsThrottle,
   kafkajsVersions,
+  parseWithKafkajs,
 } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
@@ -68,7 +68,7 @@ describe('SyncGroup', () => {
 
   it.each(kafkajsVersions('syncGroup'))('writes a v%i response kafkajs parses', async (version) => {
     const ok = { ...response, errorCode: 0 };
-    const parsed = await kafkajsParseResponse('syncGroup', version, encode(SyncGroup.response, version, ok));
+    const parsed = await parseWithKafkajs('syncGroup', version, encode(SyncGroup.response, version, ok));
     expect(parsed).toEqual({
       ...kafkajsThrottle(ok.throttleTimeMs, version, { since: 1, clientSideSince: 2 }),
       errorCode: 0,

@@ -21,6 +21,11 @@ interface KafkajsResponse {
   parse(data: unknown): Promise<unknown>;
 }
 
+interface KafkajsRequestBuilder {
+  readonly apiVersion: number;
+  encode(): Promise<{ readonly buffer: Buffer }>;
+}
+
 interface KafkajsApi {
   readonly versions: readonly string[];
   protocol(options: { version: number }): (args: unknown) => { request: KafkajsRequest };
@@ -28,6 +33,30 @@ interface KafkajsApi {
 
 function load(api: string): KafkajsApi {
   return require(`kafkajs/src/protocol/requests/${api}/index.js`) as KafkajsApi;
+}
+
+/** Loads a module under `kafkajs/src/protocol/`, e.g. `recordBatch/v0/index.js`. */
+export function kafkajsProtocolModule<T>(path: string): T {
+  return require(`kafkajs/src/protocol/${path}`) as T;
+}
+
+/** The body (no size, no header) kafkajs writes for its v`version` `api` request built from `args`. */
+export async function encodeWithKafkajs(api: string, version: number, args: object): Promise<Buffer> {
+  const build = kafkajsProtocolModule<(args: object) => KafkajsRequestBuilder>(
+    `requests/${api}/v${version}/request.js`,
+  );
+  return (await build(args).encode()).buffer;
+}
+
+/** What kafkajs's v`version` `api` response decoder makes of `body`. */
+export function decodeWithKafkajs(api: string, version: number, body: Buffer): Promise<unknown> {
+  return kafkajsProtocolModule<KafkajsResponse>(`requests/${api}/v${version}/response.js`).decode(body);
+}
+
+/** What kafkajs's v`version` `api` response decoder and then its parser (error codes) make of `body`. */
+export async function parseWithKafkajs(api: string, version: number, body: Buffer): Promise<unknown> {
+  const response = kafkajsProtocolModule<KafkajsResponse>(`requests/${api}/v${version}/response.js`);
+  return response.parse(await response.decode(body));
 }
 
 /** The versions kafkajs implements for `api` (its directory name, e.g. `joinGroup`). */
@@ -44,12 +73,6 @@ export async function kafkajsRequestBody(
   const { request } = load(api).protocol({ version })(args);
   const encoder = await request.encode();
   return { apiKey: request.apiKey, apiVersion: request.apiVersion, body: encoder.buffer };
-}
-
-/** What kafkajs's response decoder and then its parser make of a response body at `version`. */
-export async function kafkajsParseResponse(api: string, version: number, body: Buffer): Promise<unknown> {
-  const response = require(`kafkajs/src/protocol/requests/${api}/v${version}/response.js`) as KafkajsResponse;
-  return response.parse(await response.decode(body));
 }
 
 /** kafkajs's consumer protocol payloads (`consumer/assignerProtocol.js`). */
