@@ -1,7 +1,17 @@
 export { Reader } from './bytes/reader.js';
 export { formatUuid, parseUuid, ZERO_UUID } from './bytes/uuid.js';
 export { Writer } from './bytes/writer.js';
+export {
+  ERROR_CODES,
+  ErrorCode,
+  type ErrorCodeEntry,
+  type ErrorName,
+  errorByCode,
+  isKnownErrorCode,
+} from './errors/error-codes.js';
+export { isRetriable, KafkaError, type KafkaErrorOptions } from './errors/kafka-error.js';
 export { ProtocolError } from './errors/protocol-error.js';
+export { type RecordLocation, SerializationError } from './errors/serialization-error.js';
 export { ALL_APIS, ApiKey, apiByKey } from './messages/api-registry.js';
 export { ApiVersions } from './messages/apis/api-versions.js';
 export { CreatePartitions } from './messages/apis/create-partitions.js';
@@ -68,6 +78,21 @@ export {
   type VersionRange,
   versionRange,
 } from './messages/schema.js';
+export { murmur2, toPositive } from './partitioners/murmur2.js';
+export {
+  choosePartition,
+  type NewBatchInput,
+  type Partitioner,
+  type PartitionerInput,
+  partitionForKey,
+  type RecordToPlace,
+  type TopicPartitions,
+} from './partitioners/partitioner.js';
+export {
+  RoundRobinPartitioner,
+  type RoundRobinPartitionerOptions,
+} from './partitioners/round-robin-partitioner.js';
+export { StickyPartitioner, type StickyPartitionerOptions } from './partitioners/sticky-partitioner.js';
 export {
   BATCH_HEADER_SIZE,
   BatchAttributes,
@@ -81,3 +106,13 @@ export {
 } from './records/batch-header.js';
 export { lastOffset, verifyBatch } from './records/batch-validation.js';
 export { type Crc32c, crc32c, crc32cNative, crc32cPure } from './records/crc32c.js';
+export { bytesDeserializer, bytesSerializer } from './serializers/bytes-serde.js';
+export { jsonDeserializer, jsonSerializer } from './serializers/json-serde.js';
+export type {
+  DeserializationContext,
+  Deserializer,
+  RecordHeader,
+  SerializationContext,
+  Serializer,
+} from './serializers/serializer.js';
+export { stringDeserializer, stringSerializer } from './serializers/string-serde.js';
