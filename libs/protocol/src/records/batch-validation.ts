@@ -5,13 +5,10 @@ import { crc32c } from './crc32c.js';
 const hex = (crc: number): string => `0x${crc.toString(16).padStart(8, '0')}`;
 
 /**
- * Reads the header of the batch at `position` and checks the batch is whole and intact: all
- * `sizeInBytes` bytes are present in `buf`, and the stored CRC equals the CRC-32C of bytes
- * [position + 21, position + sizeInBytes) (attributes to the end of the records, as Kafka's
- * DefaultRecordBatch computes it). Throws a {@link ProtocolError} otherwise: field
- * `RecordBatch.batchLength` for a batch cut short, `RecordBatch.crc` for a mismatch.
+ * {@link readBatchHeader}, plus the check that all `sizeInBytes` bytes of the batch are present
+ * (a ProtocolError on field `RecordBatch.batchLength` otherwise). Does not check the CRC.
  */
-export function verifyBatch(buf: Buffer, position = 0): BatchHeader {
+export function readCompleteBatchHeader(buf: Buffer, position = 0): BatchHeader {
   const header = readBatchHeader(buf, position);
   const available = buf.length - position;
   if (header.sizeInBytes > available) {
@@ -20,6 +17,18 @@ export function verifyBatch(buf: Buffer, position = 0): BatchHeader {
       'RecordBatch.batchLength',
     );
   }
+  return header;
+}
+
+/**
+ * Reads the header of the batch at `position` and checks the batch is whole and intact: all
+ * `sizeInBytes` bytes are present in `buf`, and the stored CRC equals the CRC-32C of bytes
+ * [position + 21, position + sizeInBytes) (attributes to the end of the records, as Kafka's
+ * DefaultRecordBatch computes it). Throws a {@link ProtocolError} otherwise: field
+ * `RecordBatch.batchLength` for a batch cut short, `RecordBatch.crc` for a mismatch.
+ */
+export function verifyBatch(buf: Buffer, position = 0): BatchHeader {
+  const header = readCompleteBatchHeader(buf, position);
   const computed = crc32c(buf.subarray(position + BatchLayout.ATTRIBUTES, position + header.sizeInBytes));
   if (computed !== header.crc) {
     throw new ProtocolError(

@@ -1,0 +1,174 @@
+import { ProtocolError } from '../errors/protocol-error.js';
+import type { KafkaRecord, RecordHeader } from './record.js';
+
+/** The fewest bytes a record takes: length, attributes, three deltas/lengths, header count. */
+export const MIN_RECORD_SIZE = 7;
+
+/** What each record's offset and timestamp are computed from. */
+export interface RecordsBase {
+  baseOffset: bigint;
+  baseTimestamp: bigint;
+  /** For LogAppendTime batches the maxTimestamp, which every record takes; else null. */
+  logAppendTime: bigint | null;
+}
+
+/**
+ * A cursor over one records section, `buf[pos, end)`. Every read is bounds-checked against the
+ * end of the current record (or section); problems throw a ProtocolError naming the record.
+ */
+class RecordsCursor {
+  pos: number;
+  /** End of the record being read. */
+  limit: number;
+  index = 0;
+
+  constructor(
+    readonly buf: Buffer,
+    start: number,
+    readonly end: number,
+  ) {
+    this.pos = start;
+    this.limit = end;
+  }
+
+  fail(what: string): ProtocolError {
+    return new ProtocolError(what, `records[${this.index}]`);
+  }
+
+  /** Unsigned LEB128 of at most 5 bytes, as a uint32. */
+  private uvarint(what: string): number {
+    const { buf, limit } = this;
+    let pos = this.pos;
+    let result = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (pos >= limit) throw this.fail(`${what} runs past the end of the record at offset ${pos}`);
+      const b = buf[pos++]!;
+      result += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) {
+        if (result > 0xffffffff) throw this.fail(`${what} ${result} does not fit in 32 bits`);
+        this.pos = pos;
+        return result;
+      }
+    }
+    throw this.fail(`${what} at offset ${this.pos} is longer than 5 bytes`);
+  }
+
+  varint(what: string): number {
+    const b = this.buf[this.pos]!;
+    if (b < 0x80 && this.pos < this.limit) {
+      this.pos++;
+      return (b >>> 1) ^ -(b & 1);
+    }
+    const u = this.uvarint(what);
+    return (u >>> 1) ^ -(u & 1);
+  }
+
+  /** Zigzag varlong of at most 10 bytes; a number when it is below 2^48 in magnitude. */
+  varlong(what: string): number | bigint {
+    const { buf, limit } = this;
+    const start = this.pos;
+    let pos = start;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= limit) throw this.fail(`${what} runs past the end of the record at offset ${pos}`);
+      if (buf[pos++]! < 0x80) break;
+      if (i === 9) throw this.fail(`${what} at offset ${start} is longer than 10 bytes`);
+    }
+    this.pos = pos;
+    if (pos - start <= 7) {
+      let u = 0;
+      for (let p = pos - 1; p >= start; p--) u = u * 128 + (buf[p]! & 0x7f);
+      return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    }
+    let u = 0n;
+    for (let p = pos - 1; p >= start; p--) u = (u << 7n) | BigInt(buf[p]! & 0x7f);
+    u = BigInt.asUintN(64, u);
+    return BigInt.asIntN(64, (u >> 1n) ^ -(u & 1n));
+  }
+
+  /** varint length + bytes, -1 for null, as a view. */
+  bytes(what: string): Buffer | null {
+    const length = this.varint(what);
+    if (length === -1) return null;
+    if (length < 0) throw this.fail(`${what} length ${length} is negative`);
+    const start = this.pos;
+    if (length > this.limit - start) {
+      throw this.fail(
+        `${what} of ${length} bytes runs past the end of the record (${this.limit - start} left)`,
+      );
+    }
+    this.pos = start + length;
+    return this.buf.subarray(start, start + length);
+  }
+
+  headers(): RecordHeader[] {
+    const count = this.varint('header count');
+    if (count === 0) return [];
+    if (count < 0 || count * 2 > this.limit - this.pos) {
+      throw this.fail(`header count ${count} does not fit in the ${this.limit - this.pos} bytes left`);
+    }
+    const headers: RecordHeader[] = [];
+    for (let h = 0; h < count; h++) {
+      const key = this.bytes('header key');
+      if (key === null) throw this.fail(`header ${h} has a null key`);
+      headers.push({ key: key.toString('utf8'), value: this.bytes('header value') });
+    }
+    return headers;
+  }
+}
+
+/**
+ * Decodes exactly `count` records filling `buf[start, end)` (layout in records-writer.ts). Throws
+ * a ProtocolError when a record's fields do not fill exactly its length, or when the section
+ * holds fewer or more bytes than the records.
+ */
+export function readRecords(
+  buf: Buffer,
+  start: number,
+  end: number,
+  count: number,
+  base: RecordsBase,
+): KafkaRecord[] {
+  if (count < 0 || count * MIN_RECORD_SIZE > end - start) {
+    throw new ProtocolError(
+      `recordCount ${count} does not fit in the ${end - start} bytes of the records section`,
+      'RecordBatch.recordCount',
+    );
+  }
+  const { baseOffset, baseTimestamp, logAppendTime } = base;
+  const c = new RecordsCursor(buf, start, end);
+  const records: KafkaRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    c.index = i;
+    c.limit = end;
+    const length = c.varint('length');
+    const recordStart = c.pos;
+    if (length < 0 || length > end - recordStart) {
+      throw c.fail(`length ${length} does not fit in the ${end - recordStart} bytes left`);
+    }
+    c.limit = recordStart + length;
+    if (length === 0) throw c.fail('length 0 leaves no room for the attributes');
+    c.pos++; // attributes: unused by every record format so far
+    const timestampDelta = c.varlong('timestampDelta');
+    const offsetDelta = c.varint('offsetDelta');
+    const key = c.bytes('key');
+    const value = c.bytes('value');
+    const headers = c.headers();
+    if (c.pos !== c.limit) {
+      throw c.fail(`fields take ${c.pos - recordStart} bytes but the record's length is ${length}`);
+    }
+    records.push({
+      key,
+      value,
+      headers,
+      timestamp: logAppendTime ?? baseTimestamp + BigInt(timestampDelta),
+      offset: baseOffset + BigInt(offsetDelta),
+    });
+  }
+  if (c.pos !== end) {
+    throw new ProtocolError(
+      `${end - c.pos} byte(s) left after the last of ${count} records`,
+      'RecordBatch.records',
+    );
+  }
+  return records;
+}
