@@ -31,6 +31,7 @@ export class KafkaConnection implements ConnectionInfo {
   private readonly decoder: FrameDecoder;
   private readonly inFlight: Slot[] = [];
   private closed = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     readonly id: number,
@@ -48,11 +49,24 @@ export class KafkaConnection implements ConnectionInfo {
     socket.on('close', () => this.close(null));
   }
 
+  /** Resolves once every request read so far has been answered (or the connection closed). */
+  idle(): Promise<void> {
+    if (this.closed || this.inFlight.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private wakeIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   /** Closes the connection; `reason` is logged by the owner when it is not a normal close. */
   close(reason: string | null): void {
     if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
+    this.wakeIdleWaiters();
     this.onClose(this, reason);
   }
 
@@ -115,5 +129,6 @@ export class KafkaConnection implements ConnectionInfo {
       head = this.inFlight[0];
     }
     this.socket.uncork();
+    if (this.inFlight.length === 0) this.wakeIdleWaiters();
   }
 }

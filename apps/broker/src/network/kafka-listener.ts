@@ -50,6 +50,11 @@ export class KafkaListener {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Resolves once every open connection has answered the requests it has read. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.connections].map((c) => c.idle()));
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }

@@ -1,0 +1,123 @@
+import {
+  ApiVersions,
+  decodeRequestFrame,
+  decodeRequestHeaderPrefix,
+  ErrorCode,
+  encodeResponseFrame,
+  type InputOf,
+  ProtocolError,
+  type RequestHeaderData,
+} from '@runnel/protocol';
+import { type ApiHandler, NO_RESPONSE, type RequestContext } from '../handlers/api-handler.js';
+import type { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { CloseConnection, type ConnectionInfo } from './kafka-connection.js';
+
+/**
+ * The request path: header -> handler -> response frame, with no framework in between. What it
+ * does with requests it cannot serve follows Kafka:
+ * - an unreadable header or an unknown API key: nothing sensible can be answered, so the
+ *   connection closes (with the reason logged);
+ * - ApiVersions at a version above ours: a v0 reply with UNSUPPORTED_VERSION and our ranges, so
+ *   the client can retry at a version we have;
+ * - another API above the versions we can decode: the connection closes, as Kafka does;
+ * - a version we advertise but do not serve, or a body that does not decode: an error response
+ *   of that API built by its handler.
+ */
+export class RequestRouter {
+  private readonly handlers = new Map<number, ApiHandler>();
+
+  constructor(private readonly metrics: BrokerMetrics) {}
+
+  /** Serves these APIs from now on (one handler per API key). */
+  register(...handlers: ApiHandler[]): this {
+    for (const handler of handlers) this.handlers.set(handler.api.apiKey, handler);
+    return this;
+  }
+
+  /** `{ apiKey, minVersion: 0, maxVersion }` for every API served, as ApiVersions reports them. */
+  supportedApis(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+    return [...this.handlers.values()]
+      .map((h) => ({ apiKey: h.api.apiKey, minVersion: 0, maxVersion: h.api.request.validVersions.max }))
+      .sort((a, b) => a.apiKey - b.apiKey);
+  }
+
+  dispatch = (frame: Buffer, connection: ConnectionInfo): Buffer | null | Promise<Buffer | null> => {
+    const started = performance.now();
+    this.metrics.requestReceived(frame.length + 4);
+    let header: RequestHeaderData;
+    try {
+      header = decodeRequestHeaderPrefix(frame);
+    } catch (err) {
+      throw new CloseConnection(`unreadable request header: ${(err as Error).message}`);
+    }
+    const handler = this.handlers.get(header.requestApiKey);
+    if (!handler) {
+      throw new CloseConnection(
+        `unknown API key ${header.requestApiKey} (correlation id ${header.correlationId})`,
+      );
+    }
+    const version = header.requestApiVersion;
+    const { api } = handler;
+    if (version < 0 || version > api.request.validVersions.max) {
+      if (api === ApiVersions) return this.unsupportedApiVersions(header, started);
+      throw new CloseConnection(
+        `${api.name} v${version} is above the highest version served (${api.request.validVersions.max})`,
+      );
+    }
+    const context: RequestContext = { header, version, connection };
+    let request: unknown;
+    try {
+      request = decodeRequestFrame(api, frame).body;
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      return this.respond(
+        handler,
+        context,
+        handler.errorResponse(null, ErrorCode.INVALID_REQUEST, context),
+        started,
+      );
+    }
+    if (version < (handler.minServedVersion ?? 0)) {
+      return this.respond(
+        handler,
+        context,
+        handler.errorResponse(request, ErrorCode.UNSUPPORTED_VERSION, context),
+        started,
+      );
+    }
+    const result = handler.handle(request, context);
+    if (result instanceof Promise)
+      return result.then((body) => this.respond(handler, context, body, started));
+    return this.respond(handler, context, result, started);
+  };
+
+  private respond(
+    handler: ApiHandler,
+    context: RequestContext,
+    body: InputOf<unknown> | typeof NO_RESPONSE,
+    started: number,
+  ): Buffer | null {
+    if (body === NO_RESPONSE) {
+      this.metrics.responseSent(handler.api.name, 0, (performance.now() - started) / 1000, 'ok');
+      return null;
+    }
+    const frame = encodeResponseFrame(handler.api, context.version, context.header.correlationId, body);
+    const failed = typeof body === 'object' && body !== null && (body as { errorCode?: number }).errorCode;
+    this.metrics.responseSent(
+      handler.api.name,
+      frame.length,
+      (performance.now() - started) / 1000,
+      failed ? 'error' : 'ok',
+    );
+    return frame;
+  }
+
+  private unsupportedApiVersions(header: RequestHeaderData, started: number): Buffer {
+    const frame = encodeResponseFrame(ApiVersions, 0, header.correlationId, {
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
+      apiKeys: this.supportedApis(),
+    });
+    this.metrics.responseSent(ApiVersions.name, frame.length, (performance.now() - started) / 1000, 'error');
+    return frame;
+  }
+}
