@@ -1,6 +1,13 @@
 export { Reader } from './bytes/reader.js';
 export { formatUuid, parseUuid, ZERO_UUID } from './bytes/uuid.js';
 export { Writer } from './bytes/writer.js';
+export { compress, decompress } from './compression/compression.js';
+export {
+  COMPRESSION_NAMES,
+  CompressionType,
+  DEFAULT_MAX_DECOMPRESSED_SIZE,
+} from './compression/compression-type.js';
+export { UnsupportedCompressionTypeError } from './compression/unsupported-compression-type-error.js';
 export {
   ERROR_CODES,
   ErrorCode,
@@ -99,13 +106,31 @@ export {
   type BatchHeader,
   BatchLayout,
   CURRENT_MAGIC,
+  checkMagic,
+  HEADER_SIZE_UP_TO_MAGIC,
   LOG_OVERHEAD,
   patchBaseOffset,
+  patchMaxTimestamp,
   patchPartitionLeaderEpoch,
   readBatchHeader,
+  readCompleteBatchHeader,
 } from './records/batch-header.js';
 export { lastOffset, verifyBatch } from './records/batch-validation.js';
 export { type Crc32c, crc32c, crc32cNative, crc32cPure } from './records/crc32c.js';
+export { type KafkaRecord, type RecordInput, TimestampType } from './records/record.js';
+export {
+  type DecodeOptions,
+  decodeRecordBatch,
+  encodeRecordBatch,
+  type RecordBatch,
+  type RecordBatchInput,
+} from './records/record-batch.js';
+export {
+  type BatchIteratorOptions,
+  decodeRecordBatches,
+  type RawRecordBatch,
+  RecordBatchIterator,
+} from './records/record-batch-iterator.js';
 export { bytesDeserializer, bytesSerializer } from './serializers/bytes-serde.js';
 export { jsonDeserializer, jsonSerializer } from './serializers/json-serde.js';
 export type {

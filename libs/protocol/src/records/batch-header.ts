@@ -1,4 +1,6 @@
 import { ProtocolError } from '../errors/protocol-error.js';
+import { crc32c } from './crc32c.js';
+import { TimestampType } from './record.js';
 
 /**
  * The fixed 61-byte header of a RecordBatch (magic 2), as Kafka lays it out on the wire and on
@@ -75,19 +77,15 @@ export interface BatchHeader {
   recordCount: number;
 }
 
+/** Bytes up to and including the magic byte: enough to tell a record batch from a legacy message set. */
+export const HEADER_SIZE_UP_TO_MAGIC = BatchLayout.MAGIC + 1;
+
 /**
- * Reads the header of the batch starting at `position`. Checks that the whole header is there,
- * that the magic is 2 (legacy message sets are refused with a clear error) and that batchLength
- * is at least a header's worth; it does not check the CRC nor that the
- * batch's remaining bytes are all present: `verifyBatch` does both.
+ * Checks the magic byte of the batch at `position` (which needs {@link HEADER_SIZE_UP_TO_MAGIC}
+ * bytes): 2 passes, legacy message sets (0, 1) and unknown values are refused, each with its own
+ * message.
  */
-export function readBatchHeader(buf: Buffer, position = 0): BatchHeader {
-  if (buf.length - position < BATCH_HEADER_SIZE) {
-    throw new ProtocolError(
-      `needs ${BATCH_HEADER_SIZE} bytes for a batch header at offset ${position} but only ${buf.length - position} remain`,
-      'RecordBatch',
-    );
-  }
+export function checkMagic(buf: Buffer, position = 0): void {
   const magic = buf.readInt8(position + BatchLayout.MAGIC);
   if (magic !== CURRENT_MAGIC) {
     throw new ProtocolError(
@@ -95,6 +93,22 @@ export function readBatchHeader(buf: Buffer, position = 0): BatchHeader {
         ? `magic ${magic} is a legacy message set (Kafka < 0.11); only record batches of magic 2 are supported`
         : `magic ${magic} is not a known record format (expected 2)`,
       'RecordBatch.magic',
+    );
+  }
+}
+
+/**
+ * Reads the header of the batch starting at `position`. Checks the magic first (so a short legacy
+ * message set still gets the legacy error), then that the whole header is there and that
+ * batchLength is at least a header's worth; it does not check the CRC nor that the batch's
+ * remaining bytes are all present: `verifyBatch` does both.
+ */
+export function readBatchHeader(buf: Buffer, position = 0): BatchHeader {
+  if (buf.length - position >= HEADER_SIZE_UP_TO_MAGIC) checkMagic(buf, position);
+  if (buf.length - position < BATCH_HEADER_SIZE) {
+    throw new ProtocolError(
+      `needs ${BATCH_HEADER_SIZE} bytes for a batch header at offset ${position} but only ${buf.length - position} remain`,
+      'RecordBatch',
     );
   }
   const batchLength = buf.readInt32BE(position + BatchLayout.BATCH_LENGTH);
@@ -108,7 +122,7 @@ export function readBatchHeader(buf: Buffer, position = 0): BatchHeader {
     baseOffset: buf.readBigInt64BE(position + BatchLayout.BASE_OFFSET),
     sizeInBytes: batchLength + LOG_OVERHEAD,
     partitionLeaderEpoch: buf.readInt32BE(position + BatchLayout.PARTITION_LEADER_EPOCH),
-    magic,
+    magic: CURRENT_MAGIC,
     crc: buf.readUInt32BE(position + BatchLayout.CRC),
     attributes: buf.readInt16BE(position + BatchLayout.ATTRIBUTES),
     lastOffsetDelta: buf.readInt32BE(position + BatchLayout.LAST_OFFSET_DELTA),
@@ -121,6 +135,22 @@ export function readBatchHeader(buf: Buffer, position = 0): BatchHeader {
   };
 }
 
+/**
+ * {@link readBatchHeader}, plus the check that all `sizeInBytes` bytes of the batch are present
+ * (a ProtocolError on field `RecordBatch.batchLength` otherwise). Does not check the CRC.
+ */
+export function readCompleteBatchHeader(buf: Buffer, position = 0): BatchHeader {
+  const header = readBatchHeader(buf, position);
+  const available = buf.length - position;
+  if (header.sizeInBytes > available) {
+    throw new ProtocolError(
+      `batch at offset ${position} is ${header.sizeInBytes} bytes but only ${available} are present`,
+      'RecordBatch.batchLength',
+    );
+  }
+  return header;
+}
+
 /** Sets baseOffset in place; outside the CRC, so the batch stays valid. */
 export function patchBaseOffset(buf: Buffer, baseOffset: bigint, position = 0): void {
   buf.writeBigInt64BE(baseOffset, position + BatchLayout.BASE_OFFSET);
@@ -129,4 +159,27 @@ export function patchBaseOffset(buf: Buffer, baseOffset: bigint, position = 0): 
 /** Sets partitionLeaderEpoch in place; outside the CRC, so the batch stays valid. */
 export function patchPartitionLeaderEpoch(buf: Buffer, epoch: number, position = 0): void {
   buf.writeInt32BE(epoch, position + BatchLayout.PARTITION_LEADER_EPOCH);
+}
+
+/**
+ * Sets the timestamp type bit and maxTimestamp in place and recomputes the CRC over the batch's
+ * `sizeInBytes`, as a broker does for topics with `message.timestamp.type=LogAppendTime` (Kafka's
+ * DefaultRecordBatch.setMaxTimestamp). The batch must be whole.
+ */
+export function patchMaxTimestamp(
+  buf: Buffer,
+  timestampType: TimestampType,
+  maxTimestamp: bigint,
+  position = 0,
+): void {
+  const { sizeInBytes, attributes } = readCompleteBatchHeader(buf, position);
+  const typeBit =
+    timestampType === TimestampType.LogAppendTime ? BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND : 0;
+  buf.writeInt16BE(
+    (attributes & ~BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND) | typeBit,
+    position + BatchLayout.ATTRIBUTES,
+  );
+  buf.writeBigInt64BE(maxTimestamp, position + BatchLayout.MAX_TIMESTAMP);
+  const crc = crc32c(buf.subarray(position + BatchLayout.ATTRIBUTES, position + sizeInBytes));
+  buf.writeUInt32BE(crc, position + BatchLayout.CRC);
 }

@@ -1,24 +1,8 @@
 import { ProtocolError } from '../errors/protocol-error.js';
-import { type BatchHeader, BatchLayout, readBatchHeader } from './batch-header.js';
+import { type BatchHeader, BatchLayout, readCompleteBatchHeader } from './batch-header.js';
 import { crc32c } from './crc32c.js';
 
 const hex = (crc: number): string => `0x${crc.toString(16).padStart(8, '0')}`;
-
-/**
- * {@link readBatchHeader}, plus the check that all `sizeInBytes` bytes of the batch are present
- * (a ProtocolError on field `RecordBatch.batchLength` otherwise). Does not check the CRC.
- */
-export function readCompleteBatchHeader(buf: Buffer, position = 0): BatchHeader {
-  const header = readBatchHeader(buf, position);
-  const available = buf.length - position;
-  if (header.sizeInBytes > available) {
-    throw new ProtocolError(
-      `batch at offset ${position} is ${header.sizeInBytes} bytes but only ${available} are present`,
-      'RecordBatch.batchLength',
-    );
-  }
-  return header;
-}
 
 /**
  * Reads the header of the batch at `position` and checks the batch is whole and intact: all

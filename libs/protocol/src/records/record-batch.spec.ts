@@ -1,6 +1,6 @@
 import { CompressionType } from '../compression/compression-type.js';
 import { ProtocolError } from '../errors/protocol-error.js';
-import { patchBaseOffset } from './batch-header.js';
+import { patchBaseOffset, patchMaxTimestamp } from './batch-header.js';
 import { verifyBatch } from './batch-validation.js';
 import { TimestampType } from './record.js';
 import { decodeRecordBatch, encodeRecordBatch } from './record-batch.js';
@@ -154,6 +154,22 @@ describe('RecordBatch v2 codec', () => {
     patchBaseOffset(bytes, 500n);
     expect(verifyBatch(bytes).baseOffset).toBe(500n);
     expect((await decodeRecordBatch(bytes)).records.map((r) => r.offset)).toEqual([500n, 501n]);
+  });
+
+  it('stamps LogAppendTime on a batch in place, re-computing its CRC', async () => {
+    const bytes = await encodeRecordBatch({
+      records: [
+        { value: null, timestamp: 1 },
+        { value: null, timestamp: 2 },
+      ],
+    });
+    const buf = Buffer.concat([Buffer.alloc(5), bytes]);
+    patchMaxTimestamp(buf, TimestampType.LogAppendTime, 99n, 5);
+    const batch = await decodeRecordBatch(buf, 5);
+    expect(batch.timestampType).toBe(TimestampType.LogAppendTime);
+    expect(batch.records.map((r) => r.timestamp)).toEqual([99n, 99n]);
+    patchMaxTimestamp(buf, TimestampType.CreateTime, 2n, 5);
+    expect(buf.subarray(5)).toEqual(bytes);
   });
 
   it('decodes a batch at a position inside a larger buffer', async () => {

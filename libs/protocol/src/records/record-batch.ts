@@ -8,8 +8,9 @@ import {
   BatchLayout,
   CURRENT_MAGIC,
   LOG_OVERHEAD,
+  readCompleteBatchHeader,
 } from './batch-header.js';
-import { readCompleteBatchHeader, verifyBatch } from './batch-validation.js';
+import { verifyBatch } from './batch-validation.js';
 import { crc32c } from './crc32c.js';
 import { type KafkaRecord, type RecordInput, TimestampType } from './record.js';
 import { readRecords } from './records-reader.js';

@@ -1,8 +1,4 @@
-/** A record header: a UTF-8 key and nullable bytes. Keys may repeat within a record. */
-export interface RecordHeader {
-  key: string;
-  value: Buffer | null;
-}
+import type { RecordHeader } from '../serializers/serializer.js';
 
 /**
  * One decoded record. `key`, `value` and header values are views into the batch bytes (or into

@@ -1,5 +1,6 @@
 import { ProtocolError } from '../errors/protocol-error.js';
-import type { KafkaRecord, RecordHeader } from './record.js';
+import type { RecordHeader } from '../serializers/serializer.js';
+import type { KafkaRecord } from './record.js';
 
 /** The fewest bytes a record takes: length, attributes, three deltas/lengths, header count. */
 export const MIN_RECORD_SIZE = 7;
