@@ -41,24 +41,37 @@ class RecordsCursor {
     const { buf, limit } = this;
     let pos = this.pos;
     let result = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
+    for (let shift = 0; shift < 28; shift += 7) {
       if (pos >= limit) throw this.fail(`${what} runs past the end of the record at offset ${pos}`);
       const b = buf[pos++]!;
-      result += (b & 0x7f) * 2 ** shift;
+      result |= (b & 0x7f) << shift;
       if (b < 0x80) {
-        if (result > 0xffffffff) throw this.fail(`${what} ${result} does not fit in 32 bits`);
         this.pos = pos;
         return result;
       }
     }
-    throw this.fail(`${what} at offset ${this.pos} is longer than 5 bytes`);
+    if (pos >= limit) throw this.fail(`${what} runs past the end of the record at offset ${pos}`);
+    const last = buf[pos++]!;
+    if (last > 0x0f) throw this.fail(`${what} at offset ${this.pos} does not fit in 32 bits`);
+    this.pos = pos;
+    return result + last * 2 ** 28;
   }
 
+  /** Zigzag varint; one- and two-byte forms (values within ±8191) take the short path. */
   varint(what: string): number {
-    const b = this.buf[this.pos]!;
-    if (b < 0x80 && this.pos < this.limit) {
-      this.pos++;
-      return (b >>> 1) ^ -(b & 1);
+    const { buf, pos } = this;
+    if (pos + 1 < this.limit) {
+      const b0 = buf[pos]!;
+      if (b0 < 0x80) {
+        this.pos = pos + 1;
+        return (b0 >>> 1) ^ -(b0 & 1);
+      }
+      const b1 = buf[pos + 1]!;
+      if (b1 < 0x80) {
+        const u = (b0 & 0x7f) | (b1 << 7);
+        this.pos = pos + 2;
+        return (u >>> 1) ^ -(u & 1);
+      }
     }
     const u = this.uvarint(what);
     return (u >>> 1) ^ -(u & 1);

@@ -51,8 +51,15 @@ export function planRecords(records: readonly RecordInput[], baseTimestamp: numb
   let maxTimestamp = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
+    const t = r.timestamp;
+    // Plain numbers are checked inline: formatting the field name for every record would cost more
+    // than encoding it.
     const timestamp =
-      r.timestamp === undefined ? baseTimestamp : timestampOf(r.timestamp, `records[${i}].timestamp`);
+      t === undefined
+        ? baseTimestamp
+        : typeof t === 'number' && Number.isSafeInteger(t)
+          ? t
+          : timestampOf(t, `records[${i}].timestamp`);
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
     const delta = timestamp - baseTimestamp;
     if (!Number.isSafeInteger(delta)) {
