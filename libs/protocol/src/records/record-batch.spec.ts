@@ -196,6 +196,18 @@ describe('RecordBatch v2 codec', () => {
     ).rejects.toThrow(ProtocolError);
   });
 
+  it('refuses a compressed batch that inflates past maxDecompressedSize', async () => {
+    const bytes = await encodeRecordBatch({
+      records: [{ value: Buffer.alloc(2 * 1024 * 1024), timestamp: 0 }],
+      compression: CompressionType.Gzip,
+    });
+    expect(bytes.length).toBeLessThan(10_000);
+    await expect(decodeRecordBatch(bytes, 0, { maxDecompressedSize: 1024 * 1024 })).rejects.toThrow(
+      /above the limit of 1048576/,
+    );
+    expect((await decodeRecordBatch(bytes)).records[0]?.value?.length).toBe(2 * 1024 * 1024);
+  });
+
   it('refuses legacy message sets with the legacy error', async () => {
     const legacy = Buffer.from(FIXTURE_HEX, 'hex');
     legacy[16] = 1;

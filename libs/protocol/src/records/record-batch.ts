@@ -1,5 +1,5 @@
 import { compress, decompress } from '../compression/compression.js';
-import { CompressionType, DEFAULT_MAX_DECOMPRESSED_SIZE } from '../compression/compression-type.js';
+import { CompressionType } from '../compression/compression-type.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import {
   BATCH_HEADER_SIZE,
@@ -177,12 +177,8 @@ export async function decodeRecordBatch(
   const section =
     compression === CompressionType.None
       ? buf.subarray(start, end)
-      : await decompress(
-          compression,
-          buf.subarray(start, end),
-          options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE,
-        );
-  const records = readRecords(section, 0, section.length, header.recordCount, {
+      : await decompress(compression, buf.subarray(start, end), options.maxDecompressedSize);
+  const records = readRecords(section, header.recordCount, {
     baseOffset: header.baseOffset,
     baseTimestamp: header.baseTimestamp,
     logAppendTime: timestampType === TimestampType.LogAppendTime ? header.maxTimestamp : null,

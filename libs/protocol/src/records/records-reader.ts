@@ -2,8 +2,11 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import type { RecordHeader } from '../serializers/serializer.js';
 import type { KafkaRecord } from './record.js';
 
-/** The fewest bytes a record takes: length, attributes, three deltas/lengths, header count. */
-export const MIN_RECORD_SIZE = 7;
+/**
+ * The fewest bytes a record takes: one each for length, attributes, timestampDelta, offsetDelta,
+ * key length, value length and header count.
+ */
+const MIN_RECORD_SIZE = 7;
 
 /** What each record's offset and timestamp are computed from. */
 export interface RecordsBase {
@@ -14,22 +17,18 @@ export interface RecordsBase {
 }
 
 /**
- * A cursor over one records section, `buf[pos, end)`. Every read is bounds-checked against the
- * end of the current record (or section); problems throw a ProtocolError naming the record.
+ * A cursor over one records section. Every read is bounds-checked against `limit`, the end of the
+ * current record (or of the section while a record's length is read); problems throw a
+ * ProtocolError naming the record.
  */
 class RecordsCursor {
-  pos: number;
-  /** End of the record being read. */
+  pos = 0;
   limit: number;
+  /** Index of the record being read, for error messages. */
   index = 0;
 
-  constructor(
-    readonly buf: Buffer,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-    this.limit = end;
+  constructor(readonly buf: Buffer) {
+    this.limit = buf.length;
   }
 
   fail(what: string): ProtocolError {
@@ -131,25 +130,20 @@ class RecordsCursor {
 }
 
 /**
- * Decodes exactly `count` records filling `buf[start, end)` (layout in records-writer.ts). Throws
- * a ProtocolError when a record's fields do not fill exactly its length, or when the section
- * holds fewer or more bytes than the records.
+ * Decodes exactly `count` records filling `section` (layout in records-writer.ts). Throws a
+ * ProtocolError when a record's fields do not fill exactly its length, or when the section holds
+ * fewer or more bytes than the records.
  */
-export function readRecords(
-  buf: Buffer,
-  start: number,
-  end: number,
-  count: number,
-  base: RecordsBase,
-): KafkaRecord[] {
-  if (count < 0 || count * MIN_RECORD_SIZE > end - start) {
+export function readRecords(section: Buffer, count: number, base: RecordsBase): KafkaRecord[] {
+  const end = section.length;
+  if (count < 0 || count * MIN_RECORD_SIZE > end) {
     throw new ProtocolError(
-      `recordCount ${count} does not fit in the ${end - start} bytes of the records section`,
+      `recordCount ${count} does not fit in the ${end} bytes of the records section`,
       'RecordBatch.recordCount',
     );
   }
   const { baseOffset, baseTimestamp, logAppendTime } = base;
-  const c = new RecordsCursor(buf, start, end);
+  const c = new RecordsCursor(section);
   const records: KafkaRecord[] = [];
   for (let i = 0; i < count; i++) {
     c.index = i;
