@@ -1,0 +1,337 @@
+import { type BatchHeader, BatchLayout, LOG_OVERHEAD } from '@runnel/protocol';
+import { BatchScanner, HEADER_SCAN, VERIFYING_SCAN } from './batch-scanner.js';
+import { FileRecords } from './file-records.js';
+import type { LogConfig } from './log-config.js';
+import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, segmentFile, TIME_INDEX_FILE_SUFFIX } from './log-file-names.js';
+import { OffsetIndex } from './offset-index.js';
+import { TimeIndex } from './time-index.js';
+
+const INT32_MAX = 0x7fffffffn;
+const NO_TIMESTAMP = -1n;
+
+export type SegmentConfig = Pick<LogConfig, 'indexIntervalBytes' | 'segmentIndexBytes'>;
+
+/** A batch located in a segment. */
+export interface BatchLocation {
+  position: number;
+  header: BatchHeader;
+}
+
+/** The last offset of a batch: baseOffset + lastOffsetDelta. */
+export function lastOffsetOf(header: BatchHeader): bigint {
+  return header.baseOffset + BigInt(header.lastOffsetDelta);
+}
+
+/**
+ * One segment of a partition log (Kafka's LogSegment): a `.log` file of batches whose offsets
+ * start at `baseOffset`, with its `.index` and `.timeindex`, all three named by that offset.
+ *
+ * Invariants: batches are in increasing offset order (gaps allowed, as compaction leaves them);
+ * every offset in the segment is within int32 of `baseOffset`, because index entries store
+ * offsets relative to it; `nextOffset` is one past the last offset of the last batch (the base
+ * offset when empty).
+ *
+ * Only the newest segment of a log (the active one) is appended to; `seal()` marks the moment it
+ * stops being active. Not safe for concurrent writers; reads and appends on the event loop need
+ * no locking because `FileRecords.size` only moves past complete batches.
+ */
+export class LogSegment {
+  nextOffset: bigint;
+  /** Largest record timestamp in the segment, -1 when none, and the last offset of the batch carrying it. */
+  maxTimestamp = NO_TIMESTAMP;
+  private offsetOfMaxTimestamp: bigint;
+  private bytesSinceLastIndexEntry = 0;
+  /** Max timestamp of the first batch, the start of the segmentMs period (undefined when not known yet). */
+  private firstBatchTimestamp: bigint | undefined;
+
+  private constructor(
+    readonly baseOffset: bigint,
+    readonly log: FileRecords,
+    readonly offsetIndex: OffsetIndex,
+    readonly timeIndex: TimeIndex,
+    private readonly config: SegmentConfig,
+    /** Clock time the segment was created or opened, for segmentMs when batches carry no timestamps. */
+    readonly createdMs: number,
+  ) {
+    this.nextOffset = baseOffset;
+    this.offsetOfMaxTimestamp = baseOffset;
+  }
+
+  /** A new empty segment (its files are created, or emptied if left over). */
+  static create(
+    dir: string,
+    baseOffset: bigint,
+    config: SegmentConfig,
+    nowMs: number,
+    stateSuffix = '',
+  ): LogSegment {
+    const log = FileRecords.open(segmentFile(dir, baseOffset, LOG_FILE_SUFFIX, stateSuffix), true);
+    log.truncateTo(0);
+    const offsetIndex = OffsetIndex.create(
+      segmentFile(dir, baseOffset, INDEX_FILE_SUFFIX, stateSuffix),
+      baseOffset,
+      config.segmentIndexBytes,
+    );
+    const timeIndex = TimeIndex.create(
+      segmentFile(dir, baseOffset, TIME_INDEX_FILE_SUFFIX, stateSuffix),
+      baseOffset,
+      config.segmentIndexBytes,
+    );
+    offsetIndex.reset();
+    timeIndex.reset();
+    return new LogSegment(baseOffset, log, offsetIndex, timeIndex, config, nowMs);
+  }
+
+  /**
+   * An existing segment. Its indexes are loaded and checked, and its end (next offset, largest
+   * timestamp) read from the batches after the last index entry. `problem` says what is wrong
+   * if the indexes are missing or damaged or the log's tail does not parse; the segment must then
+   * be recovered before use.
+   */
+  static open(
+    dir: string,
+    baseOffset: bigint,
+    config: SegmentConfig,
+    nowMs: number,
+  ): { segment: LogSegment; problem?: string } {
+    const log = FileRecords.open(segmentFile(dir, baseOffset, LOG_FILE_SUFFIX), false);
+    const indexPath = segmentFile(dir, baseOffset, INDEX_FILE_SUFFIX);
+    const timeIndexPath = segmentFile(dir, baseOffset, TIME_INDEX_FILE_SUFFIX);
+    const offsetIndex = OffsetIndex.open(indexPath, baseOffset, config.segmentIndexBytes);
+    const timeIndex = TimeIndex.open(timeIndexPath, baseOffset, config.segmentIndexBytes);
+    const segment = new LogSegment(
+      baseOffset,
+      log,
+      offsetIndex ?? OffsetIndex.create(indexPath, baseOffset, config.segmentIndexBytes),
+      timeIndex ?? TimeIndex.create(timeIndexPath, baseOffset, config.segmentIndexBytes),
+      config,
+      nowMs,
+    );
+    const problem =
+      (offsetIndex === undefined ? `${indexPath} is missing` : offsetIndex.sanityCheck(log.size)) ??
+      (timeIndex === undefined ? `${timeIndexPath} is missing` : timeIndex.sanityCheck()) ??
+      segment.loadEnd();
+    return problem === undefined ? { segment } : { segment, problem };
+  }
+
+  /** Reads the batches after the last index entry to learn nextOffset and the largest timestamp. */
+  private loadEnd(): string | undefined {
+    const lastEntry = this.timeIndex.lastEntry();
+    if (lastEntry !== undefined) {
+      this.maxTimestamp = lastEntry.timestamp;
+      this.offsetOfMaxTimestamp = lastEntry.offset;
+    }
+    const start = this.offsetIndex.lastEntry().position;
+    const scanner = new BatchScanner(this.log, start, this.log.size, HEADER_SCAN);
+    for (let batch = scanner.next(); batch !== undefined; batch = scanner.next()) this.track(batch.header);
+    if (scanner.invalid !== undefined) return scanner.invalid;
+    if (lastEntry !== undefined && lastEntry.offset >= this.nextOffset) {
+      return `${this.timeIndex.path} points at offset ${lastEntry.offset}, past the log's end ${this.nextOffset}`;
+    }
+    return undefined;
+  }
+
+  private track(header: BatchHeader): void {
+    const last = lastOffsetOf(header);
+    if (header.maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = header.maxTimestamp;
+      this.offsetOfMaxTimestamp = last;
+    }
+    this.nextOffset = last + 1n;
+  }
+
+  get size(): number {
+    return this.log.size;
+  }
+
+  /** Whether a batch ending at `lastOffset` can go into this segment, whose indexes store int32 offsets. */
+  canHoldOffset(lastOffset: bigint): boolean {
+    return lastOffset - this.baseOffset <= INT32_MAX;
+  }
+
+  get indexesFull(): boolean {
+    return this.offsetIndex.isFull || this.timeIndex.isFull;
+  }
+
+  /**
+   * How long this segment has been open for writes, for segmentMs: the time between its first
+   * batch's max timestamp and the new batch's, or since creation by the clock when batches carry
+   * no timestamps (Kafka's rule).
+   */
+  timeWaitedForRoll(nowMs: number, newBatchTimestamp: bigint): number {
+    if (this.firstBatchTimestamp === undefined && this.size > 0) {
+      const first = new BatchScanner(this.log, 0, this.log.size, HEADER_SCAN).next();
+      this.firstBatchTimestamp = first?.header.maxTimestamp ?? NO_TIMESTAMP;
+    }
+    const first = this.firstBatchTimestamp ?? NO_TIMESTAMP;
+    return first >= 0n ? Number(newBatchTimestamp - first) : nowMs - this.createdMs;
+  }
+
+  /**
+   * Appends one batch whose baseOffset is already set. `buf` holds exactly the batch. The caller
+   * has checked that it fits (offsets, size); the write either completes or throws with nothing
+   * recorded.
+   */
+  append(buf: Buffer, header: BatchHeader): void {
+    const position = this.log.append(buf, header.sizeInBytes);
+    this.firstBatchTimestamp ??= header.maxTimestamp;
+    this.index(header, position);
+  }
+
+  /** Accounts for a batch written at `position`: end, largest timestamp, and a sparse index entry. */
+  private index(header: BatchHeader, position: number): void {
+    this.track(header);
+    if (this.bytesSinceLastIndexEntry > this.config.indexIntervalBytes) {
+      this.offsetIndex.append(this.nextOffset - 1n, position);
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += header.sizeInBytes;
+  }
+
+  /**
+   * The batch holding `offset`, or the first one after it when compaction removed it; undefined
+   * when no batch in [startPosition, maxPosition) ends at or after `offset`.
+   */
+  translateOffset(offset: bigint, maxPosition = this.size): BatchLocation | undefined {
+    const start = this.offsetIndex.lookup(offset).position;
+    const scanner = new BatchScanner(this.log, start, maxPosition, HEADER_SCAN);
+    for (let batch = scanner.next(); batch !== undefined; batch = scanner.next()) {
+      if (lastOffsetOf(batch.header) >= offset) return { position: batch.position, header: batch.header };
+    }
+    return undefined;
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to `maxBytes` but at least that first batch,
+   * and none past `maxPosition`; undefined when the segment has no batch ending at or after
+   * `offset`.
+   */
+  read(offset: bigint, maxBytes: number, maxPosition = this.size): Buffer | undefined {
+    const first = this.translateOffset(offset, maxPosition);
+    if (first === undefined) return undefined;
+    const length = Math.max(first.header.sizeInBytes, Math.min(maxBytes, maxPosition - first.position));
+    const buf = this.log.read(first.position, length);
+    // Keep whole batches only: walk their length prefixes to the last one that fits.
+    let end = 0;
+    while (end + LOG_OVERHEAD <= buf.length) {
+      const next = end + LOG_OVERHEAD + buf.readInt32BE(end + BatchLayout.BATCH_LENGTH);
+      if (next > buf.length) break;
+      end = next;
+    }
+    return end === buf.length ? buf : buf.subarray(0, end);
+  }
+
+  /**
+   * The first batch, at or after the one holding `fromOffset`, whose max timestamp is >=
+   * `timestamp`, with its bytes; undefined when there is none. The time index narrows where the
+   * scan starts.
+   */
+  findBatchByTimestamp(
+    timestamp: bigint,
+    fromOffset: bigint,
+  ): (BatchLocation & { bytes: Buffer }) | undefined {
+    if (this.maxTimestamp < timestamp) return undefined;
+    const before = this.timeIndex.offsetBefore(timestamp);
+    const startOffset = before !== undefined && before > fromOffset ? before : fromOffset;
+    for (const { position, header } of this.batchHeaders(this.offsetIndex.lookup(startOffset).position)) {
+      if (lastOffsetOf(header) >= fromOffset && header.maxTimestamp >= timestamp) {
+        return { position, header, bytes: this.log.read(position, header.sizeInBytes) };
+      }
+    }
+    return undefined;
+  }
+
+  /** Headers of the segment's batches from `position`, in order. */
+  *batchHeaders(position = 0): Generator<BatchLocation> {
+    const scanner = new BatchScanner(this.log, position, this.size, HEADER_SCAN);
+    for (let batch = scanner.next(); batch !== undefined; batch = scanner.next()) {
+      yield { position: batch.position, header: batch.header };
+    }
+  }
+
+  /**
+   * Recovery: checks every batch (framing, CRC, increasing offsets within int32 of the base),
+   * truncates the log after the last valid one, and rebuilds both indexes from what remains.
+   * Returns why it stopped early, or undefined if the whole file was valid.
+   */
+  recover(): string | undefined {
+    this.offsetIndex.reset();
+    this.timeIndex.reset();
+    this.nextOffset = this.baseOffset;
+    this.maxTimestamp = NO_TIMESTAMP;
+    this.offsetOfMaxTimestamp = this.baseOffset;
+    this.bytesSinceLastIndexEntry = 0;
+    this.firstBatchTimestamp = undefined;
+    const scanner = new BatchScanner(this.log, 0, this.log.size, VERIFYING_SCAN);
+    let validBytes = 0;
+    let invalid: string | undefined;
+    for (let batch = scanner.next(); batch !== undefined; batch = scanner.next()) {
+      const { header } = batch;
+      if (
+        header.baseOffset < this.nextOffset ||
+        !this.canHoldOffset(lastOffsetOf(header)) ||
+        header.lastOffsetDelta < 0
+      ) {
+        invalid = `batch at position ${batch.position} of ${this.log.path} has offsets ${header.baseOffset}..${lastOffsetOf(header)}, not after ${this.nextOffset - 1n} and within int32 of ${this.baseOffset}`;
+        break;
+      }
+      this.firstBatchTimestamp ??= header.maxTimestamp;
+      this.index(header, batch.position);
+      validBytes = batch.position + header.sizeInBytes;
+    }
+    invalid ??= scanner.invalid;
+    if (validBytes < this.log.size) this.log.truncateTo(validBytes);
+    this.offsetIndex.writeOut();
+    this.timeIndex.writeOut();
+    return invalid;
+  }
+
+  /**
+   * The segment stops being active: the time index gets a last entry holding the largest
+   * timestamp (which retention reads), and both indexes are written out.
+   */
+  seal(): void {
+    if (this.maxTimestamp >= 0n) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+    this.offsetIndex.writeOut();
+    this.timeIndex.writeOut();
+  }
+
+  /** Writes out the indexes and fsyncs the log and, with `indexes`, the index files too. */
+  async flush(indexes: boolean): Promise<void> {
+    this.offsetIndex.writeOut();
+    this.timeIndex.writeOut();
+    await this.log.syncAsync();
+    if (indexes) {
+      this.offsetIndex.flush();
+      this.timeIndex.flush();
+    }
+  }
+
+  /** fsyncs the log and both indexes, blocking (shutdown, cleaning). */
+  flushSync(): void {
+    this.log.sync();
+    this.offsetIndex.flush();
+    this.timeIndex.flush();
+  }
+
+  /** Renames the three files to carry `stateSuffix` (or none) after the base offset name. */
+  renameTo(dir: string, stateSuffix: string): void {
+    this.log.renameTo(segmentFile(dir, this.baseOffset, LOG_FILE_SUFFIX, stateSuffix));
+    this.offsetIndex.renameTo(segmentFile(dir, this.baseOffset, INDEX_FILE_SUFFIX, stateSuffix));
+    this.timeIndex.renameTo(segmentFile(dir, this.baseOffset, TIME_INDEX_FILE_SUFFIX, stateSuffix));
+  }
+
+  close(): void {
+    this.offsetIndex.release();
+    this.timeIndex.release();
+    this.log.close();
+  }
+
+  /** Removes the three files; the segment's descriptors stay usable until `close`. */
+  deleteFiles(): void {
+    this.log.deleteFile();
+    this.offsetIndex.deleteFile();
+    this.timeIndex.deleteFile();
+  }
+}

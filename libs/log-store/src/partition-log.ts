@@ -1,0 +1,428 @@
+import { type BatchHeader, patchBaseOffset } from '@runnel/protocol';
+import { checkAppendBatch } from './append-validation.js';
+import { AppendWaiters } from './append-waiters.js';
+import { CleanShutdownMarker } from './clean-shutdown-marker.js';
+import { type Clock, systemClock } from './clock.js';
+import { KafkaStorageError, OffsetOutOfRangeError } from './errors.js';
+import { LogCheckpoint } from './log-checkpoint.js';
+import { type CleanerStats, LogCleaner } from './log-cleaner.js';
+import { deletesOldSegments, type LogConfig, type LogOptions, resolveLogConfig } from './log-config.js';
+import { LogFlusher } from './log-flusher.js';
+import { LogLoader } from './log-loader.js';
+import { retentionDecision } from './log-retention.js';
+import { LogSegment, lastOffsetOf } from './log-segment.js';
+import { LogSegments } from './log-segments.js';
+import { StorageFaultHandler } from './storage-fault-handler.js';
+import { type OffsetAndTimestamp, offsetForTimestamp } from './timestamp-lookup.js';
+
+export interface PartitionLogOptions extends LogOptions {
+  /** Time for segmentMs, retentionMs, flushMs and tombstone expiry (default the system clock). */
+  clock?: Clock;
+  /** Called once when an I/O error takes the log offline. */
+  onOffline?: (error: KafkaStorageError) => void;
+}
+
+export interface AppendOptions {
+  /** The caller already checked framing and CRC (e.g. with verifyBatch), so append skips the CRC (default false). */
+  validated?: boolean;
+}
+
+export interface AppendResult {
+  /** Offset assigned to the batch's first record. */
+  baseOffset: bigint;
+  lastOffset: bigint;
+  logEndOffset: bigint;
+}
+
+export interface FetchResult {
+  /** Whole batches, bytes as stored; empty at the end of the log. */
+  records: Buffer;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The log of one topic partition (Kafka's UnifiedLog): the segments of `<data-dir>/<topic>-<partition>/`.
+ *
+ * Offsets: [logStartOffset, logEndOffset) are readable. `highWatermark` is the end of what
+ * consumers may read; without replication every append is committed at once, so it equals
+ * logEndOffset after each append, but it is kept apart so replication can hold it back.
+ * `recoveryPoint` is the end of what is fsynced.
+ *
+ * Threading: one writer. Every method runs on the event loop and file I/O is synchronous except
+ * fsync (see storage-io.ts), so a read sees the log either before or after an append, never
+ * during; `flush()` and `compact()` await the disk or the codec without blocking appends.
+ *
+ * Durability: an append is in the page cache when `append` returns; `flush()` makes every earlier
+ * append durable, sharing one fsync round among concurrent callers (group commit, for acks=all);
+ * flushMessages and flushMs trigger it too, and so does every roll for the segment it closes.
+ * The checkpoint records the recovery point whenever it moves into another segment (recovery
+ * rescans whole segments, so finer steps would not shorten it) and at close, which also writes
+ * the clean-shutdown marker.
+ *
+ * Faults: the first I/O error (KafkaStorageError, naming the file and values) takes the log
+ * offline: that call and every later one throws, pending waiters are rejected and `onOffline`
+ * is called. Nothing is retried and no state is guessed.
+ */
+export class PartitionLog {
+  private readonly segments: LogSegments;
+  private startOffset: bigint;
+  private endOffset: bigint;
+  private committedOffset: bigint;
+  private cleanerOffset: bigint;
+  /** Base offset of the segment that held the recovery point when the checkpoint was written. */
+  private checkpointedSegment: bigint;
+  private readonly faults: StorageFaultHandler;
+  private closed = false;
+  private cleaning: Promise<CleanerStats | undefined> | undefined;
+  private readonly waiters = new AppendWaiters();
+  private readonly flusher: LogFlusher;
+  /** What recovery found and did when the log was opened. */
+  readonly recoveryLog: readonly string[];
+  readonly hadCleanShutdown: boolean;
+
+  private constructor(
+    readonly dir: string,
+    readonly config: LogConfig,
+    private readonly clock: Clock,
+    onOffline: ((error: KafkaStorageError) => void) | undefined,
+  ) {
+    this.faults = new StorageFaultHandler(dir, (error) => {
+      this.waiters.failAll(error);
+      onOffline?.(error);
+    });
+    const loaded = LogLoader.load(dir, config, clock.now());
+    this.segments = new LogSegments(
+      dir,
+      loaded.segments,
+      () => this.flusher.idle(),
+      (error) => this.faults.record(error),
+    );
+    this.startOffset = loaded.logStartOffset;
+    this.endOffset = this.segments.active.nextOffset;
+    this.committedOffset = this.endOffset;
+    this.cleanerOffset = loaded.cleanerOffset;
+    this.checkpointedSegment = this.segments.active.baseOffset;
+    this.flusher = new LogFlusher(
+      {
+        segments: this.segments,
+        config,
+        clock,
+        faults: this.faults,
+        endOffset: () => this.endOffset,
+        recoveryPointAdvanced: () => {
+          const holding = this.segments.all[this.segments.floorIndex(this.flusher.recoveryPoint)]!;
+          if (holding.baseOffset !== this.checkpointedSegment) this.writeCheckpoint();
+        },
+      },
+      this.endOffset,
+    );
+    this.recoveryLog = loaded.recoveryLog;
+    this.hadCleanShutdown = loaded.hadCleanShutdown;
+  }
+
+  /** Opens (creating if needed) the log in `dir`, recovering it after an unclean stop. */
+  static open(dir: string, options: PartitionLogOptions = {}): PartitionLog {
+    const { clock = systemClock, onOffline, ...logOptions } = options;
+    return new PartitionLog(dir, resolveLogConfig(logOptions), clock, onOffline);
+  }
+
+  get logStartOffset(): bigint {
+    return this.startOffset;
+  }
+
+  /** One past the last offset appended. */
+  get logEndOffset(): bigint {
+    return this.endOffset;
+  }
+
+  /** End of what consumers may read; equals logEndOffset without replication. */
+  get highWatermark(): bigint {
+    return this.committedOffset;
+  }
+
+  /** Everything below is fsynced. */
+  get recoveryPoint(): bigint {
+    return this.flusher.recoveryPoint;
+  }
+
+  /** Bytes in all `.log` files. */
+  get size(): number {
+    return this.segments.all.reduce((sum, segment) => sum + segment.size, 0);
+  }
+
+  /** Base offsets of the segments, oldest first. */
+  get segmentBaseOffsets(): bigint[] {
+    return this.segments.all.map((segment) => segment.baseOffset);
+  }
+
+  get isOffline(): boolean {
+    return this.faults.isOffline;
+  }
+
+  /**
+   * Appends one record batch (exactly one, as Produce v3+ sends per partition). Checks framing,
+   * offsets and (unless `validated`) the CRC, and the size limits; then assigns the next offset
+   * by patching baseOffset in `batch` itself (no copy) and writes it with one write. Throws
+   * CorruptRecordError or RecordTooLargeError with nothing appended.
+   */
+  append(batch: Buffer, options: AppendOptions = {}): AppendResult {
+    this.checkOpen();
+    const header = checkAppendBatch(this.dir, batch, this.config, options.validated === true);
+    return this.faults.run(() => {
+      const baseOffset = this.endOffset;
+      const lastOffset = baseOffset + BigInt(header.lastOffsetDelta);
+      this.maybeRoll(header, lastOffset);
+      patchBaseOffset(batch, baseOffset);
+      header.baseOffset = baseOffset;
+      const active = this.segments.active;
+      active.append(batch, header);
+      this.flusher.markUnflushed(active);
+      this.endOffset = lastOffset + 1n;
+      this.committedOffset = this.endOffset;
+      this.waiters.notify(this.endOffset);
+      this.flusher.appended();
+      return { baseOffset, lastOffset, logEndOffset: this.endOffset };
+    });
+  }
+
+  /** Rolls before an append that would overfill the active segment, outlast segmentMs, fill an index or overflow int32 offsets. */
+  private maybeRoll(header: BatchHeader, lastOffset: bigint): void {
+    const segment = this.segments.active;
+    if (segment.size === 0) return;
+    if (
+      segment.size > this.config.segmentBytes - header.sizeInBytes ||
+      segment.timeWaitedForRoll(this.clock.now(), header.maxTimestamp) >= this.config.segmentMs ||
+      segment.indexesFull ||
+      !segment.canHoldOffset(lastOffset)
+    ) {
+      this.roll();
+    }
+  }
+
+  /** Closes the active segment and starts a new one at logEndOffset; the closed one is flushed in the background. */
+  private roll(): void {
+    const previous = this.segments.active;
+    previous.seal();
+    this.flusher.markUnflushed(previous);
+    const next = LogSegment.create(this.dir, this.endOffset, this.config, this.clock.now());
+    this.segments.add(next);
+    this.flusher.markUnflushed(next);
+    this.flusher.flushInBackground();
+  }
+
+  /**
+   * Whole batches from the one holding `fetchOffset`: up to `maxBytes`, but always at least one
+   * batch when there is one, so consumers progress. Reads stop at the high watermark and never
+   * cross into the next segment. OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
+   */
+  read(fetchOffset: bigint, maxBytes: number): FetchResult {
+    this.checkOpen();
+    if (!Number.isInteger(maxBytes) || maxBytes < 0) {
+      throw new RangeError(`maxBytes ${maxBytes} is not an integer of 0 or more`);
+    }
+    if (fetchOffset < this.startOffset || fetchOffset > this.endOffset) {
+      throw new OffsetOutOfRangeError(fetchOffset, this.startOffset, this.endOffset, this.dir);
+    }
+    const result = {
+      records: EMPTY,
+      highWatermark: this.committedOffset,
+      logStartOffset: this.startOffset,
+      logEndOffset: this.endOffset,
+    };
+    if (fetchOffset >= this.committedOffset) return result;
+    return this.faults.run(() => {
+      for (const segment of this.segments.from(fetchOffset)) {
+        const records = segment.read(fetchOffset, maxBytes);
+        if (records !== undefined) return { ...result, records };
+      }
+      return result;
+    });
+  }
+
+  /** ListOffsets EARLIEST. */
+  earliestOffset(): bigint {
+    this.checkOpen();
+    return this.startOffset;
+  }
+
+  /** ListOffsets LATEST: the high watermark. */
+  latestOffset(): bigint {
+    this.checkOpen();
+    return this.committedOffset;
+  }
+
+  /**
+   * ListOffsets by timestamp: the first readable offset whose record timestamp is >= `timestamp`,
+   * with that timestamp; undefined when no record is that recent. Segments are skipped by their
+   * largest timestamp and the scan inside one starts from its time index.
+   */
+  offsetForTimestamp(timestamp: bigint): Promise<OffsetAndTimestamp | undefined> {
+    this.checkOpen();
+    return offsetForTimestamp(this.segments.all.slice(), timestamp, this.startOffset, (read) =>
+      this.faults.run(read),
+    );
+  }
+
+  /**
+   * Headers of the batches from the one holding `fromOffset` to the end, oldest first: what the
+   * broker replays at start to rebuild idempotent-producer state (producerId, producerEpoch,
+   * baseSequence, last offset). Iterate without appending or compacting in between.
+   */
+  *batchHeaders(fromOffset: bigint = this.startOffset): Generator<BatchHeader> {
+    this.checkOpen();
+    for (const segment of this.segments.from(fromOffset)) {
+      const start = segment.offsetIndex.lookup(fromOffset).position;
+      const headers = this.faults.run(() => [...segment.batchHeaders(start)]);
+      for (const { header } of headers) if (lastOffsetOf(header) >= fromOffset) yield header;
+    }
+  }
+
+  /**
+   * DeleteRecords: makes `offset` the log start offset (if it is above it) and deletes the
+   * segments entirely below it. Returns the new log start offset (the low watermark).
+   */
+  deleteRecordsBefore(offset: bigint): bigint {
+    this.checkOpen();
+    if (offset > this.committedOffset || offset < 0n) {
+      throw new OffsetOutOfRangeError(offset, this.startOffset, this.committedOffset, this.dir);
+    }
+    if (offset <= this.startOffset) return this.startOffset;
+    return this.faults.run(() => {
+      this.startOffset = offset;
+      if (this.cleanerOffset < offset) this.cleanerOffset = offset;
+      this.writeCheckpoint();
+      this.deleteOldSegments();
+      return this.startOffset;
+    });
+  }
+
+  /** Applies retention (retentionMs, retentionBytes, log start offset) now; returns how many segments were deleted. */
+  deleteOldSegments(): number {
+    this.checkOpen();
+    return this.faults.run(() => {
+      const decision = retentionDecision({
+        segments: this.segments.all,
+        logStartOffset: this.startOffset,
+        nowMs: this.clock.now(),
+        retentionMs: this.config.retentionMs,
+        retentionBytes: this.config.retentionBytes,
+        deleteByRetention: deletesOldSegments(this.config),
+      });
+      if (decision.count === 0) return 0;
+      if (decision.count === this.segments.count) this.roll();
+      for (const segment of this.segments.all.slice(0, decision.count)) this.flusher.forget(segment);
+      this.segments.removeOldest(decision.count);
+      const first = this.segments.all[0]!.baseOffset;
+      if (first > this.startOffset) this.startOffset = first;
+      if (this.cleanerOffset < this.startOffset) this.cleanerOffset = this.startOffset;
+      this.writeCheckpoint();
+      return decision.count;
+    });
+  }
+
+  /** Resolves once every append made before the call is fsynced; concurrent calls share fsyncs. */
+  flush(): Promise<void> {
+    this.checkOpen();
+    return this.flusher.flush();
+  }
+
+  /** Flushes if flushMs has passed since the last flush and something is unflushed (LogManager calls it). */
+  async flushIfDue(): Promise<void> {
+    if (!this.closed && !this.faults.isOffline) await this.flusher.flushIfDue();
+  }
+
+  private writeCheckpoint(): void {
+    LogCheckpoint.write(this.dir, {
+      recoveryPoint: this.flusher.recoveryPoint,
+      logStartOffset: this.startOffset,
+      cleanerOffset: this.cleanerOffset,
+    });
+    this.checkpointedSegment =
+      this.segments.all[this.segments.floorIndex(this.flusher.recoveryPoint)]!.baseOffset;
+  }
+
+  /**
+   * Resolves once logEndOffset > `offset`, i.e. a record at `offset` exists (at once if it does);
+   * rejects with the signal's reason when `signal` aborts, or when the log goes offline or closes.
+   */
+  waitForAppend(offset: bigint, signal?: AbortSignal): Promise<void> {
+    this.checkOpen();
+    return this.waiters.wait(offset, this.endOffset, signal);
+  }
+
+  /** Share of the closed segments' bytes not compacted yet (0 when there are none). */
+  get dirtyRatio(): number {
+    return LogCleaner.dirtyRatio(this.segments.closed, this.cleanerOffset);
+  }
+
+  /**
+   * Compacts the closed segments (see LogCleaner): keeps the newest record per key, drops
+   * tombstones deleteRetentionMs after their timestamp, swaps the cleaned segments in. Resolves
+   * with what was done, or undefined when there is no closed segment; concurrent calls share one run.
+   */
+  compact(): Promise<CleanerStats | undefined> {
+    this.checkOpen();
+    this.cleaning ??= new LogCleaner({
+      dir: this.dir,
+      config: this.config,
+      nowMs: this.clock.now(),
+      logStartOffset: () => this.startOffset,
+      closedSegments: () => this.segments.closed,
+      cleanerOffset: this.cleanerOffset,
+      swap: (old, cleaned) => this.faults.run(() => !this.closed && this.segments.replace(old, cleaned)),
+      cleaned: (offset) =>
+        this.faults.run(() => {
+          if (offset > this.cleanerOffset) this.cleanerOffset = offset;
+          this.writeCheckpoint();
+        }),
+    })
+      .clean()
+      .catch((error: unknown) => {
+        throw this.faults.record(error);
+      })
+      .finally(() => {
+        this.cleaning = undefined;
+      });
+    return this.cleaning;
+  }
+
+  /**
+   * Clean shutdown: waits for running flushes and compaction, fsyncs what is unflushed, writes
+   * the checkpoint (recoveryPoint = logEndOffset) and the clean-shutdown marker, closes files.
+   * An offline log only closes its files.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.cleaning?.catch(() => undefined);
+    await this.flusher.idle();
+    await this.segments.settled();
+    this.waiters.failAll(new Error(`log ${this.dir} was closed`));
+    if (!this.faults.isOffline) {
+      this.faults.run(() => {
+        this.segments.active.seal();
+        this.flusher.markUnflushed(this.segments.active);
+        this.flusher.flushAllSync();
+        this.writeCheckpoint();
+        CleanShutdownMarker.write(this.dir);
+      });
+    }
+    for (const segment of this.segments.all) {
+      try {
+        segment.close();
+      } catch (error) {
+        // An offline log's files may fail to close too; the first error is the one that matters.
+        if (!(error instanceof KafkaStorageError) || !this.faults.isOffline) throw error;
+      }
+    }
+  }
+
+  private checkOpen(): void {
+    this.faults.check();
+    if (this.closed) throw new Error(`log ${this.dir} is closed`);
+  }
+}

@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import { dirname } from 'node:path';
+import { KafkaStorageError } from './errors.js';
+
+/**
+ * The one place where the log store touches the file system. Every call either succeeds or throws
+ * a {@link KafkaStorageError} naming the operation, the file and the values involved (`write
+ * 00000000000000000000.log at position 4096 (16384 bytes) failed: ENOSPC ...`). Nothing here
+ * retries or guesses: the caller (PartitionLog) takes its log offline on the first such error.
+ *
+ * Writes, reads and truncation are synchronous: on the page cache they cost microseconds, less
+ * than a hop to libuv's thread pool, and they keep the order of appends and reads trivially
+ * consistent on the event loop. Only fsync, which waits for the disk, is offered asynchronously
+ * so that group commit does not block the loop.
+ */
+function fail(operation: string, path: string, values: string, cause: unknown): KafkaStorageError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const detail = values === '' ? '' : ` (${values})`;
+  return new KafkaStorageError(`${operation} ${path}${detail} failed: ${reason}`, path, { cause });
+}
+
+function attempt<T>(operation: string, path: string, values: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (cause) {
+    throw fail(operation, path, values, cause);
+  }
+}
+
+/** Opens (and with `create`, creates) a file for reading and writing. */
+export function openFile(path: string, create: boolean): number {
+  const flags = fs.constants.O_RDWR | (create ? fs.constants.O_CREAT : 0);
+  return attempt('open', path, create ? 'create' : '', () => fs.openSync(path, flags));
+}
+
+export function closeFile(fd: number, path: string): void {
+  attempt('close', path, '', () => fs.closeSync(fd));
+}
+
+export function fileSize(fd: number, path: string): number {
+  return attempt('stat', path, '', () => fs.fstatSync(fd).size);
+}
+
+/** Reads up to `length` bytes at `position` into `buf` at `offset`; returns how many were read. */
+export function readAt(
+  fd: number,
+  path: string,
+  buf: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+) {
+  return attempt('read', path, `${length} bytes at position ${position}`, () => {
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(fd, buf, offset + done, length - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  });
+}
+
+/** Writes all of `buf[offset, offset + length)` at `position`. A short write is an error. */
+export function writeAt(
+  fd: number,
+  path: string,
+  buf: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+) {
+  attempt('write', path, `${length} bytes at position ${position}`, () => {
+    let done = fs.writeSync(fd, buf, offset, length, position);
+    while (done < length) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
+  });
+}
+
+export function truncateFile(fd: number, path: string, size: number): void {
+  attempt('truncate', path, `to ${size} bytes`, () => fs.ftruncateSync(fd, size));
+}
+
+export function syncFile(fd: number, path: string): void {
+  attempt('fsync', path, '', () => fs.fdatasyncSync(fd));
+}
+
+/** fdatasync on libuv's thread pool. */
+export function syncFileAsync(fd: number, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.fdatasync(fd, (cause) => (cause === null ? resolve() : reject(fail('fsync', path, '', cause))));
+  });
+}
+
+/** Makes renames and deletions in `dir` durable. */
+export function syncDir(dir: string): void {
+  attempt('fsync directory', dir, '', () => {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+}
+
+export function renameFile(from: string, to: string): void {
+  attempt('rename', from, `to ${to}`, () => fs.renameSync(from, to));
+}
+
+/** Removes a file; one that is already gone is not an error. */
+export function deleteFile(path: string): void {
+  attempt('delete', path, '', () => fs.rmSync(path, { force: true }));
+}
+
+export function deleteDir(path: string): void {
+  attempt('delete directory', path, '', () => fs.rmSync(path, { recursive: true, force: true }));
+}
+
+export function fileExists(path: string): boolean {
+  return attempt('stat', path, '', () => fs.existsSync(path));
+}
+
+export function makeDir(dir: string): void {
+  attempt('create directory', dir, '', () => fs.mkdirSync(dir, { recursive: true }));
+}
+
+/** Names of the entries of a directory, sorted. */
+export function listDir(dir: string): string[] {
+  return attempt('list', dir, '', () => fs.readdirSync(dir).sort());
+}
+
+/** Names of the subdirectories of a directory, sorted. */
+export function listSubdirs(dir: string): string[] {
+  return attempt('list', dir, '', () =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort(),
+  );
+}
+
+/** The whole content of a small file, or undefined if it does not exist. */
+export function readSmallFile(path: string): string | undefined {
+  return attempt('read', path, '', () => (fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined));
+}
+
+/**
+ * Replaces `path` with `content` so that after a crash it holds either the old or the new content:
+ * write `tempPath`, fsync it, rename it over `path`, fsync the directory.
+ */
+export function writeFileAtomically(path: string, tempPath: string, content: string): void {
+  attempt('write', tempPath, `${content.length} bytes`, () => {
+    const fd = fs.openSync(tempPath, 'w');
+    try {
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+  renameFile(tempPath, path);
+  syncDir(dirname(path));
+}
