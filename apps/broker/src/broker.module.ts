@@ -1,15 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BrokerConfig } from './config/broker-config.js';
-import type { ApiHandler } from './handlers/api-handler.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
+import { MetadataHandler } from './handlers/metadata.handler.js';
 import { HealthController } from './http/health.controller.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
+import { BrokerEndpoint } from './network/broker-endpoint.js';
 import { KafkaServer } from './network/kafka-server.js';
 import { RequestRouter } from './network/request-router.js';
+import { TopicManager } from './topics/topic-manager.js';
 
 /**
- * The broker's composition root. NestJS wires configuration, metrics, the request router and the
- * HTTP endpoints; the per-request path below the router is plain code.
+ * The broker's composition root. NestJS wires configuration, storage, metrics, the request router
+ * and the HTTP endpoints; the per-request path below the router is plain code.
  */
 @Module({})
 export class BrokerModule {
@@ -19,13 +21,22 @@ export class BrokerModule {
       controllers: [HealthController],
       providers: [
         { provide: BrokerConfig, useValue: config },
-        { provide: BrokerMetrics, useFactory: () => new BrokerMetrics({ partitionOffsets: () => [] }) },
+        { provide: BrokerEndpoint, useValue: new BrokerEndpoint(config) },
+        { provide: TopicManager, useFactory: () => new TopicManager(config) },
+        {
+          provide: BrokerMetrics,
+          inject: [TopicManager],
+          useFactory: (topics: TopicManager) => new BrokerMetrics(topics),
+        },
         {
           provide: RequestRouter,
-          inject: [BrokerMetrics],
-          useFactory: (metrics: BrokerMetrics) => {
+          inject: [BrokerMetrics, TopicManager, BrokerEndpoint],
+          useFactory: (metrics: BrokerMetrics, topics: TopicManager, endpoint: BrokerEndpoint) => {
             const router = new RequestRouter(metrics);
-            return router.register(new ApiVersionsHandler(() => router.supportedApis()) as ApiHandler);
+            return router.register(
+              new ApiVersionsHandler(() => router.supportedApis()),
+              new MetadataHandler(topics, endpoint),
+            );
           },
         },
         KafkaServer,

@@ -6,6 +6,7 @@ import { BrokerModule } from './broker.module.js';
 import type { BrokerOptions } from './config/broker-config.js';
 import { resolveConfig } from './config/load-config.js';
 import { KafkaServer } from './network/kafka-server.js';
+import { TopicManager } from './topics/topic-manager.js';
 
 /** A running broker, as `startBroker` returns it. */
 export interface RunningBroker {
@@ -56,6 +57,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     close: () => {
       closing ??= (async () => {
         await server.stop();
+        await app.get(TopicManager).close();
         await app.close();
       })();
       return closing;

@@ -1,7 +1,7 @@
+import { DEFAULT_LOG_CONFIG } from '@runnel/log-store';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
 const MiB = 1024 * 1024;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Every broker option, with its default and the Kafka setting it corresponds to. Values come,
@@ -62,26 +62,26 @@ export class BrokerConfig {
   /** Largest record batch a topic accepts by default (`message.max.bytes`). Default 1 MiB + 12 bytes, as Kafka. */
   @IsInt()
   @Min(64)
-  messageMaxBytes = MiB + 12;
+  messageMaxBytes = DEFAULT_LOG_CONFIG.maxMessageBytes;
 
   /** Default segment size (`log.segment.bytes`). Default 1 GiB. */
   @IsInt()
   @Min(1024)
-  logSegmentBytes = 1024 * MiB;
+  logSegmentBytes = DEFAULT_LOG_CONFIG.segmentBytes;
 
   /** Default retention by time (`log.retention.ms`); -1 keeps forever. Default 7 days. */
   @IsInt()
   @Min(-1)
-  logRetentionMs = 7 * DAY_MS;
+  logRetentionMs = DEFAULT_LOG_CONFIG.retentionMs;
 
   /** Default retention by size per partition (`log.retention.bytes`); -1 is unlimited. Default -1. */
   @IsInt()
   @Min(-1)
-  logRetentionBytes = -1;
+  logRetentionBytes = DEFAULT_LOG_CONFIG.retentionBytes;
 
   /** Default cleanup policy (`log.cleanup.policy`). Default delete. */
   @IsIn(['delete', 'compact', 'compact,delete', 'delete,compact'])
-  logCleanupPolicy = 'delete';
+  logCleanupPolicy: string = DEFAULT_LOG_CONFIG.cleanupPolicy;
 
   /** How long appends may wait to share one fsync for acks=-1 (group commit window, ms). Default 2. */
   @IsInt()

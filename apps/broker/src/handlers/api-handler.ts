@@ -28,3 +28,7 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
   /** A response answering `request` (null when the body could not be decoded) with `errorCode`. */
   errorResponse(request: Req | null, errorCode: number, context: RequestContext): InputOf<Res>;
 }
+
+/** A handler of any API, as the router holds them (each handler's own types stay checked where it is written). */
+// biome-ignore lint/suspicious/noExplicitAny: request and response types differ per API; the router only passes them through
+export type AnyApiHandler = ApiHandler<any, any>;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BrokerConfig } from '../config/broker-config.js';
+import { BrokerEndpoint } from './broker-endpoint.js';
 import { KafkaListener } from './kafka-listener.js';
 import { RequestRouter } from './request-router.js';
 
@@ -10,7 +11,11 @@ export class KafkaServer {
   private readonly listener: KafkaListener;
   private boundPort = -1;
 
-  constructor(@Inject(BrokerConfig) config: BrokerConfig, @Inject(RequestRouter) router: RequestRouter) {
+  constructor(
+    @Inject(BrokerConfig) config: BrokerConfig,
+    @Inject(RequestRouter) router: RequestRouter,
+    @Inject(BrokerEndpoint) private readonly endpoint: BrokerEndpoint,
+  ) {
     this.listener = new KafkaListener({
       host: config.host,
       port: config.port,
@@ -22,6 +27,7 @@ export class KafkaServer {
 
   async start(): Promise<number> {
     this.boundPort = await this.listener.listen();
+    this.endpoint.bind(this.boundPort);
     return this.boundPort;
   }
 

@@ -8,7 +8,7 @@ import {
   ProtocolError,
   type RequestHeaderData,
 } from '@runnel/protocol';
-import { type ApiHandler, NO_RESPONSE, type RequestContext } from '../handlers/api-handler.js';
+import { type AnyApiHandler, NO_RESPONSE, type RequestContext } from '../handlers/api-handler.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { CloseConnection, type ConnectionInfo } from './kafka-connection.js';
 
@@ -24,12 +24,12 @@ import { CloseConnection, type ConnectionInfo } from './kafka-connection.js';
  *   of that API built by its handler.
  */
 export class RequestRouter {
-  private readonly handlers = new Map<number, ApiHandler>();
+  private readonly handlers = new Map<number, AnyApiHandler>();
 
   constructor(private readonly metrics: BrokerMetrics) {}
 
   /** Serves these APIs from now on (one handler per API key). */
-  register(...handlers: ApiHandler[]): this {
+  register(...handlers: AnyApiHandler[]): this {
     for (const handler of handlers) this.handlers.set(handler.api.apiKey, handler);
     return this;
   }
@@ -92,7 +92,7 @@ export class RequestRouter {
   };
 
   private respond(
-    handler: ApiHandler,
+    handler: AnyApiHandler,
     context: RequestContext,
     body: InputOf<unknown> | typeof NO_RESPONSE,
     started: number,
