@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BrokerConfig } from './config/broker-config.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
-import { MetadataHandler } from './handlers/metadata.handler.js';
+import { topicAdminHandlers } from './handlers/topic-admin-handlers.js';
 import { HealthController } from './http/health.controller.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { BrokerEndpoint } from './network/broker-endpoint.js';
@@ -33,9 +33,10 @@ export class BrokerModule {
           inject: [BrokerMetrics, TopicManager, BrokerEndpoint],
           useFactory: (metrics: BrokerMetrics, topics: TopicManager, endpoint: BrokerEndpoint) => {
             const router = new RequestRouter(metrics);
+            const dependencies = { config, topics, endpoint };
             return router.register(
-              new ApiVersionsHandler(() => router.supportedApis()),
-              new MetadataHandler(topics, endpoint),
+              { handlers: [new ApiVersionsHandler(() => router.supportedApis())] },
+              topicAdminHandlers(dependencies),
             );
           },
         },

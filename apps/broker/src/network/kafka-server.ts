@@ -13,7 +13,7 @@ export class KafkaServer {
 
   constructor(
     @Inject(BrokerConfig) config: BrokerConfig,
-    @Inject(RequestRouter) router: RequestRouter,
+    @Inject(RequestRouter) private readonly router: RequestRouter,
     @Inject(BrokerEndpoint) private readonly endpoint: BrokerEndpoint,
   ) {
     this.listener = new KafkaListener({
@@ -42,6 +42,7 @@ export class KafkaServer {
   /** Stops accepting, lets responses in flight go out, then closes every connection. */
   async stop(): Promise<void> {
     const closed = this.listener.stopAccepting();
+    await this.router.stop();
     await this.listener.drain();
     this.listener.closeConnections();
     await closed;

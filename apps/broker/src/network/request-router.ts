@@ -9,6 +9,7 @@ import {
   type RequestHeaderData,
 } from '@runnel/protocol';
 import { type AnyApiHandler, NO_RESPONSE, type RequestContext } from '../handlers/api-handler.js';
+import type { HandlerGroup } from '../handlers/handler-group.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { CloseConnection, type ConnectionInfo } from './kafka-connection.js';
 
@@ -25,13 +26,22 @@ import { CloseConnection, type ConnectionInfo } from './kafka-connection.js';
  */
 export class RequestRouter {
   private readonly handlers = new Map<number, AnyApiHandler>();
+  private readonly groups: HandlerGroup[] = [];
 
   constructor(private readonly metrics: BrokerMetrics) {}
 
-  /** Serves these APIs from now on (one handler per API key). */
-  register(...handlers: AnyApiHandler[]): this {
-    for (const handler of handlers) this.handlers.set(handler.api.apiKey, handler);
+  /** Serves these groups' APIs from now on (one handler per API key). */
+  register(...groups: HandlerGroup[]): this {
+    for (const group of groups) {
+      this.groups.push(group);
+      for (const handler of group.handlers) this.handlers.set(handler.api.apiKey, handler);
+    }
     return this;
+  }
+
+  /** Tells every handler group that the broker is stopping (see HandlerGroup.stop). */
+  async stop(): Promise<void> {
+    await Promise.all(this.groups.map((group) => group.stop?.()));
   }
 
   /** `{ apiKey, minVersion: 0, maxVersion }` for every API served, as ApiVersions reports them. */
