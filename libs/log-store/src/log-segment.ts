@@ -41,6 +41,11 @@ export class LogSegment {
   maxTimestamp = NO_TIMESTAMP;
   private offsetOfMaxTimestamp: bigint;
   private bytesSinceLastIndexEntry = 0;
+  /**
+   * The last offset a sound time index found at open refers to: that record was in the log when
+   * the entry was written, so recovery ending before it means data was lost, not merely torn.
+   */
+  private indexedOffset: bigint | undefined;
   /** Max timestamp of the first batch, the start of the segmentMs period (undefined when not known yet). */
   private firstBatchTimestamp: bigint | undefined;
 
@@ -107,9 +112,12 @@ export class LogSegment {
       config,
       nowMs,
     );
+    const timeIndexProblem =
+      timeIndex === undefined ? `${timeIndexPath} is missing` : timeIndex.sanityCheck();
+    if (timeIndexProblem === undefined) segment.indexedOffset = timeIndex?.lastEntry()?.offset;
     const problem =
       (offsetIndex === undefined ? `${indexPath} is missing` : offsetIndex.sanityCheck(log.size)) ??
-      (timeIndex === undefined ? `${timeIndexPath} is missing` : timeIndex.sanityCheck()) ??
+      timeIndexProblem ??
       segment.loadEnd();
     return problem === undefined ? { segment } : { segment, problem };
   }
@@ -253,7 +261,8 @@ export class LogSegment {
   /**
    * Recovery: checks every batch (framing, CRC, increasing offsets within int32 of the base),
    * truncates the log after the last valid one, and rebuilds both indexes from what remains.
-   * Returns why it stopped early, or undefined if the whole file was valid.
+   * Returns why it stopped early, or undefined if the whole file was valid and held every offset
+   * the time index found at open refers to (a log cut at a batch boundary is otherwise valid).
    */
   recover(): string | undefined {
     this.offsetIndex.reset();
@@ -281,6 +290,10 @@ export class LogSegment {
       validBytes = batch.position + header.sizeInBytes;
     }
     invalid ??= scanner.invalid;
+    if (invalid === undefined && this.indexedOffset !== undefined && this.indexedOffset >= this.nextOffset) {
+      invalid = `${this.timeIndex.path} refers to offset ${this.indexedOffset} but the valid batches of ${this.log.path} end at ${this.nextOffset - 1n}`;
+    }
+    this.indexedOffset = undefined;
     if (validBytes < this.log.size) this.log.truncateTo(validBytes);
     this.offsetIndex.writeOut();
     this.timeIndex.writeOut();

@@ -295,7 +295,7 @@ export class PartitionLog {
       this.startOffset = offset;
       if (this.cleanerOffset < offset) this.cleanerOffset = offset;
       this.writeCheckpoint();
-      this.deleteOldSegments();
+      this.deleteSegments(false);
       return this.startOffset;
     });
   }
@@ -303,6 +303,11 @@ export class PartitionLog {
   /** Applies retention (retentionMs, retentionBytes, log start offset) now; returns how many segments were deleted. */
   deleteOldSegments(): number {
     this.checkOpen();
+    return this.deleteSegments(deletesOldSegments(this.config));
+  }
+
+  /** Deletes the old segments retention picks; with `byRetention` false only those below the log start offset. */
+  private deleteSegments(byRetention: boolean): number {
     return this.faults.run(() => {
       const decision = retentionDecision({
         segments: this.segments.all,
@@ -310,7 +315,7 @@ export class PartitionLog {
         nowMs: this.clock.now(),
         retentionMs: this.config.retentionMs,
         retentionBytes: this.config.retentionBytes,
-        deleteByRetention: deletesOldSegments(this.config),
+        deleteByRetention: byRetention,
       });
       if (decision.count === 0) return 0;
       if (decision.count === this.segments.count) this.roll();
