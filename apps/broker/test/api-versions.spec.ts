@@ -1,56 +1,28 @@
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiVersions, decodeResponseFrame, ErrorCode, encodeRequestFrame } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-
-/** Sends frames on one socket and collects `count` response frames (without size prefixes). */
-async function exchange(port: number, frames: Buffer[], count: number): Promise<Buffer[]> {
-  const socket: Socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  for (const frame of frames) socket.write(frame);
-  const responses: Buffer[] = [];
-  let pending = Buffer.alloc(0);
-  for await (const chunk of socket) {
-    pending = Buffer.concat([pending, chunk as Buffer]);
-    while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
-      responses.push(pending.subarray(4, 4 + pending.readInt32BE(0)));
-      pending = pending.subarray(4 + pending.readInt32BE(0));
-    }
-    if (responses.length >= count) break;
-  }
-  socket.destroy();
-  return responses;
-}
+import { RawClient } from './support/raw-client.js';
 
 describe('broker ApiVersions', () => {
   let broker: RunningBroker;
 
   beforeAll(async () => {
-    broker = await startBroker({
-      port: 0,
-      httpPort: 0,
-      dataDir: mkdtempSync(join(tmpdir(), 'runnel-')),
-      logger: false,
-    });
+    const dataDir = mkdtempSync(join(tmpdir(), 'runnel-'));
+    broker = await startBroker({ port: 0, httpPort: 0, dataDir, logger: false });
   });
   afterAll(() => broker.close());
 
   it('advertises minimum version 0 for every API it serves', async () => {
-    const request = encodeRequestFrame(
-      ApiVersions,
-      3,
-      { correlationId: 1, clientId: 'test' },
-      {
-        clientSoftwareName: 'test',
-        clientSoftwareVersion: '1',
-      },
-    );
-    const [frame] = await exchange(broker.port, [request], 1);
-    const { correlationId, body } = decodeResponseFrame(ApiVersions, 3, frame!);
-    expect(correlationId).toBe(1);
+    const client = await RawClient.connect(broker.port);
+    const body = await client.request(ApiVersions, 3, {
+      clientSoftwareName: 'test',
+      clientSoftwareVersion: '1',
+    });
+    client.close();
     expect(body.errorCode).toBe(ErrorCode.NONE);
     expect(body.apiKeys).toContainEqual({ apiKey: 18, minVersion: 0, maxVersion: 3 });
     expect(body.apiKeys.every((k) => k.minVersion === 0)).toBe(true);
@@ -64,7 +36,10 @@ describe('broker ApiVersions', () => {
     );
     const size = Buffer.alloc(4);
     size.writeInt32BE(body.length);
-    const [frame] = await exchange(broker.port, [Buffer.concat([size, body])], 1);
+    const client = await RawClient.connect(broker.port);
+    client.write(Buffer.concat([size, body]));
+    const frame = await client.nextFrame();
+    client.close();
     const { correlationId, body: response } = decodeResponseFrame(ApiVersions, 0, frame!);
     expect(correlationId).toBe(7);
     expect(response.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
@@ -72,11 +47,14 @@ describe('broker ApiVersions', () => {
   });
 
   it('answers pipelined requests in request order', async () => {
-    const frames = [1, 2, 3, 4, 5].map((id) =>
-      encodeRequestFrame(ApiVersions, id % 4, { correlationId: id, clientId: null }, {}),
-    );
-    const responses = await exchange(broker.port, frames, 5);
-    expect(responses.map((f) => f.readInt32BE(0))).toEqual([1, 2, 3, 4, 5]);
+    const client = await RawClient.connect(broker.port);
+    for (const id of [1, 2, 3, 4, 5]) {
+      client.write(encodeRequestFrame(ApiVersions, id % 4, { correlationId: id, clientId: null }, {}));
+    }
+    const correlationIds: number[] = [];
+    for (let i = 0; i < 5; i++) correlationIds.push((await client.nextFrame())!.readInt32BE(0));
+    client.close();
+    expect(correlationIds).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('closes a connection whose frame is larger than socket.request.max.bytes, and keeps serving others', async () => {
@@ -84,12 +62,10 @@ describe('broker ApiVersions', () => {
     await once(socket, 'connect');
     socket.write(Buffer.from('7fffffff', 'hex'));
     await once(socket, 'close');
-    const [frame] = await exchange(
-      broker.port,
-      [encodeRequestFrame(ApiVersions, 0, { correlationId: 9 }, {})],
-      1,
-    );
-    expect(frame!.readInt32BE(0)).toBe(9);
+    const client = await RawClient.connect(broker.port);
+    const body = await client.request(ApiVersions, 0, {});
+    client.close();
+    expect(body.errorCode).toBe(ErrorCode.NONE);
   });
 
   it('serves /health and Prometheus /metrics over HTTP', async () => {
