@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Per-partition figures read at scrape time, so the request path never updates gauges. */
 export interface PartitionGaugeSource {
@@ -42,6 +42,8 @@ export class BrokerMetrics {
   });
 
   constructor(partitions: PartitionGaugeSource) {
+    // Process CPU, memory and event-loop lag (process_cpu_seconds_total, ...), read at scrape time.
+    collectDefaultMetrics({ register: this.registry });
     const highWatermark = new Gauge({
       name: 'runnel_partition_high_watermark',
       help: 'Offset up to which records are visible to consumers, per partition',
