@@ -14,7 +14,9 @@ import { KafkaStorageError } from './errors.js';
  * so that group commit does not block the loop.
  */
 function fail(operation: string, path: string, values: string, cause: unknown): KafkaStorageError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  // Not `instanceof Error`: errors from another realm (a vm context, a worker) fail that test.
+  const reason =
+    typeof cause === 'object' && cause !== null && 'message' in cause ? String(cause.message) : String(cause);
   const detail = values === '' ? '' : ` (${values})`;
   return new KafkaStorageError(`${operation} ${path}${detail} failed: ${reason}`, path, { cause });
 }

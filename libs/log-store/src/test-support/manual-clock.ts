@@ -11,4 +11,8 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     this.ms += ms;
   }
+
+  set(ms: number): void {
+    this.ms = ms;
+  }
 }
