@@ -64,7 +64,8 @@ describe('LogCleaner', () => {
               const { baseOffset } = log.append(
                 await batchOf(b.records, { compression: b.compression, timestamp }),
               );
-              b.records.forEach((r, j) => written.push({ offset: baseOffset + BigInt(j), ...r, timestamp }));
+              for (const [j, r] of b.records.entries())
+                written.push({ offset: baseOffset + BigInt(j), ...r, timestamp });
               if (i % Math.ceil(batches.length / passes) === 0) await log.compact();
             }
             await log.compact();

@@ -38,7 +38,10 @@ export interface LogConfig {
   flushMs: number;
 }
 
-export type LogOptions = Partial<LogConfig>;
+/** Settings to override; Kafka's spelling `delete,compact` is accepted and read as `compact,delete`. */
+export type LogOptions = Partial<Omit<LogConfig, 'cleanupPolicy'>> & {
+  cleanupPolicy?: CleanupPolicy | 'delete,compact';
+};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const INT32_MAX = 0x7fffffff;
