@@ -12,7 +12,7 @@ import {
 } from './storage-io.js';
 
 const INITIAL_CAPACITY_ENTRIES = 64;
-const INT32_MAX = 0x7fffffff;
+const INT32_MAX = 0x7fffffffn;
 
 /**
  * What OffsetIndex and TimeIndex share (Kafka's AbstractIndex): fixed-size entries kept in memory
@@ -28,6 +28,8 @@ const INT32_MAX = 0x7fffffff;
  */
 export abstract class AbstractIndex {
   protected entries: Buffer;
+  /** A view of `entries` for int64 fields: DataView's accessors are several times faster than Buffer's. */
+  protected view: DataView;
   protected count = 0;
   /** Entries already in the file. */
   private written = 0;
@@ -44,6 +46,12 @@ export abstract class AbstractIndex {
     protected readonly entrySize: number,
   ) {
     this.entries = Buffer.alloc(INITIAL_CAPACITY_ENTRIES * entrySize);
+    this.view = new DataView(this.entries.buffer, this.entries.byteOffset, this.entries.length);
+  }
+
+  private setEntries(entries: Buffer): void {
+    this.entries = entries;
+    this.view = new DataView(entries.buffer, entries.byteOffset, entries.length);
   }
 
   /** Reads the file's entries into memory; a missing file reads as empty. Returns false if the file is missing. */
@@ -52,7 +60,7 @@ export abstract class AbstractIndex {
     const fd = openFile(this.path, false);
     try {
       const size = fileSize(fd, this.path);
-      this.entries = Buffer.alloc(Math.max(size, INITIAL_CAPACITY_ENTRIES * this.entrySize));
+      this.setEntries(Buffer.alloc(Math.max(size, INITIAL_CAPACITY_ENTRIES * this.entrySize)));
       readAt(fd, this.path, this.entries, 0, size, 0);
       this.count = Math.floor(size / this.entrySize);
       this.written = this.count;
@@ -74,7 +82,7 @@ export abstract class AbstractIndex {
   /** Offset relative to the base offset, or throws when it does not fit the int32 of an entry. */
   protected relative(offset: bigint): number {
     const relative = offset - this.baseOffset;
-    if (relative < 0n || relative > BigInt(INT32_MAX)) {
+    if (relative < 0n || relative > INT32_MAX) {
       throw new RangeError(
         `offset ${offset} is not within int32 of base offset ${this.baseOffset} of ${this.path}`,
       );
@@ -88,7 +96,7 @@ export abstract class AbstractIndex {
     if (position + this.entrySize > this.entries.length) {
       const grown = Buffer.alloc(this.entries.length * 2);
       this.entries.copy(grown, 0, 0, position);
-      this.entries = grown;
+      this.setEntries(grown);
     }
     this.count++;
     return position;

@@ -41,7 +41,7 @@ describe('LogFlusher', () => {
     segment = LogSegment.create(
       dir.path,
       0n,
-      { indexIntervalBytes: 4096, segmentIndexBytes: 1 << 20 },
+      { indexIntervalBytes: 4096, segmentIndexBytes: 1 << 20, segmentMs: Number.POSITIVE_INFINITY },
       clock.now(),
     );
     end = 0n;

@@ -5,7 +5,7 @@ import { LogSegment } from './log-segment.js';
 import { batchOfSize } from './test-support/batches.js';
 import { tempDir } from './test-support/temp-dir.js';
 
-const CONFIG = { indexIntervalBytes: 300, segmentIndexBytes: 1 << 20 };
+const CONFIG = { indexIntervalBytes: 300, segmentIndexBytes: 1 << 20, segmentMs: Number.POSITIVE_INFINITY };
 
 describe('LogSegment', () => {
   let dir: { path: string; remove: () => void };

@@ -9,7 +9,13 @@ import { TimeIndex } from './time-index.js';
 const INT32_MAX = 0x7fffffffn;
 const NO_TIMESTAMP = -1n;
 
-export type SegmentConfig = Pick<LogConfig, 'indexIntervalBytes' | 'segmentIndexBytes'>;
+export type SegmentConfig = Pick<LogConfig, 'indexIntervalBytes' | 'segmentIndexBytes' | 'segmentMs'>;
+
+/** The header fields a segment needs to append a batch (a whole BatchHeader has them too). */
+export type AppendedBatch = Pick<
+  BatchHeader,
+  'baseOffset' | 'sizeInBytes' | 'lastOffsetDelta' | 'maxTimestamp'
+>;
 
 /** A batch located in a segment. */
 export interface BatchLocation {
@@ -18,7 +24,7 @@ export interface BatchLocation {
 }
 
 /** The last offset of a batch: baseOffset + lastOffsetDelta. */
-export function lastOffsetOf(header: BatchHeader): bigint {
+export function lastOffsetOf(header: Pick<BatchHeader, 'baseOffset' | 'lastOffsetDelta'>): bigint {
   return header.baseOffset + BigInt(header.lastOffsetDelta);
 }
 
@@ -48,6 +54,8 @@ export class LogSegment {
   private indexedOffset: bigint | undefined;
   /** Max timestamp of the first batch, the start of the segmentMs period (undefined when not known yet). */
   private firstBatchTimestamp: bigint | undefined;
+  /** firstBatchTimestamp + segmentMs, once known. */
+  private rollAtTimestamp: bigint | undefined;
 
   private constructor(
     readonly baseOffset: bigint,
@@ -139,8 +147,7 @@ export class LogSegment {
     return undefined;
   }
 
-  private track(header: BatchHeader): void {
-    const last = lastOffsetOf(header);
+  private track(header: AppendedBatch, last = lastOffsetOf(header)): void {
     if (header.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = header.maxTimestamp;
       this.offsetOfMaxTimestamp = last;
@@ -162,17 +169,22 @@ export class LogSegment {
   }
 
   /**
-   * How long this segment has been open for writes, for segmentMs: the time between its first
-   * batch's max timestamp and the new batch's, or since creation by the clock when batches carry
-   * no timestamps (Kafka's rule).
+   * Whether the segment has been open for writes for segmentMs: measured from its first batch's
+   * max timestamp to the new batch's, or by the clock since creation when batches carry no
+   * timestamps (Kafka's rule).
    */
-  timeWaitedForRoll(nowMs: number, newBatchTimestamp: bigint): number {
+  rollDue(nowMs: number, newBatchTimestamp: bigint): boolean {
+    const { segmentMs } = this.config;
+    if (segmentMs === Number.POSITIVE_INFINITY) return false;
     if (this.firstBatchTimestamp === undefined && this.size > 0) {
       const first = new BatchScanner(this.log, 0, this.log.size, HEADER_SCAN).next();
       this.firstBatchTimestamp = first?.header.maxTimestamp ?? NO_TIMESTAMP;
     }
     const first = this.firstBatchTimestamp ?? NO_TIMESTAMP;
-    return first >= 0n ? Number(newBatchTimestamp - first) : nowMs - this.createdMs;
+    if (first < 0n) return nowMs - this.createdMs >= segmentMs;
+    // Computed once per segment: this runs on every append.
+    this.rollAtTimestamp ??= first + BigInt(segmentMs);
+    return newBatchTimestamp >= this.rollAtTimestamp;
   }
 
   /**
@@ -180,17 +192,17 @@ export class LogSegment {
    * has checked that it fits (offsets, size); the write either completes or throws with nothing
    * recorded.
    */
-  append(buf: Buffer, header: BatchHeader): void {
+  append(buf: Buffer, header: AppendedBatch, lastOffset = lastOffsetOf(header)): void {
     const position = this.log.append(buf, header.sizeInBytes);
     this.firstBatchTimestamp ??= header.maxTimestamp;
-    this.index(header, position);
+    this.index(header, lastOffset, position);
   }
 
   /** Accounts for a batch written at `position`: end, largest timestamp, and a sparse index entry. */
-  private index(header: BatchHeader, position: number): void {
-    this.track(header);
+  private index(header: AppendedBatch, lastOffset: bigint, position: number): void {
+    this.track(header, lastOffset);
     if (this.bytesSinceLastIndexEntry > this.config.indexIntervalBytes) {
-      this.offsetIndex.append(this.nextOffset - 1n, position);
+      this.offsetIndex.append(lastOffset, position);
       this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
       this.bytesSinceLastIndexEntry = 0;
     }
@@ -272,6 +284,7 @@ export class LogSegment {
     this.offsetOfMaxTimestamp = this.baseOffset;
     this.bytesSinceLastIndexEntry = 0;
     this.firstBatchTimestamp = undefined;
+    this.rollAtTimestamp = undefined;
     const scanner = new BatchScanner(this.log, 0, this.log.size, VERIFYING_SCAN);
     let validBytes = 0;
     let invalid: string | undefined;
@@ -286,7 +299,7 @@ export class LogSegment {
         break;
       }
       this.firstBatchTimestamp ??= header.maxTimestamp;
-      this.index(header, batch.position);
+      this.index(header, lastOffsetOf(header), batch.position);
       validBytes = batch.position + header.sizeInBytes;
     }
     invalid ??= scanner.invalid;

@@ -1,5 +1,5 @@
 import { type BatchHeader, patchBaseOffset } from '@runnel/protocol';
-import { checkAppendBatch } from './append-validation.js';
+import { type AppendHeader, checkAppendBatch } from './append-validation.js';
 import { AppendWaiters } from './append-waiters.js';
 import { CleanShutdownMarker } from './clean-shutdown-marker.js';
 import { type Clock, systemClock } from './clock.js';
@@ -172,30 +172,32 @@ export class PartitionLog {
   append(batch: Buffer, options: AppendOptions = {}): AppendResult {
     this.checkOpen();
     const header = checkAppendBatch(this.dir, batch, this.config, options.validated === true);
-    return this.faults.run(() => {
-      const baseOffset = this.endOffset;
-      const lastOffset = baseOffset + BigInt(header.lastOffsetDelta);
+    const baseOffset = this.endOffset;
+    const lastOffset = baseOffset + BigInt(header.lastOffsetDelta);
+    try {
       this.maybeRoll(header, lastOffset);
       patchBaseOffset(batch, baseOffset);
       header.baseOffset = baseOffset;
       const active = this.segments.active;
-      active.append(batch, header);
+      active.append(batch, header, lastOffset);
       this.flusher.markUnflushed(active);
-      this.endOffset = lastOffset + 1n;
-      this.committedOffset = this.endOffset;
-      this.waiters.notify(this.endOffset);
-      this.flusher.appended();
-      return { baseOffset, lastOffset, logEndOffset: this.endOffset };
-    });
+    } catch (error) {
+      throw this.faults.record(error);
+    }
+    this.endOffset = lastOffset + 1n;
+    this.committedOffset = this.endOffset;
+    this.waiters.notify(this.endOffset);
+    this.flusher.appended();
+    return { baseOffset, lastOffset, logEndOffset: this.endOffset };
   }
 
   /** Rolls before an append that would overfill the active segment, outlast segmentMs, fill an index or overflow int32 offsets. */
-  private maybeRoll(header: BatchHeader, lastOffset: bigint): void {
+  private maybeRoll(header: AppendHeader, lastOffset: bigint): void {
     const segment = this.segments.active;
     if (segment.size === 0) return;
     if (
       segment.size > this.config.segmentBytes - header.sizeInBytes ||
-      segment.timeWaitedForRoll(this.clock.now(), header.maxTimestamp) >= this.config.segmentMs ||
+      segment.rollDue(this.clock.now(), header.maxTimestamp) ||
       segment.indexesFull ||
       !segment.canHoldOffset(lastOffset)
     ) {

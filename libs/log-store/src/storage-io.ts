@@ -51,8 +51,9 @@ export function readAt(
   offset: number,
   length: number,
   position: number,
-) {
-  return attempt('read', path, `${length} bytes at position ${position}`, () => {
+): number {
+  // try/catch in place rather than attempt(): this is the hot path, and the message is built only on failure.
+  try {
     let done = 0;
     while (done < length) {
       const n = fs.readSync(fd, buf, offset + done, length - done, position + done);
@@ -60,7 +61,9 @@ export function readAt(
       done += n;
     }
     return done;
-  });
+  } catch (cause) {
+    throw fail('read', path, `${length} bytes at position ${position}`, cause);
+  }
 }
 
 /** Writes all of `buf[offset, offset + length)` at `position`. A short write is an error. */
@@ -71,11 +74,13 @@ export function writeAt(
   offset: number,
   length: number,
   position: number,
-) {
-  attempt('write', path, `${length} bytes at position ${position}`, () => {
+): void {
+  try {
     let done = fs.writeSync(fd, buf, offset, length, position);
     while (done < length) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
-  });
+  } catch (cause) {
+    throw fail('write', path, `${length} bytes at position ${position}`, cause);
+  }
 }
 
 export function truncateFile(fd: number, path: string, size: number): void {

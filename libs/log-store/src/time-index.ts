@@ -42,7 +42,17 @@ export class TimeIndex extends AbstractIndex {
   /** The index in `path`, or undefined when the file does not exist. */
   static open(path: string, baseOffset: bigint, maxIndexBytes: number): TimeIndex | undefined {
     const index = new TimeIndex(path, baseOffset, maxIndexBytes);
-    return index.load() ? index : undefined;
+    if (!index.load()) return undefined;
+    index.lastTimestamp = index.lastEntry()?.timestamp;
+    return index;
+  }
+
+  /** Timestamp of the last entry, kept apart because every indexed append compares with it. */
+  private lastTimestamp: bigint | undefined;
+
+  override reset(): void {
+    super.reset();
+    this.lastTimestamp = undefined;
   }
 
   override get isFull(): boolean {
@@ -50,7 +60,7 @@ export class TimeIndex extends AbstractIndex {
   }
 
   private timestampAt(i: number): bigint {
-    return this.entries.readBigInt64BE(i * ENTRY_SIZE);
+    return this.view.getBigInt64(i * ENTRY_SIZE);
   }
 
   private offsetAt(i: number): bigint {
@@ -65,17 +75,18 @@ export class TimeIndex extends AbstractIndex {
 
   /** Adds (timestamp, offset) if the timestamp is larger than the last entry's. */
   maybeAppend(timestamp: bigint, offset: bigint): void {
-    const last = this.lastEntry();
-    if (last !== undefined && timestamp <= last.timestamp) return;
-    if (last !== undefined && offset < last.offset) {
+    if (this.lastTimestamp !== undefined && timestamp <= this.lastTimestamp) return;
+    const last = this.count - 1;
+    if (last >= 0 && this.relative(offset) < this.entries.readInt32BE(last * ENTRY_SIZE + 8)) {
       throw new RangeError(
-        `time index entry (${timestamp}, ${offset}) goes back from offset ${last.offset} in ${this.path}`,
+        `time index entry (${timestamp}, ${offset}) goes back from offset ${this.offsetAt(last)} in ${this.path}`,
       );
     }
     const relative = this.relative(offset);
     const slot = this.nextSlot();
-    this.entries.writeBigInt64BE(timestamp, slot);
+    this.view.setBigInt64(slot, timestamp);
     this.entries.writeInt32BE(relative, slot + 8);
+    this.lastTimestamp = timestamp;
   }
 
   /**
