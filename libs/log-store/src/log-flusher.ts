@@ -4,6 +4,7 @@ import type { LogConfig } from './log-config.js';
 import type { LogSegment } from './log-segment.js';
 import type { LogSegments } from './log-segments.js';
 import type { StorageFaultHandler } from './storage-fault-handler.js';
+import { syncDir } from './storage-io.js';
 
 export interface LogFlusherContext {
   segments: LogSegments;
@@ -21,8 +22,9 @@ export interface LogFlusherContext {
  *
  * It tracks the segments with data or index entries not yet fsynced and the recovery point
  * (everything below it is fsynced). A flush round fsyncs those segments (a closed segment's
- * indexes too; the active segment's indexes are rebuilt by recovery, so they are only written),
- * then advances the recovery point to the log end offset taken when the round started.
+ * indexes too; the active segment's indexes are rebuilt by recovery, so they are only written)
+ * and, after a roll, the directory that gained the new segment's files, then advances the
+ * recovery point to the log end offset taken when the round started.
  *
  * Rounds are triggered by `flush()` (rounds are shared by concurrent callers: group commit), by
  * an append that leaves flushMessages messages unflushed, by `flushIfDue()` once flushMs has
@@ -32,6 +34,7 @@ export interface LogFlusherContext {
  */
 export class LogFlusher {
   private readonly unflushed = new Set<LogSegment>();
+  private directoryUnsynced = false;
   private durableOffset: bigint;
   private lastFlushMs: number;
   private readonly commits: GroupCommit;
@@ -51,6 +54,12 @@ export class LogFlusher {
 
   get recoveryPoint(): bigint {
     return this.durableOffset;
+  }
+
+  /** `segment`'s files were just created: the next round also fsyncs the directory, so they survive a crash. */
+  markCreated(segment: LogSegment): void {
+    this.unflushed.add(segment);
+    this.directoryUnsynced = true;
   }
 
   /** `segment` got data or index entries that are not fsynced yet. */
@@ -101,11 +110,14 @@ export class LogFlusher {
   private async flushUpTo(target: bigint): Promise<void> {
     const segments = [...this.unflushed];
     this.unflushed.clear();
+    const syncDirectory = this.directoryUnsynced;
+    this.directoryUnsynced = false;
     const { segments: log, faults } = this.context;
     try {
       for (const segment of segments) {
         if (log.includes(segment)) await segment.flush(segment !== log.active);
       }
+      if (syncDirectory) syncDir(log.dir);
       if (target > this.durableOffset) this.durableOffset = target;
       this.lastFlushMs = this.context.clock.now();
       this.context.recoveryPointAdvanced();

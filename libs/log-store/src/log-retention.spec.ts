@@ -71,6 +71,11 @@ describe('retentionDecision', () => {
     expect(retentionDecision({ ...rules, segments: [segment(0n, 100, -1n)], retentionMs: 0 }).count).toBe(0);
   });
 
+  it('emptyClosedSegmentsLeftByCompactionDoNotHoldBackTimeRetention', () => {
+    const compacted = [segment(0n, 0, -1n), segment(5n, 100, 1000n), segment(9n, 100, 9999n)];
+    expect(retentionDecision({ ...rules, segments: compacted, retentionMs: 5000 }).count).toBe(2);
+  });
+
   it('compactOnlyIgnoresTimeAndSize', () => {
     expect(
       retentionDecision({ ...rules, segments, retentionMs: 0, retentionBytes: 0, deleteByRetention: false })

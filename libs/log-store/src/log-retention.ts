@@ -34,7 +34,8 @@ export interface RetentionDecision {
  * - log start offset: a segment whose successor starts at or below the log start offset holds
  *   nothing readable (after deleteRecordsBefore);
  * - retentionMs: segments whose newest record is more than retentionMs older than now, up to the
- *   first that is not (a segment without timestamps is never expired by time);
+ *   first that is not (a segment without timestamps is never expired by time; an empty closed
+ *   one, as compaction can leave, always is);
  * - retentionBytes: the oldest segments, while the log minus them is still at least
  *   retentionBytes.
  *

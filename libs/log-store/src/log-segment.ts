@@ -1,4 +1,4 @@
-import { type BatchHeader, BatchLayout, LOG_OVERHEAD } from '@runnel/protocol';
+import { BATCH_HEADER_SIZE, type BatchHeader, BatchLayout, LOG_OVERHEAD } from '@runnel/protocol';
 import { BatchScanner, HEADER_SCAN, VERIFYING_SCAN } from './batch-scanner.js';
 import { FileRecords } from './file-records.js';
 import type { LogConfig } from './log-config.js';
@@ -235,9 +235,12 @@ export class LogSegment {
     // Keep whole batches only: walk their length prefixes to the last one that fits.
     let end = 0;
     while (end + LOG_OVERHEAD <= buf.length) {
-      const next = end + LOG_OVERHEAD + buf.readInt32BE(end + BatchLayout.BATCH_LENGTH);
-      if (next > buf.length) break;
-      end = next;
+      const batchLength = buf.readInt32BE(end + BatchLayout.BATCH_LENGTH);
+      // Bytes below `size` were checked when written or recovered; a length that cannot be one
+      // ends the read rather than looping on it.
+      if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD || end + LOG_OVERHEAD + batchLength > buf.length)
+        break;
+      end += LOG_OVERHEAD + batchLength;
     }
     return end === buf.length ? buf : buf.subarray(0, end);
   }

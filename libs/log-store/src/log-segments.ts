@@ -14,7 +14,7 @@ export class LogSegments {
   private readonly closing = new Set<Promise<void>>();
 
   constructor(
-    private readonly dir: string,
+    readonly dir: string,
     segments: LogSegment[],
     /** Resolves when no fsync round is running. */
     private readonly whenIdle: () => Promise<void>,

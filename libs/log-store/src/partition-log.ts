@@ -212,7 +212,7 @@ export class PartitionLog {
     this.flusher.markUnflushed(previous);
     const next = LogSegment.create(this.dir, this.endOffset, this.config, this.clock.now());
     this.segments.add(next);
-    this.flusher.markUnflushed(next);
+    this.flusher.markCreated(next);
     this.flusher.flushInBackground();
   }
 
@@ -380,7 +380,7 @@ export class PartitionLog {
       logStartOffset: () => this.startOffset,
       closedSegments: () => this.segments.closed,
       cleanerOffset: this.cleanerOffset,
-      swap: (old, cleaned) => this.faults.run(() => !this.closed && this.segments.replace(old, cleaned)),
+      swap: (old, cleaned) => this.faults.run(() => this.segments.replace(old, cleaned)),
       cleaned: (offset) =>
         this.faults.run(() => {
           if (offset > this.cleanerOffset) this.cleanerOffset = offset;
