@@ -55,13 +55,9 @@ export function retentionDecision(input: RetentionInput): RetentionDecision {
   if (input.deleteByRetention && input.retentionMs >= 0 && Number.isFinite(input.retentionMs)) {
     const horizon = BigInt(input.nowMs - input.retentionMs);
     let expired = 0;
-    while (
-      expired < deletable &&
-      segments[expired]!.maxTimestamp >= 0n &&
-      segments[expired]!.maxTimestamp < horizon
-    ) {
-      expired++;
-    }
+    const isExpired = ({ size, maxTimestamp }: SegmentSummary) =>
+      size === 0 || (maxTimestamp >= 0n && maxTimestamp < horizon);
+    while (expired < deletable && isExpired(segments[expired]!)) expired++;
     rules.push({ count: expired, reason: `newest record older than retentionMs ${input.retentionMs}` });
   }
 
