@@ -15,11 +15,6 @@ export {
 } from './log-config.js';
 export { parsePartitionDirName, partitionDirName, validateTopicName } from './log-file-names.js';
 export { LogManager, type LogManagerOptions, type MaintenanceReport } from './log-manager.js';
-export {
-  type AppendOptions,
-  type AppendResult,
-  type FetchResult,
-  PartitionLog,
-  type PartitionLogOptions,
-} from './partition-log.js';
+export { PartitionLog } from './partition-log.js';
+export type { AppendOptions, AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
 export type { OffsetAndTimestamp } from './timestamp-lookup.js';

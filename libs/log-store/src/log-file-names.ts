@@ -36,11 +36,6 @@ export type SegmentFileKind =
   | typeof LOG_FILE_SUFFIX
   | typeof INDEX_FILE_SUFFIX
   | typeof TIME_INDEX_FILE_SUFFIX;
-export const SEGMENT_FILE_KINDS: readonly SegmentFileKind[] = [
-  LOG_FILE_SUFFIX,
-  INDEX_FILE_SUFFIX,
-  TIME_INDEX_FILE_SUFFIX,
-];
 
 const OFFSET_DIGITS = 20;
 const SEGMENT_NAME = /^(\d{20})(\.log|\.index|\.timeindex)(\.cleaned|\.swap|\.deleted)?$/;

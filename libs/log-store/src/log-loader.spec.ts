@@ -10,7 +10,8 @@ import {
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { KafkaStorageError } from './errors.js';
-import { PartitionLog, type PartitionLogOptions } from './partition-log.js';
+import { PartitionLog } from './partition-log.js';
+import type { PartitionLogOptions } from './partition-log-types.js';
 import { batchOfSize, readAll } from './test-support/batches.js';
 import { type BatchOnDisk, batchesOnDisk, crashImage } from './test-support/crash.js';
 import { tempDir } from './test-support/temp-dir.js';

@@ -6,41 +6,15 @@ import { type Clock, systemClock } from './clock.js';
 import { KafkaStorageError, OffsetOutOfRangeError } from './errors.js';
 import { LogCheckpoint } from './log-checkpoint.js';
 import { type CleanerStats, LogCleaner } from './log-cleaner.js';
-import { deletesOldSegments, type LogConfig, type LogOptions, resolveLogConfig } from './log-config.js';
+import { deletesOldSegments, type LogConfig, resolveLogConfig } from './log-config.js';
 import { LogFlusher } from './log-flusher.js';
 import { LogLoader } from './log-loader.js';
 import { retentionDecision } from './log-retention.js';
 import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
+import type { AppendOptions, AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
 import { StorageFaultHandler } from './storage-fault-handler.js';
 import { type OffsetAndTimestamp, offsetForTimestamp } from './timestamp-lookup.js';
-
-export interface PartitionLogOptions extends LogOptions {
-  /** Time for segmentMs, retentionMs, flushMs and tombstone expiry (default the system clock). */
-  clock?: Clock;
-  /** Called once when an I/O error takes the log offline. */
-  onOffline?: (error: KafkaStorageError) => void;
-}
-
-export interface AppendOptions {
-  /** The caller already checked framing and CRC (e.g. with verifyBatch), so append skips the CRC (default false). */
-  validated?: boolean;
-}
-
-export interface AppendResult {
-  /** Offset assigned to the batch's first record. */
-  baseOffset: bigint;
-  lastOffset: bigint;
-  logEndOffset: bigint;
-}
-
-export interface FetchResult {
-  /** Whole batches, bytes as stored; empty at the end of the log. */
-  records: Buffer;
-  highWatermark: bigint;
-  logStartOffset: bigint;
-  logEndOffset: bigint;
-}
 
 const EMPTY = Buffer.alloc(0);
 
