@@ -211,7 +211,7 @@ export class LogSegment {
 
   /**
    * The batch holding `offset`, or the first one after it when compaction removed it; undefined
-   * when no batch in [startPosition, maxPosition) ends at or after `offset`.
+   * when no batch before `maxPosition` ends at or after `offset`.
    */
   translateOffset(offset: bigint, maxPosition = this.size): BatchLocation | undefined {
     const start = this.offsetIndex.lookup(offset).position;
