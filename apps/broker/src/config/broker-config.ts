@@ -54,10 +54,28 @@ export class BrokerConfig {
   @IsBoolean()
   autoCreateTopicsEnable = true;
 
+  /** Whether DeleteTopics may delete topics (`delete.topic.enable`). Default true. */
+  @IsBoolean()
+  deleteTopicEnable = true;
+
   /** Largest request frame accepted; a larger one closes the connection (`socket.request.max.bytes`). Default 100 MiB. */
   @IsInt()
   @Min(1024)
   socketRequestMaxBytes = 100 * MiB;
+
+  /**
+   * Most record bytes one Fetch response carries, whatever larger `max_bytes` the request asks for
+   * (`fetch.max.bytes`). The first batch of the first partition with data is sent even when
+   * larger, so consumers progress. Default 55 MiB, as Kafka.
+   */
+  @IsInt()
+  @Min(1024)
+  fetchMaxBytes = 55 * MiB;
+
+  /** Close a connection that has neither sent nor received anything for this long (`connections.max.idle.ms`). Default 10 minutes. */
+  @IsInt()
+  @Min(1000)
+  connectionsMaxIdleMs = 10 * 60 * 1000;
 
   /** Largest record batch a topic accepts by default (`message.max.bytes`). Default 1 MiB + 12 bytes, as Kafka. */
   @IsInt()

@@ -37,12 +37,15 @@ export class KafkaConnection implements ConnectionInfo {
     readonly id: number,
     private readonly socket: Socket,
     private readonly dispatch: Dispatch,
-    maxFrameBytes: number,
+    limits: { maxFrameBytes: number; maxIdleMs: number },
     private readonly onClose: (connection: KafkaConnection, reason: string | null) => void,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.decoder = new FrameDecoder(maxFrameBytes);
+    this.decoder = new FrameDecoder(limits.maxFrameBytes);
     socket.setNoDelay(true);
+    socket.setTimeout(limits.maxIdleMs, () =>
+      this.close(`idle for ${limits.maxIdleMs} ms (connections.max.idle.ms)`),
+    );
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => socket.resume());
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));

@@ -6,6 +6,8 @@ export interface ListenerOptions {
   port: number;
   /** `socket.request.max.bytes`: a larger request closes its connection. */
   maxFrameBytes: number;
+  /** `connections.max.idle.ms`: a connection silent for this long is closed. */
+  maxIdleMs: number;
   dispatch: Dispatch;
   /** Called when a connection closes for a reason other than the client hanging up. */
   onConnectionError: (remoteAddress: string, reason: string) => void;
@@ -23,7 +25,7 @@ export class KafkaListener {
         this.nextConnectionId++,
         socket,
         options.dispatch,
-        options.maxFrameBytes,
+        { maxFrameBytes: options.maxFrameBytes, maxIdleMs: options.maxIdleMs },
         (closed, reason) => {
           this.connections.delete(closed);
           if (reason) options.onConnectionError(closed.remoteAddress, reason);

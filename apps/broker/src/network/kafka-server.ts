@@ -20,6 +20,7 @@ export class KafkaServer {
       host: config.host,
       port: config.port,
       maxFrameBytes: config.socketRequestMaxBytes,
+      maxIdleMs: config.connectionsMaxIdleMs,
       dispatch: router.dispatch,
       onConnectionError: (remote, reason) => this.logger.warn(`closed connection from ${remote}: ${reason}`),
     });
