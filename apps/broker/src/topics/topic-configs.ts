@@ -1,72 +1,62 @@
-import { DEFAULT_LOG_CONFIG, type LogOptions, resolveLogConfig } from '@runnel/log-store';
+import { type LogOptions, resolveLogConfig } from '@runnel/log-store';
 import type { BrokerConfig } from '../config/broker-config.js';
+import { brokerSetting } from './broker-settings.js';
 
 /**
- * The topic-level configs the broker accepts (in CreateTopics, and reports in DescribeConfigs),
+ * How a config's value is written, as Kafka's ConfigDef types: `long` and `int` are decimal
+ * integers, where Long.MAX_VALUE (9223372036854775807) means "never" (Infinity in the log store);
+ * `double` a decimal number; `list` comma-separated names.
+ */
+type ConfigType = 'long' | 'int' | 'double' | 'list';
+
+/**
+ * The topic-level configs the broker accepts (in CreateTopics) and reports (in DescribeConfigs),
  * by their Kafka names, each with the log option it sets and the broker setting that gives its
  * default. One table, so validation, defaults and DescribeConfigs cannot disagree.
  */
 interface TopicConfigDefinition {
   readonly name: string;
+  readonly type: ConfigType;
   readonly logOption: keyof LogOptions;
-  /** The broker-wide default, from the broker's configuration. */
-  readonly brokerDefault: (config: BrokerConfig) => number | string;
-  /** The broker setting that provides the default, as Kafka names it. */
+  /** The broker setting (see broker-settings.ts) whose value a topic that does not set this config takes. */
   readonly brokerSetting: string;
 }
 
 export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
-  {
-    name: 'cleanup.policy',
-    logOption: 'cleanupPolicy',
-    brokerDefault: (c) => c.logCleanupPolicy,
-    brokerSetting: 'log.cleanup.policy',
-  },
-  {
-    name: 'retention.ms',
-    logOption: 'retentionMs',
-    brokerDefault: (c) => c.logRetentionMs,
-    brokerSetting: 'log.retention.ms',
-  },
+  { name: 'cleanup.policy', type: 'list', logOption: 'cleanupPolicy', brokerSetting: 'log.cleanup.policy' },
+  { name: 'retention.ms', type: 'long', logOption: 'retentionMs', brokerSetting: 'log.retention.ms' },
   {
     name: 'retention.bytes',
+    type: 'long',
     logOption: 'retentionBytes',
-    brokerDefault: (c) => c.logRetentionBytes,
     brokerSetting: 'log.retention.bytes',
   },
-  {
-    name: 'segment.bytes',
-    logOption: 'segmentBytes',
-    brokerDefault: (c) => c.logSegmentBytes,
-    brokerSetting: 'log.segment.bytes',
-  },
-  {
-    name: 'segment.ms',
-    logOption: 'segmentMs',
-    brokerDefault: () => DEFAULT_LOG_CONFIG.segmentMs,
-    brokerSetting: 'log.roll.ms',
-  },
+  { name: 'segment.bytes', type: 'int', logOption: 'segmentBytes', brokerSetting: 'log.segment.bytes' },
+  { name: 'segment.ms', type: 'long', logOption: 'segmentMs', brokerSetting: 'log.roll.ms' },
   {
     name: 'max.message.bytes',
+    type: 'int',
     logOption: 'maxMessageBytes',
-    brokerDefault: (c) => c.messageMaxBytes,
     brokerSetting: 'message.max.bytes',
   },
   {
     name: 'delete.retention.ms',
+    type: 'long',
     logOption: 'deleteRetentionMs',
-    brokerDefault: () => DEFAULT_LOG_CONFIG.deleteRetentionMs,
     brokerSetting: 'log.cleaner.delete.retention.ms',
   },
   {
     name: 'min.cleanable.dirty.ratio',
+    type: 'double',
     logOption: 'minCleanableDirtyRatio',
-    brokerDefault: () => DEFAULT_LOG_CONFIG.minCleanableDirtyRatio,
     brokerSetting: 'log.cleaner.min.cleanable.ratio',
   },
 ];
 
 const BY_NAME = new Map(TOPIC_CONFIGS.map((c) => [c.name, c]));
+const LONG_MAX = '9223372036854775807';
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Raised for a config Kafka would answer with INVALID_CONFIG; the message names config, value and rule. */
 export class InvalidConfigError extends Error {
@@ -74,36 +64,81 @@ export class InvalidConfigError extends Error {
 }
 
 /**
- * Checks topic configs given as Kafka's strings and returns them normalised. Unknown names and
- * values outside the log's limits are refused with a message naming the config and the value.
+ * Checks topic configs given as Kafka's strings and returns them normalised (`delete, compact`
+ * becomes `delete,compact`). Unknown names, null values and values outside the log's limits are
+ * refused with a message naming the config and the value, in Kafka's words where it has them.
  */
-export function validateTopicConfigs(configs: Readonly<Record<string, string>>): Record<string, string> {
+export function validateTopicConfigs(
+  configs: Readonly<Record<string, string | null>>,
+): Record<string, string> {
+  const nulls = Object.keys(configs).filter((name) => configs[name] === null);
+  if (nulls.length > 0) {
+    throw new InvalidConfigError(`Null value not supported for topic configs: ${nulls.join(',')}`);
+  }
   const normalised: Record<string, string> = {};
-  for (const [name, value] of Object.entries(configs)) {
+  for (const [name, value] of Object.entries(configs) as [string, string][]) {
     const definition = BY_NAME.get(name);
     if (!definition) {
       throw new InvalidConfigError(
-        `unknown topic config '${name}'; supported: ${TOPIC_CONFIGS.map((c) => c.name).join(', ')}`,
+        `Unknown topic config name: ${name} (this broker supports ${TOPIC_CONFIGS.map((c) => c.name).join(', ')})`,
       );
     }
-    const option = toLogOption(definition, value);
+    const option = parseValue(definition, value);
     try {
       resolveLogConfig({ [definition.logOption]: option });
     } catch (err) {
-      throw new InvalidConfigError(`topic config ${name}=${value} is invalid: ${(err as Error).message}`);
+      throw new InvalidConfigError(
+        `Invalid value ${value} for configuration ${name}: ${(err as Error).message}`,
+      );
     }
-    normalised[name] = String(option);
+    normalised[name] = formatValue(option);
   }
   return normalised;
 }
 
-function toLogOption(definition: TopicConfigDefinition, value: string): number | string {
-  if (definition.logOption === 'cleanupPolicy') return value.replaceAll(' ', '');
-  const n = Number(value);
-  if (value.trim() === '' || Number.isNaN(n)) {
-    throw new InvalidConfigError(`topic config ${definition.name}=${value} is not a number`);
+function parseValue(definition: TopicConfigDefinition, value: string): number | string {
+  const text = value.trim();
+  switch (definition.type) {
+    case 'list':
+      return text
+        .split(',')
+        .map((item) => item.trim())
+        .join(',');
+    case 'double':
+      if (DECIMAL.test(text)) return Number(text);
+      break;
+    case 'long':
+    case 'int':
+      if (text === LONG_MAX) return Number.POSITIVE_INFINITY;
+      if (INTEGER.test(text)) {
+        const n = Number(text);
+        if (Number.isSafeInteger(n)) return n;
+        throw new InvalidConfigError(
+          `Invalid value ${value} for configuration ${definition.name}: out of range (use ${LONG_MAX} for "never")`,
+        );
+      }
+      break;
   }
-  return n;
+  throw new InvalidConfigError(
+    `Invalid value ${value} for configuration ${definition.name}: Not a number of type ${definition.type.toUpperCase()}`,
+  );
+}
+
+/** A log option as Kafka writes the config: Infinity ("never") as Long.MAX_VALUE. */
+function formatValue(option: number | string): string {
+  return option === Number.POSITIVE_INFINITY ? LONG_MAX : String(option);
+}
+
+/** The value of every topic config for a topic: its own, or else the broker's default. */
+export function effectiveTopicConfigs(
+  config: BrokerConfig,
+  topicConfigs: Readonly<Record<string, string>>,
+): { name: string; value: string; brokerSetting: string }[] {
+  return TOPIC_CONFIGS.map((definition) => ({
+    name: definition.name,
+    value: topicConfigs[definition.name] ?? brokerSetting(config, definition.brokerSetting).value,
+    brokerSetting: definition.brokerSetting,
+  }));
 }
 
 /** Log options for a topic: broker defaults overlaid with the topic's own configs. */
@@ -112,28 +147,9 @@ export function logOptionsFor(
   topicConfigs: Readonly<Record<string, string>>,
 ): LogOptions {
   const options: Record<string, number | string> = {};
-  for (const definition of TOPIC_CONFIGS) {
-    const own = topicConfigs[definition.name];
-    options[definition.logOption] =
-      own === undefined ? definition.brokerDefault(config) : toLogOption(definition, own);
+  for (const { name, value } of effectiveTopicConfigs(config, topicConfigs)) {
+    const definition = BY_NAME.get(name)!;
+    options[definition.logOption] = parseValue(definition, value);
   }
   return options as LogOptions;
-}
-
-/** Every topic config with its value and whether the topic sets it or the broker's default applies. */
-export function describeTopicConfigs(
-  config: BrokerConfig,
-  topicConfigs: Readonly<Record<string, string>>,
-): { name: string; value: string; isDefault: boolean; brokerSetting: string; brokerDefault: string }[] {
-  return TOPIC_CONFIGS.map((definition) => {
-    const own = topicConfigs[definition.name];
-    const brokerDefault = String(definition.brokerDefault(config));
-    return {
-      name: definition.name,
-      value: own ?? brokerDefault,
-      isDefault: own === undefined,
-      brokerSetting: definition.brokerSetting,
-      brokerDefault,
-    };
-  });
 }

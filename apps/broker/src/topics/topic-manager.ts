@@ -1,40 +1,58 @@
-import { type Clock, LogManager, type PartitionLog, validateTopicName } from '@runnel/log-store';
-import { ErrorCode, KafkaError } from '@runnel/protocol';
+import { type Clock, KafkaStorageError, LogManager, type PartitionLog } from '@runnel/log-store';
+import { ErrorCode } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { type BrokerMetadata, BrokerMetadataStore, type StoredTopic } from './broker-metadata-store.js';
+import { TopicAdminError } from './topic-admin-error.js';
 import { InvalidConfigError, logOptionsFor, validateTopicConfigs } from './topic-configs.js';
+import {
+  checkNewTopicName,
+  checkPartitionCount,
+  checkReplicas,
+  checkReplicationFactor,
+  INTERNAL_TOPICS,
+  partitionsOfAssignment,
+  type ReplicaAssignment,
+} from './topic-validation.js';
 
 export interface TopicInfo {
   readonly name: string;
   readonly partitions: number;
   /** Configs the topic sets itself, by Kafka name. */
   readonly configs: Readonly<Record<string, string>>;
-  /** Kafka's internal topics (`__consumer_offsets`) are hidden from clients that do not ask for them. */
+  /** Kafka's internal topics (`__consumer_offsets`, `__transaction_state`). */
   readonly internal: boolean;
 }
 
 export interface CreateTopicRequest {
-  /** -1 takes the broker's `num.partitions`. */
+  /** -1 takes the broker's `num.partitions`; must be -1 when `assignments` are given. */
   numPartitions: number;
-  /** 1 or -1 (the broker's default) on a single broker. */
+  /** 1 or -1 (the broker's default, 1) on a single broker; must be -1 when `assignments` are given. */
   replicationFactor: number;
-  configs?: Readonly<Record<string, string>>;
+  /** Manual placement of every partition (CreateTopics `assignments`); empty or absent: none. */
+  assignments?: readonly ReplicaAssignment[];
+  /** Topic configs by Kafka name; a null value is refused (INVALID_CONFIG), as Kafka does. */
+  configs?: Readonly<Record<string, string | null>>;
   /** Check only; create nothing (CreateTopics `validate_only`). */
   validateOnly?: boolean;
 }
 
-const MAX_PARTITIONS = 10_000;
-
 /**
  * The topics of this broker and their partition logs. Topic names, partition counts and
- * topic-level configs live in `meta.json` (BrokerMetadataStore); the records live in the
- * LogManager's partition directories. Failures are KafkaErrors carrying the code a response
- * should hold (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS,
- * INVALID_REPLICATION_FACTOR, INVALID_CONFIG, UNKNOWN_TOPIC_OR_PARTITION) and a message naming
- * the value at fault.
+ * topic-level configs live in `meta.json` (BrokerMetadataStore), written before any log of a new
+ * topic or partition is opened; the records live in the LogManager's partition directories,
+ * opened with the topic's configs (logOptionsFor). Failures are TopicAdminErrors carrying the
+ * code a response should hold (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS,
+ * INVALID_REPLICATION_FACTOR, INVALID_REPLICA_ASSIGNMENT, INVALID_REQUEST, INVALID_CONFIG,
+ * UNKNOWN_TOPIC_OR_PARTITION, POLICY_VIOLATION) and a message naming the value at fault, or the
+ * log store's KafkaErrors (OFFSET_OUT_OF_RANGE, KAFKA_STORAGE_ERROR).
+ *
+ * A partition whose log cannot be opened stays offline (the broker still starts) and is reported
+ * so by `isPartitionOnline`.
  */
 export class TopicManager {
   private readonly topics = new Map<string, StoredTopic>();
+  /** Topics whose logs are being deleted: their names cannot be taken again until that ends. */
+  private readonly deleting = new Set<string>();
   readonly clusterId: string;
   readonly logs: LogManager;
   private readonly store: BrokerMetadataStore;
@@ -55,7 +73,11 @@ export class TopicManager {
     });
     this.adoptPartitionsFoundOnDisk();
     for (const topic of this.topics.values()) {
-      for (let p = 0; p < topic.partitions; p++) this.logs.getOrCreate(topic.name, p);
+      try {
+        this.openLogs(topic.name, 0, topic.partitions);
+      } catch (err) {
+        if (!(err instanceof KafkaStorageError)) throw err;
+      }
     }
   }
 
@@ -80,40 +102,65 @@ export class TopicManager {
     return [...this.topics.values()].map(toInfo);
   }
 
-  /** The log of a partition, or undefined when the topic or partition does not exist. */
+  /**
+   * The log of a partition, or undefined when the topic or partition does not exist. Throws
+   * KafkaStorageError when the partition's log could not be opened (it is offline).
+   */
   partitionLog(topic: string, partition: number): PartitionLog | undefined {
     const stored = this.topics.get(topic);
     if (!stored || partition < 0 || partition >= stored.partitions) return undefined;
     return this.logs.get(topic, partition);
   }
 
+  /** Whether an existing partition's log is open and has had no I/O error. */
+  isPartitionOnline(topic: string, partition: number): boolean {
+    try {
+      const log = this.partitionLog(topic, partition);
+      return log !== undefined && !log.isOffline;
+    } catch (err) {
+      if (err instanceof KafkaStorageError) return false;
+      throw err;
+    }
+  }
+
+  /** Checks a new topic as Kafka's CreateTopics does, then (unless validateOnly) creates it. */
   createTopic(name: string, request: CreateTopicRequest): TopicInfo {
-    checkTopicName(name);
-    if (this.topics.has(name)) {
-      throw KafkaError.fromCode(ErrorCode.TOPIC_ALREADY_EXISTS, {
-        message: `topic '${name}' already exists`,
-      });
+    checkNewTopicName(name, this.topics.keys());
+    if (this.topics.has(name) || this.deleting.has(name)) {
+      const state = this.deleting.has(name) ? 'is marked for deletion' : 'already exists';
+      throw new TopicAdminError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' ${state}.`);
     }
-    const partitions = request.numPartitions === -1 ? this.config.numPartitions : request.numPartitions;
-    checkPartitionCount(name, partitions);
-    if (request.replicationFactor !== -1 && request.replicationFactor !== 1) {
-      throw KafkaError.fromCode(ErrorCode.INVALID_REPLICATION_FACTOR, {
-        message: `replication factor ${request.replicationFactor} for topic '${name}' is larger than the 1 available broker`,
-      });
-    }
+    const partitions = this.partitionsOf(name, request);
     let configs: Record<string, string>;
     try {
       configs = validateTopicConfigs(request.configs ?? {});
     } catch (err) {
       if (!(err instanceof InvalidConfigError)) throw err;
-      throw KafkaError.fromCode(ErrorCode.INVALID_CONFIG, { message: err.message });
+      throw new TopicAdminError(ErrorCode.INVALID_CONFIG, err.message);
     }
     const topic: StoredTopic = { name, partitions, configs };
     if (request.validateOnly) return toInfo(topic);
     this.topics.set(name, topic);
     this.persist();
-    for (let p = 0; p < partitions; p++) this.logs.getOrCreate(name, p);
+    this.openLogs(name, 0, partitions);
     return toInfo(topic);
+  }
+
+  private partitionsOf(name: string, request: CreateTopicRequest): number {
+    const { numPartitions, replicationFactor, assignments = [] } = request;
+    if (assignments.length > 0) {
+      if (numPartitions !== -1 || replicationFactor !== -1) {
+        throw new TopicAdminError(
+          ErrorCode.INVALID_REQUEST,
+          'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+        );
+      }
+      return partitionsOfAssignment(name, assignments, this.config.nodeId);
+    }
+    const partitions = numPartitions === -1 ? this.config.numPartitions : numPartitions;
+    checkPartitionCount(name, partitions);
+    checkReplicationFactor(replicationFactor === -1 ? 1 : replicationFactor);
+    return partitions;
   }
 
   /** Creates a topic with the broker's defaults if auto-creation is on; undefined otherwise. */
@@ -122,27 +169,79 @@ export class TopicManager {
     return this.createTopic(name, { numPartitions: -1, replicationFactor: -1 });
   }
 
+  /**
+   * Removes the topic from meta.json, then closes and deletes its logs. Until they are gone, the
+   * name cannot be created again.
+   */
   async deleteTopic(name: string): Promise<void> {
     const topic = this.requireTopic(name);
     this.topics.delete(name);
     this.persist();
-    for (let p = 0; p < topic.partitions; p++) await this.logs.delete(name, p);
+    this.deleting.add(name);
+    try {
+      for (let p = 0; p < topic.partitions; p++) await this.logs.delete(name, p);
+    } finally {
+      this.deleting.delete(name);
+    }
   }
 
-  /** Grows a topic to `count` partitions (CreatePartitions); partitions are never removed. */
-  createPartitions(name: string, count: number, validateOnly = false): void {
+  /**
+   * Grows a topic to `count` partitions (CreatePartitions); partitions are never removed.
+   * `assignments`, when given, places each new partition (one entry per added partition).
+   */
+  createPartitions(
+    name: string,
+    count: number,
+    assignments: readonly (readonly number[])[] | null = null,
+    validateOnly = false,
+  ): void {
     const topic = this.requireTopic(name);
-    if (count <= topic.partitions) {
-      throw KafkaError.fromCode(ErrorCode.INVALID_PARTITIONS, {
-        message: `topic '${name}' has ${topic.partitions} partitions; the new count ${count} must be larger`,
-      });
+    const previous = topic.partitions;
+    if (count <= previous) {
+      throw new TopicAdminError(
+        ErrorCode.INVALID_PARTITIONS,
+        count === previous
+          ? `Topic already has ${previous} partitions.`
+          : `Topic currently has ${previous} partitions, which is higher than the requested ${count}.`,
+      );
     }
     checkPartitionCount(name, count);
+    if (assignments !== null) {
+      if (assignments.length !== count - previous) {
+        throw new TopicAdminError(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `Increasing the number of partitions by ${count - previous} but ${assignments.length} assignments provided.`,
+        );
+      }
+      checkReplicas(assignments, previous, this.config.nodeId);
+    }
     if (validateOnly) return;
-    const previous = topic.partitions;
     topic.partitions = count;
     this.persist();
-    for (let p = previous; p < count; p++) this.logs.getOrCreate(name, p);
+    this.openLogs(name, previous, count);
+  }
+
+  /**
+   * DeleteRecords for one partition: makes `offset` (-1: the high watermark) its log start offset
+   * and returns the new log start offset (the low watermark). Only logs whose cleanup policy
+   * deletes may lose records this way (POLICY_VIOLATION otherwise, as in Kafka); an offset above
+   * the high watermark is OFFSET_OUT_OF_RANGE.
+   */
+  deleteRecordsBefore(topic: string, partition: number, offset: bigint): bigint {
+    const log = this.partitionLog(topic, partition);
+    if (!log) {
+      throw new TopicAdminError(
+        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        `Partition ${topic}-${partition} does not exist.`,
+      );
+    }
+    if (!log.config.cleanupPolicy.includes('delete')) {
+      throw new TopicAdminError(
+        ErrorCode.POLICY_VIOLATION,
+        `Records of partition ${topic}-${partition} can not be deleted due to the configured policy (cleanup.policy=${log.config.cleanupPolicy}).`,
+      );
+    }
+    return log.deleteRecordsBefore(offset === -1n ? log.highWatermark : offset);
   }
 
   /** Offsets of every partition, for metrics. */
@@ -163,12 +262,24 @@ export class TopicManager {
     return this.logs.close();
   }
 
+  /** Opens partitions [from, to) of a topic; a partition that cannot be opened throws KafkaStorageError. */
+  private openLogs(name: string, from: number, to: number): void {
+    let failure: KafkaStorageError | undefined;
+    for (let p = from; p < to; p++) {
+      try {
+        this.logs.getOrCreate(name, p);
+      } catch (err) {
+        if (!(err instanceof KafkaStorageError)) throw err;
+        failure ??= err;
+      }
+    }
+    if (failure) throw failure;
+  }
+
   private requireTopic(name: string): StoredTopic {
     const topic = this.topics.get(name);
     if (!topic) {
-      throw KafkaError.fromCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, {
-        message: `topic '${name}' does not exist`,
-      });
+      throw new TopicAdminError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
     }
     return topic;
   }
@@ -188,22 +299,6 @@ function toInfo(topic: StoredTopic): TopicInfo {
     name: topic.name,
     partitions: topic.partitions,
     configs: topic.configs,
-    internal: topic.name.startsWith('__'),
+    internal: INTERNAL_TOPICS.has(topic.name),
   };
-}
-
-function checkTopicName(name: string): void {
-  try {
-    validateTopicName(name);
-  } catch (err) {
-    throw KafkaError.fromCode(ErrorCode.INVALID_TOPIC_EXCEPTION, { message: (err as Error).message });
-  }
-}
-
-function checkPartitionCount(name: string, partitions: number): void {
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
-    throw KafkaError.fromCode(ErrorCode.INVALID_PARTITIONS, {
-      message: `partition count ${partitions} for topic '${name}' must be between 1 and ${MAX_PARTITIONS}`,
-    });
-  }
 }

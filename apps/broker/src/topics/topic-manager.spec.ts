@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCode, encodeRecordBatch } from '@runnel/protocol';
+import { resolveConfig } from '../config/load-config.js';
+import { TopicManager } from './topic-manager.js';
+
+function batchOfSize(records: number, valueBytes: number): Promise<Buffer> {
+  return encodeRecordBatch({
+    baseTimestamp: Date.now(),
+    records: Array.from({ length: records }, () => ({ value: Buffer.alloc(valueBytes, 'x') })),
+  });
+}
+
+describe('TopicManager', () => {
+  let dataDir: string;
+  let topics: TopicManager;
+  const open = () => new TopicManager(resolveConfig({ dataDir, logSegmentBytes: 1024 * 1024 }));
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'runnel-topic-manager-'));
+    topics = open();
+  });
+  afterEach(() => topics.close());
+
+  it('opens the logs of a topic created at run time with its own segment.bytes, so they roll there', async () => {
+    topics.createTopic('small-segments', {
+      numPartitions: 1,
+      replicationFactor: 1,
+      configs: { 'segment.bytes': '2048' },
+    });
+    const log = topics.partitionLog('small-segments', 0)!;
+    expect(log.config.segmentBytes).toBe(2048);
+    for (let i = 0; i < 6; i++) log.append(await batchOfSize(1, 900));
+    expect(log.segmentBaseOffsets.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('gives partitions added later the configs of their topic', () => {
+    topics.createTopic('grown', {
+      numPartitions: 1,
+      replicationFactor: -1,
+      configs: { 'retention.ms': '60000', 'cleanup.policy': 'compact' },
+    });
+    topics.createPartitions('grown', 3);
+    for (const p of [0, 1, 2]) {
+      expect(topics.partitionLog('grown', p)!.config).toMatchObject({
+        retentionMs: 60000,
+        cleanupPolicy: 'compact',
+        segmentBytes: 1024 * 1024,
+      });
+    }
+  });
+
+  it('reopens topics with their partition counts and configs after a restart', async () => {
+    topics.createTopic('kept', {
+      numPartitions: 2,
+      replicationFactor: 1,
+      configs: { 'segment.ms': '3600000' },
+    });
+    await topics.close();
+    topics = open();
+    expect(topics.topic('kept')).toEqual({
+      name: 'kept',
+      partitions: 2,
+      configs: { 'segment.ms': '3600000' },
+      internal: false,
+    });
+    expect(topics.partitionLog('kept', 1)!.config.segmentMs).toBe(3600000);
+  });
+
+  it('keeps a topic whose partition cannot be opened, with that partition offline', async () => {
+    topics.createTopic('damaged', { numPartitions: 2, replicationFactor: 1 });
+    await topics.close();
+    // A directory where the segment file should be makes opening that log fail with an I/O error.
+    const segment = join(dataDir, 'damaged-1', '00000000000000000000.log');
+    rmSync(segment);
+    mkdirSync(segment);
+    topics = open();
+    expect(topics.isPartitionOnline('damaged', 0)).toBe(true);
+    expect(topics.isPartitionOnline('damaged', 1)).toBe(false);
+    expect(() => topics.partitionLog('damaged', 1)).toThrow(/KAFKA_STORAGE_ERROR/);
+  });
+
+  it('moves the log start offset on DeleteRecords, -1 meaning the high watermark', async () => {
+    topics.createTopic('trimmed', { numPartitions: 1, replicationFactor: 1 });
+    const log = topics.partitionLog('trimmed', 0)!;
+    for (let i = 0; i < 4; i++) log.append(await batchOfSize(5, 10));
+    expect(topics.deleteRecordsBefore('trimmed', 0, 7n)).toBe(7n);
+    expect(topics.deleteRecordsBefore('trimmed', 0, 3n)).toBe(7n);
+    expect(topics.deleteRecordsBefore('trimmed', 0, -1n)).toBe(20n);
+    expect(() => topics.deleteRecordsBefore('trimmed', 0, 21n)).toThrow(
+      expect.objectContaining({ code: ErrorCode.OFFSET_OUT_OF_RANGE }),
+    );
+  });
+
+  it('refuses DeleteRecords on a topic that only compacts', () => {
+    topics.createTopic('compacted', {
+      numPartitions: 1,
+      replicationFactor: 1,
+      configs: { 'cleanup.policy': 'compact' },
+    });
+    expect(() => topics.deleteRecordsBefore('compacted', 0, 0n)).toThrow(
+      expect.objectContaining({ code: ErrorCode.POLICY_VIOLATION }),
+    );
+  });
+
+  it('does not let a name be taken again while its topic is being deleted', async () => {
+    topics.createTopic('recycled', { numPartitions: 2, replicationFactor: 1 });
+    const deleting = topics.deleteTopic('recycled');
+    expect(() => topics.createTopic('recycled', { numPartitions: 1, replicationFactor: 1 })).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.TOPIC_ALREADY_EXISTS,
+        description: "Topic 'recycled' is marked for deletion.",
+      }),
+    );
+    await deleting;
+    topics.createTopic('recycled', { numPartitions: 1, replicationFactor: 1 });
+    expect(topics.topic('recycled')?.partitions).toBe(1);
+  });
+
+  it("refuses a name that collides with another once '.' and '_' are the same", () => {
+    topics.createTopic('metrics_daily', { numPartitions: 1, replicationFactor: 1 });
+    expect(() => topics.createTopic('metrics.daily', { numPartitions: 1, replicationFactor: 1 })).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.INVALID_TOPIC_EXCEPTION,
+        description: "Topic 'metrics.daily' collides with existing topic: metrics_daily",
+      }),
+    );
+  });
+});
