@@ -1,7 +1,21 @@
+import { CreatePartitionsHandler } from './create-partitions.handler.js';
+import { CreateTopicsHandler } from './create-topics.handler.js';
+import { DeleteRecordsHandler } from './delete-records.handler.js';
+import { DeleteTopicsHandler } from './delete-topics.handler.js';
+import { DescribeConfigsHandler } from './describe-configs.handler.js';
 import type { HandlerDependencies, HandlerGroup } from './handler-group.js';
 import { MetadataHandler } from './metadata.handler.js';
 
 /** Metadata and topic administration: creating, growing, describing and deleting topics and records. */
-export function topicAdminHandlers({ topics, endpoint }: HandlerDependencies): HandlerGroup {
-  return { handlers: [new MetadataHandler(topics, endpoint)] };
+export function topicAdminHandlers({ config, topics, endpoint }: HandlerDependencies): HandlerGroup {
+  return {
+    handlers: [
+      new MetadataHandler(topics, endpoint),
+      new CreateTopicsHandler(topics),
+      new DeleteTopicsHandler(topics, config.deleteTopicEnable),
+      new CreatePartitionsHandler(topics),
+      new DescribeConfigsHandler(topics, config),
+      new DeleteRecordsHandler(topics),
+    ],
+  };
 }

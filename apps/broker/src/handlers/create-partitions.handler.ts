@@ -1,0 +1,60 @@
+import {
+  CreatePartitions,
+  ErrorCode,
+  type InputOf,
+  KafkaError,
+  type RequestOf,
+  type ResponseOf,
+} from '@runnel/protocol';
+import { errorMessageOf } from '../topics/topic-admin-error.js';
+import type { TopicManager } from '../topics/topic-manager.js';
+import type { ApiHandler } from './api-handler.js';
+
+type Request = RequestOf<typeof CreatePartitions>;
+type Response = InputOf<ResponseOf<typeof CreatePartitions>>;
+type TopicResult = NonNullable<Response['results']>[number];
+
+/**
+ * CreatePartitions v0-1. Each topic grows to its new `count` on its own: a count not above the
+ * current one is INVALID_PARTITIONS, an unknown topic UNKNOWN_TOPIC_OR_PARTITION, assignments
+ * that are not one list per new partition holding just this broker INVALID_REPLICA_ASSIGNMENT.
+ * A topic named twice is INVALID_REQUEST for both entries, as Kafka does. `validateOnly` checks
+ * without growing.
+ */
+export class CreatePartitionsHandler implements ApiHandler<Request, Response> {
+  readonly api = CreatePartitions;
+
+  constructor(private readonly topics: TopicManager) {}
+
+  handle(request: Request): Response {
+    const counts = new Map<string, number>();
+    for (const { name } of request.topics) counts.set(name, (counts.get(name) ?? 0) + 1);
+    return {
+      throttleTimeMs: 0,
+      results: request.topics.map(({ name, count, assignments }): TopicResult => {
+        if (counts.get(name)! > 1) {
+          return { name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' };
+        }
+        try {
+          this.topics.createPartitions(
+            name,
+            count,
+            assignments?.map((a) => a.brokerIds) ?? null,
+            request.validateOnly,
+          );
+          return { name, errorCode: ErrorCode.NONE, errorMessage: null };
+        } catch (err) {
+          if (!(err instanceof KafkaError)) throw err;
+          return { name, errorCode: err.code, errorMessage: errorMessageOf(err) };
+        }
+      }),
+    };
+  }
+
+  errorResponse(request: Request | null, errorCode: number): Response {
+    return {
+      throttleTimeMs: 0,
+      results: (request?.topics ?? []).map(({ name }) => ({ name, errorCode, errorMessage: null })),
+    };
+  }
+}

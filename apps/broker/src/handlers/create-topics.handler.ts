@@ -1,0 +1,66 @@
+import {
+  CreateTopics,
+  ErrorCode,
+  type InputOf,
+  KafkaError,
+  type RequestOf,
+  type ResponseOf,
+} from '@runnel/protocol';
+import { errorMessageOf } from '../topics/topic-admin-error.js';
+import type { TopicManager } from '../topics/topic-manager.js';
+import type { ApiHandler } from './api-handler.js';
+
+type Request = RequestOf<typeof CreateTopics>;
+type Response = InputOf<ResponseOf<typeof CreateTopics>>;
+type TopicResult = NonNullable<Response['topics']>[number];
+
+/**
+ * CreateTopics v0-4. Every topic is answered on its own, in request order: one that fails
+ * (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR,
+ * INVALID_REPLICA_ASSIGNMENT, INVALID_CONFIG, ...) never stops the others. A name given more than
+ * once is refused with INVALID_REQUEST for each of its entries and none of them is created, as
+ * Kafka does. `validateOnly` (v1+) checks without creating; `errorMessage` (v1+) says why in
+ * words. Creation is complete when the response is sent, so `timeoutMs` is not waited on.
+ */
+export class CreateTopicsHandler implements ApiHandler<Request, Response> {
+  readonly api = CreateTopics;
+
+  constructor(private readonly topics: TopicManager) {}
+
+  handle(request: Request): Response {
+    const counts = new Map<string, number>();
+    for (const { name } of request.topics) counts.set(name, (counts.get(name) ?? 0) + 1);
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((topic): TopicResult => {
+        if (counts.get(topic.name)! > 1) {
+          return failed(topic.name, ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.');
+        }
+        try {
+          this.topics.createTopic(topic.name, {
+            numPartitions: topic.numPartitions,
+            replicationFactor: topic.replicationFactor,
+            assignments: topic.assignments,
+            configs: Object.fromEntries(topic.configs.map(({ name, value }) => [name, value])),
+            validateOnly: request.validateOnly,
+          });
+          return { name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null };
+        } catch (err) {
+          if (!(err instanceof KafkaError)) throw err;
+          return failed(topic.name, err.code, errorMessageOf(err));
+        }
+      }),
+    };
+  }
+
+  errorResponse(request: Request | null, errorCode: number): Response {
+    return {
+      throttleTimeMs: 0,
+      topics: (request?.topics ?? []).map(({ name }) => failed(name, errorCode, null)),
+    };
+  }
+}
+
+function failed(name: string, errorCode: number, errorMessage: string | null): TopicResult {
+  return { name, errorCode, errorMessage };
+}

@@ -1,0 +1,66 @@
+import {
+  DeleteTopics,
+  ErrorCode,
+  type InputOf,
+  KafkaError,
+  type RequestOf,
+  type ResponseOf,
+} from '@runnel/protocol';
+import type { TopicManager } from '../topics/topic-manager.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
+
+type Request = RequestOf<typeof DeleteTopics>;
+type Response = InputOf<ResponseOf<typeof DeleteTopics>>;
+
+/**
+ * DeleteTopics v0-3. Each named topic is removed from the broker's metadata and its logs are
+ * deleted before the response is sent; a topic that does not exist gets
+ * UNKNOWN_TOPIC_OR_PARTITION. Kafka's internal topics (`__consumer_offsets`) are refused with
+ * INVALID_TOPIC_EXCEPTION, the code Kafka gives for deleting the records of one (Kafka's broker
+ * leaves this refusal to its command-line tool; here no client may delete the group coordinator's
+ * log). With `delete.topic.enable` off every topic gets TOPIC_DELETION_DISABLED (v3+) or, to
+ * older clients that do not know that code, INVALID_REQUEST, as in Kafka.
+ */
+export class DeleteTopicsHandler implements ApiHandler<Request, Response> {
+  readonly api = DeleteTopics;
+
+  constructor(
+    private readonly topics: TopicManager,
+    private readonly deleteTopicEnable: boolean,
+  ) {}
+
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    if (!this.deleteTopicEnable) {
+      const disabled = context.version >= 3 ? ErrorCode.TOPIC_DELETION_DISABLED : ErrorCode.INVALID_REQUEST;
+      return this.errorResponse(request, disabled);
+    }
+    const results = new Map<string, number>();
+    for (const name of request.topicNames) {
+      if (!results.has(name)) results.set(name, await this.delete(name));
+    }
+    return {
+      throttleTimeMs: 0,
+      responses: request.topicNames.map((name) => ({ name, errorCode: results.get(name)! })),
+    };
+  }
+
+  private async delete(name: string): Promise<number> {
+    const topic = this.topics.topic(name);
+    if (!topic) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    if (topic.internal) return ErrorCode.INVALID_TOPIC_EXCEPTION;
+    try {
+      await this.topics.deleteTopic(name);
+      return ErrorCode.NONE;
+    } catch (err) {
+      if (!(err instanceof KafkaError)) throw err;
+      return err.code;
+    }
+  }
+
+  errorResponse(request: Request | null, errorCode: number): Response {
+    return {
+      throttleTimeMs: 0,
+      responses: (request?.topicNames ?? []).map((name) => ({ name, errorCode })),
+    };
+  }
+}
