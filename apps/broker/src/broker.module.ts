@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BrokerConfig } from './config/broker-config.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
+import { fetchHandlers } from './handlers/fetch-handlers.js';
 import { topicAdminHandlers } from './handlers/topic-admin-handlers.js';
 import { HealthController } from './http/health.controller.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
@@ -37,6 +38,7 @@ export class BrokerModule {
             return router.register(
               { handlers: [new ApiVersionsHandler(() => router.supportedApis())] },
               topicAdminHandlers(dependencies),
+              fetchHandlers(dependencies),
             );
           },
         },

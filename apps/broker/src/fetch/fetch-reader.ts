@@ -1,0 +1,162 @@
+import { type FetchResult, OffsetOutOfRangeError, type PartitionLog } from '@runnel/log-store';
+import {
+  ErrorCode,
+  type Fetch,
+  type InputOf,
+  KafkaError,
+  type RequestOf,
+  type ResponseOf,
+} from '@runnel/protocol';
+import type { TopicManager } from '../topics/topic-manager.js';
+import { leadershipError } from './partition-leadership.js';
+
+type FetchRequest = RequestOf<typeof Fetch>;
+export type FetchableTopic = NonNullable<InputOf<ResponseOf<typeof Fetch>>['responses']>[number];
+export type FetchablePartition = NonNullable<FetchableTopic['partitions']>[number];
+
+/** A log and an offset in it: a waiting fetch wakes once the log ends past the offset. */
+export interface LogPosition {
+  readonly log: PartitionLog;
+  readonly offset: bigint;
+}
+
+/** What one pass over a Fetch request's partitions found. */
+export interface FetchRead {
+  /** The response's topics, in request order. */
+  readonly responses: FetchableTopic[];
+  /** Record bytes gathered over all partitions. */
+  readonly bytes: number;
+  /** Some partition was answered with an error; Kafka answers such a fetch without waiting. */
+  readonly failed: boolean;
+  /** The end of every partition read without error: a waiting fetch waits for an append past it. */
+  readonly logEnds: LogPosition[];
+}
+
+const READ_COMMITTED = 1;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Reads the partitions of a Fetch request from their logs, as Kafka's ReplicaManager
+ * (readFromLocalLog) does. Partitions are read in request order; each gets at most its
+ * `partitionMaxBytes` and what is left of the response's `maxBytes`. The first partition that has
+ * data returns at least its first whole batch even when that is larger than both limits (KIP-74:
+ * consumers must progress); after it, a partition whose next batch does not fit returns no
+ * records, and once `maxBytes` is used up the remaining partitions are not read at all, only
+ * answered with their offsets. Records are the log's bytes, whole batches, never re-encoded.
+ *
+ * There are no transactions yet, so the last stable offset is the high watermark and
+ * READ_COMMITTED reads what READ_UNCOMMITTED reads; `abortedTransactions` is [] under
+ * READ_COMMITTED and null otherwise, as Kafka sends it.
+ */
+export function readFetch(
+  topics: TopicManager,
+  request: FetchRequest,
+  version: number,
+  maxBytes: number,
+): FetchRead {
+  let budget = maxBytes;
+  let minOneBatch = true;
+  let bytes = 0;
+  let failed = false;
+  const logEnds: LogPosition[] = [];
+  const responses = request.topics.map(({ topic, partitions }) => ({
+    topic,
+    partitions: partitions.map((wanted): FetchablePartition => {
+      const log = topics.partitionLog(topic, wanted.partition);
+      if (!log) {
+        failed = true;
+        return refusedPartition(wanted.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      }
+      const refusal = leadershipError(request.replicaId, wanted.currentLeaderEpoch);
+      if (refusal !== ErrorCode.NONE) {
+        failed = true;
+        return failedRead(wanted.partition, refusal);
+      }
+      const limit = Math.max(0, Math.min(wanted.partitionMaxBytes, budget));
+      let read: FetchResult;
+      try {
+        read = readPartition(log, wanted.fetchOffset, limit, minOneBatch);
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        failed = true;
+        return failedRead(wanted.partition, downConvertedError(err.code, version));
+      }
+      const size = read.records.length;
+      if (size > 0) minOneBatch = false;
+      budget = Math.max(0, budget - size);
+      bytes += size;
+      logEnds.push({ log, offset: read.logEndOffset });
+      return {
+        partitionIndex: wanted.partition,
+        errorCode: ErrorCode.NONE,
+        highWatermark: read.highWatermark,
+        lastStableOffset: read.highWatermark,
+        logStartOffset: read.logStartOffset,
+        abortedTransactions: request.isolationLevel === READ_COMMITTED ? [] : null,
+        preferredReadReplica: -1,
+        records: read.records,
+      };
+    }),
+  }));
+  return { responses, bytes, failed, logEnds };
+}
+
+/**
+ * A partition refused before any read (Kafka's FetchResponse.partitionResponse): offsets -1,
+ * no aborted transactions, empty records. The schema allows null records, but Kafka sends empty
+ * ones (FetchResponse.toMessage) because clients such as librdkafka fail to parse null.
+ */
+export function refusedPartition(partitionIndex: number, errorCode: number): FetchablePartition {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    abortedTransactions: [],
+    preferredReadReplica: -1,
+    records: EMPTY,
+  };
+}
+
+/**
+ * A partition whose read failed (OFFSET_OUT_OF_RANGE, KAFKA_STORAGE_ERROR, a leader epoch or
+ * replica refusal): Kafka answers it with offsets -1 and null aborted transactions, and the
+ * consumer finds the valid range with ListOffsets.
+ */
+function failedRead(partitionIndex: number, errorCode: number): FetchablePartition {
+  return { ...refusedPartition(partitionIndex, errorCode), abortedTransactions: null };
+}
+
+/**
+ * Whole batches from `fetchOffset`, up to `limit` bytes; more than `limit` (one batch) only when
+ * `minOneBatch`, otherwise none. With no budget at all the log is not read, only its offsets
+ * taken, by the same range rule PartitionLog.read applies.
+ */
+function readPartition(
+  log: PartitionLog,
+  fetchOffset: bigint,
+  limit: number,
+  minOneBatch: boolean,
+): FetchResult {
+  if (limit === 0 && !minOneBatch) {
+    const highWatermark = log.latestOffset();
+    const { logStartOffset, logEndOffset } = log;
+    if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) {
+      throw new OffsetOutOfRangeError(fetchOffset, logStartOffset, logEndOffset, log.dir);
+    }
+    return { records: EMPTY, highWatermark, logStartOffset, logEndOffset };
+  }
+  const read = log.read(fetchOffset, limit);
+  return !minOneBatch && read.records.length > limit ? { ...read, records: EMPTY } : read;
+}
+
+/**
+ * Fetch v5 and older clients may not know KAFKA_STORAGE_ERROR (they would treat it as fatal), so
+ * Kafka answers them NOT_LEADER_OR_FOLLOWER instead, which makes them refresh metadata and retry.
+ */
+function downConvertedError(errorCode: number, version: number): number {
+  return errorCode === ErrorCode.KAFKA_STORAGE_ERROR && version <= 5
+    ? ErrorCode.NOT_LEADER_OR_FOLLOWER
+    : errorCode;
+}

@@ -1,0 +1,28 @@
+import { ErrorCode } from '@runnel/protocol';
+
+/**
+ * This broker leads every partition, alone: no followers replicate from it and the leader never
+ * changes, so every partition's leader epoch stays 0. Metadata reports that epoch and ListOffsets
+ * v4+ answers it with each offset.
+ */
+export const PARTITION_LEADER_EPOCH = 0;
+
+/** A request's `currentLeaderEpoch` meaning "do not check the epoch". */
+const NO_EPOCH = -1;
+
+/**
+ * Why a partition read (Fetch) or offset lookup (ListOffsets) must be refused before touching
+ * the log, or NONE:
+ * - `replicaId` >= 0 is a broker fetching as a follower (consumers send -1, or -2 for Kafka's
+ *   debugging consumer): there are no followers, so it is told NOT_LEADER_OR_FOLLOWER;
+ * - a `currentLeaderEpoch` (Fetch v9+, ListOffsets v4+; -1 skips the check) other than ours, as
+ *   Kafka's Partition.checkCurrentLeaderEpoch decides: older is FENCED_LEADER_EPOCH (the client's
+ *   metadata is stale), newer is UNKNOWN_LEADER_EPOCH (the broker's would be).
+ */
+export function leadershipError(replicaId: number, currentLeaderEpoch: number): number {
+  if (replicaId >= 0) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+  if (currentLeaderEpoch === NO_EPOCH || currentLeaderEpoch === PARTITION_LEADER_EPOCH) return ErrorCode.NONE;
+  return currentLeaderEpoch < PARTITION_LEADER_EPOCH
+    ? ErrorCode.FENCED_LEADER_EPOCH
+    : ErrorCode.UNKNOWN_LEADER_EPOCH;
+}

@@ -1,0 +1,17 @@
+import { FetchPurgatory } from '../fetch/fetch-purgatory.js';
+import { FetchHandler } from './fetch.handler.js';
+import type { HandlerDependencies, HandlerGroup } from './handler-group.js';
+import { ListOffsetsHandler } from './list-offsets.handler.js';
+
+/**
+ * The fetch path: reading records (Fetch, with long polls) and finding offsets (ListOffsets).
+ * Stopping answers every waiting fetch at once with what it has, so shutdown never waits out a
+ * `maxWaitMs`.
+ */
+export function fetchHandlers({ config, topics }: HandlerDependencies): HandlerGroup {
+  const purgatory = new FetchPurgatory();
+  return {
+    handlers: [new FetchHandler(topics, config, purgatory), new ListOffsetsHandler(topics)],
+    stop: () => purgatory.stop(),
+  };
+}

@@ -1,0 +1,75 @@
+import { ErrorCode, Fetch, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
+import { type FetchRead, readFetch, refusedPartition } from '../fetch/fetch-reader.js';
+import type { TopicManager } from '../topics/topic-manager.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
+
+type Request = RequestOf<typeof Fetch>;
+type Response = InputOf<ResponseOf<typeof Fetch>>;
+
+/** Fetch v4 is the first to carry record batches (magic 2); older consumers expect message sets. */
+const FIRST_RECORD_BATCH_VERSION = 4;
+/** Session epochs of a full fetch request: 0 would open a session, -1 fetches without one. */
+const FULL_FETCH_EPOCHS = new Set([0, -1]);
+
+/**
+ * Fetch v0-11 advertised, v4-11 served: v0-3 consumers read legacy message sets, which this
+ * broker does not down-convert to, so they get UNSUPPORTED_VERSION on every partition.
+ *
+ * Reading follows Kafka's ReplicaManager.fetchMessages (see readFetch for the size limits): the
+ * response's `maxBytes` is capped at `fetch.max.bytes`, and `minBytes` at that. The fetch is
+ * answered at once when it gathered `minBytes`, when `maxWaitMs` is 0, or when a partition
+ * failed; otherwise it waits in the purgatory for appends to its partitions (reading again after
+ * each) until it has `minBytes` or `maxWaitMs` has passed.
+ *
+ * Fetch sessions (KIP-227) are not kept: a full request (session epoch 0 or -1) gets a full,
+ * sessionless response (sessionId 0, which tells the client no session was created), and an
+ * incremental one names a session that cannot exist, answered FETCH_SESSION_ID_NOT_FOUND as
+ * Kafka does. kafkajs, librdkafka and kafka-python all send sessionless requests.
+ */
+export class FetchHandler implements ApiHandler<Request, Response> {
+  readonly api = Fetch;
+  readonly minServedVersion = FIRST_RECORD_BATCH_VERSION;
+
+  constructor(
+    private readonly topics: TopicManager,
+    private readonly config: BrokerConfig,
+    private readonly purgatory: FetchPurgatory,
+  ) {}
+
+  async handle(request: Request, { version }: RequestContext): Promise<Response> {
+    if (!FULL_FETCH_EPOCHS.has(request.sessionEpoch)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+        sessionId: 0,
+        responses: [],
+      };
+    }
+    const maxBytes = Math.min(request.maxBytes, this.config.fetchMaxBytes);
+    const minBytes = Math.min(request.minBytes, maxBytes);
+    const deadline = performance.now() + request.maxWaitMs;
+    let read: FetchRead = readFetch(this.topics, request, version, maxBytes);
+    while (read.bytes < minBytes && !read.failed && read.logEnds.length > 0) {
+      const remainingMs = deadline - performance.now();
+      if (remainingMs <= 0) break;
+      const appended = await this.purgatory.awaitAppend(read.logEnds, remainingMs);
+      read = readFetch(this.topics, request, version, maxBytes);
+      if (!appended) break;
+    }
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: read.responses };
+  }
+
+  errorResponse(request: Request | null, errorCode: number): Response {
+    return {
+      throttleTimeMs: 0,
+      errorCode,
+      sessionId: 0,
+      responses: (request?.topics ?? []).map(({ topic, partitions }) => ({
+        topic,
+        partitions: partitions.map(({ partition }) => refusedPartition(partition, errorCode)),
+      })),
+    };
+  }
+}
