@@ -14,11 +14,18 @@ type Request = RequestOf<typeof Metadata>;
 type Response = InputOf<ResponseOf<typeof Metadata>>;
 type TopicMetadata = NonNullable<Response['topics']>[number];
 
+/** `leaderId` of a partition without a leader. */
+const NO_LEADER = -1;
+
 /**
  * Metadata v0-8. This broker is every partition's leader, sole replica and whole ISR, and the
  * controller. An empty topic list means "all topics" at v0; from v1 that is a null list. A topic
  * that does not exist is created with the broker's defaults when the request allows it (v4+;
  * always before v4) and `auto.create.topics.enable` is on.
+ *
+ * A partition whose log is offline (it could not be opened, or an I/O error stopped it) has no
+ * leader: LEADER_NOT_AVAILABLE, leader -1, this broker in `offlineReplicas` and an empty ISR, as
+ * Kafka reports a partition whose only replica sits in a failed log directory.
  */
 export class MetadataHandler implements ApiHandler<Request, Response> {
   readonly api = Metadata;
@@ -77,15 +84,27 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
       errorCode: ErrorCode.NONE,
       name: topic.name,
       isInternal: topic.internal,
-      partitions: Array.from({ length: topic.partitions }, (_, partitionIndex) => ({
-        errorCode: ErrorCode.NONE,
-        partitionIndex,
-        leaderId: nodeId,
-        leaderEpoch: 0,
-        replicaNodes: [nodeId],
-        isrNodes: [nodeId],
-        offlineReplicas: [],
-      })),
+      partitions: Array.from({ length: topic.partitions }, (_, partitionIndex) =>
+        this.topics.isPartitionOnline(topic.name, partitionIndex)
+          ? {
+              errorCode: ErrorCode.NONE,
+              partitionIndex,
+              leaderId: nodeId,
+              leaderEpoch: 0,
+              replicaNodes: [nodeId],
+              isrNodes: [nodeId],
+              offlineReplicas: [],
+            }
+          : {
+              errorCode: ErrorCode.LEADER_NOT_AVAILABLE,
+              partitionIndex,
+              leaderId: NO_LEADER,
+              leaderEpoch: 0,
+              replicaNodes: [nodeId],
+              isrNodes: [],
+              offlineReplicas: [nodeId],
+            },
+      ),
     };
   }
 }
