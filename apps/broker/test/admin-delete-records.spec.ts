@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PartitionLog } from '@runnel/log-store';
 import { CreateTopics, DeleteRecords, ErrorCode, encodeRecordBatch } from '@runnel/protocol';
+import { Kafka, logLevel } from 'kafkajs';
 import { type RunningBroker, startBroker } from '../src/index.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -62,6 +63,7 @@ describe('DeleteRecords', () => {
         topic('records'),
         topic('compacted', [{ name: 'cleanup.policy', value: 'compact' }]),
         topic('__consumer_offsets'),
+        topic('trimmed-by-kafkajs'),
       ],
       timeoutMs: 1000,
       validateOnly: false,
@@ -70,6 +72,7 @@ describe('DeleteRecords', () => {
     await fillPartition(dataDir, 'records-0');
     await fillPartition(dataDir, 'records-1');
     await fillPartition(dataDir, 'compacted-0');
+    await fillPartition(dataDir, 'trimmed-by-kafkajs-0');
     await start();
   });
   afterAll(stop);
@@ -117,5 +120,40 @@ describe('DeleteRecords', () => {
     await stop();
     await start();
     expect(results(await deleteRecords(1, 'records', [[0, 0n]]))).toEqual([[0, ErrorCode.NONE, 12n]]);
+  });
+
+  it('deletes records through kafkajs, whose offsets then start at the new low watermark', async () => {
+    const admin = new Kafka({ brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const offsets = async () =>
+        (await admin.fetchTopicOffsets('trimmed-by-kafkajs')).map(({ partition, low, high }) => [
+          partition,
+          low,
+          high,
+        ]);
+      expect(await offsets()).toEqual([
+        [0, '0', '20'],
+        [1, '0', '0'],
+      ]);
+      await admin.deleteTopicRecords({
+        topic: 'trimmed-by-kafkajs',
+        partitions: [{ partition: 0, offset: '15' }],
+      });
+      expect(await offsets()).toEqual([
+        [0, '15', '20'],
+        [1, '0', '0'],
+      ]);
+      await admin.deleteTopicRecords({
+        topic: 'trimmed-by-kafkajs',
+        partitions: [{ partition: 0, offset: '-1' }],
+      });
+      expect(await offsets()).toEqual([
+        [0, '20', '20'],
+        [1, '0', '0'],
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
