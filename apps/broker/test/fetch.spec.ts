@@ -5,7 +5,12 @@ import { decodeRecordBatches, ErrorCode, Fetch, type InputOf, type RequestOf } f
 import { type RunningBroker, startBroker } from '../src/index.js';
 import { python } from './fetch-support/external-clients.js';
 import { connectKafkajsBroker, type KafkajsBroker } from './fetch-support/kafkajs-broker.js';
-import { numberedRecords, type StoredBatch, writePartition } from './fetch-support/partition-data.js';
+import {
+  makeUnopenable,
+  numberedRecords,
+  type StoredBatch,
+  writePartition,
+} from './fetch-support/partition-data.js';
 import { RawClient } from './support/raw-client.js';
 
 type FetchRequestInput = InputOf<RequestOf<typeof Fetch>>;
@@ -78,6 +83,10 @@ describe('Fetch', () => {
       { records: [{ value: Buffer.alloc(64 * 1024, 1), timestamp: T0 }] },
       numberedRecords('small', 1, T0),
     ]);
+    await writePartition(dataDir, 'damaged', 0, [numberedRecords('d', 1, T0)]);
+    // A first run adopts the partitions as topics; in the run under test damaged-0 is offline.
+    await (await startBroker({ port: 0, httpPort: -1, dataDir, logger: false })).close();
+    makeUnopenable(dataDir, 'damaged', 0);
     broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
     client = await RawClient.connect(broker.port);
   });
@@ -212,6 +221,16 @@ describe('Fetch', () => {
         records: Buffer.alloc(0),
       }),
     ]);
+  });
+
+  it('answers KAFKA_STORAGE_ERROR for an offline partition, and NOT_LEADER_OR_FOLLOWER to v4-5 clients that may not know it', async () => {
+    const current = await client.request(Fetch, 11, fetchOf('damaged', [partitionAt(0, 0n)]));
+    const older = await client.request(Fetch, 5, fetchOf('damaged', [partitionAt(0, 0n)]));
+    expect(current.responses[0]!.partitions[0]).toMatchObject({
+      errorCode: ErrorCode.KAFKA_STORAGE_ERROR,
+      highWatermark: -1n,
+    });
+    expect(older.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   });
 
   describe('size limits', () => {

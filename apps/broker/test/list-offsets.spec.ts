@@ -5,7 +5,7 @@ import { ErrorCode, type InputOf, ListOffsets, type RequestOf } from '@runnel/pr
 import { type RunningBroker, startBroker } from '../src/index.js';
 import { python } from './fetch-support/external-clients.js';
 import { connectKafkajsBroker } from './fetch-support/kafkajs-broker.js';
-import { numberedRecords, writePartition } from './fetch-support/partition-data.js';
+import { makeUnopenable, numberedRecords, writePartition } from './fetch-support/partition-data.js';
 import { RawClient } from './support/raw-client.js';
 
 type ListOffsetsInput = InputOf<RequestOf<typeof ListOffsets>>;
@@ -34,6 +34,10 @@ describe('ListOffsets', () => {
     });
     expect(stored.every((b) => b.bytes.length > 75 && b.bytes.length <= 150)).toBe(true);
     await writePartition(dataDir, 'empty', 0, []);
+    await writePartition(dataDir, 'damaged', 0, [numberedRecords('d', 1, T0)]);
+    // A first run adopts the partitions as topics; in the run under test damaged-0 is offline.
+    await (await startBroker({ port: 0, httpPort: -1, dataDir, logger: false })).close();
+    makeUnopenable(dataDir, 'damaged', 0);
     broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
     client = await RawClient.connect(broker.port);
   });
@@ -127,6 +131,7 @@ describe('ListOffsets', () => {
       topics: [
         { name: 'timed', partitions: [at(LATEST, 1)] },
         { name: 'no-such-topic', partitions: [at(LATEST)] },
+        { name: 'damaged', partitions: [at(LATEST)] },
         {
           name: 'timed',
           partitions: [{ partitionIndex: 0, timestamp: LATEST, currentLeaderEpoch: 7 }],
@@ -136,9 +141,10 @@ describe('ListOffsets', () => {
     expect(response.topics.map((t) => t.partitions[0]!.errorCode)).toEqual([
       ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      ErrorCode.KAFKA_STORAGE_ERROR,
       ErrorCode.UNKNOWN_LEADER_EPOCH,
     ]);
-    expect(response.topics[2]!.partitions[0]).toMatchObject({ offset: -1n, timestamp: -1n, leaderEpoch: -1 });
+    expect(response.topics[3]!.partitions[0]).toMatchObject({ offset: -1n, timestamp: -1n, leaderEpoch: -1 });
   });
 
   it('answers INVALID_REQUEST for every mention of a partition named twice (v1+)', async () => {

@@ -62,21 +62,23 @@ export function readFetch(
   const responses = request.topics.map(({ topic, partitions }) => ({
     topic,
     partitions: partitions.map((wanted): FetchablePartition => {
-      const log = topics.partitionLog(topic, wanted.partition);
-      if (!log) {
-        failed = true;
-        return refusedPartition(wanted.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      }
-      const refusal = leadershipError(request.replicaId, wanted.currentLeaderEpoch);
-      if (refusal !== ErrorCode.NONE) {
-        failed = true;
-        return failedRead(wanted.partition, refusal);
-      }
-      const limit = Math.max(0, Math.min(wanted.partitionMaxBytes, budget));
+      let log: PartitionLog | undefined;
       let read: FetchResult;
       try {
+        log = topics.partitionLog(topic, wanted.partition);
+        if (!log) {
+          failed = true;
+          return refusedPartition(wanted.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        const refusal = leadershipError(request.replicaId, wanted.currentLeaderEpoch);
+        if (refusal !== ErrorCode.NONE) {
+          failed = true;
+          return failedRead(wanted.partition, refusal);
+        }
+        const limit = Math.max(0, Math.min(wanted.partitionMaxBytes, budget));
         read = readPartition(log, wanted.fetchOffset, limit, minOneBatch);
       } catch (err) {
+        // OFFSET_OUT_OF_RANGE, or KAFKA_STORAGE_ERROR from a log that is offline or could not be opened.
         if (!(err instanceof KafkaError)) throw err;
         failed = true;
         return failedRead(wanted.partition, downConvertedError(err.code, version));

@@ -75,11 +75,11 @@ export class ListOffsetsHandler implements ApiHandler<Request, Response> {
     replicaId: number,
     version: number,
   ): Promise<PartitionOffset> {
-    const log = this.topics.partitionLog(topic, wanted.partitionIndex);
-    if (!log) return failed(wanted.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    const refusal = leadershipError(replicaId, wanted.currentLeaderEpoch);
-    if (refusal !== ErrorCode.NONE) return failed(wanted.partitionIndex, refusal);
     try {
+      const log = this.topics.partitionLog(topic, wanted.partitionIndex);
+      if (!log) return failed(wanted.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      const refusal = leadershipError(replicaId, wanted.currentLeaderEpoch);
+      if (refusal !== ErrorCode.NONE) return failed(wanted.partitionIndex, refusal);
       const found = await offsetFor(log, wanted.timestamp);
       if (version === 0) {
         return {
@@ -96,6 +96,7 @@ export class ListOffsetsHandler implements ApiHandler<Request, Response> {
         leaderEpoch: found ? PARTITION_LEADER_EPOCH : -1,
       };
     } catch (err) {
+      // KAFKA_STORAGE_ERROR from a log that is offline or could not be opened.
       if (!(err instanceof KafkaError)) throw err;
       return failed(wanted.partitionIndex, err.code);
     }

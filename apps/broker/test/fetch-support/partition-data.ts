@@ -1,3 +1,4 @@
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppendResult, type LogOptions, PartitionLog, partitionDirName } from '@runnel/log-store';
 import { encodeRecordBatch, type RecordBatchInput } from '@runnel/protocol';
@@ -33,6 +34,17 @@ export async function writePartition(
   } finally {
     await log.close();
   }
+}
+
+/**
+ * Puts a directory where the partition's first segment file is, so its log fails to open: the
+ * next broker started on `dataDir` keeps the partition offline. A broker must have adopted the
+ * partition as a topic before (a log that cannot be opened is not adopted).
+ */
+export function makeUnopenable(dataDir: string, topic: string, partition: number): void {
+  const segment = join(dataDir, partitionDirName(topic, partition), '00000000000000000000.log');
+  rmSync(segment);
+  mkdirSync(segment);
 }
 
 /** `count` records `<prefix>-<i>` (value) keyed `k<i>`, timestamps `firstTimestamp + i`. */
