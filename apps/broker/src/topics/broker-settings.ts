@@ -6,7 +6,7 @@ import { BrokerConfig } from '../config/broker-config.js';
  * as the default of a topic config. Either it comes from a BrokerConfig option, or it is fixed on
  * this broker (Kafka's default, with no option to change it).
  */
-export type BrokerSetting =
+type BrokerSetting =
   | { readonly name: string; readonly option: keyof BrokerConfig }
   | { readonly name: string; readonly fixed: number | string };
 
@@ -23,7 +23,7 @@ export interface BrokerSettingValue {
   readonly configured: boolean;
 }
 
-export const BROKER_SETTINGS: readonly BrokerSetting[] = [
+const BROKER_SETTINGS: readonly BrokerSetting[] = [
   { name: 'broker.id', option: 'nodeId' },
   { name: 'log.dirs', option: 'dataDir' },
   { name: 'num.partitions', option: 'numPartitions' },

@@ -22,7 +22,7 @@ interface TopicConfigDefinition {
   readonly brokerSetting: string;
 }
 
-export const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
+const TOPIC_CONFIGS: readonly TopicConfigDefinition[] = [
   { name: 'cleanup.policy', type: 'list', logOption: 'cleanupPolicy', brokerSetting: 'log.cleanup.policy' },
   { name: 'retention.ms', type: 'long', logOption: 'retentionMs', brokerSetting: 'log.retention.ms' },
   {

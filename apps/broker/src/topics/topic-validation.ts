@@ -9,7 +9,7 @@ import { TopicAdminError } from './topic-admin-error.js';
  */
 
 /** The most partitions one topic may have here: every partition keeps its segment files open. */
-export const MAX_PARTITIONS = 10_000;
+const MAX_PARTITIONS = 10_000;
 
 /** Kafka's internal topics (`Topic.isInternal`): clients may not delete them or their records. */
 export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);
