@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { BrokerConfig } from './config/broker-config.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
 import { fetchHandlers } from './handlers/fetch-handlers.js';
+import { produceHandlers } from './handlers/produce-handlers.js';
 import { topicAdminHandlers } from './handlers/topic-admin-handlers.js';
 import { HealthController } from './http/health.controller.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
@@ -39,6 +40,7 @@ export class BrokerModule {
               { handlers: [new ApiVersionsHandler(() => router.supportedApis())] },
               topicAdminHandlers(dependencies),
               fetchHandlers(dependencies),
+              produceHandlers(dependencies),
             );
           },
         },

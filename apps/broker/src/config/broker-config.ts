@@ -107,6 +107,15 @@ export class BrokerConfig {
   @Max(1000)
   groupCommitWindowMs = 2;
 
+  /**
+   * How long the broker keeps an idempotent producer's state (its epoch and last sequences per
+   * partition) after its last batch (`producer.id.expiration.ms`); a producer silent for longer is
+   * forgotten and its next batch is accepted whatever its sequence. Default 1 day, as Kafka.
+   */
+  @IsInt()
+  @Min(1)
+  producerIdExpirationMs = 24 * 60 * 60 * 1000;
+
   /** How often retention and compaction run (`log.retention.check.interval.ms`). Default 5 minutes. */
   @IsInt()
   @Min(100)

@@ -1,0 +1,42 @@
+import { ErrorCode, InitProducerId, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { ProducerIdManager } from '../produce/producer-id-manager.js';
+import type { ApiHandler } from './api-handler.js';
+
+type Request = RequestOf<typeof InitProducerId>;
+type Response = InputOf<ResponseOf<typeof InitProducerId>>;
+
+/** Epoch of a new idempotent producer; -1 (Kafka's NO_PRODUCER_EPOCH) in an error response. */
+const FIRST_EPOCH = 0;
+const NO_PRODUCER_EPOCH = -1;
+
+/**
+ * InitProducerId v0-1, for idempotent producers (a null `transactionalId`): each call gets a
+ * producer id never handed out before on this data directory (ProducerIdManager) and epoch 0.
+ * Sequence numbers then start at 0 per partition, and the produce path keeps them.
+ *
+ * Transactions are not supported: a transactional id is refused with
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which clients treat as fatal and report, rather than a
+ * retriable coordinator error that would have them retry forever (Produce answers a transactional
+ * id the same way).
+ */
+export class InitProducerIdHandler implements ApiHandler<Request, Response> {
+  readonly api = InitProducerId;
+
+  constructor(private readonly producerIds: ProducerIdManager) {}
+
+  handle(request: Request): Response {
+    if (request.transactionalId !== null) {
+      return this.errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      producerId: this.producerIds.generateProducerId(),
+      producerEpoch: FIRST_EPOCH,
+    };
+  }
+
+  errorResponse(_request: Request | null, errorCode: number): Response {
+    return { throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: NO_PRODUCER_EPOCH };
+  }
+}

@@ -1,0 +1,231 @@
+import type { PartitionLog } from '@runnel/log-store';
+import {
+  ErrorCode,
+  type InputOf,
+  KafkaError,
+  Produce,
+  type RequestOf,
+  type ResponseOf,
+} from '@runnel/protocol';
+import { CloseConnection } from '../network/kafka-connection.js';
+import { awaitDurable, type GroupCommitWindow } from '../produce/group-commit-window.js';
+import { ProduceError } from '../produce/produce-error.js';
+import { appendProducedBatch } from '../produce/produced-batch-append.js';
+import type { ProducerStates } from '../produce/producer-states.js';
+import type { TopicManager } from '../topics/topic-manager.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
+import { NO_RESPONSE } from './api-handler.js';
+
+type Request = RequestOf<typeof Produce>;
+type Response = InputOf<ResponseOf<typeof Produce>>;
+type PartitionData = Request['topicData'][number]['partitionData'][number];
+
+/** Produce v3 is the first to carry record batches (magic 2); v0-2 carry legacy message sets. */
+const FIRST_RECORD_BATCH_VERSION = 3;
+/** The acks a producer may ask for: none, the leader's append, all in-sync replicas (here: the fsync). */
+const NO_ACKS = 0;
+const ALL_ACKS = -1;
+const VALID_ACKS = new Set([NO_ACKS, 1, ALL_ACKS]);
+/** Offsets and timestamps of a partition response that carries none (Kafka's UNKNOWN_LOG_APPEND_INFO). */
+const UNKNOWN = -1n;
+
+/** What became of one partition of the request. */
+interface PartitionOutcome {
+  readonly index: number;
+  errorCode: number;
+  readonly baseOffset: bigint;
+  readonly logStartOffset: bigint;
+  errorMessage: string | null;
+  /** The log holding the batch (appended now or by the retried request), which acks=-1 waits to be fsynced. */
+  readonly log?: PartitionLog;
+}
+
+/**
+ * Produce v0-8 advertised, v3-8 served: v0-2 carry legacy message sets, answered
+ * UNSUPPORTED_VERSION on every partition.
+ *
+ * Each partition is appended on its own (see appendProducedBatch for the checks and codes), so a
+ * refused partition never fails the others; a topic or partition that does not exist is
+ * UNKNOWN_TOPIC_OR_PARTITION (produce never creates topics, as in Kafka), an internal topic is
+ * INVALID_TOPIC_EXCEPTION and an offline log KAFKA_STORAGE_ERROR. A response carries the base
+ * offset, logAppendTimeMs -1 (every topic keeps CreateTime), the log start offset (v5+) and, on
+ * error, an errorMessage (v8+); recordErrors stays empty since records are never decoded.
+ *
+ * `acks`:
+ * - 0: appended as for 1, and no response is ever written. If a partition failed, the
+ *   connection is closed instead (as Kafka does), the only way to tell the producer, which then
+ *   refreshes its metadata;
+ * - 1: answered once appended (in the page cache);
+ * - -1: answered once fsynced, through the GroupCommitWindow that lets concurrent requests share
+ *   fsyncs; `timeoutMs` bounds that wait, after which the partitions not yet durable get
+ *   REQUEST_TIMED_OUT (their records stay appended, as in Kafka);
+ * - anything else: INVALID_REQUIRED_ACKS on every partition, nothing appended.
+ * A request the router refuses (v0-2, or a body that does not decode) is answered whatever its
+ * acks, since those are unknown or the request is not served.
+ *
+ * Transactions are not supported: a request with a `transactionalId` is refused with
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition — the code Kafka sends to a producer
+ * not allowed to use its transactional id, which every client treats as fatal and reports
+ * plainly, rather than a retriable code that would have it retry forever.
+ */
+export class ProduceHandler implements ApiHandler<Request, Response> {
+  readonly api = Produce;
+  readonly minServedVersion = FIRST_RECORD_BATCH_VERSION;
+
+  constructor(
+    private readonly topics: TopicManager,
+    private readonly producers: ProducerStates,
+    private readonly groupCommit: GroupCommitWindow,
+  ) {}
+
+  handle(
+    request: Request,
+    { version }: RequestContext,
+  ): Response | typeof NO_RESPONSE | Promise<Response | typeof NO_RESPONSE> {
+    const refusal = refuseRequest(request);
+    if (refusal) return this.refused(request, refusal);
+    const nowMs = Date.now();
+    const outcomes = request.topicData.map(({ name, partitionData }) => ({
+      name,
+      partitions: partitionData.map((data) => this.appendPartition(name, data, version, nowMs)),
+    }));
+    if (request.acks === NO_ACKS) return noResponse(outcomes);
+    if (request.acks !== ALL_ACKS) return response(outcomes);
+    return this.afterFsync(outcomes, request.timeoutMs);
+  }
+
+  errorResponse(request: Request | null, errorCode: number): Response {
+    return this.refused(request, KafkaError.fromCode(errorCode));
+  }
+
+  private refused(request: Request | null, error: KafkaError): Response {
+    return response(
+      (request?.topicData ?? []).map(({ name, partitionData }) => ({
+        name,
+        partitions: partitionData.map(({ index }) => failed(index, error)),
+      })),
+    );
+  }
+
+  private appendPartition(
+    topic: string,
+    data: PartitionData,
+    version: number,
+    nowMs: number,
+  ): PartitionOutcome {
+    try {
+      const log = this.topics.partitionLog(topic, data.index);
+      if (log === undefined) {
+        throw new ProduceError(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          `This server does not host partition ${data.index} of topic '${topic}'`,
+        );
+      }
+      if (this.topics.topic(topic)?.internal) {
+        throw new ProduceError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
+      }
+      const { baseOffset, logStartOffset } = appendProducedBatch(
+        log,
+        data.records,
+        version,
+        this.producers,
+        nowMs,
+      );
+      return {
+        index: data.index,
+        errorCode: ErrorCode.NONE,
+        baseOffset,
+        logStartOffset,
+        errorMessage: null,
+        log,
+      };
+    } catch (err) {
+      if (!(err instanceof KafkaError)) throw err;
+      return failed(data.index, err);
+    }
+  }
+
+  private async afterFsync(outcomes: TopicOutcome[], timeoutMs: number): Promise<Response> {
+    const logs = new Set<PartitionLog>();
+    for (const { partitions } of outcomes) for (const { log } of partitions) if (log) logs.add(log);
+    const notDurable = await awaitDurable(this.groupCommit, logs, timeoutMs);
+    for (const { partitions } of outcomes) {
+      for (const outcome of partitions) {
+        const code = outcome.log && notDurable.get(outcome.log);
+        if (code) {
+          outcome.errorCode = code;
+          outcome.errorMessage =
+            code === ErrorCode.REQUEST_TIMED_OUT
+              ? `Records were appended but not fsynced within timeoutMs (${timeoutMs} ms)`
+              : `Records were appended but could not be fsynced (error ${code})`;
+        }
+      }
+    }
+    return response(outcomes);
+  }
+}
+
+interface TopicOutcome {
+  readonly name: string;
+  readonly partitions: PartitionOutcome[];
+}
+
+/** Why the whole request is refused before any partition is looked at, if it is. */
+function refuseRequest(request: Request): ProduceError | undefined {
+  if (!VALID_ACKS.has(request.acks)) {
+    return new ProduceError(
+      ErrorCode.INVALID_REQUIRED_ACKS,
+      `acks ${request.acks} is not one of 0 (none), 1 (leader) or -1 (all)`,
+    );
+  }
+  if (request.transactionalId !== null) {
+    return new ProduceError(
+      ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+      `Transactional id '${request.transactionalId}' refused: this broker does not support transactions`,
+    );
+  }
+  return undefined;
+}
+
+function failed(index: number, error: KafkaError): PartitionOutcome {
+  return {
+    index,
+    errorCode: error.code,
+    baseOffset: UNKNOWN,
+    logStartOffset: UNKNOWN,
+    errorMessage: error instanceof ProduceError ? error.description : error.message,
+  };
+}
+
+/** acks=0: no response, or a closed connection if a partition failed. */
+function noResponse(outcomes: TopicOutcome[]): typeof NO_RESPONSE {
+  for (const { name, partitions } of outcomes) {
+    const failure = partitions.find(({ errorCode }) => errorCode !== ErrorCode.NONE);
+    if (failure) {
+      throw new CloseConnection(
+        `Produce with acks=0 failed on ${name}-${failure.index} (error ${failure.errorCode}): ${failure.errorMessage}`,
+      );
+    }
+  }
+  return NO_RESPONSE;
+}
+
+function response(outcomes: TopicOutcome[]): Response {
+  return {
+    throttleTimeMs: 0,
+    responses: outcomes.map(({ name, partitions }) => ({
+      name,
+      partitionResponses: partitions.map(
+        ({ index, errorCode, baseOffset, logStartOffset, errorMessage }) => ({
+          index,
+          errorCode,
+          baseOffset,
+          logAppendTimeMs: UNKNOWN,
+          logStartOffset,
+          recordErrors: [],
+          errorMessage: errorCode === ErrorCode.NONE ? null : errorMessage,
+        }),
+      ),
+    })),
+  };
+}
