@@ -60,6 +60,7 @@ interface PartitionOutcome {
  *   fsyncs; `timeoutMs` bounds that wait, after which the partitions not yet durable get
  *   REQUEST_TIMED_OUT (their records stay appended, as in Kafka);
  * - anything else: INVALID_REQUIRED_ACKS on every partition, nothing appended.
+ * A request refused as a whole (a transactional id) with acks=0 closes the connection too.
  * A request the router refuses (v0-2, or a body that does not decode) is answered whatever its
  * acks, since those are unknown or the request is not served.
  *
@@ -83,28 +84,20 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
     { version }: RequestContext,
   ): Response | typeof NO_RESPONSE | Promise<Response | typeof NO_RESPONSE> {
     const refusal = refuseRequest(request);
-    if (refusal) return this.refused(request, refusal);
     const nowMs = Date.now();
-    const outcomes = request.topicData.map(({ name, partitionData }) => ({
-      name,
-      partitions: partitionData.map((data) => this.appendPartition(name, data, version, nowMs)),
-    }));
+    const outcomes = refusal
+      ? refusedOutcomes(request, refusal)
+      : request.topicData.map(({ name, partitionData }) => ({
+          name,
+          partitions: partitionData.map((data) => this.appendPartition(name, data, version, nowMs)),
+        }));
     if (request.acks === NO_ACKS) return noResponse(outcomes);
-    if (request.acks !== ALL_ACKS) return response(outcomes);
+    if (refusal || request.acks !== ALL_ACKS) return response(outcomes);
     return this.afterFsync(outcomes, request.timeoutMs);
   }
 
   errorResponse(request: Request | null, errorCode: number): Response {
-    return this.refused(request, KafkaError.fromCode(errorCode));
-  }
-
-  private refused(request: Request | null, error: KafkaError): Response {
-    return response(
-      (request?.topicData ?? []).map(({ name, partitionData }) => ({
-        name,
-        partitions: partitionData.map(({ index }) => failed(index, error)),
-      })),
-    );
+    return response(refusedOutcomes(request, KafkaError.fromCode(errorCode)));
   }
 
   private appendPartition(
@@ -185,6 +178,14 @@ function refuseRequest(request: Request): ProduceError | undefined {
     );
   }
   return undefined;
+}
+
+/** Every partition of `request` failed with `error`. */
+function refusedOutcomes(request: Request | null, error: KafkaError): TopicOutcome[] {
+  return (request?.topicData ?? []).map(({ name, partitionData }) => ({
+    name,
+    partitions: partitionData.map(({ index }) => failed(index, error)),
+  }));
 }
 
 function failed(index: number, error: KafkaError): PartitionOutcome {

@@ -81,10 +81,11 @@ describe('GroupCommitWindow', () => {
 
   it('rejects the waiters of a log closed before its flush', async () => {
     const [a] = logs;
-    const window = open(5);
+    const window = open(60_000);
     a.append(await batch());
     const durable = window.durable(a);
     await a.close();
+    window.stop();
     await expect(durable).rejects.toThrow(/closed/);
   });
 });
