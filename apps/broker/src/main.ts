@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 import { Logger } from '@nestjs/common';
 import { startBroker } from './broker.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { ConfigError, loadConfig, usage } from './config/load-config.js';
 
 /**
  * `runnel-broker`: starts a broker from flags, `RUNNEL_*` variables and an optional JSON file,
  * prints one line when it is ready, and shuts down cleanly on SIGTERM or SIGINT (exit 0).
  */
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.argv.slice(2), process.env);

@@ -95,5 +95,6 @@ export function usage(): string {
     (name) =>
       `  --${kebab(name).padEnd(34)} RUNNEL_${screaming(name).padEnd(34)} default ${JSON.stringify(defaults[name] ?? null)}`,
   );
-  return `usage: runnel-broker [--config file.json] [options]\n\n  flag${' '.repeat(34)}environment${' '.repeat(31)}\n${lines.join('\n')}`;
+  const header = `  ${'flag'.padEnd(37)}${'environment'.padEnd(42)}default`;
+  return `usage: runnel-broker [--config file.json] [options]\n\n${header}\n${lines.join('\n')}`;
 }
