@@ -93,7 +93,7 @@ export function usage(): string {
   const defaults = new BrokerConfig();
   const lines = OPTION_NAMES.map(
     (name) =>
-      `  --${kebab(name).padEnd(34)} RUNNEL_${screaming(name).padEnd(34)} default ${JSON.stringify(defaults[name] ?? null)}`,
+      `  --${kebab(name).padEnd(35)}RUNNEL_${screaming(name).padEnd(35)}${JSON.stringify(defaults[name] ?? null)}`,
   );
   const header = `  ${'flag'.padEnd(37)}${'environment'.padEnd(42)}default`;
   return `usage: runnel-broker [--config file.json] [options]\n\n${header}\n${lines.join('\n')}`;
