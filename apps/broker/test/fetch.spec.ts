@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRecordBatches, ErrorCode, Fetch, type InputOf, type RequestOf } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { python } from './fetch-support/external-clients.js';
+import { kcat, python } from './fetch-support/external-clients.js';
 import { connectKafkajsBroker, type KafkajsBroker } from './fetch-support/kafkajs-broker.js';
 import {
+  createTopic,
+  deleteRecordsBefore,
   makeUnopenable,
   numberedRecords,
+  produce,
   type StoredBatch,
-  writePartition,
-} from './fetch-support/partition-data.js';
+} from './fetch-support/topic-data.js';
 import { RawClient } from './support/raw-client.js';
 
 type FetchRequestInput = InputOf<RequestOf<typeof Fetch>>;
@@ -56,36 +58,57 @@ describe('Fetch', () => {
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runnel-fetch-'));
-    letters = await writePartition(dataDir, 'letters', 0, [
-      {
-        records: [
-          {
-            key: Buffer.from('k0'),
-            value: Buffer.from('a-0'),
-            headers: [{ key: 'trace', value: Buffer.from('t-1') }],
-            timestamp: T0,
-          },
-          { key: Buffer.from('k1'), value: Buffer.from('a-1'), timestamp: T0 + 1 },
-          { key: Buffer.from('k2'), value: Buffer.from('a-2'), timestamp: T0 + 2 },
-        ],
-      },
-      numberedRecords('b', 2, T0 + 10),
-      numberedRecords('c', 1, T0 + 20),
-    ]);
-    pair = [
-      await writePartition(dataDir, 'pair', 0, [numberedRecords('p0', 4, T0), numberedRecords('p0', 4, T0)]),
-      await writePartition(dataDir, 'pair', 1, [numberedRecords('p1', 4, T0), numberedRecords('p1', 4, T0)]),
-    ];
-    await writePartition(dataDir, 'trimmed', 0, [numberedRecords('t', 3, T0), numberedRecords('u', 3, T0)], {
-      deleteBefore: 3n,
-    });
-    big = await writePartition(dataDir, 'big', 0, [
-      { records: [{ value: Buffer.alloc(64 * 1024, 1), timestamp: T0 }] },
-      numberedRecords('small', 1, T0),
-    ]);
-    await writePartition(dataDir, 'damaged', 0, [numberedRecords('d', 1, T0)]);
-    // A first run adopts the partitions as topics; in the run under test damaged-0 is offline.
-    await (await startBroker({ port: 0, httpPort: -1, dataDir, logger: false })).close();
+    // A first run takes the data in through CreateTopics, Produce and DeleteRecords; the run under
+    // test reads it back from disk, with damaged-0 made offline in between.
+    const first = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
+    const producer = await RawClient.connect(first.port);
+    try {
+      for (const [topic, partitions] of [
+        ['letters', 1],
+        ['pair', 2],
+        ['trimmed', 1],
+        ['big', 1],
+        ['damaged', 1],
+      ] as const) {
+        await createTopic(producer, topic, partitions);
+      }
+      letters = await produce(
+        producer,
+        'letters',
+        0,
+        {
+          records: [
+            {
+              key: Buffer.from('k0'),
+              value: Buffer.from('a-0'),
+              headers: [{ key: 'trace', value: Buffer.from('t-1') }],
+              timestamp: T0,
+            },
+            { key: Buffer.from('k1'), value: Buffer.from('a-1'), timestamp: T0 + 1 },
+            { key: Buffer.from('k2'), value: Buffer.from('a-2'), timestamp: T0 + 2 },
+          ],
+        },
+        numberedRecords('b', 2, T0 + 10),
+        numberedRecords('c', 1, T0 + 20),
+      );
+      pair = [
+        await produce(producer, 'pair', 0, numberedRecords('p0', 4, T0), numberedRecords('p0', 4, T0)),
+        await produce(producer, 'pair', 1, numberedRecords('p1', 4, T0), numberedRecords('p1', 4, T0)),
+      ];
+      await produce(producer, 'trimmed', 0, numberedRecords('t', 3, T0), numberedRecords('u', 3, T0));
+      await deleteRecordsBefore(producer, 'trimmed', 0, 3n);
+      big = await produce(
+        producer,
+        'big',
+        0,
+        { records: [{ value: Buffer.alloc(64 * 1024, 1), timestamp: T0 }] },
+        numberedRecords('small', 1, T0),
+      );
+      await produce(producer, 'damaged', 0, numberedRecords('d', 1, T0));
+    } finally {
+      producer.close();
+      await first.close();
+    }
     makeUnopenable(dataDir, 'damaged', 0);
     broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
     client = await RawClient.connect(broker.port);
@@ -287,10 +310,6 @@ describe('Fetch', () => {
 
     it('caps maxBytes at fetch.max.bytes', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'runnel-fetch-max-'));
-      const stored = await writePartition(dataDir, 'capped', 0, [
-        { records: [{ value: Buffer.alloc(800, 2), timestamp: T0 }] },
-        { records: [{ value: Buffer.alloc(800, 3), timestamp: T0 }] },
-      ]);
       const capped = await startBroker({
         port: 0,
         httpPort: -1,
@@ -300,6 +319,14 @@ describe('Fetch', () => {
       });
       const cappedClient = await RawClient.connect(capped.port);
       try {
+        await createTopic(cappedClient, 'capped', 1);
+        const stored = await produce(
+          cappedClient,
+          'capped',
+          0,
+          { records: [{ value: Buffer.alloc(800, 2), timestamp: T0 }] },
+          { records: [{ value: Buffer.alloc(800, 3), timestamp: T0 }] },
+        );
         const response = await cappedClient.request(Fetch, 11, fetchOf('capped', [partitionAt(0, 0n)]));
         expect(response.responses[0]!.partitions[0]!.records).toEqual(stored[0]!.bytes);
       } finally {
@@ -401,6 +428,30 @@ describe('Fetch', () => {
   });
 
   describe('with other clients', () => {
+    it('kcat (librdkafka) reads everything from the beginning and exits at the end', async () => {
+      const out = await kcat([
+        '-b',
+        broker.bootstrapServers,
+        '-C',
+        '-t',
+        'letters',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-f',
+        '%k:%s:%o:%h\\n',
+      ]);
+      expect(out.trim().split('\n')).toEqual([
+        'k0:a-0:0:trace=t-1',
+        'k1:a-1:1:',
+        'k2:a-2:2:',
+        'k0:b-0:3:',
+        'k1:b-1:4:',
+        'k0:c-0:5:',
+      ]);
+    }, 20_000);
+
     it('kafka-python reads a partition it assigned and seeked to the beginning, headers included', async () => {
       const program = `
 import json, sys

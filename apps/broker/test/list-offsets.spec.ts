@@ -1,11 +1,17 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, type InputOf, ListOffsets, type RequestOf } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { python } from './fetch-support/external-clients.js';
+import { kcat, python } from './fetch-support/external-clients.js';
 import { connectKafkajsBroker } from './fetch-support/kafkajs-broker.js';
-import { makeUnopenable, numberedRecords, writePartition } from './fetch-support/partition-data.js';
+import {
+  createTopic,
+  deleteRecordsBefore,
+  makeUnopenable,
+  numberedRecords,
+  produce,
+} from './fetch-support/topic-data.js';
 import { RawClient } from './support/raw-client.js';
 
 type ListOffsetsInput = InputOf<RequestOf<typeof ListOffsets>>;
@@ -27,17 +33,30 @@ describe('ListOffsets', () => {
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runnel-list-offsets-'));
-    const batches = [0, 1, 2, 3].map((i) => numberedRecords(`s${i}`, 3, T0 + 100 * i));
-    const stored = await writePartition(dataDir, 'timed', 0, batches, {
-      segmentBytes: 150,
-      deleteBefore: 3n,
-    });
-    expect(stored.every((b) => b.bytes.length > 75 && b.bytes.length <= 150)).toBe(true);
-    await writePartition(dataDir, 'empty', 0, []);
-    await writePartition(dataDir, 'damaged', 0, [numberedRecords('d', 1, T0)]);
-    // A first run adopts the partitions as topics; in the run under test damaged-0 is offline.
-    await (await startBroker({ port: 0, httpPort: -1, dataDir, logger: false })).close();
+    // A first run takes the data in through CreateTopics, Produce and DeleteRecords; the run under
+    // test reads it back from disk, with damaged-0 made offline in between.
+    const first = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
+    const producer = await RawClient.connect(first.port);
+    try {
+      await createTopic(producer, 'timed', 1, { 'segment.bytes': '150' });
+      const batches = [0, 1, 2, 3].map((i) => numberedRecords(`s${i}`, 3, T0 + 100 * i));
+      const stored = await produce(producer, 'timed', 0, ...batches);
+      expect(stored.every((b) => b.bytes.length > 75 && b.bytes.length <= 150)).toBe(true);
+      await deleteRecordsBefore(producer, 'timed', 0, 3n);
+      await createTopic(producer, 'empty', 1);
+      await createTopic(producer, 'damaged', 1);
+      await produce(producer, 'damaged', 0, numberedRecords('d', 1, T0));
+    } finally {
+      producer.close();
+      await first.close();
+    }
     makeUnopenable(dataDir, 'damaged', 0);
+    const segments = readdirSync(join(dataDir, 'timed-0')).filter((file) => file.endsWith('.log'));
+    expect(segments).toEqual([
+      '00000000000000000003.log',
+      '00000000000000000006.log',
+      '00000000000000000009.log',
+    ]);
     broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
     client = await RawClient.connect(broker.port);
   });
@@ -182,6 +201,14 @@ describe('ListOffsets', () => {
       await kafkajs.disconnect();
     }
   });
+
+  it('lets kcat (librdkafka) start at a timestamp, and at an offset counted from the end', async () => {
+    const consume = (start: string) =>
+      kcat(['-b', broker.bootstrapServers, '-C', '-t', 'timed', '-o', start, '-e', '-q', '-f', '%o\\n']);
+    expect((await consume(`s@${T0 + 150}`)).trim().split('\n')).toEqual(['6', '7', '8', '9', '10', '11']);
+    expect((await consume('-2')).trim().split('\n')).toEqual(['10', '11']);
+    expect((await consume('beginning')).trim().split('\n')[0]).toBe('3');
+  }, 30_000);
 
   it('answers kafka-python for beginning, end and offsets for times', async () => {
     const program = `

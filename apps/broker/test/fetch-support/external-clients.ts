@@ -6,6 +6,12 @@ const run = promisify(execFile);
 /** The system interpreter, where kafka-python and confluent-kafka-python are installed. */
 const SYSTEM_PYTHON = '/usr/bin/python3';
 
+/** Runs kcat (librdkafka) with `args` and returns its stdout; fails if it runs past `timeoutMs`. */
+export async function kcat(args: readonly string[], timeoutMs = 15_000): Promise<string> {
+  const { stdout } = await run('kcat', [...args], { timeout: timeoutMs, killSignal: 'SIGKILL' });
+  return stdout;
+}
+
 /**
  * Runs a Python program with the system interpreter and returns its stdout; `args` reach it as
  * sys.argv[1:]. Fails if it runs past `timeoutMs`.
