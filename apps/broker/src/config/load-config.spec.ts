@@ -39,6 +39,13 @@ describe('broker configuration', () => {
     expect(() => loadConfig([], { RUNNEL_NUM_PARTITIONS: 'many' })).toThrow(/numPartitions = "many"/);
   });
 
+  it('takes negative numbers as flag values', () => {
+    expect(loadConfig(['--http-port', '-1', '--log-retention-ms', '-1'], {})).toMatchObject({
+      httpPort: -1,
+      logRetentionMs: -1,
+    });
+  });
+
   it('refuses unknown options and flags', () => {
     expect(() => resolveConfig({ prot: 1 })).toThrow(/unknown option\(s\): prot/);
     expect(() => loadConfig(['--prot', '1'], {})).toThrow(ConfigError);

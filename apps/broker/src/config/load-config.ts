@@ -58,7 +58,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BrokerConfig
   ]);
   let values: Record<string, unknown>;
   try {
-    values = parseArgs({ args: argv, options: flagOptions, strict: true, allowPositionals: false }).values;
+    values = parseArgs({
+      args: joinNegativeValues(argv),
+      options: flagOptions,
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}\n${usage()}`);
   }
@@ -87,6 +92,22 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BrokerConfig
     if (typeof raw === 'string') merged[name] = coerce(name, raw);
   }
   return resolveConfig(merged);
+}
+
+/** `--http-port -1` as `--http-port=-1`: parseArgs would take `-1` for a flag of its own. */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 export function usage(): string {
