@@ -7,8 +7,8 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import { leadershipError } from '../topics/partition-leadership.js';
 import type { TopicManager } from '../topics/topic-manager.js';
-import { leadershipError } from './partition-leadership.js';
 
 type FetchRequest = RequestOf<typeof Fetch>;
 export type FetchableTopic = NonNullable<InputOf<ResponseOf<typeof Fetch>>['responses']>[number];

@@ -7,7 +7,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
-import { leadershipError, PARTITION_LEADER_EPOCH } from '../fetch/partition-leadership.js';
+import { leadershipError, PARTITION_LEADER_EPOCH } from '../topics/partition-leadership.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 

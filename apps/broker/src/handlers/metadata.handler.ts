@@ -7,6 +7,7 @@ import {
   type ResponseOf,
 } from '@runnel/protocol';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
+import { PARTITION_LEADER_EPOCH } from '../topics/partition-leadership.js';
 import type { TopicInfo, TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -90,7 +91,7 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
               errorCode: ErrorCode.NONE,
               partitionIndex,
               leaderId: nodeId,
-              leaderEpoch: 0,
+              leaderEpoch: PARTITION_LEADER_EPOCH,
               replicaNodes: [nodeId],
               isrNodes: [nodeId],
               offlineReplicas: [],
@@ -99,7 +100,7 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
               errorCode: ErrorCode.LEADER_NOT_AVAILABLE,
               partitionIndex,
               leaderId: NO_LEADER,
-              leaderEpoch: 0,
+              leaderEpoch: PARTITION_LEADER_EPOCH,
               replicaNodes: [nodeId],
               isrNodes: [],
               offlineReplicas: [nodeId],
