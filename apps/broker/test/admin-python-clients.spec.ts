@@ -1,20 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { type RunningBroker, startBroker } from '../src/index.js';
+import { python } from './support/external-clients.js';
 
-/** The system interpreter, where kafka-python and confluent-kafka-python are installed. */
-const PYTHON = '/usr/bin/python3';
 const CLIENT_TIMEOUT_MS = 30_000;
 
 /** Runs a Python script with the bootstrap servers as argv[1]; it prints one JSON document. */
 async function runPython(script: string, bootstrapServers: string): Promise<unknown> {
-  const { stdout } = await promisify(execFile)(PYTHON, ['-c', script, bootstrapServers], {
-    timeout: CLIENT_TIMEOUT_MS,
-  });
-  return JSON.parse(stdout);
+  return JSON.parse(await python(script, [bootstrapServers], CLIENT_TIMEOUT_MS));
 }
 
 const KAFKA_PYTHON_SCRIPT = `

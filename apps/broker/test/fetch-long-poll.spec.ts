@@ -12,8 +12,9 @@ import {
   type ResponseOf,
 } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { createTopic, numberedRecords, produce } from './fetch-support/topic-data.js';
+import { numberedRecords, produce } from './fetch-support/topic-data.js';
 import { RawClient } from './support/raw-client.js';
+import { createTopic } from './support/topics.js';
 
 type FetchResponse = ResponseOf<typeof Fetch>;
 

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRecordBatches, ErrorCode, Fetch, type InputOf, type RequestOf } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { kcat, python } from './fetch-support/external-clients.js';
 import { connectKafkajsBroker, type KafkajsBroker } from './fetch-support/kafkajs-broker.js';
 import {
-  createTopic,
   deleteRecordsBefore,
   makeUnopenable,
   numberedRecords,
   produce,
   type StoredBatch,
 } from './fetch-support/topic-data.js';
+import { kcat, python } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
+import { createTopic } from './support/topics.js';
 
 type FetchRequestInput = InputOf<RequestOf<typeof Fetch>>;
 type FetchPartitionInput = NonNullable<

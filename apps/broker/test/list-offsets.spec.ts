@@ -3,16 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, type InputOf, ListOffsets, type RequestOf } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { kcat, python } from './fetch-support/external-clients.js';
 import { connectKafkajsBroker } from './fetch-support/kafkajs-broker.js';
-import {
-  createTopic,
-  deleteRecordsBefore,
-  makeUnopenable,
-  numberedRecords,
-  produce,
-} from './fetch-support/topic-data.js';
+import { deleteRecordsBefore, makeUnopenable, numberedRecords, produce } from './fetch-support/topic-data.js';
+import { kcat, python } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
+import { createTopic } from './support/topics.js';
 
 type ListOffsetsInput = InputOf<RequestOf<typeof ListOffsets>>;
 type PartitionInput = NonNullable<NonNullable<ListOffsetsInput['topics']>[number]['partitions']>[number];

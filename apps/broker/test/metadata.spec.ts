@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CreateTopics, ErrorCode, Metadata } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { type RunningBroker, startBroker } from '../src/index.js';
+import { kcat } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
 
 describe('Metadata', () => {
@@ -75,9 +74,7 @@ describe('Metadata', () => {
     } finally {
       client.close();
     }
-    const { stdout } = await promisify(execFile)('kcat', ['-b', broker.bootstrapServers, '-L', '-J'], {
-      timeout: 20_000,
-    });
+    const stdout = await kcat(['-b', broker.bootstrapServers, '-L', '-J']);
     const listing = JSON.parse(stdout) as {
       controllerid: number;
       brokers: { id: number; name: string }[];

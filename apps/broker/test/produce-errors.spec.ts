@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchLayout, CreateTopics, ErrorCode, Produce } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { batchOf, createTopic, partitionResults, produceOf } from './produce-support/produce-requests.js';
+import { batchOf, partitionResults, produceOf } from './produce-support/produce-requests.js';
 import { readStoredBatches, recordsOf } from './produce-support/stored-batches.js';
 import { RawClient } from './support/raw-client.js';
+import { createTopic } from './support/topics.js';
 
 /**
  * A legacy message set (magic 1, Kafka 0.10) of one message, as a pre-0.11 producer sends it:

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, InitProducerId, Produce } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { batchOf, createTopic, partitionResults, produceOf } from './produce-support/produce-requests.js';
+import { batchOf, partitionResults, produceOf } from './produce-support/produce-requests.js';
 import { readStoredBatches, recordsOf } from './produce-support/stored-batches.js';
 import { RawClient } from './support/raw-client.js';
+import { createTopic } from './support/topics.js';
 
 describe('Idempotent produce', () => {
   let dataDir: string;

@@ -1,18 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ApiKey, ApiVersions, CompressionType, partitionForKey } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { createTopic } from './produce-support/produce-requests.js';
 import { readStoredBatches } from './produce-support/stored-batches.js';
+import { pythonFile } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
+import { createTopic } from './support/topics.js';
 
-const run = promisify(execFile);
-
-/** The system interpreter, where confluent-kafka-python (librdkafka 2.0.2) is installed. */
-const SYSTEM_PYTHON = '/usr/bin/python3';
 const PRODUCER_SCRIPT = join(import.meta.dirname, 'produce-support', 'confluent_producer.py');
 const PARTITIONS = 3;
 const RECORDS = 40;
@@ -57,11 +52,12 @@ describe('Produce with librdkafka (confluent-kafka-python), idempotent', () => {
   it.each(CODECS)(
     'delivers every %s record without error, each at the next offset of its murmur2 partition',
     async (codec) => {
-      const { stdout } = await run(
-        SYSTEM_PYTHON,
-        [PRODUCER_SCRIPT, broker.bootstrapServers, `rdkafka-${codec}`, codec, String(RECORDS)],
-        { timeout: 30_000, killSignal: 'SIGKILL' },
-      );
+      const stdout = await pythonFile(PRODUCER_SCRIPT, [
+        broker.bootstrapServers,
+        `rdkafka-${codec}`,
+        codec,
+        String(RECORDS),
+      ]);
       const delivered = JSON.parse(stdout) as DeliveryReport[];
       reports.set(codec, delivered);
       expect(delivered).toHaveLength(RECORDS);

@@ -2,7 +2,6 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { partitionDirName } from '@runnel/log-store';
 import {
-  CreateTopics,
   DeleteRecords,
   encodeRecordBatch,
   Produce,
@@ -20,29 +19,6 @@ import type { RawClient } from '../support/raw-client.js';
 export interface StoredBatch {
   readonly bytes: Buffer;
   readonly baseOffset: bigint;
-}
-
-/** Creates `name` (CreateTopics v4) with topic-level `configs`; fails on any error code. */
-export async function createTopic(
-  client: RawClient,
-  name: string,
-  partitions: number,
-  configs: Record<string, string> = {},
-): Promise<void> {
-  const response = await client.request(CreateTopics, 4, {
-    topics: [
-      {
-        name,
-        numPartitions: partitions,
-        replicationFactor: 1,
-        assignments: [],
-        configs: Object.entries(configs).map(([configName, value]) => ({ name: configName, value })),
-      },
-    ],
-    timeoutMs: 5000,
-  });
-  const { errorCode } = response.topics[0]!;
-  if (errorCode !== 0) throw new Error(`CreateTopics ${name}: error code ${errorCode}`);
 }
 
 /** Produces each batch in its own Produce v7 request (acks 1), in order; fails on any error code. */

@@ -1,27 +1,6 @@
-import {
-  CreateTopics,
-  ErrorCode,
-  encodeRecordBatch,
-  type InputOf,
-  type Produce,
-  type RequestOf,
-} from '@runnel/protocol';
-import type { RawClient } from '../support/raw-client.js';
+import { encodeRecordBatch, type InputOf, type Produce, type RequestOf } from '@runnel/protocol';
 
 type ProduceInput = InputOf<RequestOf<typeof Produce>>;
-
-/** Creates `name` with `partitions` partitions through CreateTopics, failing on any error. */
-export async function createTopic(client: RawClient, name: string, partitions: number): Promise<void> {
-  const { topics } = await client.request(CreateTopics, 4, {
-    topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }],
-    timeoutMs: 10_000,
-  });
-  if (topics[0]?.errorCode !== ErrorCode.NONE) {
-    throw new Error(
-      `CreateTopics ${name} failed with error ${topics[0]?.errorCode}: ${topics[0]?.errorMessage}`,
-    );
-  }
-}
 
 /** A Produce request of one batch (`records`, null allowed) per listed partition of `topic`. */
 export function produceOf(

@@ -23,3 +23,9 @@ export async function python(program: string, args: readonly string[], timeoutMs
   });
   return stdout;
 }
+
+/** Runs a Python script file with the system interpreter, like {@link python}. */
+export async function pythonFile(path: string, args: readonly string[], timeoutMs = 30_000): Promise<string> {
+  const { stdout } = await run(SYSTEM_PYTHON, [path, ...args], { timeout: timeoutMs, killSignal: 'SIGKILL' });
+  return stdout;
+}
