@@ -58,8 +58,7 @@ for (const script of benchScripts()) {
 const width = Math.max(5, ...figures.map((f) => f.bench.length));
 console.log(`\n${'bench'.padEnd(width)}  ${'value'.padStart(14)}  unit`);
 for (const f of figures) {
-  const value =
-    Math.abs(f.value) >= 100 ? Math.round(f.value).toLocaleString('en') : f.value.toFixed(3);
+  const value = Math.abs(f.value) >= 100 ? Math.round(f.value).toLocaleString('en') : f.value.toFixed(3);
   console.log(`${f.bench.padEnd(width)}  ${value.padStart(14)}  ${f.unit}`);
 }
 process.exit(failed === 0 ? 0 : 1);
