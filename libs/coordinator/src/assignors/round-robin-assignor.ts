@@ -3,10 +3,9 @@ import { sortMembers } from './member-order.js';
 import type { AssignmentInput, GroupAssignment, PartitionAssignor } from './partition-assignor.js';
 
 /**
- * Kafka's RoundRobinAssignor (`roundrobin`): every partition
- * of every subscribed topic, by topic name then partition, is dealt in turn around the members in
- * member order; a member not subscribed to the partition's topic is passed over and the deal goes
- * on from the next one. Members with the same subscription end up within one partition of each
+ * Kafka's RoundRobinAssignor (`roundrobin`): every partition of every subscribed topic, by topic
+ * name then partition, is dealt in turn around the members in member order; a member not
+ * subscribed to the partition's topic is passed over and the deal goes on from the next one. Members with the same subscription end up within one partition of each
  * other; members with different subscriptions can end up far apart (the sticky assignor fixes that).
  *
  * Two consumers, topics t0 and t1 of 3 partitions each: C0 gets t0 [0, 2] and t1 [1]; C1 gets
