@@ -12,11 +12,4 @@ export type {
 export { rangeAssignor } from './range-assignor.js';
 export { roundRobinAssignor } from './round-robin-assignor.js';
 export { stickyAssignor } from './sticky-assignor.js';
-export {
-  DEFAULT_GENERATION,
-  decodeCooperativeUserData,
-  decodeStickyUserData,
-  encodeCooperativeUserData,
-  encodeStickyUserData,
-  type OwnershipClaim,
-} from './sticky-user-data.js';
+export { DEFAULT_GENERATION } from './sticky-user-data.js';

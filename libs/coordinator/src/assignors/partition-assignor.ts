@@ -49,7 +49,7 @@ export type RebalanceProtocol = 'eager' | 'cooperative';
 export interface MemberRebalanceState {
   /** What that rebalance assigned to this member; null before the member's first assignment. */
   readonly assignedPartitions: readonly TopicPartitions[] | null;
-  /** That rebalance's generation; -1 before the first. */
+  /** That rebalance's generation; DEFAULT_GENERATION (-1) before the first. */
   readonly generationId: number;
 }
 

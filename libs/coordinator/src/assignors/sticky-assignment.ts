@@ -7,20 +7,20 @@ import { previousOwners, type StickyMember } from './previous-owners.js';
 /**
  * The assignment behind `sticky` and `cooperative-sticky` (Kafka's AbstractStickyAssignor). Two
  * goals, the first taking precedence:
- * 1. Balance: no member could take over a partition from a member that holds two or more
- *    partitions more than it does. Members with the same subscription therefore hold counts
- *    within one of each other, and a group where all subscribe alike is balanced as round-robin.
- * 2. Stickiness: as many partitions as possible stay with their previous owners (see
- *    {@link previousOwners}), so few partitions change hands in a rebalance.
+ * 1. Balance: no member could take over a partition from a member holding at least two more
+ *    partitions than it does. Members with the same subscription therefore hold counts within one
+ *    of each other.
+ * 2. Stickiness: partitions stay with their previous owners (see {@link previousOwners}). When all
+ *    members subscribe alike, no more partitions move than balance requires; with mixed
+ *    subscriptions, moves prefer partitions that are changing hands anyway.
  *
  * The steps:
  * 1. Every partition with a previous owner stays with it.
  * 2. Every other partition (those the fewest members subscribe to first, then by topic and
  *    partition) goes to the subscribed member holding fewest; member order breaks ties.
- * 3. While some member could take over a partition from a member holding two or more more, the
- *    member holding fewest takes one from the member holding most, a partition that did not stay
- *    put in step 1 if there is one. Each such move lowers the sum of the squared counts, so the
- *    loop ends; when it does, goal 1 holds.
+ * 3. While goal 1 does not hold, the member holding fewest that could take over a partition from
+ *    one holding at least two more takes one from the one holding most, preferring a partition
+ *    that did not stay put in step 1. Each move lowers the sum of the squared counts, so this ends.
  */
 export function assignSticky(
   members: readonly StickyMember[],
