@@ -45,5 +45,17 @@ export type {
   OffsetFetchRequest,
   OffsetFetchResult,
 } from './offset-types.js';
+export {
+  DEFAULT_OFFSETS_TOPIC_PARTITIONS,
+  OFFSETS_TOPIC,
+  offsetsTopicPartitionFor,
+} from './offsets-topic.js';
+export { decodeGroupRecord, type EncodedGroupRecord, encodeGroupRecord } from './offsets-topic-codec.js';
+export {
+  GroupMetadataKey,
+  GroupMetadataValue,
+  OffsetCommitKey,
+  OffsetCommitValue,
+} from './offsets-topic-schemas.js';
 export type { ScheduledTask, Scheduler } from './scheduler.js';
 export { TimerScheduler } from './timer-scheduler.js';
