@@ -92,8 +92,7 @@ export class GroupMetadataManager {
    * offsets). A partition without a commit answers offset -1; `topics: null` lists every commit.
    */
   fetchOffsets(request: OffsetFetchRequest): OffsetFetchResult {
-    const group = this.#groups.get(request.groupId);
-    const known = group !== undefined && !group.is('Dead') ? group : undefined;
+    const known = this.#groups.get(request.groupId);
     if (request.topics === null) {
       const byTopic = new Map<string, FetchedOffset[]>();
       for (const { topic, partition, value } of known?.offsets.entries() ?? []) {
@@ -137,7 +136,7 @@ export class GroupMetadataManager {
     }
     if (removeGroup) {
       group.transitionTo('Dead', this.#clock.now());
-      if (this.#groups.get(group.groupId) === group) this.#groups.delete(group.groupId);
+      this.#groups.delete(group.groupId);
       if (group.generationId > 0)
         records.push({ type: 'group-metadata', groupId: group.groupId, value: null });
     }

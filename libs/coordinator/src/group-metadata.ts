@@ -189,6 +189,12 @@ export class GroupMetadata {
     return this.pendingMembers.size === 0;
   }
 
+  get numAwaitingJoin(): number {
+    let n = 0;
+    for (const member of this.members.values()) if (member.isAwaitingJoin) n++;
+    return n;
+  }
+
   notYetRejoinedMembers(): MemberMetadata[] {
     return [...this.members.values()].filter((member) => !member.isAwaitingJoin);
   }

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@runnel/protocol';
 import type { GroupRecord } from './group-records.js';
 import { replayGroupRecords } from './group-replay.js';
-import { stableGroup, startCoordinator } from './test-support/coordinator-harness.js';
+import { joinRequest, stableGroup, startCoordinator } from './test-support/coordinator-harness.js';
 
 const offset = (n: bigint) => ({
   offset: n,
@@ -120,5 +120,22 @@ describe('replay of __consumer_offsets', () => {
     const after = startCoordinator({}, { records: before.store.records });
 
     expect((await after.coordinator.listGroups()).groups.map((g) => g.groupId)).toEqual(['kept']);
+  });
+
+  it('rebalances a group replayed over a lowered group.max.size and sheds the members that rejoin last', async () => {
+    const before = startCoordinator();
+    const [a, b] = await stableGroup(before.coordinator, ['a', 'b']);
+    before.coordinator.shutdown();
+
+    const after = startCoordinator({ groupMaxSize: 1 }, { records: before.store.records });
+    expect((await after.coordinator.describeGroups(['g']))[0]?.groupState).toBe('PreparingRebalance');
+    const rejoinA = after.coordinator.joinGroup(joinRequest({ clientId: 'a', memberId: a?.memberId ?? '' }));
+    const rejoinB = await after.coordinator.joinGroup(
+      joinRequest({ clientId: 'b', memberId: b?.memberId ?? '' }),
+    );
+
+    expect(rejoinB).toMatchObject({ errorCode: ErrorCode.GROUP_MAX_SIZE_REACHED, memberId: '' });
+    expect(await rejoinA).toMatchObject({ errorCode: ErrorCode.NONE, generationId: 3 });
+    expect((await rejoinA).members.map((m) => m.memberId)).toEqual([a?.memberId]);
   });
 });

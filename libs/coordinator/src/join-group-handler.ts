@@ -45,12 +45,9 @@ export function handleJoinGroup(ctx: CoordinatorContext, request: JoinGroupReque
     }
     group = groups.create(request.groupId);
   }
-  const existing = group.members.get(request.memberId);
-  if (isUnknownMember && group.size >= config.groupMaxSize) {
-    respond(joinError('', ErrorCode.GROUP_MAX_SIZE_REACHED));
-  } else if (existing !== undefined && group.size > config.groupMaxSize && !existing.isAwaitingJoin) {
-    // A group replayed over a lowered limit sheds the members that have not rejoined yet.
-    rebalancer.removeMemberAndUpdateGroup(group, existing);
+  if (!acceptsJoiningMember(group, joining, config.groupMaxSize)) {
+    const refused = group.members.get(request.memberId);
+    if (refused !== undefined) rebalancer.removeMemberAndUpdateGroup(group, refused);
     respond(joinError('', ErrorCode.GROUP_MAX_SIZE_REACHED));
   } else if (isUnknownMember) {
     joinUnknownMember(ctx, group, joining, request.requireKnownMemberId ?? false, respond);
@@ -58,6 +55,27 @@ export function handleJoinGroup(ctx: CoordinatorContext, request: JoinGroupReque
     joinKnownMember(ctx, group, joining, respond);
   }
   if (group.is('PreparingRebalance')) rebalancer.checkJoinCompletion(group);
+}
+
+/**
+ * Whether group.max.size lets this member in (Kafka 3.x's acceptJoiningMember). While preparing a
+ * rebalance, members already waiting stay and others come in while fewer than the limit wait, so
+ * a group replayed over a lowered limit sheds the members that rejoin last; otherwise members stay
+ * and newcomers come in below the limit. A restarted static member takes its own place back, so
+ * it is never refused for size.
+ */
+function acceptsJoiningMember(group: GroupMetadata, joining: JoiningMember, maxSize: number): boolean {
+  const { memberId } = joining;
+  if (memberId === '' && group.staticMember(joining.groupInstanceId) !== undefined) return true;
+  switch (group.state) {
+    case 'PreparingRebalance':
+      return group.members.get(memberId)?.isAwaitingJoin === true || group.numAwaitingJoin < maxSize;
+    case 'CompletingRebalance':
+    case 'Stable':
+      return group.has(memberId) || group.size < maxSize;
+    default:
+      return true;
+  }
 }
 
 function joinUnknownMember(

@@ -2,7 +2,7 @@ import { ErrorCode } from '@runnel/protocol';
 import { joinRequest, startCoordinator } from './test-support/coordinator-harness.js';
 
 async function stableStaticGroup() {
-  const started = startCoordinator({ groupInitialRebalanceDelayMs: 100 });
+  const started = startCoordinator({ groupInitialRebalanceDelayMs: 100, groupMaxSize: 2 });
   const { coordinator, scheduler } = started;
   const joins = [
     coordinator.joinGroup(
@@ -38,7 +38,7 @@ async function stableStaticGroup() {
 }
 
 describe('static membership (group.instance.id)', () => {
-  it('lets a restarted static member take its place under a new id without a rebalance, fencing the old id', async () => {
+  it('lets a restarted static member take its place under a new id without a rebalance, fencing the old id, even in a full group', async () => {
     const { coordinator, a, b, store } = await stableStaticGroup();
 
     const restarted = await coordinator.joinGroup(
