@@ -13,7 +13,7 @@ import type { Scheduler } from './scheduler.js';
  * How long a new member's first JoinGroup may wait in a rebalance before the member is dropped:
  * its client cannot heartbeat yet, and may have given up and retried with a new connection.
  */
-export const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
+const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** What a joining member brings: the fields of its JoinGroup that the member keeps. */
 export interface JoiningMember {
