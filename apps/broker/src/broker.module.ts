@@ -1,7 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { GroupCoordinator } from '@runnel/coordinator';
 import { BrokerConfig } from './config/broker-config.js';
+import { startGroupCoordinator } from './groups/start-group-coordinator.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
 import { fetchHandlers } from './handlers/fetch-handlers.js';
+import { groupHandlers } from './handlers/group-handlers.js';
 import { produceHandlers } from './handlers/produce-handlers.js';
 import { topicAdminHandlers } from './handlers/topic-admin-handlers.js';
 import { HealthController } from './http/health.controller.js';
@@ -31,9 +34,20 @@ export class BrokerModule {
           useFactory: (topics: TopicManager) => new BrokerMetrics(topics),
         },
         {
+          // Resolved only once `__consumer_offsets` has been replayed: the listener starts after.
+          provide: GroupCoordinator,
+          inject: [TopicManager],
+          useFactory: (topics: TopicManager) => startGroupCoordinator(config, topics),
+        },
+        {
           provide: RequestRouter,
-          inject: [BrokerMetrics, TopicManager, BrokerEndpoint],
-          useFactory: (metrics: BrokerMetrics, topics: TopicManager, endpoint: BrokerEndpoint) => {
+          inject: [BrokerMetrics, TopicManager, BrokerEndpoint, GroupCoordinator],
+          useFactory: (
+            metrics: BrokerMetrics,
+            topics: TopicManager,
+            endpoint: BrokerEndpoint,
+            coordinator: GroupCoordinator,
+          ) => {
             const router = new RequestRouter(metrics);
             const dependencies = { config, topics, endpoint };
             return router.register(
@@ -41,6 +55,7 @@ export class BrokerModule {
               topicAdminHandlers(dependencies),
               fetchHandlers(dependencies),
               produceHandlers(dependencies),
+              groupHandlers(dependencies, coordinator),
             );
           },
         },

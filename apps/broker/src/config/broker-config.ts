@@ -1,3 +1,4 @@
+import { DEFAULT_COORDINATOR_CONFIG, DEFAULT_OFFSETS_TOPIC_PARTITIONS } from '@runnel/coordinator';
 import { DEFAULT_LOG_CONFIG } from '@runnel/log-store';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
@@ -120,6 +121,42 @@ export class BrokerConfig {
   @IsInt()
   @Min(100)
   logRetentionCheckIntervalMs = 5 * 60 * 1000;
+
+  /**
+   * Partitions of `__consumer_offsets`, created with this count when a group first writes to it
+   * (`offsets.topic.num.partitions`); a group's offsets live in the partition its id hashes to.
+   * Changing it later does not resize an existing topic. Default 50, as Kafka.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  offsetsTopicNumPartitions = DEFAULT_OFFSETS_TOPIC_PARTITIONS;
+
+  /**
+   * How long the first rebalance of an empty group waits for more members to join before forming
+   * its first generation (`group.initial.rebalance.delay.ms`). 0 forms it at once. Default 3000.
+   */
+  @IsInt()
+  @Min(0)
+  groupInitialRebalanceDelayMs = DEFAULT_COORDINATOR_CONFIG.groupInitialRebalanceDelayMs;
+
+  /** Smallest session timeout a consumer may ask for (`group.min.session.timeout.ms`). Default 6000. */
+  @IsInt()
+  @Min(0)
+  groupMinSessionTimeoutMs = DEFAULT_COORDINATOR_CONFIG.groupMinSessionTimeoutMs;
+
+  /** Largest session timeout a consumer may ask for (`group.max.session.timeout.ms`). Default 1800000 (30 minutes). */
+  @IsInt()
+  @Min(0)
+  groupMaxSessionTimeoutMs = DEFAULT_COORDINATOR_CONFIG.groupMaxSessionTimeoutMs;
+
+  /**
+   * How long a group's committed offsets are kept once it has no members, counted from when it
+   * became empty (`offsets.retention.minutes`). Default 10080 (7 days).
+   */
+  @IsInt()
+  @Min(1)
+  offsetsRetentionMinutes = DEFAULT_COORDINATOR_CONFIG.offsetsRetentionMs / 60_000;
 }
 
 /** The options `startBroker` and the command line accept: any subset of BrokerConfig. */

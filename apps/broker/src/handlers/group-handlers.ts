@@ -1,0 +1,39 @@
+import type { GroupCoordinator } from '@runnel/coordinator';
+import { DeleteGroupsHandler } from './delete-groups.handler.js';
+import { DescribeGroupsHandler } from './describe-groups.handler.js';
+import { FindCoordinatorHandler } from './find-coordinator.handler.js';
+import type { HandlerDependencies, HandlerGroup } from './handler-group.js';
+import { HeartbeatHandler } from './heartbeat.handler.js';
+import { JoinGroupHandler } from './join-group.handler.js';
+import { LeaveGroupHandler } from './leave-group.handler.js';
+import { ListGroupsHandler } from './list-groups.handler.js';
+import { OffsetCommitHandler } from './offset-commit.handler.js';
+import { OffsetFetchHandler } from './offset-fetch.handler.js';
+import { SyncGroupHandler } from './sync-group.handler.js';
+
+/**
+ * Consumer groups: finding the coordinator (this broker), membership and rebalances, committed
+ * offsets and their administration, all answered by the broker's `GroupCoordinator`. Stopping
+ * shuts the coordinator down, which answers every waiting JoinGroup and SyncGroup at once
+ * (NOT_COORDINATOR, so clients look for the coordinator again) before in-flight requests drain.
+ */
+export function groupHandlers(
+  { endpoint }: HandlerDependencies,
+  coordinator: GroupCoordinator,
+): HandlerGroup {
+  return {
+    handlers: [
+      new FindCoordinatorHandler(endpoint),
+      new JoinGroupHandler(coordinator),
+      new SyncGroupHandler(coordinator),
+      new HeartbeatHandler(coordinator),
+      new LeaveGroupHandler(coordinator),
+      new OffsetCommitHandler(coordinator),
+      new OffsetFetchHandler(coordinator),
+      new DescribeGroupsHandler(coordinator),
+      new ListGroupsHandler(coordinator),
+      new DeleteGroupsHandler(coordinator),
+    ],
+    stop: () => coordinator.shutdown(),
+  };
+}

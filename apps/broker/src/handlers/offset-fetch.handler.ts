@@ -1,0 +1,52 @@
+import type { GroupCoordinator } from '@runnel/coordinator';
+import { ErrorCode, type InputOf, OffsetFetch, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { ApiHandler, RequestContext } from './api-handler.js';
+
+type Request = RequestOf<typeof OffsetFetch>;
+type Response = InputOf<ResponseOf<typeof OffsetFetch>>;
+
+/** The first OffsetFetch version with a top-level error code (and null topics meaning "all"). */
+const GROUP_ERROR_VERSION = 2;
+
+/**
+ * OffsetFetch v0-5. A partition without a commit answers offset -1 and metadata ''. From v2 a
+ * null topic list asks for every committed offset of the group and group-level errors
+ * (COORDINATOR_LOAD_IN_PROGRESS, ...) go in the top-level error code; v0-1 have none, so such an
+ * error is put on every requested partition, as Kafka does. v5 adds the committed leader epoch.
+ */
+export class OffsetFetchHandler implements ApiHandler<Request, Response> {
+  readonly api = OffsetFetch;
+
+  constructor(private readonly coordinator: GroupCoordinator) {}
+
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    const result = await this.coordinator.fetchOffsets({
+      groupId: request.groupId,
+      topics: request.topics,
+    });
+    if (result.errorCode !== ErrorCode.NONE) return this.errorResponse(request, result.errorCode, context);
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      topics: result.topics.map(({ name, partitions }) => ({ name, partitions: [...partitions] })),
+    };
+  }
+
+  errorResponse(request: Request | null, errorCode: number, { version }: RequestContext): Response {
+    const perPartition = version < GROUP_ERROR_VERSION ? errorCode : ErrorCode.NONE;
+    return {
+      throttleTimeMs: 0,
+      errorCode,
+      topics: (request?.topics ?? []).map(({ name, partitionIndexes }) => ({
+        name,
+        partitions: partitionIndexes.map((partitionIndex) => ({
+          partitionIndex,
+          committedOffset: -1n,
+          committedLeaderEpoch: -1,
+          metadata: '',
+          errorCode: perPartition,
+        })),
+      })),
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import type { GroupCoordinator } from '@runnel/coordinator';
+import { type InputOf, type RequestOf, type ResponseOf, SyncGroup } from '@runnel/protocol';
+import type { ApiHandler } from './api-handler.js';
+
+type Request = RequestOf<typeof SyncGroup>;
+type Response = InputOf<ResponseOf<typeof SyncGroup>>;
+
+/**
+ * SyncGroup v0-3. The leader sends every member's assignment; each member's answer (the leader's
+ * included) waits until that assignment is durable in `__consumer_offsets`, so an assignment a
+ * consumer acted on survives a restart. v3 adds static members (`groupInstanceId`).
+ */
+export class SyncGroupHandler implements ApiHandler<Request, Response> {
+  readonly api = SyncGroup;
+
+  constructor(private readonly coordinator: GroupCoordinator) {}
+
+  async handle(request: Request): Promise<Response> {
+    const result = await this.coordinator.syncGroup({
+      groupId: request.groupId,
+      generationId: request.generationId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId ?? null,
+      assignments: request.assignments.map(({ memberId, assignment }) => ({
+        memberId,
+        assignment: Buffer.from(assignment),
+      })),
+    });
+    return { throttleTimeMs: 0, errorCode: result.errorCode, assignment: result.assignment };
+  }
+
+  errorResponse(_request: Request | null, errorCode: number): Response {
+    return { throttleTimeMs: 0, errorCode, assignment: Buffer.alloc(0) };
+  }
+}
