@@ -48,17 +48,17 @@ describe('Consumer groups with kafkajs', () => {
     await broker.close();
   });
 
-  async function member(groupId: string, fromBeginning = true): Promise<GroupMember> {
-    const created = new GroupMember(kafka, { groupId, ...MEMBER_CONFIG }, TOPIC);
+  async function member(groupId: string, fromBeginning = true, topic = TOPIC): Promise<GroupMember> {
+    const created = new GroupMember(kafka, { groupId, ...MEMBER_CONFIG }, topic);
     started.push(created);
     await created.start(fromBeginning);
     return created;
   }
 
-  async function produce(values: { key: string; value: string }[]): Promise<void> {
+  async function produce(values: { key: string; value: string }[], topic = TOPIC): Promise<void> {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({ topic: TOPIC, messages: values });
+    await producer.send({ topic, messages: values });
     await producer.disconnect();
   }
 
@@ -109,5 +109,49 @@ describe('Consumer groups with kafkajs', () => {
     expect(auditor.received.map((r: Received) => r.value).sort()).toEqual(
       [...keyed, ...fresh].map((m) => m.value).sort(),
     );
+  }, 60_000);
+
+  it('lists, describes, fetches, resets and deletes a group through the admin client', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'ledger', numPartitions: 1 }] });
+      const entries = ['a', 'b', 'c', 'd'].map((value) => ({ key: value, value }));
+      await produce(entries, 'ledger');
+      const reader = await member('reports', true, 'ledger');
+      await GroupMember.until([reader], () => reader.received.length >= entries.length);
+
+      const [described] = (await admin.describeGroups(['reports'])).groups;
+      expect(described).toMatchObject({ groupId: 'reports', state: 'Stable', protocolType: 'consumer' });
+      expect(described?.members).toHaveLength(1);
+      expect(described?.members[0]?.memberAssignment.length).toBeGreaterThan(0);
+      expect((await admin.listGroups()).groups).toContainEqual({
+        groupId: 'reports',
+        protocolType: 'consumer',
+      });
+      await expect(admin.deleteGroups(['reports'])).rejects.toThrow();
+
+      await reader.consumer.disconnect();
+      const committed = await admin.fetchOffsets({ groupId: 'reports', topics: ['ledger'] });
+      expect(committed).toEqual([
+        { topic: 'ledger', partitions: [{ partition: 0, offset: '4', metadata: null }] },
+      ]);
+
+      // kafkajs commits EARLIEST (-2) as the offset; its consumer then starts from its fromBeginning.
+      await admin.resetOffsets({ groupId: 'reports', topic: 'ledger', earliest: true });
+      const reset = await admin.fetchOffsets({ groupId: 'reports', topics: ['ledger'] });
+      expect(reset[0]?.partitions[0]?.offset).toBe('-2');
+      const rereader = await member('reports', true, 'ledger');
+      await GroupMember.until([rereader], () => rereader.received.length >= entries.length);
+      expect(rereader.received.map((r) => r.value)).toEqual(['a', 'b', 'c', 'd']);
+      await rereader.consumer.disconnect();
+
+      expect(await admin.deleteGroups(['reports'])).toEqual([{ groupId: 'reports', errorCode: 0 }]);
+      expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain('reports');
+      const afterDelete = await admin.fetchOffsets({ groupId: 'reports', topics: ['ledger'] });
+      expect(afterDelete[0]?.partitions[0]?.offset).toBe('-1');
+    } finally {
+      await admin.disconnect();
+    }
   }, 60_000);
 });
