@@ -30,8 +30,15 @@ export class BrokerModule {
         { provide: TopicManager, useFactory: () => new TopicManager(config) },
         {
           provide: BrokerMetrics,
-          inject: [TopicManager],
-          useFactory: (topics: TopicManager) => new BrokerMetrics(topics),
+          inject: [TopicManager, GroupCoordinator],
+          useFactory: (topics: TopicManager, coordinator: GroupCoordinator) =>
+            new BrokerMetrics(topics, {
+              groupMetrics: () => coordinator.groupMetrics(),
+              logEndOffset: (topic, partition) =>
+                topics.isPartitionOnline(topic, partition)
+                  ? topics.partitionLog(topic, partition)?.logEndOffset
+                  : undefined,
+            }),
         },
         {
           // Resolved only once `__consumer_offsets` has been replayed: the listener starts after.

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type GroupGaugeSource, registerGroupGauges } from './group-gauges.js';
 
 /** Per-partition figures read at scrape time, so the request path never updates gauges. */
 export interface PartitionGaugeSource {
@@ -41,7 +42,8 @@ export class BrokerMetrics {
     registers: [this.registry],
   });
 
-  constructor(partitions: PartitionGaugeSource) {
+  /** `groups`, when given, adds the consumer group gauges (see `registerGroupGauges`). */
+  constructor(partitions: PartitionGaugeSource, groups?: GroupGaugeSource) {
     // Process CPU, memory and event-loop lag (process_cpu_seconds_total, ...), read at scrape time.
     collectDefaultMetrics({ register: this.registry });
     const highWatermark = new Gauge({
@@ -67,6 +69,7 @@ export class BrokerMetrics {
       },
     });
     this.registry.registerMetric(highWatermark);
+    if (groups) registerGroupGauges(this.registry, groups);
   }
 
   requestReceived(bytes: number): void {
