@@ -14,6 +14,7 @@ import {
 } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
 import { RawClient } from './support/raw-client.js';
+import { createTopic } from './support/topics.js';
 
 const protocols = [{ name: 'range', metadata: Buffer.from('subscription') }];
 
@@ -60,6 +61,7 @@ describe('group APIs on the wire', () => {
 
   it('runs a v0 member through join, sync, heartbeat, commit, fetch and leave', async () => {
     const client = await connect();
+    await createTopic(client, 'events', 1);
     const joined = await client.request(JoinGroup, 0, {
       groupId: 'old-clients',
       sessionTimeoutMs: 10_000,
@@ -105,6 +107,21 @@ describe('group APIs on the wire', () => {
       ],
     });
     expect(stale.topics[0]?.partitions[0]?.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+    const unknown = await client.request(OffsetCommit, 2, {
+      ...member,
+      retentionTimeMs: -1n,
+      topics: [
+        { name: 'events', partitions: [{ partitionIndex: 1, committedOffset: 3n, committedMetadata: '' }] },
+        {
+          name: 'no-such-topic',
+          partitions: [{ partitionIndex: 0, committedOffset: 3n, committedMetadata: '' }],
+        },
+      ],
+    });
+    expect(unknown.topics.map((t) => t.partitions[0]?.errorCode)).toEqual([
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    ]);
     const fetched = await client.request(OffsetFetch, 0, {
       groupId: 'old-clients',
       topics: [{ name: 'events', partitionIndexes: [0] }],

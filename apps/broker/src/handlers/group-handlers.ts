@@ -18,7 +18,7 @@ import { SyncGroupHandler } from './sync-group.handler.js';
  * (NOT_COORDINATOR, so clients look for the coordinator again) before in-flight requests drain.
  */
 export function groupHandlers(
-  { endpoint }: HandlerDependencies,
+  { endpoint, topics }: HandlerDependencies,
   coordinator: GroupCoordinator,
 ): HandlerGroup {
   return {
@@ -28,7 +28,7 @@ export function groupHandlers(
       new SyncGroupHandler(coordinator),
       new HeartbeatHandler(coordinator),
       new LeaveGroupHandler(coordinator),
-      new OffsetCommitHandler(coordinator),
+      new OffsetCommitHandler(coordinator, topics),
       new OffsetFetchHandler(coordinator),
       new DescribeGroupsHandler(coordinator),
       new ListGroupsHandler(coordinator),

@@ -1,5 +1,6 @@
-import type { GroupCoordinator } from '@runnel/coordinator';
-import { type InputOf, OffsetCommit, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { GroupCoordinator, OffsetCommitResult } from '@runnel/coordinator';
+import { ErrorCode, type InputOf, OffsetCommit, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof OffsetCommit>;
@@ -13,14 +14,47 @@ const NO_GENERATION = -1;
  * `__consumer_offsets`. v0 carries no generation or member: it is a simple commit. v1's
  * per-partition `commitTimestamp` and v2-4's `retentionTimeMs` are ignored, as Kafka 2.1+ does
  * (offsets live for `offsets.retention.minutes` after their group empties). v6 adds the leader
- * epoch of the committed offset, v7 static members.
+ * epoch of the committed offset, v7 static members. A partition that does not exist is
+ * UNKNOWN_TOPIC_OR_PARTITION and is not committed, as Kafka checks its metadata cache; the
+ * others are committed (or refused) together.
  */
 export class OffsetCommitHandler implements ApiHandler<Request, Response> {
   readonly api = OffsetCommit;
 
-  constructor(private readonly coordinator: GroupCoordinator) {}
+  constructor(
+    private readonly coordinator: GroupCoordinator,
+    private readonly topics: TopicManager,
+  ) {}
 
   async handle(request: Request, { version }: RequestContext): Promise<Response> {
+    const exists = (name: string, partition: number) =>
+      partition >= 0 && partition < (this.topics.topic(name)?.partitions ?? 0);
+    const known = request.topics
+      .map(({ name, partitions }) => ({
+        name,
+        partitions: partitions.filter((p) => exists(name, p.partitionIndex)),
+      }))
+      .filter(({ partitions }) => partitions.length > 0);
+    const results = new Map<string, number>();
+    if (known.length > 0) {
+      for (const { name, partitions } of await this.commit({ ...request, topics: known }, version)) {
+        for (const { partitionIndex, errorCode } of partitions)
+          results.set(partitionKey(name, partitionIndex), errorCode);
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map(({ name, partitions }) => ({
+        name,
+        partitions: partitions.map(({ partitionIndex }) => ({
+          partitionIndex,
+          errorCode: results.get(partitionKey(name, partitionIndex)) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        })),
+      })),
+    };
+  }
+
+  private async commit(request: Request, version: number): Promise<OffsetCommitResult['topics']> {
     const result = await this.coordinator.commitOffsets({
       groupId: request.groupId,
       generationId: version === 0 ? NO_GENERATION : request.generationId,
@@ -36,10 +70,7 @@ export class OffsetCommitHandler implements ApiHandler<Request, Response> {
         })),
       })),
     });
-    return {
-      throttleTimeMs: 0,
-      topics: result.topics.map(({ name, partitions }) => ({ name, partitions: [...partitions] })),
-    };
+    return result.topics;
   }
 
   errorResponse(request: Request | null, errorCode: number): Response {
@@ -51,4 +82,8 @@ export class OffsetCommitHandler implements ApiHandler<Request, Response> {
       })),
     };
   }
+}
+
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
 }
