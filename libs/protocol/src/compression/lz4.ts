@@ -1,4 +1,10 @@
-import { type CompressionCodec, corruptFraming, decompressedTooLarge } from './compression-codec.js';
+import {
+  type CompressionCodec,
+  corruptFraming,
+  decompressedTooLarge,
+  isSkippableMagic,
+  skippableFrameEnd,
+} from './compression-codec.js';
 import { CompressionType } from './compression-type.js';
 import { requireCodecPackage } from './optional-package.js';
 
@@ -25,8 +31,6 @@ const lz4Package = (): Lz4Package => requireCodecPackage<Lz4Package>('lz4-napi',
  * before anything is inflated.
  */
 const FRAME_MAGIC = 0x184d2204;
-const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
 const FLG_VERSION = 0x40;
 const FLG_BLOCK_CHECKSUM = 0x10;
 const FLG_CONTENT_SIZE = 0x08;
@@ -45,12 +49,8 @@ export function lz4FrameBound(data: Buffer): number {
     need(4, 'frame magic');
     const magic = data.readUInt32LE(pos);
     pos += 4;
-    if ((magic & SKIPPABLE_MAGIC_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      need(4, 'skippable frame size');
-      const size = data.readUInt32LE(pos);
-      pos += 4;
-      need(size, 'skippable frame');
-      pos += size;
+    if (isSkippableMagic(magic)) {
+      pos = skippableFrameEnd(data, pos, 'lz4');
       continue;
     }
     if (magic !== FRAME_MAGIC)

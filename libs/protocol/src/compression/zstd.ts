@@ -1,4 +1,10 @@
-import { type CompressionCodec, corruptFraming, decompressedTooLarge } from './compression-codec.js';
+import {
+  type CompressionCodec,
+  corruptFraming,
+  decompressedTooLarge,
+  isSkippableMagic,
+  skippableFrameEnd,
+} from './compression-codec.js';
 import { CompressionType } from './compression-type.js';
 import { requireCodecPackage } from './optional-package.js';
 
@@ -27,8 +33,6 @@ const zstdPackage = (): ZstdPackage =>
  * keeps a small frame of RLE blocks from inflating to gigabytes.
  */
 const FRAME_MAGIC = 0xfd2fb528;
-const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
 const BLOCK_MAXIMUM_SIZE = 128 * 1024;
 const DICTIONARY_ID_SIZES = [0, 1, 2, 4] as const;
 const CONTENT_SIZE_SIZES = [0, 2, 4, 8] as const;
@@ -44,12 +48,8 @@ export function zstdFrameBound(data: Buffer): number {
     need(4, 'frame magic');
     const magic = data.readUInt32LE(pos);
     pos += 4;
-    if ((magic & SKIPPABLE_MAGIC_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      need(4, 'skippable frame size');
-      const size = data.readUInt32LE(pos);
-      pos += 4;
-      need(size, 'skippable frame');
-      pos += size;
+    if (isSkippableMagic(magic)) {
+      pos = skippableFrameEnd(data, pos, 'zstd');
       continue;
     }
     if (magic !== FRAME_MAGIC)
