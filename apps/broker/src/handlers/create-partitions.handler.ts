@@ -8,6 +8,7 @@ import {
 } from '@runnel/protocol';
 import { errorMessageOf } from '../topics/topic-admin-error.js';
 import type { TopicManager } from '../topics/topic-manager.js';
+import { namesGivenTwice } from '../topics/topic-validation.js';
 import type { ApiHandler } from './api-handler.js';
 
 type Request = RequestOf<typeof CreatePartitions>;
@@ -27,12 +28,11 @@ export class CreatePartitionsHandler implements ApiHandler<Request, Response> {
   constructor(private readonly topics: TopicManager) {}
 
   handle(request: Request): Response {
-    const counts = new Map<string, number>();
-    for (const { name } of request.topics) counts.set(name, (counts.get(name) ?? 0) + 1);
+    const duplicates = namesGivenTwice(request.topics.map(({ name }) => name));
     return {
       throttleTimeMs: 0,
       results: request.topics.map(({ name, count, assignments }): TopicResult => {
-        if (counts.get(name)! > 1) {
+        if (duplicates.has(name)) {
           return { name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' };
         }
         try {

@@ -8,6 +8,7 @@ import {
 } from '@runnel/protocol';
 import { errorMessageOf } from '../topics/topic-admin-error.js';
 import type { TopicManager } from '../topics/topic-manager.js';
+import { namesGivenTwice } from '../topics/topic-validation.js';
 import type { ApiHandler } from './api-handler.js';
 
 type Request = RequestOf<typeof CreateTopics>;
@@ -28,12 +29,11 @@ export class CreateTopicsHandler implements ApiHandler<Request, Response> {
   constructor(private readonly topics: TopicManager) {}
 
   handle(request: Request): Response {
-    const counts = new Map<string, number>();
-    for (const { name } of request.topics) counts.set(name, (counts.get(name) ?? 0) + 1);
+    const duplicates = namesGivenTwice(request.topics.map(({ name }) => name));
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((topic): TopicResult => {
-        if (counts.get(topic.name)! > 1) {
+        if (duplicates.has(topic.name)) {
           return failed(topic.name, ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.');
         }
         try {

@@ -126,3 +126,11 @@ export function partitionsOfAssignment(
   );
   return sorted.length;
 }
+
+/** The names that appear more than once (Kafka refuses every entry of a topic named twice in one request). */
+export function namesGivenTwice(names: Iterable<string>): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const name of names) (seen.has(name) ? twice : seen).add(name);
+  return twice;
+}
