@@ -3,6 +3,7 @@ import { ASSIGNORS } from './assignor-registry.js';
 import { cooperativeStickyAssignor } from './cooperative-sticky-assignor.js';
 import type { GroupAssignment, MemberSubscription } from './partition-assignor.js';
 import { rangeAssignor } from './range-assignor.js';
+import { roundRobinAssignor } from './round-robin-assignor.js';
 import { stickyAssignor } from './sticky-assignor.js';
 import { owners } from './test-support/assignment-fixtures.js';
 import {
@@ -71,9 +72,16 @@ describe.each(eager.map((a) => [a.name, a] as const))(
       );
     });
 
+    // Kafka's round robin promises balance only when every member subscribes to the same topics:
+    // with mixed subscriptions, members subscribed alike can sit at different points of the deal.
+    const balancedGroups =
+      assignor === roundRobinAssignor
+        ? anyGroup.filter((g) => g.members.every((m) => sameSubscription(m, g.members[0]!)))
+        : anyGroup;
+
     it('gives members of the same subscription counts within one of each other', () => {
       fc.assert(
-        fc.property(anyGroup, (group) => {
+        fc.property(balancedGroups, (group) => {
           const assignment = assignor.assign(group);
           const topics = assignor === rangeAssignor ? [...group.partitionsPerTopic.keys()] : [undefined];
           for (const a of group.members) {
