@@ -126,6 +126,14 @@ export {
   type RecordBatchInput,
 } from './records/record-batch.js';
 export {
+  type BatchSealFields,
+  RECORD_OVERHEAD_BOUND,
+  RecordBatchBuilder,
+  type RecordBytes,
+  type RecordHeaderInput,
+  sizeOfRecordPayload,
+} from './records/record-batch-builder.js';
+export {
   type BatchIteratorOptions,
   decodeRecordBatches,
   type RawRecordBatch,
