@@ -3,25 +3,18 @@ import { COMPRESSION_NAMES, type CompressionType } from './compression-type.js';
 import { UnsupportedCompressionTypeError } from './unsupported-compression-type-error.js';
 
 /**
- * `require` for the optional native packages (crc32c, snappy, lz4, zstd). The ESM build resolves
- * them relative to this module; the CommonJS build, where the bundler leaves `import.meta.url`
- * empty, uses its own `require`. `import.meta.url` is tested first because in the ESM bundle
- * `require` is a stub that throws. Either way a package that is not installed, or whose native
+ * `require` for the optional native packages (crc32c, snappy, lz4, zstd), resolving them relative
+ * to this module. The CommonJS build gets `import.meta.url` from its own `__filename` (tsup's
+ * shim), so both formats look in the same place. A package that is not installed, or whose native
  * binding does not load on this platform, reads as absent rather than failing the import of
  * @runnel/protocol.
  */
-const requireOptional: NodeJS.Require | undefined = (() => {
-  try {
-    return import.meta.url ? createRequire(import.meta.url) : require;
-  } catch {
-    return undefined;
-  }
-})();
+const requireOptional = createRequire(import.meta.url);
 
 /** The package's exports, or `undefined` when it is not installed or does not load. */
 export function loadOptionalPackage<T>(name: string): T | undefined {
   try {
-    return requireOptional?.(name) as T | undefined;
+    return requireOptional(name) as T;
   } catch {
     return undefined;
   }
