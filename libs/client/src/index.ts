@@ -1,1 +1,11 @@
-export {};
+export {
+  type BrokerAddress,
+  BrokerConnection,
+  type ConnectionOptions,
+  type RequestOptions,
+} from './connection/broker-connection.js';
+export { ConnectionError } from './errors/connection-error.js';
+export { isRetriable } from './errors/is-retriable.js';
+export { RunnelError, type RunnelErrorOptions } from './errors/runnel-error.js';
+export { TimeoutError } from './errors/timeout-error.js';
+export { describeTopicPartition, type TopicPartition } from './metadata/topic-partition.js';

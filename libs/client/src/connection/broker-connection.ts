@@ -1,0 +1,421 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import {
+  type Api,
+  ApiVersions,
+  decodeResponseFrame,
+  ErrorCode,
+  encodeRequestFrame,
+  type InputOf,
+  KafkaError,
+} from '@runnel/protocol';
+import { ConnectionError } from '../errors/connection-error.js';
+import { RunnelError } from '../errors/runnel-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { ApiVersionTable } from './api-version-table.js';
+import { FrameReader } from './frame-reader.js';
+import { RequestQueue } from './request-queue.js';
+
+export interface BrokerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ConnectionOptions {
+  /** Sent in every request header (`client.id`). */
+  clientId: string;
+  /** How long TCP connect plus the ApiVersions handshake may take (`socket.connection.setup.timeout.ms`); 10000 in Runnel's options. */
+  connectTimeoutMs: number;
+  /** How long a request may wait for its response (`request.timeout.ms`); 30000 in Runnel's options. */
+  requestTimeoutMs: number;
+  /**
+   * Requests written and not yet answered, at most (`max.in.flight.requests.per.connection`);
+   * later ones wait, in order, for a response to free a slot. Default: unlimited.
+   */
+  maxInFlightRequests?: number;
+}
+
+export interface RequestOptions {
+  /** The version to send; default the highest both sides support. */
+  version?: number;
+  /** Overrides `requestTimeoutMs` for this request (a long poll or a JoinGroup waits longer). */
+  timeoutMs?: number;
+}
+
+/** Announced in ApiVersions v3+ (KIP-511); Kafka restricts it to `[a-zA-Z0-9.-]`. */
+const CLIENT_SOFTWARE_NAME = 'runnel-client';
+const CLIENT_SOFTWARE_VERSION = '0.1.0';
+const MAX_CORRELATION_ID = 0x7fffffff;
+
+/** A request created and not yet answered: waiting for an in-flight slot (`frame` set) or written. */
+interface PendingRequest {
+  readonly correlationId: number;
+  readonly api: Api<unknown, unknown>;
+  readonly version: number;
+  readonly expectResponse: boolean;
+  readonly timeoutMs: number;
+  /** The encoded request until it is written, then null. */
+  frame: Buffer | null;
+  /** Date.now() after which the response is late; set when written. */
+  deadline: number;
+  resolve: (body: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+function ignore(): void {}
+
+/**
+ * One TCP connection to a broker with any number of requests pipelined on it.
+ *
+ * A broker answers the requests of one connection in the order they were sent, so written
+ * requests form a FIFO and the next response frame answers its head; the correlation id is checked,
+ * and a mismatch (a peer breaking the protocol) closes the connection. Requests issued in one tick
+ * of the event loop are corked into a single write.
+ *
+ * Timeouts follow Kafka's NetworkClient: a request unanswered after its timeout fails with a
+ * TimeoutError and the connection is closed, since every later response on it would arrive behind
+ * the late one; the other pending requests fail with a retriable ConnectionError. One timer per
+ * connection serves every deadline (armed for the earliest), so a request costs no timer.
+ *
+ * When the connection ends for any reason — the broker closed it, a reset, a timeout, `close()` —
+ * every pending request rejects with a retriable ConnectionError, later requests reject at once,
+ * and `onClose` listeners run once, with the error (none for `close()`).
+ */
+export class BrokerConnection {
+  /** `host:port`, as error messages name the broker. */
+  readonly address: string;
+  private readonly reader = new FrameReader();
+  private readonly inFlight = new RequestQueue<PendingRequest>();
+  private readonly waiting = new RequestQueue<PendingRequest>();
+  private readonly closeListeners: ((err?: Error) => void)[] = [];
+  private readonly socketClosed: Promise<void>;
+  private readonly maxInFlight: number;
+  private versions: ApiVersionTable | undefined;
+  private correlationId = 0;
+  private corked = false;
+  private timer: NodeJS.Timeout | undefined;
+  private timerDeadline = Number.POSITIVE_INFINITY;
+  private isClosed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    address: BrokerAddress,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.address = `${address.host}:${address.port}`;
+    this.maxInFlight = options.maxInFlightRequests ?? Number.POSITIVE_INFINITY;
+    socket.setNoDelay(true);
+    this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (err) =>
+      this.fail(new ConnectionError(this.address, `connection failed: ${err.message}`, { cause: err })),
+    );
+    socket.on('close', () =>
+      this.fail(new ConnectionError(this.address, 'the broker closed the connection')),
+    );
+  }
+
+  /** Opens a TCP connection and negotiates API versions (ApiVersions), within `connectTimeoutMs`. */
+  static async connect(address: BrokerAddress, options: ConnectionOptions): Promise<BrokerConnection> {
+    const socket = await openSocket(address, options.connectTimeoutMs);
+    const connection = new BrokerConnection(socket, address, options);
+    try {
+      await connection.handshake();
+    } catch (err) {
+      connection.fail(err as Error);
+      throw err;
+    }
+    return connection;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Requests sent or waiting for a slot, not yet answered (requests without a response excluded). */
+  get pendingRequests(): number {
+    return this.inFlight.size + this.waiting.size;
+  }
+
+  /** Whether the broker serves some version of `api` that this client speaks too. */
+  supports(api: Api<unknown, unknown>): boolean {
+    return this.versionTable().supports(api);
+  }
+
+  /** The negotiated version of `api`; throws UNSUPPORTED_VERSION naming both sides' ranges. */
+  versionFor(api: Api<unknown, unknown>): number {
+    return this.versionTable().versionFor(api);
+  }
+
+  /**
+   * Sends one request at the highest version both sides support (or `options.version`) and
+   * resolves with the decoded response body. Never throws: every failure is a rejection.
+   */
+  request<Req, Res>(api: Api<Req, Res>, body: InputOf<Req>, options?: RequestOptions): Promise<Res> {
+    try {
+      const version = options?.version ?? this.versionFor(api as Api<unknown, unknown>);
+      return this.send(api, version, body, options?.timeoutMs ?? this.options.requestTimeoutMs, true);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Sends a request the broker does not answer (Produce with acks=0). It is written in order with
+   * the requests around it; a failure to encode throws, a closed connection drops it silently, as
+   * acks=0 promises nothing.
+   */
+  sendWithoutResponse<Req, Res>(
+    api: Api<Req, Res>,
+    body: InputOf<Req>,
+    options?: { version?: number },
+  ): void {
+    const version = options?.version ?? this.versionFor(api as Api<unknown, unknown>);
+    this.send(api, version, body, 0, false).catch(ignore);
+  }
+
+  /** Runs `listener` once when the connection ends: with the error, or none after `close()`. */
+  onClose(listener: (err?: Error) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  /** Closes the connection; pending requests reject with a retriable ConnectionError. */
+  async close(): Promise<void> {
+    this.fail(undefined);
+    await this.socketClosed;
+  }
+
+  private versionTable(): ApiVersionTable {
+    if (this.versions === undefined) {
+      throw new RunnelError(`broker ${this.address}: API versions are not negotiated yet`);
+    }
+    return this.versions;
+  }
+
+  /** ApiVersions at our highest version; a broker that does not know it answers v0 with its range (KIP-511). */
+  private async handshake(): Promise<void> {
+    const body = { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION };
+    const timeoutMs = this.options.connectTimeoutMs;
+    let response = await this.send(ApiVersions, ApiVersions.request.validVersions.max, body, timeoutMs, true);
+    if (response.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
+      const theirs = response.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey)?.maxVersion ?? 0;
+      const version = Math.min(theirs, ApiVersions.request.validVersions.max);
+      response = await this.send(ApiVersions, version, body, timeoutMs, true);
+    }
+    KafkaError.throwIfError(response.errorCode, { context: `broker ${this.address} ApiVersions` });
+    this.versions = new ApiVersionTable(this.address, response.apiKeys);
+  }
+
+  private send<Req, Res>(
+    api: Api<Req, Res>,
+    version: number,
+    body: InputOf<Req>,
+    timeoutMs: number,
+    expectResponse: boolean,
+  ): Promise<Res> {
+    if (this.isClosed) {
+      return Promise.reject(
+        new ConnectionError(this.address, `connection is closed; ${api.name} v${version} was not sent`),
+      );
+    }
+    const { min, max } = api.request.validVersions;
+    if (version < min || version > max) {
+      return Promise.reject(
+        new RunnelError(
+          `${api.name} version ${version} is outside the versions this client speaks (${min}-${max})`,
+        ),
+      );
+    }
+    const correlationId = this.nextCorrelationId();
+    const frame = encodeRequestFrame(api, version, { correlationId, clientId: this.options.clientId }, body);
+    return new Promise<Res>((resolve, reject) => {
+      const request: PendingRequest = {
+        correlationId,
+        api: api as Api<unknown, unknown>,
+        version,
+        expectResponse,
+        timeoutMs,
+        frame,
+        deadline: 0,
+        resolve: resolve as (body: unknown) => void,
+        reject,
+      };
+      if (this.waiting.size === 0 && (!expectResponse || this.inFlight.size < this.maxInFlight)) {
+        this.write(request);
+      } else {
+        this.waiting.push(request);
+      }
+    });
+  }
+
+  private nextCorrelationId(): number {
+    this.correlationId = this.correlationId === MAX_CORRELATION_ID ? 0 : this.correlationId + 1;
+    return this.correlationId;
+  }
+
+  private write(request: PendingRequest): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(BrokerConnection.uncork, this);
+    }
+    this.socket.write(request.frame as Buffer);
+    request.frame = null;
+    if (!request.expectResponse) {
+      request.resolve(undefined);
+      return;
+    }
+    request.deadline = Date.now() + request.timeoutMs;
+    this.inFlight.push(request);
+    if (request.deadline < this.timerDeadline) this.armTimer(request.deadline);
+  }
+
+  private static uncork(connection: BrokerConnection): void {
+    connection.corked = false;
+    connection.socket.uncork();
+  }
+
+  /** Writes waiting requests, in order, while in-flight slots are free. */
+  private writeWaiting(): void {
+    for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
+      if (next.expectResponse && this.inFlight.size >= this.maxInFlight) return;
+      this.write(this.waiting.shift() as PendingRequest);
+    }
+  }
+
+  private receive(chunk: Buffer): void {
+    this.reader.push(chunk);
+    try {
+      for (let frame = this.reader.next(); frame !== undefined; frame = this.reader.next()) {
+        this.dispatch(frame);
+        if (this.isClosed) return;
+      }
+    } catch (err) {
+      this.fail(
+        new ConnectionError(this.address, `unreadable response stream: ${(err as Error).message}`, {
+          cause: err,
+        }),
+      );
+    }
+  }
+
+  /** Hands one response frame to the request at the head of the in-flight queue. */
+  private dispatch(frame: Buffer): void {
+    const head = this.inFlight.peek();
+    if (frame.length < 4)
+      throw new RangeError(`response frame of ${frame.length} byte(s) has no correlation id`);
+    const correlationId = frame.readInt32BE(0);
+    if (head === undefined) {
+      throw new RangeError(`response with correlation id ${correlationId} while no request is in flight`);
+    }
+    if (head.correlationId !== correlationId) {
+      throw new RangeError(
+        `response with correlation id ${correlationId}, expected ${head.correlationId} (${head.api.name} v${head.version})`,
+      );
+    }
+    this.inFlight.shift();
+    let body: unknown;
+    try {
+      body = decodeBody(head, frame);
+    } catch (err) {
+      head.reject(err as Error);
+      this.writeWaiting();
+      return;
+    }
+    head.resolve(body);
+    this.writeWaiting();
+  }
+
+  private armTimer(deadline: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerDeadline = deadline;
+    this.timer = setTimeout(BrokerConnection.checkDeadlines, Math.max(0, deadline - Date.now()), this);
+    this.timer.unref();
+  }
+
+  /** Fails the connection if a written request is late; otherwise re-arms for the earliest deadline. */
+  private static checkDeadlines(connection: BrokerConnection): void {
+    connection.timer = undefined;
+    connection.timerDeadline = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let late: PendingRequest | undefined;
+    let earliest = Number.POSITIVE_INFINITY;
+    connection.inFlight.forEach((request) => {
+      if (request.deadline <= now) late ??= request;
+      else if (request.deadline < earliest) earliest = request.deadline;
+    });
+    if (late !== undefined) {
+      const detail = `${late.api.name} v${late.version} (correlation id ${late.correlationId}) got no response within ${late.timeoutMs} ms`;
+      const timeout = new TimeoutError(`broker ${connection.address}: ${detail}`, late.timeoutMs);
+      late.reject(timeout);
+      connection.fail(timeout, `an earlier request timed out: ${detail}`);
+    } else if (earliest !== Number.POSITIVE_INFINITY) {
+      connection.armTimer(earliest);
+    }
+  }
+
+  /** Ends the connection once: rejects everything pending, destroys the socket, tells listeners. */
+  private fail(reason: Error | undefined, detail?: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.socket.destroy();
+    const why =
+      detail ??
+      (reason === undefined
+        ? 'the client closed the connection'
+        : reason instanceof ConnectionError
+          ? reason.detail
+          : reason.message);
+    for (const request of [...this.inFlight.drain(), ...this.waiting.drain()]) {
+      request.reject(
+        new ConnectionError(
+          this.address,
+          `${request.api.name} v${request.version} (correlation id ${request.correlationId}) got no response: ${why}`,
+          { cause: reason },
+        ),
+      );
+    }
+    for (const listener of this.closeListeners.splice(0)) listener(reason);
+  }
+}
+
+/**
+ * Decodes a response for its request. An ApiVersions response to a version the broker does not
+ * know comes at v0 (KIP-511), so when decoding at the asked version fails it is read again at v0,
+ * as Kafka's client does.
+ */
+function decodeBody(request: PendingRequest, frame: Buffer): unknown {
+  try {
+    return decodeResponseFrame(request.api, request.version, frame).body;
+  } catch (err) {
+    if (request.api.apiKey !== ApiVersions.apiKey || request.version === 0) throw err;
+    return decodeResponseFrame(request.api, 0, frame).body;
+  }
+}
+
+function openSocket(address: BrokerAddress, timeoutMs: number): Promise<Socket> {
+  const name = `${address.host}:${address.port}`;
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host: address.host, port: address.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new TimeoutError(
+          `broker ${name}: connect did not finish within ${timeoutMs} ms (connectionTimeout)`,
+          timeoutMs,
+        ),
+      );
+    }, timeoutMs);
+    const onError = (err: Error): void => {
+      clearTimeout(timer);
+      reject(new ConnectionError(name, `connect failed: ${err.message}`, { cause: err }));
+    };
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeListener('error', onError);
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,292 @@
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import {
+  ALL_APIS,
+  ApiVersions,
+  CreateTopics,
+  decodeRequestHeaderPrefix,
+  ErrorCode,
+  encodeRecordBatch,
+  encodeResponseFrame,
+  ListOffsets,
+  Metadata,
+  Produce,
+} from '@runnel/protocol';
+import { BrokerConnection, type ConnectionOptions } from '../src/connection/broker-connection.js';
+import { FrameReader } from '../src/connection/frame-reader.js';
+import { ConnectionError } from '../src/errors/connection-error.js';
+import { TimeoutError } from '../src/errors/timeout-error.js';
+import { parseBootstrap, startTestBroker, type TestBroker } from './support/test-broker.js';
+
+const options: ConnectionOptions = {
+  clientId: 'connection-spec',
+  connectTimeoutMs: 5000,
+  requestTimeoutMs: 5000,
+};
+
+/**
+ * A TCP peer that is not a broker: it reads request frames and does what the test says with each
+ * (`answer` true answers an ApiVersions request like a broker; anything else is left unanswered).
+ */
+class ScriptedPeer {
+  readonly server: Server;
+  readonly received: { apiKey: number; correlationId: number }[] = [];
+  readonly log: string[] = [];
+  sockets: Socket[] = [];
+  onRequest: (socket: Socket, apiKey: number, correlationId: number, version: number) => void = () => {};
+
+  constructor(readonly answerApiVersions: boolean) {
+    this.server = createServer((socket) => {
+      this.sockets.push(socket);
+      const reader = new FrameReader();
+      socket.on('error', () => {});
+      socket.on('data', (chunk: Buffer) => {
+        reader.push(chunk);
+        for (let frame = reader.next(); frame !== undefined; frame = reader.next()) {
+          const header = decodeRequestHeaderPrefix(frame);
+          this.received.push({ apiKey: header.requestApiKey, correlationId: header.correlationId });
+          this.log.push(`received ${header.correlationId}`);
+          if (header.requestApiKey === ApiVersions.apiKey && this.answerApiVersions) {
+            socket.write(apiVersionsAnswer(header.requestApiVersion, header.correlationId));
+          } else {
+            this.onRequest(socket, header.requestApiKey, header.correlationId, header.requestApiVersion);
+          }
+        }
+      });
+    });
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    return { host: '127.0.0.1', port: address.port };
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+function apiVersionsAnswer(version: number, correlationId: number): Buffer {
+  return encodeResponseFrame(ApiVersions, version, correlationId, {
+    errorCode: ErrorCode.NONE,
+    apiKeys: ALL_APIS.map((api) => ({
+      apiKey: api.apiKey,
+      minVersion: api.request.validVersions.min,
+      maxVersion: api.request.validVersions.max,
+    })),
+  });
+}
+
+describe('BrokerConnection against the embedded broker', () => {
+  let broker: TestBroker;
+  let connection: BrokerConnection;
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    connection = await BrokerConnection.connect(parseBootstrap(broker.bootstrap), options);
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await broker?.close();
+  });
+
+  it('negotiates each API at the highest version both sides serve', async () => {
+    const announced = await connection.request(ApiVersions, {}, { version: 3 });
+    expect(announced.errorCode).toBe(ErrorCode.NONE);
+    for (const api of [Metadata, Produce, ListOffsets, CreateTopics]) {
+      const theirs = announced.apiKeys.find((k) => k.apiKey === api.apiKey);
+      expect(theirs).toBeDefined();
+      expect(connection.versionFor(api)).toBe(
+        Math.min(theirs?.maxVersion ?? -1, api.request.validVersions.max),
+      );
+    }
+    expect(connection.supports(Metadata)).toBe(true);
+  });
+
+  it('answers a Metadata request with the broker and a topic it created', async () => {
+    const created = await connection.request(CreateTopics, {
+      topics: [{ name: 'connection-metadata', numPartitions: 3, replicationFactor: 1 }],
+      timeoutMs: 5000,
+    });
+    expect(created.topics[0]?.errorCode).toBe(ErrorCode.NONE);
+    const metadata = await connection.request(Metadata, { topics: [{ name: 'connection-metadata' }] });
+    expect(metadata.brokers).toEqual([
+      expect.objectContaining({ port: broker.broker.port, host: '127.0.0.1' }),
+    ]);
+    const topic = metadata.topics[0];
+    expect(topic?.name).toBe('connection-metadata');
+    expect(topic?.partitions.map((p) => p.partitionIndex).sort()).toEqual([0, 1, 2]);
+    expect(topic?.partitions.every((p) => p.leaderId === metadata.brokers[0]?.nodeId)).toBe(true);
+  });
+
+  it('pipelines many requests and resolves each with its own response, in order', async () => {
+    const count = 2000;
+    const settled: number[] = [];
+    const responses = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        connection
+          .request(Metadata, { topics: [{ name: `missing-${i}` }], allowAutoTopicCreation: false })
+          .then((body) => {
+            settled.push(i);
+            return body;
+          }),
+      ),
+    );
+    expect(settled).toEqual(Array.from({ length: count }, (_, i) => i));
+    responses.forEach((body, i) => {
+      expect(body.topics[0]?.name).toBe(`missing-${i}`);
+      expect(body.topics[0]?.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    });
+    expect(connection.pendingRequests).toBe(0);
+  });
+
+  it('sends a request that gets no response (acks=0) without putting later responses out of step', async () => {
+    await connection.request(CreateTopics, {
+      topics: [{ name: 'connection-acks0', numPartitions: 1, replicationFactor: 1 }],
+      timeoutMs: 5000,
+    });
+    const records = await encodeRecordBatch({
+      records: [{ value: Buffer.from('fire and forget'), timestamp: Date.now() }],
+    });
+    connection.sendWithoutResponse(Produce, {
+      acks: 0,
+      timeoutMs: 5000,
+      topicData: [{ name: 'connection-acks0', partitionData: [{ index: 0, records }] }],
+    });
+    const offsets = await connection.request(ListOffsets, {
+      replicaId: -1,
+      topics: [{ name: 'connection-acks0', partitions: [{ partitionIndex: 0, timestamp: -1n }] }],
+    });
+    expect(offsets.topics[0]?.partitions[0]?.offset).toBe(1n);
+  });
+
+  it('refuses a version outside the client codec, naming the range it speaks', async () => {
+    await expect(connection.request(Metadata, {}, { version: 99 })).rejects.toThrow(
+      'Metadata version 99 is outside the versions this client speaks (0-8)',
+    );
+  });
+});
+
+describe('BrokerConnection against peers that misbehave', () => {
+  let peer: ScriptedPeer;
+
+  afterEach(async () => {
+    await peer?.close();
+  });
+
+  it('fails connect with a TimeoutError when the peer accepts but never answers ApiVersions', async () => {
+    peer = new ScriptedPeer(false);
+    const address = await peer.listen();
+    const started = Date.now();
+    const error = await BrokerConnection.connect(address, { ...options, connectTimeoutMs: 200 }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.retriable).toBe(true);
+    expect(error.message).toContain('ApiVersions v3');
+    expect(error.message).toContain('within 200 ms');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('fails a request with a TimeoutError after requestTimeoutMs, closes, and fails the others as retriable', async () => {
+    peer = new ScriptedPeer(true);
+    const connection = await BrokerConnection.connect(await peer.listen(), {
+      ...options,
+      requestTimeoutMs: 300,
+    });
+    const closed = new Promise<Error | undefined>((resolve) => connection.onClose(resolve));
+    const first = connection.request(Metadata, {}).catch((e) => e);
+    const second = connection.request(Metadata, {}, { timeoutMs: 60_000 }).catch((e) => e);
+    const started = Date.now();
+    const timedOut = await first;
+    expect(timedOut).toBeInstanceOf(TimeoutError);
+    expect(timedOut.message).toMatch(/Metadata v8 \(correlation id \d+\) got no response within 300 ms/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const other = await second;
+    expect(other).toBeInstanceOf(ConnectionError);
+    expect(other.retriable).toBe(true);
+    expect(other.message).toContain('an earlier request timed out');
+    expect(await closed).toBe(timedOut);
+    expect(connection.closed).toBe(true);
+  });
+
+  it('fails every pending request with a retriable ConnectionError when the peer closes, and later ones at once', async () => {
+    peer = new ScriptedPeer(true);
+    const connection = await BrokerConnection.connect(await peer.listen(), options);
+    const closed = new Promise<Error | undefined>((resolve) => connection.onClose(resolve));
+    let seen = 0;
+    peer.onRequest = (socket) => {
+      if (++seen === 3) socket.destroy();
+    };
+    const pending = [1, 2, 3].map(() => connection.request(Metadata, {}).catch((e) => e));
+    for (const error of await Promise.all(pending)) {
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error.retriable).toBe(true);
+      expect(error.message).toMatch(
+        /Metadata v8 \(correlation id \d+\) got no response: the broker closed the connection/,
+      );
+    }
+    expect(await closed).toBeInstanceOf(ConnectionError);
+    await expect(connection.request(Metadata, {})).rejects.toThrow(
+      'connection is closed; Metadata v8 was not sent',
+    );
+  });
+
+  it('keeps at most maxInFlightRequests written and writes the next when a response frees a slot', async () => {
+    peer = new ScriptedPeer(true);
+    const connection = await BrokerConnection.connect(await peer.listen(), {
+      ...options,
+      maxInFlightRequests: 2,
+    });
+    const held: { id: number; version: number }[] = [];
+    let received = 0;
+    let mostHeld = 0;
+    peer.onRequest = (socket, _apiKey, correlationId, version) => {
+      held.push({ id: correlationId, version });
+      received++;
+      mostHeld = Math.max(mostHeld, held.length);
+      // Answers are deferred, so requests written together (a broken limit) would all be held at once.
+      const answer = (count: number): void => {
+        for (const request of held.splice(0, count)) {
+          socket.write(encodeResponseFrame(Metadata, request.version, request.id, {}));
+        }
+      };
+      if (received === 5) setImmediate(answer, held.length);
+      else if (held.length === 2) setImmediate(answer, 1);
+    };
+    const bodies = await Promise.all([1, 2, 3, 4, 5].map(() => connection.request(Metadata, {})));
+    expect(bodies).toHaveLength(5);
+    expect(received).toBe(5);
+    expect(mostHeld).toBe(2);
+    await connection.close();
+  });
+
+  it('fails connect with a retriable ConnectionError naming the address that refuses', async () => {
+    peer = new ScriptedPeer(true);
+    const address = await peer.listen();
+    await peer.close();
+    const error = await BrokerConnection.connect(address, options).catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.retriable).toBe(true);
+    expect(error.message).toContain(`broker 127.0.0.1:${address.port}: connect failed`);
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('rejects pending requests as retriable when the client closes, and tells listeners without an error', async () => {
+    peer = new ScriptedPeer(true);
+    const connection = await BrokerConnection.connect(await peer.listen(), options);
+    const closed = new Promise<Error | undefined>((resolve) => connection.onClose(resolve));
+    const pending = connection.request(Metadata, {}).catch((e) => e);
+    await connection.close();
+    const error = await pending;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.retriable).toBe(true);
+    expect(error.message).toContain('the client closed the connection');
+    expect(await closed).toBeUndefined();
+  });
+});
