@@ -20,7 +20,9 @@ describe('RequestQueue', () => {
       expect(queue.peek()).toBe(expected[got.length]);
     }
     const seen: number[] = [];
-    queue.forEach((item) => seen.push(item));
+    queue.forEach((item) => {
+      seen.push(item);
+    });
     expect(seen).toEqual(expected.slice(got.length));
     got.push(...queue.drain());
     expect(got).toEqual(expected);
