@@ -1,4 +1,5 @@
 export { type Clock, systemClock } from './clock.js';
+export { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 export {
   CorruptRecordError,
   KafkaStorageError,
@@ -13,8 +14,24 @@ export {
   type LogOptions,
   resolveLogConfig,
 } from './log-config.js';
-export { parsePartitionDirName, partitionDirName, validateTopicName } from './log-file-names.js';
-export { LogManager, type LogManagerOptions, type MaintenanceReport } from './log-manager.js';
+export {
+  DELETE_DIR_SUFFIX,
+  LOCK_FILE,
+  parsePartitionDirName,
+  parseSetAsideDirName,
+  partitionDirName,
+  STRAY_DIR_SUFFIX,
+  setAsideDirName,
+  validateTopicName,
+} from './log-file-names.js';
+export type { RecoveryReport } from './log-loader.js';
+export {
+  type KnownTopic,
+  LogManager,
+  type LogManagerOptions,
+  type MaintenanceReport,
+  type StrayDir,
+} from './log-manager.js';
 export { PartitionLog } from './partition-log.js';
 export type { AppendOptions, AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
 export type { OffsetAndTimestamp } from './timestamp-lookup.js';

@@ -12,6 +12,12 @@ import { join } from 'node:path';
  *   .kafka_cleanshutdown              present only while the log is closed after a clean shutdown
  * ```
  *
+ * Next to the partition directories, the data directory holds `.lock` (DataDirLock) and, for a
+ * while, partition directories set aside under a name no partition has:
+ * `<topic>-<partition>.<uniqueId>-delete` (a deleted topic's partition, removed at the next start
+ * at the latest) and `<topic>-<partition>.<uniqueId>-stray` (a partition directory its owner's
+ * metadata does not name, kept for the operator), as Kafka names them.
+ *
  * A segment's files are named by its base offset in 20 zero-padded decimal digits, so a directory
  * listing sorts them in offset order. Suffixes added to a segment file name mark its state during
  * compaction and deletion: `.cleaned` (being written by the cleaner; discarded after a crash),
@@ -111,4 +117,50 @@ export function parsePartitionDirName(name: string): { topic: string; partition:
     return undefined;
   const partition = Number(digits);
   return partition <= 0x7fffffff ? { topic, partition } : undefined;
+}
+
+/** The data directory's lock (DataDirLock), as Kafka names it. */
+export const LOCK_FILE = '.lock';
+/** Suffix of a partition directory renamed for deletion (Kafka's `DeleteDirSuffix`). */
+export const DELETE_DIR_SUFFIX = '-delete';
+/** Suffix of a partition directory set aside because no topic of the metadata owns it (Kafka's `StrayDirSuffix`). */
+export const STRAY_DIR_SUFFIX = '-stray';
+/** Longest file name most file systems accept. */
+const MAX_FILE_NAME_LENGTH = 255;
+const SET_ASIDE_DIR_NAME = /^(.*)-(\d{1,10})\.([0-9a-f]{32})(-delete|-stray)$/;
+
+/**
+ * `<topic>-<partition>.<uniqueId><suffix>`, as Kafka's `logDirNameWithSuffixCappedLength` makes
+ * it: the topic is cut so that the name stays within 255 characters; the partition and the
+ * unique id (32 hex digits) are always whole.
+ */
+export function setAsideDirName(
+  topic: string,
+  partition: number,
+  uniqueId: string,
+  suffix: typeof DELETE_DIR_SUFFIX | typeof STRAY_DIR_SUFFIX,
+): string {
+  partitionDirName(topic, partition);
+  const tail = `-${partition}.${uniqueId}${suffix}`;
+  return `${topic.slice(0, MAX_FILE_NAME_LENGTH - tail.length)}${tail}`;
+}
+
+/** What the name of a partition directory set aside says, or undefined for any other name. */
+export interface SetAsideDirName {
+  /** The topic, possibly cut short (see setAsideDirName). */
+  topicPrefix: string;
+  partition: number;
+  uniqueId: string;
+  suffix: typeof DELETE_DIR_SUFFIX | typeof STRAY_DIR_SUFFIX;
+}
+
+export function parseSetAsideDirName(name: string): SetAsideDirName | undefined {
+  const match = SET_ASIDE_DIR_NAME.exec(name);
+  if (match === null) return undefined;
+  return {
+    topicPrefix: match[1]!,
+    partition: Number(match[2]),
+    uniqueId: match[3]!,
+    suffix: match[4] as SetAsideDirName['suffix'],
+  };
 }

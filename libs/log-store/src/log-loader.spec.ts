@@ -95,7 +95,13 @@ describe('LogLoader recovery', () => {
     for (const tail of [Buffer.alloc(4096), Buffer.from('not a record batch at all, just bytes'.repeat(9))]) {
       const recovered = reopenAfterCrash((image) => appendFileSync(join(image, active), tail));
       expect(await offsetsOf(recovered)).toEqual(all);
-      expect(recovered.recoveryLog.join('\n')).toMatch(/truncated \d+ bytes/);
+      expect(recovered.recovery.lines.join('\n')).toMatch(`truncated ${tail.length} bytes`);
+      expect(recovered.recovery).toMatchObject({
+        hadCleanShutdown: false,
+        segmentsRecovered: 1,
+        bytesTruncated: tail.length,
+        segmentsDeleted: 0,
+      });
       await recovered.close();
     }
   });
@@ -109,15 +115,15 @@ describe('LogLoader recovery', () => {
       writeFileSync(join(image, victim.file), bytes);
     });
     expect(await offsetsOf(recovered)).toEqual(survivors(batches, victim.file, victim.position));
-    expect(recovered.recoveryLog.join('\n')).toMatch(/CRC/);
+    expect(recovered.recovery.lines.join('\n')).toMatch(/CRC/);
     await recovered.close();
   });
 
   it('recoveryStartsAtTheSegmentHoldingTheRecoveryPoint', async () => {
     const recovered = reopenAfterCrash();
     const activeBase = log.segmentBaseOffsets.at(-1)!;
-    expect(recovered.hadCleanShutdown).toBe(false);
-    expect(recovered.recoveryLog).toEqual([
+    expect(recovered.recovery.hadCleanShutdown).toBe(false);
+    expect(recovered.recovery.lines).toEqual([
       `unclean shutdown: recovering from segment ${activeBase} (recovery point ${log.logEndOffset})`,
     ]);
     expect(await offsetsOf(recovered)).toEqual(survivors(batches, '~', 0));
@@ -126,7 +132,9 @@ describe('LogLoader recovery', () => {
 
   it('recoveryWithoutACheckpointScansEverySegment', async () => {
     const recovered = reopenAfterCrash((image) => rmSync(join(image, 'log-checkpoint')));
-    expect(recovered.recoveryLog[0]).toBe('unclean shutdown: recovering from segment 0 (recovery point 0)');
+    expect(recovered.recovery.lines[0]).toBe(
+      'unclean shutdown: recovering from segment 0 (recovery point 0)',
+    );
     expect(await offsetsOf(recovered)).toEqual(survivors(batches, '~', 0));
     await recovered.close();
   });
@@ -139,8 +147,8 @@ describe('LogLoader recovery', () => {
     appendFileSync(index(second, '.timeindex'), Buffer.from([1, 2, 3]));
     writeFileSync(index(third, '.index'), Buffer.from([0, 0, 0, 9, 0x7f, 0, 0, 0]));
     log = PartitionLog.open(log.dir, OPTIONS);
-    expect(log.hadCleanShutdown).toBe(true);
-    expect(log.recoveryLog.filter((line) => line.includes('needs recovery'))).toHaveLength(3);
+    expect(log.recovery.hadCleanShutdown).toBe(true);
+    expect(log.recovery.lines.filter((line) => line.includes('needs recovery'))).toHaveLength(3);
     expect(await offsetsOf(log)).toEqual(survivors(batches, '~', 0));
     expect(readFileSync(index(first, '.index')).length % 8).toBe(0);
     expect(readFileSync(index(second, '.timeindex')).length % 12).toBe(0);
@@ -164,7 +172,7 @@ describe('LogLoader recovery', () => {
       appendFileSync(swap, readFileSync(join(image, second!)));
       writeFileSync(join(image, `${first!.replace('.log', '.index')}.swap`), Buffer.alloc(3));
     });
-    expect(recovered.recoveryLog[0]).toMatch(/^completed the swap of compacted segment 0/);
+    expect(recovered.recovery.lines[0]).toMatch(/^completed the swap of compacted segment 0/);
     expect(recovered.segmentBaseOffsets).toEqual(log.segmentBaseOffsets.filter((_, i) => i !== 1));
     expect(readdirSync(recovered.dir).filter((n) => n.includes('.swap'))).toEqual([]);
     expect(await offsetsOf(recovered)).toEqual(survivors(batches, '~', 0));

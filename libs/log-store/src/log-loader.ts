@@ -24,10 +24,21 @@ export interface LoadedLog {
   segments: LogSegment[];
   logStartOffset: bigint;
   cleanerOffset: bigint;
+  recovery: RecoveryReport;
+}
+
+/** What opening a partition log found and did, for its owner to log. */
+export interface RecoveryReport {
   /** Whether the previous run ended with `close()`. */
-  hadCleanShutdown: boolean;
-  /** What recovery found and did, one line each (empty after a clean shutdown of a sound log). */
-  recoveryLog: string[];
+  readonly hadCleanShutdown: boolean;
+  /** Segments whose batches were checked one by one and whose indexes were rebuilt. */
+  readonly segmentsRecovered: number;
+  /** Bytes cut from the tail of the segment where recovery found the first invalid batch. */
+  readonly bytesTruncated: number;
+  /** Segments deleted: after damage, overlapping, or below the log start offset. */
+  readonly segmentsDeleted: number;
+  /** What was found and done, one line each (empty after a clean shutdown of a sound log). */
+  readonly lines: readonly string[];
 }
 
 /**
@@ -50,6 +61,9 @@ export interface LoadedLog {
  */
 export class LogLoader {
   private readonly recoveryLog: string[] = [];
+  private segmentsRecovered = 0;
+  private bytesTruncated = 0;
+  private segmentsDeleted = 0;
   /** Segments recovered or created here, to be fsynced before the checkpoint says they are. */
   private readonly touched = new Set<LogSegment>();
 
@@ -110,8 +124,13 @@ export class LogLoader {
       segments,
       logStartOffset,
       cleanerOffset: cleanerOffset < logStartOffset ? logStartOffset : cleanerOffset,
-      hadCleanShutdown,
-      recoveryLog: this.recoveryLog,
+      recovery: {
+        hadCleanShutdown,
+        segmentsRecovered: this.segmentsRecovered,
+        bytesTruncated: this.bytesTruncated,
+        segmentsDeleted: this.segmentsDeleted,
+        lines: this.recoveryLog,
+      },
     };
   }
 
@@ -210,6 +229,8 @@ export class LogLoader {
       const sizeBefore = segment.size;
       const invalid = segment.recover();
       this.touched.add(segment);
+      this.segmentsRecovered++;
+      this.bytesTruncated += sizeBefore - segment.size;
       if (invalid !== undefined) {
         this.note(`segment ${segment.baseOffset}: ${invalid}; truncated ${sizeBefore - segment.size} bytes`);
         segments = this.deleteSegments(segments, segments.length - i - 1);
@@ -222,6 +243,7 @@ export class LogLoader {
   /** Deletes `count` segments from index `at` (by default the last `count`); returns the rest. */
   private deleteSegments(segments: LogSegment[], count: number, at = segments.length - count): LogSegment[] {
     const removed = segments.slice(at, at + count);
+    this.segmentsDeleted += removed.length;
     for (const segment of removed) {
       this.note(`deleting segment ${segment.baseOffset}`);
       segment.deleteFiles();

@@ -1,11 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Clock } from './clock.js';
 import { KafkaStorageError } from './errors.js';
 import type { CleanerStats } from './log-cleaner.js';
 import { compacts, type LogOptions } from './log-config.js';
-import { parsePartitionDirName, partitionDirName } from './log-file-names.js';
+import {
+  DELETE_DIR_SUFFIX,
+  parsePartitionDirName,
+  parseSetAsideDirName,
+  partitionDirName,
+  STRAY_DIR_SUFFIX,
+  setAsideDirName,
+} from './log-file-names.js';
 import { PartitionLog } from './partition-log.js';
-import { deleteDir, listSubdirs, makeDir } from './storage-io.js';
+import { deleteDir, fileExists, listSubdirs, makeDir, renameFile, syncDir } from './storage-io.js';
 
 export interface LogManagerOptions {
   /** Settings of every log (Kafka's broker-level log.* settings); default Kafka's defaults. */
@@ -20,6 +28,26 @@ export interface LogManagerOptions {
   flushCheckIntervalMs?: number;
   /** Told when an I/O error takes a log offline. */
   onOffline?: (topic: string, partition: number, error: KafkaStorageError) => void;
+  /**
+   * Whether the owner's metadata names a partition found on disk at open. The directory of one it
+   * does not name is a stray log: renamed `<topic>-<partition>.<uniqueId>-stray`, never opened,
+   * and left for the operator (listed in `strayDirs`). Default: every partition found is opened.
+   */
+  isKnownPartition?: (topic: string, partition: number) => boolean;
+}
+
+/** A partition directory that `open` set aside because the owner's metadata does not name it. */
+export interface StrayDir {
+  topic: string;
+  partition: number;
+  /** The name it has now, in the data directory. */
+  dirName: string;
+}
+
+/** A topic as its owner's metadata knows it, for `finishInterruptedDeletions`. */
+export interface KnownTopic {
+  name: string;
+  partitions: number;
 }
 
 /** What one maintenance pass did. */
@@ -39,20 +67,32 @@ interface ManagedLog {
 /**
  * All partition logs under one data directory (Kafka's LogManager): `<data-dir>/<topic>-<partition>/`.
  *
- * `open` opens (and, after a crash, recovers) every partition directory it finds; other entries
- * of the data directory are left alone (the broker keeps meta.json there). Two timers, unref'd so
+ * `open` removes the directories of deleted partitions a crash left behind, then opens (and,
+ * after a crash, recovers) every partition directory it finds; other entries of the data
+ * directory are left alone (the broker keeps meta.json there). The owner holds the data
+ * directory's DataDirLock before calling it. Two timers, unref'd so
  * they never keep the process alive, run maintenance: retention and compaction every
  * retentionCheckIntervalMs, and flushMs checks every flushCheckIntervalMs. Tests turn them off
  * and call `runMaintenance` / `flushDueLogs` with an injected clock.
  *
  * A log that goes offline stays in the manager (its calls throw KafkaStorageError) and is skipped
  * by maintenance; the others carry on.
+ *
+ * Deleting a topic is crash-atomic when its owner keeps this order (Kafka's): `markForDeletion`
+ * renames each partition directory to `<topic>-<partition>.<uniqueId>-delete`, a name `open`
+ * never opens; then the owner removes the topic from its metadata; then `removeMarkedForDeletion`
+ * removes the renamed directories. A crash before the metadata changed leaves some directories
+ * renamed and the topic still named: `finishInterruptedDeletions`, called before `open`, renames
+ * the rest and tells the owner to drop the topic. A crash after it leaves only renamed
+ * directories, which `open` removes. No crash point leaves a topic with some partitions gone.
  */
 export class LogManager {
   private readonly logs = new Map<string, ManagedLog>();
   /** Partitions whose directory could not be opened, with the error that says why. */
   private readonly unopenable = new Map<string, KafkaStorageError>();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Partition directories set aside at open, because the owner's metadata does not name them. */
+  readonly strayDirs: StrayDir[] = [];
   private maintaining: Promise<MaintenanceReport> | undefined;
 
   private constructor(
@@ -63,9 +103,17 @@ export class LogManager {
   static open(dataDir: string, options: LogManagerOptions = {}): LogManager {
     makeDir(dataDir);
     const manager = new LogManager(dataDir, options);
+    manager.removeMarkedForDeletion(
+      listSubdirs(dataDir).filter((name) => parseSetAsideDirName(name)?.suffix === DELETE_DIR_SUFFIX),
+    );
     for (const name of listSubdirs(dataDir)) {
       const parsed = parsePartitionDirName(name);
-      if (parsed !== undefined) manager.openExisting(parsed.topic, parsed.partition);
+      if (parsed === undefined) continue;
+      if (options.isKnownPartition?.(parsed.topic, parsed.partition) === false) {
+        manager.setAsideStray(parsed.topic, parsed.partition);
+      } else {
+        manager.openExisting(parsed.topic, parsed.partition);
+      }
     }
     const { retentionCheckIntervalMs = 300_000, flushCheckIntervalMs = 1000 } = options;
     if (retentionCheckIntervalMs > 0) {
@@ -86,6 +134,13 @@ export class LogManager {
       this.unopenable.set(partitionDirName(topic, partition), error);
       this.options.onOffline?.(topic, partition, error);
     }
+  }
+
+  private setAsideStray(topic: string, partition: number): void {
+    const dirName = setAsideDirName(topic, partition, uniqueId(), STRAY_DIR_SUFFIX);
+    renameFile(join(this.dataDir, partitionDirName(topic, partition)), join(this.dataDir, dirName));
+    syncDir(this.dataDir);
+    this.strayDirs.push({ topic, partition, dirName });
   }
 
   private openLog(topic: string, partition: number): PartitionLog {
@@ -118,14 +173,62 @@ export class LogManager {
     return [...this.logs.values()].map(({ topic, partition, log }) => ({ topic, partition, log }));
   }
 
-  /** Closes a partition's log and removes its directory (topic deletion). */
-  async delete(topic: string, partition: number): Promise<void> {
+  /**
+   * First step of deleting a partition: closes its log (if it is open; one that could not be
+   * opened is forgotten as well) and renames its directory to
+   * `<topic>-<partition>.<uniqueId>-delete`, durably. Returns that name, or undefined when the
+   * partition has no directory.
+   */
+  async markForDeletion(topic: string, partition: number): Promise<string | undefined> {
     const name = partitionDirName(topic, partition);
     const managed = this.logs.get(name);
-    if (managed === undefined) return;
     this.logs.delete(name);
-    await managed.log.close();
-    deleteDir(managed.log.dir);
+    this.unopenable.delete(name);
+    // A log that went offline fails its close with the error that took it offline: its files
+    // are being deleted, so that changes nothing.
+    await managed?.log.close().catch((error: unknown) => {
+      if (!(error instanceof KafkaStorageError)) throw error;
+    });
+    return markDirForDeletion(this.dataDir, topic, partition);
+  }
+
+  /** Last step of deleting partitions: removes directories `markForDeletion` renamed, durably. */
+  removeMarkedForDeletion(dirNames: readonly string[]): void {
+    for (const dirName of dirNames) {
+      if (parseSetAsideDirName(dirName)?.suffix !== DELETE_DIR_SUFFIX) {
+        throw new RangeError(`${dirName} is not a partition directory marked for deletion`);
+      }
+      deleteDir(join(this.dataDir, dirName));
+    }
+    if (dirNames.length > 0) syncDir(this.dataDir);
+  }
+
+  /**
+   * Finishes, before `open`, the deletions a crash interrupted while the owner's metadata still
+   * named the topic: a topic one of whose partitions is no longer under its own name but renamed
+   * for deletion. The partitions of such a topic still under their own names are renamed too;
+   * the names of these topics are returned, for the owner to remove from its metadata before it
+   * calls `open` (which removes the renamed directories).
+   */
+  static finishInterruptedDeletions(dataDir: string, topics: Iterable<KnownTopic>): string[] {
+    const marked = listSubdirs(dataDir).flatMap((name) => {
+      const parsed = parseSetAsideDirName(name);
+      return parsed?.suffix === DELETE_DIR_SUFFIX ? [{ name, ...parsed }] : [];
+    });
+    if (marked.length === 0) return [];
+    const interrupted: string[] = [];
+    for (const topic of topics) {
+      const deleting = marked.some(
+        (dir) =>
+          dir.partition < topic.partitions &&
+          dir.name === setAsideDirName(topic.name, dir.partition, dir.uniqueId, DELETE_DIR_SUFFIX) &&
+          !fileExists(join(dataDir, partitionDirName(topic.name, dir.partition))),
+      );
+      if (!deleting) continue;
+      for (let p = 0; p < topic.partitions; p++) markDirForDeletion(dataDir, topic.name, p);
+      interrupted.push(topic.name);
+    }
+    return interrupted;
   }
 
   /**
@@ -179,4 +282,19 @@ export class LogManager {
     await Promise.all([...this.logs.values()].map(({ log }) => log.close()));
     this.logs.clear();
   }
+}
+
+/** Renames a partition's directory for deletion (durably); undefined when it has none. */
+function markDirForDeletion(dataDir: string, topic: string, partition: number): string | undefined {
+  const from = join(dataDir, partitionDirName(topic, partition));
+  if (!fileExists(from)) return undefined;
+  const dirName = setAsideDirName(topic, partition, uniqueId(), DELETE_DIR_SUFFIX);
+  renameFile(from, join(dataDir, dirName));
+  syncDir(dataDir);
+  return dirName;
+}
+
+/** 32 hex digits, as Kafka's UUID without dashes. */
+function uniqueId(): string {
+  return randomBytes(16).toString('hex');
 }

@@ -173,8 +173,8 @@ describe('PartitionLog', () => {
     const segments = log.segmentBaseOffsets;
     await log.close();
     open({ segmentBytes: 500 });
-    expect(log.hadCleanShutdown).toBe(true);
-    expect(log.recoveryLog).toEqual([]);
+    expect(log.recovery.hadCleanShutdown).toBe(true);
+    expect(log.recovery.lines).toEqual([]);
     expect(log.segmentBaseOffsets).toEqual(segments);
     expect([log.logEndOffset, log.recoveryPoint]).toEqual([10n, 10n]);
     log.append(await batchOf([{ value: 'after' }]));

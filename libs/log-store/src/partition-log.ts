@@ -8,7 +8,7 @@ import { LogCheckpoint } from './log-checkpoint.js';
 import { type CleanerStats, LogCleaner } from './log-cleaner.js';
 import { deletesOldSegments, type LogConfig, resolveLogConfig } from './log-config.js';
 import { LogFlusher } from './log-flusher.js';
-import { LogLoader } from './log-loader.js';
+import { LogLoader, type RecoveryReport } from './log-loader.js';
 import { retentionDecision } from './log-retention.js';
 import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
@@ -55,8 +55,7 @@ export class PartitionLog {
   private readonly waiters = new AppendWaiters();
   private readonly flusher: LogFlusher;
   /** What recovery found and did when the log was opened. */
-  readonly recoveryLog: readonly string[];
-  readonly hadCleanShutdown: boolean;
+  readonly recovery: RecoveryReport;
 
   private constructor(
     readonly dir: string,
@@ -94,8 +93,7 @@ export class PartitionLog {
       },
       this.endOffset,
     );
-    this.recoveryLog = loaded.recoveryLog;
-    this.hadCleanShutdown = loaded.hadCleanShutdown;
+    this.recovery = loaded.recovery;
   }
 
   /** Opens (creating if needed) the log in `dir`, recovering it after an unclean stop. */
