@@ -8,4 +8,10 @@ export { ConnectionError } from './errors/connection-error.js';
 export { isRetriable } from './errors/is-retriable.js';
 export { RunnelError, type RunnelErrorOptions } from './errors/runnel-error.js';
 export { TimeoutError } from './errors/timeout-error.js';
+export type {
+  BrokerNode,
+  ClusterMetadata,
+  PartitionMetadata,
+  TopicMetadata,
+} from './metadata/cluster-metadata.js';
 export { describeTopicPartition, type TopicPartition } from './metadata/topic-partition.js';

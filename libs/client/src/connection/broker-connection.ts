@@ -402,7 +402,7 @@ function openSocket(address: BrokerAddress, timeoutMs: number): Promise<Socket> 
       socket.destroy();
       reject(
         new TimeoutError(
-          `broker ${name}: connect did not finish within ${timeoutMs} ms (connectionTimeout)`,
+          `broker ${name}: connect did not finish within ${timeoutMs} ms (connectionTimeoutMs)`,
           timeoutMs,
         ),
       );

@@ -1,7 +1,7 @@
 import { RunnelError, type RunnelErrorOptions } from './runnel-error.js';
 
 /**
- * Something did not finish within its limit: a connect within `connectionTimeout`, a response
+ * Something did not finish within its limit: a connect within `connectionTimeoutMs`, a response
  * within `requestTimeoutMs`. The message names the operation and the limit. Retriable by default.
  */
 export class TimeoutError extends RunnelError {

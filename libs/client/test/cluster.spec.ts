@@ -1,0 +1,191 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { CreatePartitions, CreateTopics, ErrorCode } from '@runnel/protocol';
+import type { BrokerConnection } from '../src/connection/broker-connection.js';
+import { ConnectionError } from '../src/errors/connection-error.js';
+import { Cluster, type ClusterOptions } from '../src/metadata/cluster.js';
+import { parseBootstrap, startTestBroker, type TestBroker } from './support/test-broker.js';
+
+/** A port nothing listens on: bound once, then closed. */
+async function refusingPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
+
+function clusterOptions(
+  brokers: ClusterOptions['brokers'],
+  overrides: Partial<ClusterOptions> = {},
+): ClusterOptions {
+  return {
+    clientId: 'cluster-spec',
+    brokers,
+    connectTimeoutMs: 5000,
+    requestTimeoutMs: 5000,
+    metadataMaxAgeMs: 300_000,
+    reconnectBackoffMs: 50,
+    reconnectBackoffMaxMs: 1000,
+    allowAutoTopicCreation: false,
+    ...overrides,
+  };
+}
+
+async function createTopic(connection: BrokerConnection, name: string, numPartitions: number): Promise<void> {
+  const { topics } = await connection.request(CreateTopics, {
+    topics: [{ name, numPartitions, replicationFactor: 1 }],
+    timeoutMs: 5000,
+  });
+  expect(topics[0]?.errorCode).toBe(ErrorCode.NONE);
+}
+
+async function growTopic(connection: BrokerConnection, name: string, count: number): Promise<void> {
+  const { results } = await connection.request(CreatePartitions, {
+    topics: [{ name, count, assignments: null }],
+    timeoutMs: 5000,
+  });
+  expect(results[0]?.errorCode).toBe(ErrorCode.NONE);
+}
+
+describe('Cluster', () => {
+  let broker: TestBroker;
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+  });
+
+  afterAll(async () => {
+    await broker?.close();
+  });
+
+  it('bootstraps from the first broker that answers and learns the cluster from it', async () => {
+    const refusing = { host: '127.0.0.1', port: await refusingPort() };
+    const cluster = new Cluster(clusterOptions([refusing, parseBootstrap(broker.bootstrap)]));
+    await cluster.connect();
+    expect(cluster.brokers()).toEqual([
+      { nodeId: 1, host: '127.0.0.1', port: broker.broker.port, rack: null },
+    ]);
+    expect(cluster.controllerId).toBe(1);
+    // The bootstrap connection became broker 1's request connection: no second socket.
+    expect(await cluster.anyConnection()).toBe(await cluster.connection(1));
+    await cluster.disconnect();
+  });
+
+  it('fails to bootstrap with a retriable error naming every broker tried when none answers', async () => {
+    const ports = [await refusingPort(), await refusingPort()];
+    const cluster = new Cluster(clusterOptions(ports.map((port) => ({ host: '127.0.0.1', port }))));
+    const error = await cluster.connect().catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.retriable).toBe(true);
+    expect(error.message).toContain(`127.0.0.1:${ports[0]}, 127.0.0.1:${ports[1]}: no broker answered`);
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('keeps one connection per broker per purpose, opened once however many ask at once', async () => {
+    const cluster = new Cluster(clusterOptions([parseBootstrap(broker.bootstrap)]));
+    await cluster.connect();
+    const [request, again] = await Promise.all([cluster.connection(1), cluster.connection(1)]);
+    expect(again).toBe(request);
+    const fetches = await Promise.all([1, 2, 3].map(() => cluster.connection(1, 'fetch')));
+    expect(new Set(fetches).size).toBe(1);
+    expect(fetches[0]).not.toBe(request);
+    const group = await cluster.connection(1, 'group');
+    expect(group).not.toBe(request);
+    expect(group).not.toBe(fetches[0]);
+    await cluster.disconnect();
+    expect([request, fetches[0], group].every((c) => c?.closed)).toBe(true);
+    await expect(cluster.anyConnection()).rejects.toThrow('the client is disconnected');
+  });
+
+  it('routes partitions to leaders from a cache that refreshes on demand and after metadataMaxAgeMs', async () => {
+    let now = 1_000_000;
+    const cluster = new Cluster(
+      clusterOptions([parseBootstrap(broker.bootstrap)], { metadataMaxAgeMs: 60_000, now: () => now }),
+    );
+    await cluster.connect();
+    const admin = await cluster.connection(1);
+    await createTopic(admin, 'cluster-routing', 2);
+
+    const first = await cluster.metadata(['cluster-routing']);
+    expect(first.topics.get('cluster-routing')?.partitions.map((p) => p.leader)).toEqual([1, 1]);
+    expect(cluster.leaderFor('cluster-routing', 1)).toBe(1);
+    expect(cluster.leaderFor('cluster-routing', 2)).toBeUndefined();
+    expect(cluster.partitionCount('cluster-routing')).toBe(2);
+
+    await growTopic(admin, 'cluster-routing', 3);
+    now += 59_999;
+    expect(
+      (await cluster.metadata(['cluster-routing'])).topics.get('cluster-routing')?.partitions,
+    ).toHaveLength(2);
+    expect(
+      (await cluster.refreshMetadata(['cluster-routing'])).topics.get('cluster-routing')?.partitions,
+    ).toHaveLength(3);
+
+    await growTopic(admin, 'cluster-routing', 5);
+    now += 59_999;
+    expect(cluster.partitionCount('cluster-routing')).toBe(3);
+    now += 1;
+    expect(
+      (await cluster.metadata(['cluster-routing'])).topics.get('cluster-routing')?.partitions,
+    ).toHaveLength(5);
+    expect(cluster.leaderFor('cluster-routing', 4)).toBe(1);
+    await cluster.disconnect();
+  });
+
+  it('leaves out a topic that does not exist, and creates it when asked to', async () => {
+    const cluster = new Cluster(clusterOptions([parseBootstrap(broker.bootstrap)]));
+    await cluster.connect();
+    const missing = await cluster.metadata(['cluster-missing']);
+    expect(missing.topics.has('cluster-missing')).toBe(false);
+    expect(cluster.leaderFor('cluster-missing', 0)).toBeUndefined();
+
+    await cluster.metadata(['cluster-auto'], { allowAutoTopicCreation: true });
+    const created = await cluster.refreshMetadata(['cluster-auto']);
+    expect(created.topics.get('cluster-auto')?.errorCode).toBe(ErrorCode.NONE);
+    expect(cluster.partitionCount('cluster-auto')).toBe(1);
+    await cluster.disconnect();
+  });
+
+  it('shares one Metadata request among refreshes asked for at once', async () => {
+    const cluster = new Cluster(clusterOptions([parseBootstrap(broker.bootstrap)]));
+    await cluster.connect();
+    // Every response replaces the broker map, so one map in both answers means one response.
+    const [a, b] = await Promise.all([cluster.refreshMetadata([]), cluster.refreshMetadata([])]);
+    expect(a.brokers).toBe(b.brokers);
+    const later = await cluster.refreshMetadata([]);
+    expect(later.brokers).not.toBe(a.brokers);
+    await cluster.disconnect();
+  });
+});
+
+describe('Cluster reconnecting', () => {
+  it('reconnects to a broker that went away and came back on the same address', async () => {
+    const first = await startTestBroker();
+    const port = first.broker.port;
+    const cluster = new Cluster(clusterOptions([parseBootstrap(first.bootstrap)]));
+    await cluster.connect();
+    const before = await cluster.connection(1);
+    const lost = new Promise<Error | undefined>((resolve) => before.onClose(resolve));
+    await first.broker.close();
+    expect(await lost).toBeInstanceOf(ConnectionError);
+
+    const refused = await cluster.connection(1).catch((e) => e);
+    expect(refused).toBeInstanceOf(ConnectionError);
+    expect(refused.retriable).toBe(true);
+
+    const second = await startTestBroker({ port, dataDir: first.dataDir });
+    try {
+      const after = await cluster.connection(1);
+      expect(after).not.toBe(before);
+      expect(after.closed).toBe(false);
+      const metadata = await cluster.refreshMetadata([]);
+      expect(metadata.brokers.get(1)?.port).toBe(port);
+    } finally {
+      await cluster.disconnect();
+      await second.close();
+      await first.close();
+    }
+  });
+});
