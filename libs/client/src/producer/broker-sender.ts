@@ -1,0 +1,205 @@
+import { ErrorCode, KafkaError, Produce, type ResponseOf } from '@runnel/protocol';
+import type { BrokerConnection } from '../connection/broker-connection.js';
+import { describeTopicPartition } from '../metadata/topic-partition.js';
+import type { ProducerBatch } from './producer-batch.js';
+import type { PartitionQueue } from './record-accumulator.js';
+import type { Sender } from './sender.js';
+
+type ProduceResponse = ResponseOf<typeof Produce>;
+
+/** int32 sequences wrap from 2^31 - 1 to 0, as Kafka's DefaultRecordBatch.incrementSequence. */
+function nextSequenceAfter(sequence: number, records: number): number {
+  return (sequence + records) % 0x80000000;
+}
+
+/**
+ * The producer's link to one broker (the per-broker half of Kafka's Sender, franz-go's sink):
+ * drains the batches of the partitions this broker leads into Produce requests, at most
+ * `maxInFlightRequests` unanswered at a time on one connection, and settles every batch of a
+ * response: acknowledged, back to its queue for a retry, or failed.
+ *
+ * Requests leave in the order they are drained, and a broker answers a connection's requests in
+ * order, so an idempotent producer's batches of one partition reach the broker in sequence order.
+ * A lost connection is reopened at the next run (the Cluster spaces attempts by its reconnect
+ * backoff); the batches it carried come back for a retry with the same bytes and sequence, which
+ * the broker recognises if it had written them.
+ */
+export class BrokerSender {
+  private inFlight = 0;
+  private connection: BrokerConnection | undefined;
+  private connecting = false;
+  /** Requests with zstd batches being compressed; later requests wait behind, to keep order. */
+  private sealing: Promise<void> = Promise.resolve();
+  private requestsSealing = 0;
+
+  constructor(
+    readonly nodeId: number,
+    private readonly context: Sender,
+  ) {}
+
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Sends what may be sent now from `partitions` (queues whose leader is this broker); without an
+   * open connection, opens one first (the Cluster spaces reconnects by its backoff).
+   */
+  run(partitions: readonly PartitionQueue[], nowMs: number): void {
+    const connection = this.connection;
+    if (connection === undefined || connection.closed) {
+      this.connection = undefined;
+      if (!this.connecting) this.connect();
+      return;
+    }
+    const { options, accumulator } = this.context;
+    while (this.inFlight < options.maxInFlightRequests || options.acks === 0) {
+      const batches = accumulator.drain(partitions, options.maxRequestSize, nowMs);
+      if (batches.length === 0) break;
+      this.send(connection, batches);
+    }
+  }
+
+  private connect(): void {
+    this.connecting = true;
+    this.context.cluster.connection(this.nodeId).then(
+      (connection) => {
+        this.connecting = false;
+        this.connection = connection;
+        this.context.wake();
+      },
+      (err: Error) => {
+        this.connecting = false;
+        this.context.connectionLost(this.nodeId, err);
+      },
+    );
+  }
+
+  /** Seals the batches not yet sealed (assigning sequences when idempotent) and sends them as one request. */
+  private send(connection: BrokerConnection, batches: ProducerBatch[]): void {
+    const { accumulator, options } = this.context;
+    const { producerId, producerEpoch } = this.context.producerIdentity();
+    let pendingSeals: Promise<void>[] | undefined;
+    for (const batch of batches) {
+      batch.attempts++;
+      if (batch.bytes !== undefined) continue;
+      let baseSequence = -1;
+      if (options.idempotent) {
+        const q = accumulator.queue(batch.topic, batch.partition);
+        baseSequence = q.nextSequence;
+        q.nextSequence = nextSequenceAfter(baseSequence, batch.recordCount);
+      }
+      const sealed = batch.seal({ producerId, producerEpoch, baseSequence });
+      if (sealed instanceof Promise) {
+        pendingSeals ??= [];
+        pendingSeals.push(
+          sealed.then((bytes) => {
+            batch.bytes = bytes;
+          }),
+        );
+      } else {
+        batch.bytes = sealed;
+      }
+    }
+    if (options.acks !== 0) this.inFlight++;
+    if (pendingSeals === undefined && this.requestsSealing === 0) {
+      this.write(connection, batches);
+      return;
+    }
+    // zstd compresses asynchronously: this request and every one drained after it wait in line,
+    // so requests still leave in drain order.
+    this.requestsSealing++;
+    const sealed = pendingSeals === undefined ? undefined : Promise.all(pendingSeals);
+    this.sealing = this.sealing
+      .then(() => sealed)
+      .then(
+        () => this.write(connection, batches),
+        (err: Error) => this.settleRequestFailure(batches, err, true),
+      )
+      .finally(() => {
+        this.requestsSealing--;
+      });
+  }
+
+  private write(connection: BrokerConnection, batches: ProducerBatch[]): void {
+    const { options } = this.context;
+    const byTopic = new Map<string, { index: number; records: Buffer }[]>();
+    for (const batch of batches) {
+      let partitions = byTopic.get(batch.topic);
+      if (partitions === undefined) {
+        partitions = [];
+        byTopic.set(batch.topic, partitions);
+      }
+      partitions.push({ index: batch.partition, records: batch.bytes! });
+    }
+    const body = {
+      transactionalId: null,
+      acks: options.acks,
+      timeoutMs: options.requestTimeoutMs,
+      topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
+    };
+    if (options.acks === 0) {
+      try {
+        connection.sendWithoutResponse(Produce, body);
+      } catch (err) {
+        this.settleRequestFailure(batches, err as Error, true);
+        return;
+      }
+      for (const batch of batches) this.acknowledge(batch, -1n, -1);
+      return;
+    }
+    connection.request(Produce, body, { timeoutMs: options.requestTimeoutMs }).then(
+      (response) => this.settleResponse(batches, response),
+      (err: Error) => {
+        if (connection.closed) this.context.connectionLost(this.nodeId, err);
+        this.settleRequestFailure(batches, err, false);
+      },
+    );
+  }
+
+  private settleResponse(batches: ProducerBatch[], response: ProduceResponse): void {
+    this.inFlight--;
+    const byPartition = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();
+    for (const topic of response.responses) {
+      for (const p of topic.partitionResponses) byPartition.set(`${topic.name}\u0000${p.index}`, p);
+    }
+    for (const batch of batches) {
+      const answer = byPartition.get(`${batch.topic}\u0000${batch.partition}`);
+      if (answer === undefined) {
+        this.context.settleFailure(
+          batch,
+          KafkaError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, {
+            context: describeTopicPartition(batch.topic, batch.partition),
+            message: 'the Produce response does not answer this partition',
+          }),
+          false,
+        );
+      } else if (
+        answer.errorCode === ErrorCode.NONE ||
+        answer.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER
+      ) {
+        // DUPLICATE_SEQUENCE_NUMBER: the broker holds this batch already (Kafka treats it as success).
+        this.acknowledge(batch, answer.baseOffset, Number(answer.logAppendTimeMs));
+      } else {
+        const error = KafkaError.fromCode(answer.errorCode, {
+          context: describeTopicPartition(batch.topic, batch.partition),
+          message: answer.errorMessage,
+        });
+        this.context.settleFailure(batch, error, true);
+      }
+    }
+    this.context.wake();
+  }
+
+  /** The request as a whole got no answer: whether the broker wrote its batches is unknown. */
+  private settleRequestFailure(batches: ProducerBatch[], err: Error, definitelyNotWritten: boolean): void {
+    if (this.context.options.acks !== 0) this.inFlight--;
+    for (const batch of batches) this.context.settleFailure(batch, err, definitelyNotWritten);
+    this.context.wake();
+  }
+
+  private acknowledge(batch: ProducerBatch, baseOffset: bigint, logAppendTime: number): void {
+    this.context.accumulator.finish(batch, true);
+    batch.complete(baseOffset, logAppendTime);
+  }
+}

@@ -1,0 +1,132 @@
+import {
+  type BatchSealFields,
+  CompressionType,
+  RecordBatchBuilder,
+  type RecordBytes,
+  type RecordHeaderInput,
+} from '@runnel/protocol';
+import type { PendingSend } from './pending-send.js';
+
+/**
+ * One batch of one partition, from its first record to its completion (Kafka's ProducerBatch).
+ *
+ * Life: open (records are appended into its RecordBatchBuilder) -> closed (full, or drained after
+ * lingerMs; no more records) -> sealed when first sent (header and CRC written with its producer
+ * id, epoch and base sequence, `bytes` fixed) -> in flight -> completed or failed, or back to its
+ * partition's queue to be retried with the very same bytes. Re-sealing with another sequence
+ * happens only when the batch has never been written by a broker (see IdempotenceState).
+ *
+ * Who waits on its records: consecutive records from one send() form a segment (call, first index
+ * in the call, count), so a send() of a thousand records into one batch costs one segment.
+ */
+export class ProducerBatch {
+  private readonly builder: RecordBatchBuilder;
+  private readonly sends: PendingSend[] = [];
+  private readonly firstIndexes: number[] = [];
+  private readonly counts: number[] = [];
+  /** The sealed bytes, once sent; retries send these again. */
+  bytes: Buffer | undefined;
+  /** Sequence of the first record, -1 when not idempotent or not yet assigned. */
+  baseSequence = -1;
+  /** How many times the batch was sent. */
+  attempts = 0;
+  /** Not to be sent again before this time (ms), after a retriable failure. */
+  retryAtMs = 0;
+  /** The last error the batch met, reported if it expires. */
+  lastError: Error | undefined;
+  /** True once a broker may have written it: sent and not definitely refused. */
+  maybeWritten = false;
+  private closedFlag = false;
+  private doneFlag = false;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    capacity: number,
+    compression: CompressionType,
+    /** Bytes reserved in the BufferPool for this batch, given back when it completes. */
+    readonly reservedBytes: number,
+    /** When the first record arrived (ms): lingerMs and deliveryTimeoutMs count from here. */
+    readonly createdMs: number,
+  ) {
+    this.builder = new RecordBatchBuilder(capacity, compression);
+  }
+
+  get recordCount(): number {
+    return this.builder.recordCount;
+  }
+
+  /** Uncompressed size so far, header included. */
+  get sizeInBytes(): number {
+    return this.bytes?.length ?? this.builder.sizeInBytes;
+  }
+
+  get isClosed(): boolean {
+    return this.closedFlag;
+  }
+
+  get isDone(): boolean {
+    return this.doneFlag;
+  }
+
+  close(): void {
+    this.closedFlag = true;
+  }
+
+  /**
+   * Appends record `index` of `send`; false (nothing appended) when the batch is closed or the
+   * record does not fit.
+   */
+  tryAppend(
+    key: RecordBytes,
+    value: RecordBytes,
+    headers: readonly RecordHeaderInput[] | undefined,
+    timestamp: number,
+    send: PendingSend,
+    index: number,
+  ): boolean {
+    if (this.closedFlag || !this.builder.append(key, value, headers, timestamp)) return false;
+    send.timestamps[index] = timestamp;
+    const last = this.sends.length - 1;
+    if (last >= 0 && this.sends[last] === send && this.firstIndexes[last]! + this.counts[last]! === index) {
+      this.counts[last]!++;
+    } else {
+      this.sends.push(send);
+      this.firstIndexes.push(index);
+      this.counts.push(1);
+    }
+    return true;
+  }
+
+  /** Writes the header with these producer fields; synchronous except for zstd. */
+  seal(fields: BatchSealFields): Buffer | Promise<Buffer> {
+    this.baseSequence = fields.baseSequence ?? -1;
+    return this.builder.compression === CompressionType.Zstd
+      ? this.builder.buildAsync(fields)
+      : this.builder.build(fields);
+  }
+
+  /** Every record was written from `baseOffset` (-1n with acks 0); `logAppendTime` is -1 for CreateTime. */
+  complete(baseOffset: bigint, logAppendTime: number): void {
+    if (this.doneFlag) return;
+    this.doneFlag = true;
+    let offsetDelta = 0;
+    for (let s = 0; s < this.sends.length; s++) {
+      const send = this.sends[s]!;
+      const first = this.firstIndexes[s]!;
+      const count = this.counts[s]!;
+      for (let i = 0; i < count; i++) {
+        const offset = baseOffset < 0n ? -1n : baseOffset + BigInt(offsetDelta + i);
+        send.complete(first + i, this.topic, this.partition, offset, logAppendTime);
+      }
+      offsetDelta += count;
+    }
+  }
+
+  /** The batch will not be written: every send() with records in it fails with `error`. */
+  fail(error: Error): void {
+    if (this.doneFlag) return;
+    this.doneFlag = true;
+    for (const send of this.sends) send.fail(error);
+  }
+}

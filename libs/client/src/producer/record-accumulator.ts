@@ -1,0 +1,341 @@
+import type { CompressionType, RecordBytes, RecordHeaderInput } from '@runnel/protocol';
+import { BATCH_HEADER_SIZE, RECORD_OVERHEAD_BOUND, sizeOfRecordPayload } from '@runnel/protocol';
+import type { BufferPool } from './buffer-pool.js';
+import type { PendingSend } from './pending-send.js';
+import { ProducerBatch } from './producer-batch.js';
+
+export interface AccumulatorOptions {
+  readonly batchSize: number;
+  readonly lingerMs: number;
+  readonly compression: CompressionType;
+  readonly idempotent: boolean;
+}
+
+/** What `append` did with a record. */
+export const AppendResult = {
+  APPENDED: 0,
+  /** The open batch was full and the caller asked to hear of it: it was closed, nothing appended. */
+  NEW_BATCH_NEEDED: 1,
+  /** A new batch needs `neededBytes` of buffer memory that are not free now; nothing appended. */
+  MEMORY_NEEDED: 2,
+} as const;
+export type AppendResult = (typeof AppendResult)[keyof typeof AppendResult];
+
+/**
+ * One partition's batches: at most one open batch, then the closed ones in the order they must be
+ * sent (by sequence when idempotent), and the idempotent producer's sequence state.
+ */
+export class PartitionQueue {
+  open: ProducerBatch | undefined;
+  readonly queued: ProducerBatch[] = [];
+  /** Batches of this partition in requests not yet answered. */
+  inFlight = 0;
+  /**
+   * Idempotent: a batch came back for a retry, so the batches sent after it will come back too
+   * (the broker refuses them as out of order); nothing is sent until they all have, and then in
+   * sequence order.
+   */
+  holdUntilInFlightReturns = false;
+  /** Idempotent: a batch was refused for good, so the sequences after it must be assigned again. */
+  resequenceWhenIdle = false;
+  /** Sequence the next sealed batch starts at. */
+  nextSequence = 0;
+  /** Last sequence a broker acknowledged (-1: none). */
+  lastAckedSequence = -1;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {}
+
+  /** The batch that would be sent next, if any. */
+  get head(): ProducerBatch | undefined {
+    return this.queued[0] ?? this.open;
+  }
+}
+
+/**
+ * Kafka's RecordAccumulator: one open batch per partition, closed when a record no longer fits
+ * `batchSize` or when it is drained after `lingerMs` (or at once while flushing); `drain` hands
+ * a broker's Sender at most one batch per partition it leads, Kafka's rule that keeps a request's
+ * batches for one partition in order. Every batch reserves its capacity in the BufferPool until
+ * it completes.
+ *
+ * Pure bookkeeping, synchronous, no timers: the Producer calls `append` from send(), the Sender
+ * calls `ready` and `drain` when something may have changed (an append that closed a batch, a
+ * response, a timer the Producer set from `ready`'s `nextCheckMs`).
+ */
+export class RecordAccumulator {
+  private readonly topics = new Map<string, PartitionQueue[]>();
+  private readonly incomplete = new Set<ProducerBatch>();
+  private readonly flushWaiters: { batches: Set<ProducerBatch>; resolve: () => void }[] = [];
+  private flushing = 0;
+  /** Bytes the last MEMORY_NEEDED append needs. */
+  neededBytes = 0;
+
+  constructor(
+    private readonly options: AccumulatorOptions,
+    private readonly pool: BufferPool,
+    /** Called whenever a batch is closed (the partitioner's onNewBatch). */
+    private readonly onBatchClosed: (topic: string, partition: number) => void,
+  ) {}
+
+  /** Batches not yet completed. */
+  get incompleteCount(): number {
+    return this.incomplete.size;
+  }
+
+  queue(topic: string, partition: number): PartitionQueue {
+    let queues = this.topics.get(topic);
+    if (queues === undefined) {
+      queues = [];
+      this.topics.set(topic, queues);
+    }
+    let q = queues[partition];
+    if (q === undefined) {
+      q = new PartitionQueue(topic, partition);
+      queues[partition] = q;
+    }
+    return q;
+  }
+
+  /**
+   * Appends record `index` of `send` to its partition's open batch, or to a new one. With
+   * `abortOnNewBatch` (a keyless record the partitioner placed), a full open batch is closed and
+   * NEW_BATCH_NEEDED returned, so the caller can place the record again after onNewBatch, as Kafka's
+   * sticky partitioning does; otherwise a new batch is opened, if its memory is free.
+   */
+  append(
+    topic: string,
+    partition: number,
+    key: RecordBytes,
+    value: RecordBytes,
+    headers: readonly RecordHeaderInput[] | undefined,
+    timestamp: number,
+    send: PendingSend,
+    index: number,
+    nowMs: number,
+    abortOnNewBatch: boolean,
+  ): AppendResult {
+    const q = this.queue(topic, partition);
+    const open = q.open;
+    if (open !== undefined) {
+      if (open.tryAppend(key, value, headers, timestamp, send, index)) return AppendResult.APPENDED;
+      this.closeOpen(q);
+      if (abortOnNewBatch) return AppendResult.NEW_BATCH_NEEDED;
+    }
+    const bytes = Math.max(
+      this.options.batchSize,
+      BATCH_HEADER_SIZE + RECORD_OVERHEAD_BOUND + sizeOfRecordPayload(key, value, headers),
+    );
+    if (!this.pool.tryReserve(bytes)) {
+      this.neededBytes = bytes;
+      return AppendResult.MEMORY_NEEDED;
+    }
+    this.openBatch(q, bytes, nowMs).tryAppend(key, value, headers, timestamp, send, index);
+    return AppendResult.APPENDED;
+  }
+
+  /**
+   * Opens a batch on memory the caller reserved already (after waiting for it), and appends the
+   * record there, unless the open batch still has room for it.
+   */
+  appendReserved(
+    reservedBytes: number,
+    topic: string,
+    partition: number,
+    key: RecordBytes,
+    value: RecordBytes,
+    headers: readonly RecordHeaderInput[] | undefined,
+    timestamp: number,
+    send: PendingSend,
+    index: number,
+    nowMs: number,
+  ): void {
+    const q = this.queue(topic, partition);
+    if (q.open?.tryAppend(key, value, headers, timestamp, send, index)) {
+      this.pool.release(reservedBytes);
+      return;
+    }
+    if (q.open !== undefined) this.closeOpen(q);
+    this.openBatch(q, reservedBytes, nowMs).tryAppend(key, value, headers, timestamp, send, index);
+  }
+
+  private openBatch(q: PartitionQueue, bytes: number, nowMs: number): ProducerBatch {
+    const batch = new ProducerBatch(q.topic, q.partition, bytes, this.options.compression, bytes, nowMs);
+    q.open = batch;
+    this.incomplete.add(batch);
+    return batch;
+  }
+
+  private closeOpen(q: PartitionQueue): void {
+    const open = q.open!;
+    open.close();
+    q.queued.push(open);
+    q.open = undefined;
+    this.onBatchClosed(q.topic, q.partition);
+  }
+
+  /** Every partition queue, for the Sender's scans. */
+  *queues(): IterableIterator<PartitionQueue> {
+    for (const queues of this.topics.values()) {
+      for (const q of queues) if (q !== undefined) yield q;
+    }
+  }
+
+  /**
+   * Whether `q`'s head batch may be sent at `nowMs`: closed, or open past lingerMs, or open while
+   * flushing; not waiting out a retry backoff; not held behind batches in flight (idempotent).
+   * Returns the time it becomes sendable when that is only a matter of time, or -1 for never
+   * (until something else changes).
+   */
+  sendableAt(q: PartitionQueue, nowMs: number): number {
+    const head = q.head;
+    if (head === undefined) return -1;
+    if (q.inFlight > 0 && (q.holdUntilInFlightReturns || q.resequenceWhenIdle)) return -1;
+    let at = head.retryAtMs;
+    if (!head.isClosed && this.flushing === 0) at = Math.max(at, head.createdMs + this.options.lingerMs);
+    return Math.max(at, nowMs);
+  }
+
+  /**
+   * The batches to send to one broker now: the head batch of each partition in `partitions` that
+   * is sendable, while the request stays within `maxRequestSize` (the first batch always goes).
+   * Open heads are closed first. The caller marks them in flight.
+   */
+  drain(partitions: readonly PartitionQueue[], maxRequestSize: number, nowMs: number): ProducerBatch[] {
+    const batches: ProducerBatch[] = [];
+    let size = 0;
+    for (const q of partitions) {
+      if (this.sendableAt(q, nowMs) !== nowMs) continue;
+      const head = q.head!;
+      if (batches.length > 0 && size + head.sizeInBytes > maxRequestSize) continue;
+      if (head === q.open) this.closeOpen(q);
+      q.queued.shift();
+      q.inFlight++;
+      size += head.sizeInBytes;
+      batches.push(head);
+    }
+    return batches;
+  }
+
+  /**
+   * A batch came back from a request and will be sent again: it goes back to its partition's
+   * queue, in sequence order when idempotent (where the batches after it will follow it back),
+   * at the front otherwise.
+   */
+  requeue(batch: ProducerBatch, retryAtMs: number): void {
+    const q = this.queue(batch.topic, batch.partition);
+    q.inFlight--;
+    batch.retryAtMs = retryAtMs;
+    let at = 0;
+    if (this.options.idempotent) {
+      q.holdUntilInFlightReturns = true;
+      while (at < q.queued.length && sequenceBefore(q.queued[at]!, batch)) at++;
+    }
+    q.queued.splice(at, 0, batch);
+    this.afterReturn(q);
+  }
+
+  /** A batch sent was acknowledged, or failed for good; its memory goes back to the pool. */
+  finish(batch: ProducerBatch, acknowledged: boolean): void {
+    const q = this.queue(batch.topic, batch.partition);
+    q.inFlight--;
+    if (acknowledged && batch.baseSequence >= 0) {
+      q.lastAckedSequence = batch.baseSequence + batch.recordCount - 1;
+    } else if (!acknowledged && batch.baseSequence >= 0) {
+      q.resequenceWhenIdle = true;
+    }
+    this.afterReturn(q);
+    this.release(batch);
+  }
+
+  /** A batch that never left (expired, or its send() refused) is removed and its memory freed. */
+  discard(batch: ProducerBatch): void {
+    const q = this.queue(batch.topic, batch.partition);
+    const at = q.queued.indexOf(batch);
+    if (at !== -1) q.queued.splice(at, 1);
+    if (q.open === batch) q.open = undefined;
+    if (batch.baseSequence >= 0) {
+      q.resequenceWhenIdle = true;
+      this.afterReturn(q);
+    }
+    this.release(batch);
+  }
+
+  private afterReturn(q: PartitionQueue): void {
+    if (q.inFlight > 0) return;
+    q.holdUntilInFlightReturns = false;
+    if (q.resequenceWhenIdle) {
+      // Nothing of this partition is in flight and the broker holds every sequence up to
+      // lastAckedSequence: the batches still queued are numbered again from there.
+      q.resequenceWhenIdle = false;
+      q.nextSequence = q.lastAckedSequence + 1;
+      for (const b of q.queued) {
+        b.bytes = undefined;
+        b.baseSequence = -1;
+      }
+    }
+  }
+
+  /** Forgets every sequence (a new producer id): batches still queued are numbered from 0 again. */
+  resetSequences(): void {
+    for (const q of this.queues()) {
+      q.nextSequence = 0;
+      q.lastAckedSequence = -1;
+      q.holdUntilInFlightReturns = false;
+      q.resequenceWhenIdle = false;
+      for (const b of q.queued) {
+        b.bytes = undefined;
+        b.baseSequence = -1;
+      }
+    }
+  }
+
+  private release(batch: ProducerBatch): void {
+    if (!this.incomplete.delete(batch)) return;
+    this.pool.release(batch.reservedBytes);
+    for (let i = this.flushWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.flushWaiters[i]!;
+      waiter.batches.delete(batch);
+      if (waiter.batches.size === 0) {
+        this.flushWaiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /**
+   * Makes every batch existing now sendable at once and resolves when all of them have completed
+   * (acknowledged or failed); batches opened later do not hold it up.
+   */
+  flush(): Promise<void> {
+    if (this.incomplete.size === 0) return Promise.resolve();
+    this.flushing++;
+    return new Promise<void>((resolve) => {
+      this.flushWaiters.push({
+        batches: new Set(this.incomplete),
+        resolve: () => {
+          this.flushing--;
+          resolve();
+        },
+      });
+    });
+  }
+
+  /** Batches not in flight whose deliveryTimeoutMs has passed at `nowMs`. */
+  expired(nowMs: number, deliveryTimeoutMs: number): ProducerBatch[] {
+    const expired: ProducerBatch[] = [];
+    for (const q of this.queues()) {
+      for (const b of q.queued) if (nowMs - b.createdMs >= deliveryTimeoutMs) expired.push(b);
+      if (q.open !== undefined && nowMs - q.open.createdMs >= deliveryTimeoutMs) expired.push(q.open);
+    }
+    return expired;
+  }
+}
+
+/** Whether `a` goes before `b`: sealed batches by sequence, and before any batch not yet sealed. */
+function sequenceBefore(a: ProducerBatch, b: ProducerBatch): boolean {
+  if (a.baseSequence < 0) return false;
+  return b.baseSequence < 0 || a.baseSequence < b.baseSequence;
+}

@@ -1,0 +1,145 @@
+import { type RecordHeaderInput, SerializationError, type Serializer } from '@runnel/protocol';
+import type { Message, MessageHeaders } from './producer-record.js';
+
+/**
+ * The records of one send(), serialized before any of them is appended, so a serializer that
+ * throws or a value of the wrong type refuses the whole call and nothing of it is sent. Parallel
+ * arrays, one entry per message, rather than an object per record.
+ */
+export interface SerializedRecords {
+  readonly keys: (Buffer | null)[];
+  readonly values: (Buffer | string | null)[];
+  readonly headers: (RecordHeaderInput[] | undefined)[];
+  readonly timestamps: number[];
+  readonly partitions: (number | undefined)[];
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'undefined' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/** Keys without a serializer: bytes as they are, strings as UTF-8 (the partitioner hashes the bytes). */
+function rawKey(key: unknown, topic: string, index: number): Buffer | null {
+  if (key === undefined || key === null) return null;
+  if (Buffer.isBuffer(key)) return key;
+  if (typeof key === 'string') return Buffer.from(key, 'utf8');
+  throw new SerializationError(
+    `messages[${index}].key is ${describe(key)}; without a keySerializer a key must be a Buffer, a string or null`,
+    { location: { topic } },
+  );
+}
+
+/** Values without a serializer: bytes and strings go into the batch as they are. */
+function rawValue(value: unknown, topic: string, index: number): Buffer | string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value;
+  throw new SerializationError(
+    `messages[${index}].value is ${describe(value)}; without a valueSerializer a value must be a Buffer, a string or null`,
+    { location: { topic } },
+  );
+}
+
+function serialized<T>(
+  serializer: Serializer<T>,
+  input: T | null | undefined,
+  topic: string,
+  field: string,
+): Buffer | null {
+  let bytes: Buffer | null;
+  try {
+    bytes = serializer.serialize(input ?? null, { topic });
+  } catch (cause) {
+    if (cause instanceof SerializationError) throw cause;
+    throw new SerializationError(
+      `${field}: the serializer threw: ${(cause as Error)?.message ?? String(cause)}`,
+      {
+        location: { topic },
+        cause,
+      },
+    );
+  }
+  if (bytes !== null && !Buffer.isBuffer(bytes)) {
+    throw new SerializationError(
+      `${field}: the serializer returned ${describe(bytes)}, not a Buffer or null`,
+      {
+        location: { topic },
+      },
+    );
+  }
+  return bytes;
+}
+
+function headersOf(headers: MessageHeaders, topic: string, index: number): RecordHeaderInput[] | undefined {
+  const list: RecordHeaderInput[] = [];
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values as unknown[]) {
+      if (typeof v !== 'string' && !Buffer.isBuffer(v)) {
+        throw new SerializationError(
+          `messages[${index}].headers['${key}'] is ${describe(v)}; header values must be strings or Buffers`,
+          { location: { topic } },
+        );
+      }
+      list.push({ key, value: v });
+    }
+  }
+  return list.length === 0 ? undefined : list;
+}
+
+function timestampOf(
+  timestamp: number | string | undefined,
+  nowMs: number,
+  topic: string,
+  index: number,
+): number {
+  if (timestamp === undefined) return nowMs;
+  const ms = typeof timestamp === 'string' ? Number(timestamp) : timestamp;
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new SerializationError(
+      `messages[${index}].timestamp ${String(timestamp)} is not a non-negative integer of milliseconds`,
+      { location: { topic } },
+    );
+  }
+  return ms;
+}
+
+/** Serializes every message of a send() (see SerializedRecords); throws SerializationError naming the message. */
+export function serializeMessages<K, V>(
+  topic: string,
+  messages: readonly Message<K, V>[],
+  keySerializer: Serializer<K> | undefined,
+  valueSerializer: Serializer<V> | undefined,
+  nowMs: number,
+): SerializedRecords {
+  const n = messages.length;
+  const out: SerializedRecords = {
+    keys: new Array(n),
+    values: new Array(n),
+    headers: new Array(n),
+    timestamps: new Array(n),
+    partitions: new Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const m = messages[i]!;
+    if (typeof m !== 'object' || m === null) {
+      throw new SerializationError(`messages[${i}] is ${describe(m)}, not a message object`, {
+        location: { topic },
+      });
+    }
+    out.keys[i] =
+      keySerializer === undefined
+        ? rawKey(m.key, topic, i)
+        : serialized(keySerializer, m.key, topic, `messages[${i}].key`);
+    out.values[i] =
+      valueSerializer === undefined
+        ? rawValue(m.value, topic, i)
+        : serialized(valueSerializer, m.value, topic, `messages[${i}].value`);
+    out.headers[i] =
+      m.headers === undefined || m.headers === null ? undefined : headersOf(m.headers, topic, i);
+    out.timestamps[i] = timestampOf(m.timestamp, nowMs, topic, i);
+    out.partitions[i] = m.partition ?? undefined;
+  }
+  return out;
+}
