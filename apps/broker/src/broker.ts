@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BrokerModule } from './broker.module.js';
-import type { BrokerOptions } from './config/broker-config.js';
+import type { BrokerConfig, BrokerOptions } from './config/broker-config.js';
 import { resolveConfig } from './config/load-config.js';
 import { KafkaServer } from './network/kafka-server.js';
+import { lockDataDir } from './startup/data-dir.js';
+import { checkListenPorts, listenError } from './startup/listen-ports.js';
 import { TopicManager } from './topics/topic-manager.js';
 
 /** A running broker, as `startBroker` returns it. */
@@ -21,7 +22,12 @@ export interface RunningBroker {
 }
 
 export interface StartBrokerOptions extends BrokerOptions {
-  /** Where NestJS logs go; `false` silences them (the default for embedded brokers is Nest's logger). */
+  /**
+   * Where the broker's log lines go (NestJS's, recovery reports, connection warnings): a NestJS
+   * `LoggerService` (`log`, `error`, `warn`, and optionally `debug`, `verbose`, `fatal`), or
+   * `false` to silence them. Default: NestJS's console logger. NestJS keeps one logger per
+   * process, so the last broker started in a process decides for all of them.
+   */
   logger?: LoggerService | false;
 }
 
@@ -29,25 +35,55 @@ export interface StartBrokerOptions extends BrokerOptions {
  * Starts a broker in this process, for tests and embedding: `await startBroker({ port: 0,
  * httpPort: -1, dataDir })` gives a broker on a free port with no HTTP listener. Options are the
  * command line's, validated the same way.
+ *
+ * In this order, so that a broker that cannot start leaves its data directory as it found it:
+ * the options are validated (ConfigError), the ports are checked free (BrokerStartupError), the
+ * data directory is created if needed and locked (BrokerStartupError when it is a file or another
+ * broker holds it), and only then are files opened: meta.json, the logs (recovered after a
+ * crash), `__consumer_offsets` replayed. The lock is released by `close()`, or by a failed start.
  */
 export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
   const { logger, ...brokerOptions } = options;
   const config = resolveConfig(brokerOptions);
-  mkdirSync(config.dataDir, { recursive: true });
-  const app: INestApplication = await NestFactory.create(BrokerModule.forRoot(config), {
-    logger: logger === false ? false : (logger ?? undefined),
-    abortOnError: false,
-  });
+  await checkListenPorts(config);
+  const lock = lockDataDir(config.dataDir);
+  let app: INestApplication | undefined;
+  try {
+    app = await NestFactory.create(BrokerModule.forRoot(config), {
+      logger: logger === false ? false : (logger ?? undefined),
+      abortOnError: false,
+    });
+    return await listen(app, config, lock);
+  } catch (err) {
+    await app
+      ?.get(TopicManager)
+      .close()
+      .catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    lock.release();
+    throw err;
+  }
+}
+
+async function listen(
+  app: INestApplication,
+  config: BrokerConfig,
+  lock: { release(): void },
+): Promise<RunningBroker> {
   let httpPort = -1;
   if (config.httpPort >= 0) {
-    await app.listen(config.httpPort, config.host);
+    await app.listen(config.httpPort, config.host).catch((cause) => {
+      throw listenError('httpPort', config.host, config.httpPort, cause);
+    });
     const address = app.getHttpServer().address();
     httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
   } else {
     await app.init();
   }
   const server = app.get(KafkaServer);
-  const port = await server.start();
+  const port = await server.start().catch((cause) => {
+    throw listenError('port', config.host, config.port, cause);
+  });
   const host = config.advertisedHost ?? config.host;
   let closing: Promise<void> | undefined;
   return {
@@ -56,9 +92,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     bootstrapServers: `${host}:${port}`,
     close: () => {
       closing ??= (async () => {
-        await server.stop();
-        await app.get(TopicManager).close();
-        await app.close();
+        try {
+          await server.stop();
+          await app.get(TopicManager).close();
+          await app.close();
+        } finally {
+          lock.release();
+        }
       })();
       return closing;
     },

@@ -1,26 +1,33 @@
 #!/usr/bin/env node
 import { Logger } from '@nestjs/common';
 import { startBroker } from './broker.js';
-import { ConfigError, loadConfig, usage } from './config/load-config.js';
+import { ConfigError, loadConfig, UsageError, usage } from './config/load-config.js';
+import { BrokerStartupError } from './startup/startup-error.js';
 
 /**
  * `runnel-broker`: starts a broker from flags, `RUNNEL_*` variables and an optional JSON file,
  * prints one line when it is ready, and shuts down cleanly on SIGTERM or SIGINT (exit 0).
+ *
+ * Exit codes: 2 when the command line is malformed (an unknown flag, a flag without a value);
+ * 1 when the broker cannot start: an invalid value (ConfigError), a data directory that is a file
+ * or is locked by another broker, a port in use (BrokerStartupError), each told in one line with
+ * no stack trace; 1 with the stack trace for anything unexpected.
  */
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
     process.stdout.write(`${usage()}\n`);
     return;
   }
+  let broker: Awaited<ReturnType<typeof startBroker>>;
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.argv.slice(2), process.env);
+    broker = await startBroker({ ...config });
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exit(2);
+    if (!(err instanceof ConfigError || err instanceof BrokerStartupError)) throw err;
+    process.stderr.write(`runnel-broker: ${err.message}\n`);
+    process.exit(err instanceof UsageError ? 2 : 1);
   }
-  const broker = await startBroker({ ...config });
   const http = broker.httpPort >= 0 ? `, http on ${config.host}:${broker.httpPort}` : '';
   process.stdout.write(
     `runnel broker ${config.nodeId} listening on ${broker.bootstrapServers}${http}, data in ${config.dataDir}\n`,

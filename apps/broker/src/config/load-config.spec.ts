@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, resolveConfig } from './load-config.js';
+import { ConfigError, loadConfig, resolveConfig, UsageError } from './load-config.js';
 
 describe('broker configuration', () => {
   it('takes Kafka-like defaults when nothing is given', () => {
@@ -32,11 +32,33 @@ describe('broker configuration', () => {
     });
   });
 
-  it('names the option, the value and the limit of a bad value', () => {
+  it('names the option, the value and the limit of a bad value, in one line', () => {
     expect(() => loadConfig(['--port', '70000'], {})).toThrow(
-      /port = 70000: port must not be greater than 65535/,
+      new ConfigError(
+        'invalid broker configuration: port = 70000 (--port, RUNNEL_PORT) must not be greater than 65535',
+      ),
     );
-    expect(() => loadConfig([], { RUNNEL_NUM_PARTITIONS: 'many' })).toThrow(/numPartitions = "many"/);
+    expect(() => loadConfig([], { RUNNEL_NUM_PARTITIONS: 'many' })).toThrow(
+      new ConfigError(
+        'invalid broker configuration: numPartitions = "many" (--num-partitions, RUNNEL_NUM_PARTITIONS) must be an integer number',
+      ),
+    );
+  });
+
+  it('says only that a value must be an integer when it is not a number at all', () => {
+    expect(() => loadConfig(['--port', 'abc'], {})).toThrow(
+      new ConfigError(
+        'invalid broker configuration: port = "abc" (--port, RUNNEL_PORT) must be an integer number',
+      ),
+    );
+  });
+
+  it('lists every bad option on the same line', () => {
+    expect(() => loadConfig(['--port', '-5', '--http-port', 'x'], {})).toThrow(
+      new ConfigError(
+        'invalid broker configuration: port = -5 (--port, RUNNEL_PORT) must not be less than 0; httpPort = "x" (--http-port, RUNNEL_HTTP_PORT) must be an integer number',
+      ),
+    );
   });
 
   it('takes negative numbers as flag values', () => {
@@ -48,6 +70,8 @@ describe('broker configuration', () => {
 
   it('refuses unknown options and flags', () => {
     expect(() => resolveConfig({ prot: 1 })).toThrow(/unknown option\(s\): prot/);
-    expect(() => loadConfig(['--prot', '1'], {})).toThrow(ConfigError);
+    expect(() => loadConfig(['--prot', '1'], {})).toThrow(
+      new UsageError("Unknown option '--prot'; runnel-broker --help lists the options"),
+    );
   });
 });

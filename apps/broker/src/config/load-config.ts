@@ -4,16 +4,33 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { BrokerConfig, type BrokerOptions } from './broker-config.js';
 
-/** Thrown when an option is invalid; the message names each bad option, its value and what is allowed. */
+/**
+ * Thrown when an option is invalid; the message, one line, names each bad option, its value and
+ * what is allowed. The command line exits 1 on it.
+ */
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
 }
 
-const OPTION_NAMES = Object.keys(new BrokerConfig()) as (keyof BrokerConfig)[];
+/** The command line itself is malformed (an unknown flag, a flag without its value); the command line exits 2 on it. */
+export class UsageError extends ConfigError {
+  override readonly name = 'UsageError';
+}
+
+/** Every option's name, in the order BrokerConfig declares them (the order of `--help`). */
+export const BROKER_OPTION_NAMES = Object.keys(new BrokerConfig()) as readonly (keyof BrokerConfig)[];
 
 /** `dataDir` -> `data-dir` (flag), `DATA_DIR` (environment, after RUNNEL_). */
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const screaming = (name: string) => kebab(name).replaceAll('-', '_').toUpperCase();
+
+/** The flag that sets an option: `--data-dir` for `dataDir`. */
+export const optionFlag = (name: keyof BrokerConfig): string => `--${kebab(name)}`;
+/** The environment variable that sets an option: `RUNNEL_DATA_DIR` for `dataDir`. */
+export const optionVariable = (name: keyof BrokerConfig): string => `RUNNEL_${screaming(name)}`;
+
+/** Constraints on a value's type: when one fails, its range constraints say nothing useful. */
+const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isString'];
 
 /**
  * Turns a string from the environment or the command line into the option's type, judged by its
@@ -28,20 +45,27 @@ function coerce(name: keyof BrokerConfig, raw: string): unknown {
 
 /** Validates options over the defaults; throws ConfigError listing every problem. */
 export function resolveConfig(options: BrokerOptions | Record<string, unknown>): BrokerConfig {
-  const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as string[]).includes(k));
+  const unknown = Object.keys(options).filter((k) => !(BROKER_OPTION_NAMES as readonly string[]).includes(k));
   if (unknown.length > 0) {
     throw new ConfigError(
-      `unknown option(s): ${unknown.join(', ')}; known options: ${OPTION_NAMES.join(', ')}`,
+      `unknown option(s): ${unknown.join(', ')}; known options: ${BROKER_OPTION_NAMES.join(', ')}`,
     );
   }
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const config = plainToInstance(BrokerConfig, { ...new BrokerConfig(), ...defined });
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
-    const lines = errors.map(
-      (e) => `  ${e.property} = ${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
-    throw new ConfigError(`invalid broker configuration:\n${lines.join('\n')}`);
+    const problems = errors.map((e) => {
+      const name = e.property as keyof BrokerConfig;
+      const failed = Object.entries(e.constraints ?? {});
+      const typeFailures = failed.filter(([constraint]) => TYPE_CONSTRAINTS.includes(constraint));
+      // class-validator's messages start with the property's name, which is said once already.
+      const reasons = (typeFailures.length > 0 ? typeFailures : failed).map(([, message]) =>
+        message.startsWith(`${name} `) ? message.slice(name.length + 1) : message,
+      );
+      return `${name} = ${JSON.stringify(e.value)} (${optionFlag(name)}, ${optionVariable(name)}) ${reasons.join(' and ')}`;
+    });
+    throw new ConfigError(`invalid broker configuration: ${problems.join('; ')}`);
   }
   return config;
 }
@@ -54,7 +78,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BrokerConfig
   const flagOptions = Object.fromEntries([
     ['config', { type: 'string' as const }],
     ['help', { type: 'boolean' as const }],
-    ...OPTION_NAMES.map((name) => [kebab(name), { type: 'string' as const }]),
+    ...BROKER_OPTION_NAMES.map((name) => [kebab(name), { type: 'string' as const }]),
   ]);
   let values: Record<string, unknown>;
   try {
@@ -65,9 +89,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BrokerConfig
       allowPositionals: false,
     }).values;
   } catch (err) {
-    throw new ConfigError(`${(err as Error).message}\n${usage()}`);
+    throw new UsageError(`${(err as Error).message}; runnel-broker --help lists the options`);
   }
-  if (values.help) throw new ConfigError(usage());
+  if (values.help) throw new UsageError(usage());
 
   const merged: Record<string, unknown> = {};
   if (typeof values.config === 'string') {
@@ -83,11 +107,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BrokerConfig
       throw new ConfigError(`config file ${values.config} is not valid JSON: ${(err as Error).message}`);
     }
   }
-  for (const name of OPTION_NAMES) {
+  for (const name of BROKER_OPTION_NAMES) {
     const raw = env[`RUNNEL_${screaming(name)}`];
     if (raw !== undefined) merged[name] = coerce(name, raw);
   }
-  for (const name of OPTION_NAMES) {
+  for (const name of BROKER_OPTION_NAMES) {
     const raw = values[kebab(name)];
     if (typeof raw === 'string') merged[name] = coerce(name, raw);
   }
@@ -112,7 +136,7 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 
 export function usage(): string {
   const defaults = new BrokerConfig();
-  const lines = OPTION_NAMES.map(
+  const lines = BROKER_OPTION_NAMES.map(
     (name) =>
       `  --${kebab(name).padEnd(35)}RUNNEL_${screaming(name).padEnd(35)}${JSON.stringify(defaults[name] ?? null)}`,
   );

@@ -1,3 +1,4 @@
+import { Logger, type LoggerService } from '@nestjs/common';
 import { type Clock, KafkaStorageError, LogManager, type PartitionLog } from '@runnel/log-store';
 import { ErrorCode } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
@@ -48,49 +49,88 @@ export interface CreateTopicRequest {
  *
  * A partition whose log cannot be opened stays offline (the broker still starts) and is reported
  * so by `isPartitionOnline`.
+ *
+ * meta.json decides which topics exist; at start, before any log is opened, a deletion a crash
+ * interrupted is finished (see `deleteTopic`), and a partition directory meta.json does not name
+ * is set aside as `<topic>-<partition>.<uniqueId>-stray` rather than served: since topics and
+ * partitions are written to meta.json before their directories and deleted from it after, such a
+ * directory was not made by this broker's own steps. What recovery did after an unclean shutdown
+ * is logged per partition.
  */
 export class TopicManager {
   private readonly topics = new Map<string, StoredTopic>();
-  /** Topics whose logs are being deleted: their names cannot be taken again until that ends. */
-  private readonly deleting = new Set<string>();
+  /**
+   * Topics being deleted, by name: their names cannot be taken again until their directories
+   * are gone. Until every directory of one is renamed for deletion it is still written to
+   * meta.json (`renamed` false), so meta.json never drops a topic whose directories are in place.
+   */
+  private readonly deleting = new Map<string, { topic: StoredTopic; renamed: boolean }>();
+  private readonly logger: LoggerService;
   readonly clusterId: string;
   readonly logs: LogManager;
   private readonly store: BrokerMetadataStore;
 
+  /** The data directory must be locked by the caller (see startBroker). */
   constructor(
     private readonly config: BrokerConfig,
-    options: { clock?: Clock } = {},
+    options: { clock?: Clock; logger?: LoggerService } = {},
   ) {
+    this.logger = options.logger ?? new Logger('TopicManager');
     this.store = new BrokerMetadataStore(config.dataDir);
     const metadata = this.store.load(config.nodeId);
     this.clusterId = metadata.clusterId;
     for (const topic of metadata.topics) this.topics.set(topic.name, topic);
+    this.finishInterruptedDeletions();
     this.logs = LogManager.open(config.dataDir, {
       defaults: logOptionsFor(config, {}),
       topicConfig: (topic) => logOptionsFor(config, this.topics.get(topic)?.configs ?? {}),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      isKnownPartition: (topic, partition) => partition < (this.topics.get(topic)?.partitions ?? 0),
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    this.adoptPartitionsFoundOnDisk();
+    for (const { dirName } of this.logs.strayDirs) {
+      this.logger.warn(
+        `${dirName}: a partition directory meta.json does not name was set aside, not served; remove it or move it away`,
+      );
+    }
+    this.logRecoveries();
     for (const topic of this.topics.values()) {
       try {
         this.openLogs(topic.name, 0, topic.partitions);
       } catch (err) {
         if (!(err instanceof KafkaStorageError)) throw err;
+        this.logger.error(`topic ${topic.name}: a partition stays offline: ${err.message}`);
       }
     }
   }
 
-  /** Partition directories without an entry in meta.json (written by an older run) become topics. */
-  private adoptPartitionsFoundOnDisk(): void {
-    let adopted = false;
-    for (const { topic, partition } of this.logs.all()) {
-      const known = this.topics.get(topic);
-      if (known && known.partitions > partition) continue;
-      this.topics.set(topic, { name: topic, partitions: partition + 1, configs: known?.configs ?? {} });
-      adopted = true;
+  /** Topics a crash left part-renamed for deletion are deleted from meta.json, before any log opens. */
+  private finishInterruptedDeletions(): void {
+    const finished = LogManager.finishInterruptedDeletions(this.config.dataDir, this.topics.values());
+    if (finished.length === 0) return;
+    for (const name of finished) {
+      this.topics.delete(name);
+      this.logger.warn(`topic ${name}: finished its deletion, which a crash had interrupted`);
     }
-    if (adopted) this.persist();
+    this.persist();
+  }
+
+  /** One line per partition that recovery had to check or repair, so an operator can tell what happened. */
+  private logRecoveries(): void {
+    let unclean = 0;
+    for (const { topic, partition, log } of this.logs.all()) {
+      const report = log.recovery;
+      if (report.hadCleanShutdown && report.lines.length === 0) continue;
+      if (!report.hadCleanShutdown) unclean++;
+      const cause = report.hadCleanShutdown ? 'damaged files' : 'an unclean shutdown';
+      const summary =
+        `${topic}-${partition}: recovered after ${cause}: ${report.segmentsRecovered} segment(s) checked and their indexes rebuilt, ` +
+        `${report.bytesTruncated} bytes truncated, ${report.segmentsDeleted} segment(s) deleted, log end offset ${log.logEndOffset}`;
+      const line = `${summary} (${report.lines.join('; ')})`;
+      if (report.bytesTruncated > 0 || report.segmentsDeleted > 0) this.logger.warn(line);
+      else this.logger.log(line);
+    }
+    if (unclean > 0) this.logger.warn(`recovered ${unclean} partition(s) after an unclean shutdown`);
   }
 
   topic(name: string): TopicInfo | undefined {
@@ -170,19 +210,34 @@ export class TopicManager {
   }
 
   /**
-   * Removes the topic from meta.json, then closes and deletes its logs. Until they are gone, the
-   * name cannot be created again.
+   * Deletes a topic, crash-atomically, in Kafka's order: (1) every partition's log is closed and
+   * its directory renamed `<topic>-<partition>.<uniqueId>-delete`; (2) the topic is removed from
+   * meta.json; (3) the renamed directories are removed. A crash in (1) leaves the topic in
+   * meta.json with some directory renamed: the next start finishes the deletion (renames the
+   * rest, then (2)). A crash after (2) leaves renamed directories, which the next start removes.
+   * The topic stops being served at once, and its name cannot be taken again until (3) is done;
+   * if removing fails, the name stays taken until the next start removes them.
    */
   async deleteTopic(name: string): Promise<void> {
     const topic = this.requireTopic(name);
+    const pending = { topic, renamed: false };
     this.topics.delete(name);
-    this.persist();
-    this.deleting.add(name);
-    try {
-      for (let p = 0; p < topic.partitions; p++) await this.logs.delete(name, p);
-    } finally {
-      this.deleting.delete(name);
+    this.deleting.set(name, pending);
+    const renamed: string[] = [];
+    for (let p = 0; p < topic.partitions; p++) {
+      const dirName = await this.logs.markForDeletion(name, p);
+      if (dirName !== undefined) renamed.push(dirName);
     }
+    pending.renamed = true;
+    this.persist();
+    try {
+      this.logs.removeMarkedForDeletion(renamed);
+    } catch (err) {
+      if (!(err instanceof KafkaStorageError)) throw err;
+      this.logger.error(`topic ${name} is deleted, but its directories are not removed yet: ${err.message}`);
+      return;
+    }
+    this.deleting.delete(name);
   }
 
   /**
@@ -285,10 +340,11 @@ export class TopicManager {
   }
 
   private persist(): void {
+    const beingRenamed = [...this.deleting.values()].filter((d) => !d.renamed).map((d) => d.topic);
     const metadata: BrokerMetadata = {
       clusterId: this.clusterId,
       nodeId: this.config.nodeId,
-      topics: [...this.topics.values()],
+      topics: [...this.topics.values(), ...beingRenamed],
     };
     this.store.save(metadata);
   }
