@@ -15,3 +15,28 @@ export type {
   TopicMetadata,
 } from './metadata/cluster-metadata.js';
 export { describeTopicPartition, type TopicPartition } from './metadata/topic-partition.js';
+export { Producer } from './producer/producer.js';
+export {
+  DeliveryTimeoutError,
+  ProducerBlockedTimeoutError,
+  ProducerClosedError,
+  ProducerConfigError,
+  RecordTooLargeError,
+  UnknownTopicError,
+} from './producer/producer-errors.js';
+export {
+  type Acks,
+  type CompressionName,
+  type PartitionerFunction,
+  PRODUCER_DEFAULTS,
+  type ProducerOptions,
+} from './producer/producer-options.js';
+export type {
+  HeaderValue,
+  Message,
+  MessageHeaders,
+  ProducerRecord,
+  RecordMetadata,
+  RecordValue,
+  TopicMessages,
+} from './producer/producer-record.js';

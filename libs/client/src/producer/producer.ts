@@ -178,15 +178,20 @@ export class Producer<K = RecordValue, V = RecordValue> {
     await flushed;
   }
 
-  /** Refuses new sends, flushes what was sent, and stops; later send() calls reject with ProducerClosedError. */
+  /**
+   * Refuses new sends, flushes what was sent, stops, and leaves the shared Cluster (which closes its
+   * connections when its last user leaves); later send() calls reject with ProducerClosedError.
+   */
   disconnect(): Promise<void> {
     this.disconnecting ??= (async () => {
-      if (this.state === 'connected') {
+      const wasConnected = this.state === 'connected';
+      if (wasConnected) {
         this.state = 'disconnecting';
         await this.flush();
       }
       this.state = 'disconnected';
       this.sender.stop();
+      if (wasConnected) await this.cluster.disconnect();
     })();
     return this.disconnecting;
   }
