@@ -1,0 +1,428 @@
+import { EventEmitter } from 'node:events';
+import type { ConnectionOptions } from '../connection/broker-connection.js';
+import type { Cluster } from '../metadata/cluster.js';
+import type { TopicPartition } from '../metadata/topic-partition.js';
+import { BatchIterator } from './batch-iterator.js';
+import { ConsumerConfigError, ConsumerStateError } from './consumer-errors.js';
+import type { MessageDeserializers } from './consumer-message.js';
+import {
+  type ConsumerOptions,
+  type ResolvedConsumerOptions,
+  resolveConsumerOptions,
+} from './consumer-options.js';
+import { type ChunkHandler, ConsumerRunner } from './consumer-runner.js';
+import { FetchManager, type PartitionStart } from './fetch-manager.js';
+import { ConsumerCoordinator, type RebalanceListener } from './group/consumer-coordinator.js';
+import type { PartitionState } from './partition-state.js';
+import {
+  type Batch,
+  type EachBatchPayload,
+  type EachMessagePayload,
+  eachBatchHandler,
+  eachMessageHandler,
+  type RunContext,
+} from './run-handlers.js';
+
+/** `subscribe()`'s argument, as kafkajs's. */
+export interface SubscribeOptions {
+  topics?: readonly string[];
+  topic?: string;
+  /** Start partitions without a committed offset at the earliest offset (autoOffsetReset 'earliest'). */
+  fromBeginning?: boolean;
+}
+
+/** `run()`'s argument: exactly one of eachMessage and eachBatch. */
+export interface RunOptions<K, V> {
+  eachMessage?: (payload: EachMessagePayload<K, V>) => Promise<void> | void;
+  eachBatch?: (payload: EachBatchPayload<K, V>) => Promise<void> | void;
+  /** Partitions handled at the same time, each still strictly in order (default 1). */
+  partitionsConsumedConcurrently?: number;
+  /** eachBatch: resolve the whole batch when the handler returns (default true). */
+  eachBatchAutoResolve?: boolean;
+}
+
+/** A partition to read in assign mode; without `offset`, autoOffsetReset decides. */
+export interface AssignedPartition extends TopicPartition {
+  offset?: bigint | number | string;
+}
+
+/** An offset to commit: the next offset to read, as Kafka commits it. */
+export interface OffsetToCommit extends TopicPartition {
+  offset: bigint | number | string;
+  metadata?: string;
+}
+
+/** What the 'crash' event carries: the consumer stopped because of `error`. */
+export interface ConsumerCrashEvent {
+  error: Error;
+  groupId: string | undefined;
+}
+
+export interface ConsumerEvents {
+  crash: [ConsumerCrashEvent];
+}
+
+type State = 'created' | 'connected' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * A Kafka consumer, in a group (`groupId` + `subscribe()`) or on partitions it picks (`assign()`).
+ *
+ * Data path: one Fetcher per leading broker fills per-partition queues (bounded by
+ * maxPartitionFetchBytes each, so a slow partition stops only its own fetching); the runner hands
+ * chunks to the handler, up to partitionsConsumedConcurrently partitions at a time, each in order;
+ * each partition's OffsetTracker records what handlers finished, and only that is committed.
+ *
+ * A handler that throws (or a fetch error no retry can fix) stops the consumer, as kafkajs's crash
+ * without restart: no further records are handed over, handlers already running finish, what was
+ * finished is committed, the member leaves the group, and the 'crash' event reports the error
+ * (a HandlerError naming topic, partition and offset, with the handler's error as `cause`). The
+ * record that failed is not committed, so the next consumer of the partition reads it again.
+ */
+export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter<ConsumerEvents> {
+  private readonly options: ResolvedConsumerOptions;
+  private readonly groupId: string | undefined;
+  private readonly deserializers: MessageDeserializers<K, V>;
+  private state: State = 'created';
+  private subscription: { topics: string[]; fromBeginning: boolean } | undefined;
+  private assignedPartitions: PartitionStart[] | undefined;
+  private fetchManager: FetchManager<K, V> | undefined;
+  private runner: ConsumerRunner<K, V> | undefined;
+  private coordinator: ConsumerCoordinator | undefined;
+  private iterator: BatchIterator<K, V> | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
+  private lastCommit = 0;
+  private stopping: Promise<void> | undefined;
+
+  /** `connection`: client id and timeouts for the group coordinator's connections (Runnel's options). */
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly consumerOptions: ConsumerOptions<K, V>,
+    private readonly connection: ConnectionOptions,
+  ) {
+    super();
+    this.options = resolveConsumerOptions(consumerOptions);
+    this.groupId = consumerOptions.groupId;
+    this.deserializers = {
+      keyDeserializer: consumerOptions.keyDeserializer,
+      valueDeserializer: consumerOptions.valueDeserializer,
+    };
+  }
+
+  async connect(): Promise<void> {
+    if (this.state !== 'created') return;
+    await this.cluster.connect();
+    this.state = 'connected';
+  }
+
+  /** Topics to consume as a member of the group `groupId`; call before run(). */
+  async subscribe({ topics, topic, fromBeginning = false }: SubscribeOptions): Promise<void> {
+    if (this.groupId === undefined) {
+      throw new ConsumerStateError('subscribe() needs the groupId option; without a group, use assign()');
+    }
+    if (this.state === 'running') throw new ConsumerStateError('subscribe() must come before run()');
+    const list = [...(topics ?? []), ...(topic === undefined ? [] : [topic])];
+    if (list.length === 0 || list.some((t) => typeof t !== 'string' || t.length === 0)) {
+      throw new ConsumerConfigError('topics', list, 'must name at least one topic, each a non-empty string');
+    }
+    const topicsSoFar = this.subscription?.topics ?? [];
+    this.subscription = { topics: [...new Set([...topicsSoFar, ...list])], fromBeginning };
+  }
+
+  /**
+   * Assign mode: reads exactly these partitions, without a group (no rebalancing, no group
+   * commits). Before run(), the partitions to start with; while running, they replace the current ones.
+   */
+  assign(partitions: readonly AssignedPartition[]): void {
+    if (this.subscription) throw new ConsumerStateError('assign() cannot be combined with subscribe()');
+    const starts = partitions.map(({ topic, partition, offset }) => ({
+      topic,
+      partition,
+      offset: offset === undefined ? undefined : toOffset(offset, 'offset'),
+    }));
+    this.assignedPartitions = starts;
+    const manager = this.fetchManager;
+    if (manager) {
+      const gone = manager.assigned.filter(
+        (s) => !starts.some((p) => p.topic === s.topic && p.partition === s.partition),
+      );
+      manager.remove(gone);
+      void manager.add(starts.filter((p) => !manager.state(p.topic, p.partition)));
+    }
+  }
+
+  /** Starts consuming; resolves once the first assignment is being fetched (the run goes on in the background). */
+  async run(options: RunOptions<K, V>): Promise<void> {
+    const { eachMessage, eachBatch, eachBatchAutoResolve = true } = options;
+    if ((eachMessage === undefined) === (eachBatch === undefined)) {
+      throw new ConsumerConfigError(
+        'run',
+        Object.keys(options),
+        'needs exactly one of eachMessage and eachBatch',
+      );
+    }
+    const concurrency = options.partitionsConsumedConcurrently ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new ConsumerConfigError(
+        'partitionsConsumedConcurrently',
+        concurrency,
+        'must be an integer of at least 1',
+      );
+    }
+    const context = this.runContext();
+    const handler = eachMessage
+      ? eachMessageHandler(eachMessage, context)
+      : eachBatchHandler(eachBatch!, eachBatchAutoResolve, context);
+    await this.start(handler, concurrency);
+  }
+
+  /**
+   * The batches as an async iterator, one partition's batch at a time: a batch is processed (and
+   * may be committed) once the loop asks for the next one; leaving the loop stops the run.
+   * `for await (const batch of consumer.batches()) { ... }` — instead of run(), not beside it.
+   */
+  batches(): AsyncIterableIterator<Batch<K, V>> {
+    const iterator = new BatchIterator<K, V>(() => this.stop());
+    this.iterator = iterator;
+    const started = this.start(iterator.handler, 1);
+    const first = iterator.next.bind(iterator);
+    let startedOnce = false;
+    // The first next() waits for the start, so errors of run()'s checks surface in the loop.
+    iterator.next = async () => {
+      if (!startedOnce) {
+        startedOnce = true;
+        await started;
+      }
+      return first();
+    };
+    started.catch(() => undefined);
+    return iterator;
+  }
+
+  /** Commits these offsets for the group now (the next offset to read for each partition). */
+  async commitOffsets(offsets: readonly OffsetToCommit[]): Promise<void> {
+    const coordinator = this.requireGroup('commitOffsets()');
+    const list = offsets.map(({ topic, partition, offset, metadata }) => ({
+      topic,
+      partition,
+      offset: toOffset(offset, 'offset'),
+      ...(metadata === undefined ? {} : { metadata }),
+    }));
+    await coordinator.commitOffsets(list);
+    for (const { topic, partition, offset } of list)
+      this.fetchManager?.state(topic, partition)?.tracker.committed(offset);
+  }
+
+  /** Moves the position of an assigned partition: the next records handed over start at `offset`. */
+  seek({
+    topic,
+    partition,
+    offset,
+  }: {
+    topic: string;
+    partition: number;
+    offset: bigint | number | string;
+  }): void {
+    const manager = this.requireRunning('seek()');
+    manager.seek(topic, partition, toOffset(offset, 'offset'));
+  }
+
+  /** Stops fetching and handing over these topics (or some of their partitions) until resume(). */
+  pause(topics: readonly { topic: string; partitions?: readonly number[] }[]): void {
+    const manager = this.requireRunning('pause()');
+    for (const { topic, partitions } of topics) manager.pause(topic, partitions);
+  }
+
+  resume(topics: readonly { topic: string; partitions?: readonly number[] }[]): void {
+    const manager = this.requireRunning('resume()');
+    for (const { topic, partitions } of topics) {
+      for (const state of manager.resume(topic, partitions)) this.runner?.schedule(state);
+    }
+  }
+
+  paused(): TopicPartition[] {
+    return this.fetchManager?.paused() ?? [];
+  }
+
+  /** The partitions being consumed now. */
+  assignment(): TopicPartition[] {
+    return (this.fetchManager?.assigned ?? []).map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /** Lets running handlers finish, commits what they finished, leaves the group, and stops fetching. */
+  async disconnect(): Promise<void> {
+    await this.stop();
+  }
+
+  // Running.
+
+  private async start(handler: ChunkHandler<K, V>, concurrency: number): Promise<void> {
+    if (this.state === 'created') throw new ConsumerStateError('connect() must come before run()');
+    if (this.state !== 'connected')
+      throw new ConsumerStateError(`run() cannot start a consumer that is ${this.state}`);
+    if (!this.subscription && !this.assignedPartitions) {
+      throw new ConsumerStateError('run() needs subscribe() (with a groupId) or assign() first');
+    }
+    this.state = 'running';
+    const manager = new FetchManager<K, V>(this.cluster, this.effectiveOptions(), this.deserializers, {
+      fetched: (state) => this.runner?.schedule(state),
+      fatal: (error) => this.crash(error),
+    });
+    this.fetchManager = manager;
+    this.runner = new ConsumerRunner<K, V>(
+      concurrency,
+      handler,
+      (state) => manager.drained(state),
+      (error) => this.crash(error as Error),
+    );
+    if (this.subscription) {
+      const coordinator = new ConsumerCoordinator(
+        this.cluster,
+        { ...this.consumerOptions, groupId: this.groupId! },
+        this.rebalanceListener(),
+        { connection: this.connection },
+      );
+      this.coordinator = coordinator;
+      coordinator.subscribe(this.subscription.topics);
+      await coordinator.start();
+      if (this.options.autoCommit) this.scheduleAutoCommit();
+    } else {
+      await manager.add(this.assignedPartitions!);
+    }
+  }
+
+  private effectiveOptions(): ResolvedConsumerOptions {
+    return this.subscription?.fromBeginning ? { ...this.options, autoOffsetReset: 'earliest' } : this.options;
+  }
+
+  private rebalanceListener(): RebalanceListener {
+    return {
+      onPartitionsAssigned: async (partitions) => {
+        if (partitions.length === 0) return;
+        const committed = await this.coordinator!.fetchCommittedOffsets(partitions);
+        await this.fetchManager!.add(
+          partitions.map(({ topic, partition }) => {
+            const offset = committed.get(`${topic}:${partition}`) ?? -1n;
+            return { topic, partition, offset: offset >= 0n ? offset : undefined, committed: offset };
+          }),
+        );
+      },
+      onPartitionsRevoked: async (partitions) => {
+        const states = this.fetchManager!.remove(partitions);
+        await this.runner!.idle(states);
+        if (this.options.autoCommit) await this.commitStates(states);
+      },
+      // Their handlers may be the ones stalled, and commits would be refused: drop, do not wait.
+      onPartitionsLost: async (partitions) => {
+        this.fetchManager!.remove(partitions);
+      },
+    };
+  }
+
+  private runContext(): RunContext {
+    return {
+      notePoll: () => this.coordinator?.notePoll(),
+      pause: (topic, partition) => {
+        this.pause([{ topic, partitions: [partition] }]);
+        return () => this.resume([{ topic, partitions: [partition] }]);
+      },
+      commitOffsetsIfNecessary: async () => {
+        if (this.options.autoCommit && Date.now() - this.lastCommit >= this.options.autoCommitIntervalMs) {
+          await this.commitStates(this.fetchManager?.assigned ?? []);
+        }
+      },
+      uncommittedOffsets: () =>
+        (this.fetchManager?.assigned ?? []).flatMap(({ topic, partition, tracker }) => {
+          const offset = tracker.committable();
+          return offset === undefined ? [] : [{ topic, partition, offset }];
+        }),
+      isRunning: () => this.state === 'running',
+    };
+  }
+
+  private scheduleAutoCommit(): void {
+    this.commitTimer = setTimeout(async () => {
+      try {
+        await this.commitStates(this.fetchManager?.assigned ?? []);
+      } catch {
+        // A failed auto commit (a rebalance under way, a lost connection) is retried at the next interval.
+      }
+      if (this.state === 'running') this.scheduleAutoCommit();
+    }, this.options.autoCommitIntervalMs);
+  }
+
+  /** Commits the finished position of `states` where it moved; nothing without a group. */
+  private async commitStates(states: readonly PartitionState<K, V>[]): Promise<void> {
+    const coordinator = this.coordinator;
+    if (!coordinator) return;
+    const offsets = states.flatMap(({ topic, partition, tracker }) => {
+      const offset = tracker.committable();
+      return offset === undefined ? [] : [{ topic, partition, offset }];
+    });
+    this.lastCommit = Date.now();
+    if (offsets.length === 0) return;
+    await coordinator.commitOffsets(offsets);
+    for (const { topic, partition, offset } of offsets) {
+      states.find((s) => s.topic === topic && s.partition === partition)?.tracker.committed(offset);
+    }
+  }
+
+  private crash(error: Error): void {
+    if (this.state !== 'running') return;
+    void this.stop().finally(() => {
+      const event: ConsumerCrashEvent = { error, groupId: this.groupId };
+      if (!this.emit('crash', event)) {
+        process.emitWarning(`consumer stopped: ${error.message}`, { type: 'RunnelConsumerCrash' });
+      }
+    });
+  }
+
+  /** Stops the run once, whoever asks (disconnect, a crash, leaving the batches() loop). */
+  private stop(): Promise<void> {
+    if (this.state === 'created' || this.state === 'connected') {
+      this.state = 'stopped';
+      return Promise.resolve();
+    }
+    this.stopping ??= (async () => {
+      this.state = 'stopping';
+      clearTimeout(this.commitTimer);
+      this.iterator?.end();
+      await this.runner?.stop();
+      try {
+        if (this.options.autoCommit) await this.commitStates(this.fetchManager?.assigned ?? []);
+      } finally {
+        await this.coordinator?.stop();
+        await this.fetchManager?.stop();
+        this.state = 'stopped';
+      }
+    })();
+    return this.stopping;
+  }
+
+  private requireGroup(what: string): ConsumerCoordinator {
+    if (!this.coordinator) {
+      throw new ConsumerStateError(`${what} needs a running group member: a groupId, subscribe() and run()`);
+    }
+    return this.coordinator;
+  }
+
+  private requireRunning(what: string): FetchManager<K, V> {
+    if (!this.fetchManager || this.state !== 'running')
+      throw new ConsumerStateError(`${what} needs a running consumer`);
+    return this.fetchManager;
+  }
+}
+
+/** An offset as handed to the API (bigint, or kafkajs's string, or a safe integer) as a bigint. */
+function toOffset(value: bigint | number | string, field: string): bigint {
+  if (typeof value === 'bigint') {
+    if (value < 0n) throw new ConsumerConfigError(field, value, 'must not be negative');
+    return value;
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
+  throw new ConsumerConfigError(
+    field,
+    value,
+    'must be a non-negative integer (bigint, number or decimal string)',
+  );
+}

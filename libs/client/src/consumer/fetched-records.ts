@@ -1,0 +1,142 @@
+import {
+  BatchAttributes,
+  type DeserializationContext,
+  type Deserializer,
+  decodeRecordBatch,
+  type KafkaRecord,
+  RecordBatchIterator,
+  type RecordHeader,
+  SerializationError,
+} from '@runnel/protocol';
+import type { ConsumerMessage, MessageDeserializers, MessageHeaders } from './consumer-message.js';
+
+/** A transaction a READ_COMMITTED fetch reports as aborted: its batches from `firstOffset` on are skipped. */
+export interface AbortedTransaction {
+  producerId: bigint;
+  firstOffset: bigint;
+}
+
+/** What a partition's fetched bytes held. */
+export interface DecodedRecords<K, V> {
+  /** Records at or after the fetch offset, in order; control and aborted records left out. */
+  messages: ConsumerMessage<K, V>[];
+  /** Where the next fetch starts: one past the last whole batch read, or the fetch offset when there was none. */
+  nextOffset: bigint;
+  /** The bytes held only part of a batch: it is larger than the fetch allowed (brokers before KIP-74). */
+  onlyPartialBatch: boolean;
+}
+
+/** The control record type of a transaction marker (key: int16 version, int16 type). */
+const ABORT_MARKER = 0;
+
+/**
+ * Decodes the record batches of one partition of a Fetch response, as Kafka's CompletedFetch:
+ * - whole batches only: a trailing partial batch (cut at the fetch's byte limit) is left for the
+ *   next fetch, which starts at `nextOffset`;
+ * - records below `fetchOffset` are skipped (a fetch returns the whole batch holding the offset,
+ *   and a compressed batch is always whole);
+ * - control batches (transaction markers) are never handed over, but their offsets are passed;
+ * - batches of transactions listed as aborted (READ_COMMITTED) are skipped up to their abort marker.
+ * A batch whose CRC is wrong throws the iterator's ProtocolError; nothing is guessed past it.
+ */
+export async function decodeFetchedRecords<K = Buffer | null, V = Buffer | null>(
+  records: Buffer,
+  topic: string,
+  partition: number,
+  fetchOffset: bigint,
+  aborted: readonly AbortedTransaction[] | null,
+  deserializers: MessageDeserializers<K, V>,
+): Promise<DecodedRecords<K, V>> {
+  const messages: ConsumerMessage<K, V>[] = [];
+  let nextOffset = fetchOffset;
+  const pendingAborts = aborted && aborted.length > 0 ? [...aborted].sort(byFirstOffset) : [];
+  const abortedProducers = new Set<bigint>();
+  let sawBatch = false;
+  for (const raw of new RecordBatchIterator(records)) {
+    sawBatch = true;
+    const { header } = raw;
+    const lastOffset = header.baseOffset + BigInt(header.lastOffsetDelta);
+    if (lastOffset < fetchOffset) continue;
+    nextOffset = lastOffset + 1n;
+    while (pendingAborts.length > 0 && pendingAborts[0]!.firstOffset <= lastOffset) {
+      abortedProducers.add(pendingAborts.shift()!.producerId);
+    }
+    const transactional = (header.attributes & BatchAttributes.TRANSACTIONAL) !== 0;
+    if ((header.attributes & BatchAttributes.CONTROL) !== 0) {
+      if (transactional && abortedProducers.has(header.producerId)) {
+        const batch = await decodeRecordBatch(raw.bytes, 0, { verifyCrc: false });
+        if (batch.records.some(isAbortMarker)) abortedProducers.delete(header.producerId);
+      }
+      continue;
+    }
+    if (transactional && abortedProducers.has(header.producerId)) continue;
+    const batch = await decodeRecordBatch(raw.bytes, 0, { verifyCrc: false });
+    for (const record of batch.records) {
+      if (record.offset >= fetchOffset) messages.push(toMessage(record, topic, partition, deserializers));
+    }
+  }
+  return { messages, nextOffset, onlyPartialBatch: !sawBatch && records.length > 0 };
+}
+
+function byFirstOffset(a: AbortedTransaction, b: AbortedTransaction): number {
+  return a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0;
+}
+
+function isAbortMarker(record: KafkaRecord): boolean {
+  return record.key !== null && record.key.length >= 4 && record.key.readInt16BE(2) === ABORT_MARKER;
+}
+
+function toMessage<K, V>(
+  record: KafkaRecord,
+  topic: string,
+  partition: number,
+  { keyDeserializer, valueDeserializer }: MessageDeserializers<K, V>,
+): ConsumerMessage<K, V> {
+  const headers = record.headers.length === 0 ? Object.create(null) : toHeaders(record.headers);
+  const context = keyDeserializer || valueDeserializer ? contextOf(record, topic, partition) : undefined;
+  return {
+    key: keyDeserializer
+      ? deserialize(keyDeserializer, record.key, context!, 'key')
+      : (record.key as K | null),
+    value: valueDeserializer
+      ? deserialize(valueDeserializer, record.value, context!, 'value')
+      : (record.value as V | null),
+    headers,
+    timestamp: Number(record.timestamp),
+    offset: record.offset,
+  };
+}
+
+function toHeaders(list: readonly RecordHeader[]): MessageHeaders {
+  const headers: MessageHeaders = Object.create(null);
+  for (const { key, value } of list) {
+    const existing = headers[key];
+    if (existing === undefined) headers[key] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else headers[key] = [existing, value];
+  }
+  return headers;
+}
+
+function contextOf(record: KafkaRecord, topic: string, partition: number): DeserializationContext {
+  return { topic, partition, offset: record.offset, headers: record.headers };
+}
+
+/** Runs a deserializer; what it throws becomes a SerializationError naming the record. */
+function deserialize<T>(
+  deserializer: Deserializer<T>,
+  bytes: Buffer | null,
+  context: DeserializationContext,
+  which: 'key' | 'value',
+): T | null {
+  try {
+    return deserializer.deserialize(bytes, context);
+  } catch (err) {
+    if (err instanceof SerializationError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new SerializationError(`cannot deserialize the ${which}: ${reason}`, {
+      location: context,
+      cause: err,
+    });
+  }
+}
