@@ -4,7 +4,14 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
+export const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
+
+/** A `runnel-broker` that exited before it was ready: its exit code and everything it printed. */
+export interface BrokerExit {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * The built `runnel-broker` in a child process, for tests that must kill it (SIGKILL) or measure
@@ -18,29 +25,46 @@ export class BrokerProcess {
     readonly output: string[],
   ) {}
 
+  /** Starts a broker on free ports (flags in `extraArgs` override them); fails if it exits first. */
   static async start(dataDir: string, extraArgs: string[] = []): Promise<BrokerProcess> {
+    const started = await BrokerProcess.attempt(dataDir, extraArgs);
+    if (started instanceof BrokerProcess) return started;
+    throw new Error(
+      `broker exited (${started.exitCode}) before it was ready:\n${started.stdout}${started.stderr}`,
+    );
+  }
+
+  /** Starts a broker as `start` does; resolves to how it exited if it stops before it is ready. */
+  static async attempt(dataDir: string, extraArgs: string[] = []): Promise<BrokerProcess | BrokerExit> {
     const child = spawn(
       process.execPath,
       [MAIN, '--port', '0', '--http-port', '0', '--data-dir', dataDir, ...extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const output: string[] = [];
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const lines = createInterface({ input: child.stdout! });
-    const exited = once(child, 'exit').then(([code, signal]) => {
-      throw new Error(`broker exited (${code ?? signal}) before it was ready:\n${output.join('')}`);
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      stderr.push(chunk.toString());
     });
+    const lines = createInterface({ input: child.stdout! });
     const ready = (async () => {
       for await (const line of lines) {
         output.push(`${line}\n`);
+        stdout.push(`${line}\n`);
         const match = /listening on [^:]+:(\d+), http on [^:]+:(\d+)/.exec(line);
         if (match) return { port: Number(match[1]), httpPort: Number(match[2]) };
       }
-      throw new Error(`broker closed its output before it was ready:\n${output.join('')}`);
+      return undefined;
     })();
-    const { port, httpPort } = await Promise.race([ready, exited]);
-    exited.catch(() => undefined);
-    return new BrokerProcess(child, port, httpPort, output);
+    // 'close', not 'exit': by then everything the child printed has been read.
+    const exited = once(child, 'close');
+    const first = await Promise.race([ready, exited.then(() => undefined)]);
+    if (first !== undefined) return new BrokerProcess(child, first.port, first.httpPort, output);
+    const [code] = (await exited) as [number | null];
+    await ready;
+    return { exitCode: code, stdout: stdout.join(''), stderr: stderr.join('') };
   }
 
   get bootstrapServers(): string {
