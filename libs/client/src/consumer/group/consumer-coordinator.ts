@@ -1,6 +1,7 @@
 import { type Clock, type Scheduler, systemClock, TimerScheduler } from '@runnel/coordinator';
 import { JoinGroup, KafkaError, LeaveGroup, SyncGroup } from '@runnel/protocol';
 import type { ConnectionOptions } from '../../connection/broker-connection.js';
+import type { Cluster } from '../../metadata/cluster.js';
 import type { TopicPartition } from '../../metadata/topic-partition.js';
 import {
   CONSUMER_PROTOCOL_TYPE,
@@ -11,7 +12,7 @@ import {
   memberSubscriptions,
 } from './assignment-strategy.js';
 import { type ConsumerGroupOptions, type GroupConfig, resolveGroupConfig } from './consumer-group-options.js';
-import { type BootstrapConnections, CoordinatorConnections } from './coordinator-connections.js';
+import { CoordinatorConnections } from './coordinator-connections.js';
 import { type GroupErrorAction, joinGroupAction, syncGroupAction } from './group-error-actions.js';
 import { ConsumerGroupConfigError, GroupMembershipError } from './group-errors.js';
 import type { GroupEvent, GroupEventListener, GroupLogger } from './group-events.js';
@@ -38,12 +39,6 @@ export interface RebalanceListener {
    * stalled, and whose commits would be refused.
    */
   onPartitionsLost(partitions: TopicPartition[]): Promise<void>;
-}
-
-/** The cluster as the coordinator uses it: a bootstrap connection and partition counts. */
-export interface GroupCluster extends BootstrapConnections {
-  metadata(topics: string[]): Promise<unknown>;
-  partitionCount(topic: string): number | undefined;
 }
 
 export interface CoordinatorDependencies {
@@ -99,7 +94,7 @@ export class ConsumerCoordinator {
   readonly #firstAssignment = deferred();
 
   constructor(
-    private readonly cluster: GroupCluster,
+    private readonly cluster: Cluster,
     options: ConsumerGroupOptions,
     private readonly listener: RebalanceListener,
     deps: CoordinatorDependencies,

@@ -4,15 +4,11 @@ import {
   BrokerConnection,
   type ConnectionOptions,
 } from '../../connection/broker-connection.js';
+import type { Cluster } from '../../metadata/cluster.js';
 import { findCoordinatorAction } from './group-error-actions.js';
 
 /** FindCoordinator's key type for a consumer group (v1+; v0 only knows groups). */
 const GROUP_KEY_TYPE = 0;
-
-/** How the coordinator finds any broker to ask FindCoordinator. */
-export interface BootstrapConnections {
-  anyConnection(): Promise<BrokerConnection>;
-}
 
 /**
  * The member's own two connections to its group coordinator, found by FindCoordinator.
@@ -34,7 +30,7 @@ export class CoordinatorConnections {
 
   constructor(
     private readonly groupId: string,
-    private readonly bootstrap: BootstrapConnections,
+    private readonly cluster: Cluster,
     private readonly options: ConnectionOptions,
   ) {}
 
@@ -92,7 +88,7 @@ export class CoordinatorConnections {
   }
 
   async #findCoordinator(): Promise<BrokerAddress> {
-    const connection = await this.bootstrap.anyConnection();
+    const connection = await this.cluster.anyConnection();
     const response = await connection.request(FindCoordinator, {
       key: this.groupId,
       keyType: GROUP_KEY_TYPE,
