@@ -1,13 +1,66 @@
+export { Admin } from './admin/admin.js';
+export { TopicNotFoundError } from './admin/admin-context.js';
+export { AdminAggregateError } from './admin/admin-errors.js';
+export { type AdminOptions, DEFAULT_ADMIN_OPTIONS } from './admin/admin-options.js';
+export {
+  type ConfigEntry,
+  type ConfigResourceDescription,
+  type ConfigResourceQuery,
+  ConfigResourceType,
+  ConfigSource,
+  type GroupDescription,
+  type GroupMemberDescription,
+  type GroupOverview,
+  type GroupPartitionOffset,
+  type GroupTopicOffsets,
+  type PartitionDescription,
+  type PartitionOffset,
+  type PartitionOffsets,
+  type TopicConfig,
+  type TopicDescription,
+} from './admin/admin-types.js';
+export type { DescribeConfigsOptions } from './admin/config-admin.js';
+export type { DeleteRecordsOptions } from './admin/offset-admin.js';
+export type { CreatePartitionsOptions, CreateTopicsOptions } from './admin/topic-admin.js';
 export {
   type BrokerAddress,
   BrokerConnection,
   type ConnectionOptions,
   type RequestOptions,
 } from './connection/broker-connection.js';
+export {
+  type AssignedPartition,
+  Consumer,
+  type ConsumerCrashEvent,
+  type OffsetToCommit,
+  type RunOptions,
+  type SubscribeOptions,
+} from './consumer/consumer.js';
+export {
+  ConsumerConfigError,
+  ConsumerStateError,
+  HandlerError,
+  NoOffsetForPartitionError,
+  RecordBatchTooLargeError,
+} from './consumer/consumer-errors.js';
+export type {
+  ConsumerBatch,
+  ConsumerHeaderValue,
+  ConsumerMessage,
+  ConsumerMessageHeaders,
+} from './consumer/consumer-message.js';
+export {
+  type AutoOffsetReset,
+  type ConsumerOptions,
+  DEFAULT_CONSUMER_OPTIONS,
+  type IsolationLevel,
+} from './consumer/consumer-options.js';
+export type { Batch, EachBatchPayload, EachMessagePayload } from './consumer/run-handlers.js';
 export { ConnectionError } from './errors/connection-error.js';
 export { isRetriable } from './errors/is-retriable.js';
 export { RunnelError, type RunnelErrorOptions } from './errors/runnel-error.js';
 export { TimeoutError } from './errors/timeout-error.js';
+export { Cluster, type ClusterOptions, type ConnectionPurpose } from './metadata/cluster.js';
 export type {
   BrokerNode,
   ClusterMetadata,
@@ -40,3 +93,5 @@ export type {
   RecordValue,
   TopicMessages,
 } from './producer/producer-record.js';
+export { Runnel } from './runnel.js';
+export { DEFAULT_RUNNEL_OPTIONS, type RunnelOptions } from './runnel-options.js';

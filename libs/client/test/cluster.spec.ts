@@ -189,3 +189,21 @@ describe('Cluster reconnecting', () => {
     }
   });
 });
+
+describe('Cluster shared by several components', () => {
+  it('closes its connections only when the last component that connected disconnects', async () => {
+    const broker = await startTestBroker();
+    const cluster = new Cluster(clusterOptions([parseBootstrap(broker.bootstrap)]));
+    try {
+      await Promise.all([cluster.connect(), cluster.connect()]);
+      const connection = await cluster.connection(1);
+      await cluster.disconnect();
+      expect(connection.closed).toBe(false);
+      expect(await cluster.anyConnection()).toBe(connection);
+      await cluster.disconnect();
+      expect(connection.closed).toBe(true);
+    } finally {
+      await broker.close();
+    }
+  });
+});

@@ -44,7 +44,8 @@ interface ConnectionSlot {
 }
 
 interface Refresh {
-  readonly topics: ReadonlySet<string>;
+  /** The topics asked about; null for every topic. */
+  readonly topics: ReadonlySet<string> | null;
   readonly allowAutoTopicCreation: boolean;
   readonly done: Promise<ClusterMetadata>;
 }
@@ -70,6 +71,9 @@ export class Cluster {
   private readonly now: () => number;
   private readonly connectionOptions: ConnectionOptions;
   private bootstrapConnection: BrokerConnection | undefined;
+  private connecting: Promise<void> | undefined;
+  /** Components (producers, consumers, admins) connected and not yet disconnected. */
+  private users = 0;
   private closed = false;
 
   constructor(private readonly options: ClusterOptions) {
@@ -83,11 +87,26 @@ export class Cluster {
     };
   }
 
-  /** Bootstraps: learns the brokers from the first bootstrap broker that answers Metadata. */
+  /**
+   * Joins the cluster for one component: the first call bootstraps (learns the brokers from the
+   * first bootstrap broker that answers Metadata); each successful call must be matched by one
+   * `disconnect()`.
+   */
   async connect(): Promise<void> {
     this.closed = false;
-    if (this.cache.brokers().length > 0) return;
-    await this.refreshMetadata([]);
+    if (this.cache.brokers().length === 0) {
+      this.connecting ??= this.refreshMetadata([]).then(
+        () => {
+          this.connecting = undefined;
+        },
+        (err) => {
+          this.connecting = undefined;
+          throw err;
+        },
+      );
+      await this.connecting;
+    }
+    this.users++;
   }
 
   /** The connection to `nodeId` for `purpose`, opened (or reopened after the backoff) when needed. */
@@ -148,26 +167,25 @@ export class Cluster {
   }
 
   /**
-   * Asks a broker for the metadata of `topics` (default: every topic the cache holds), whatever the
-   * cache holds; what to do after a leader error. A refresh already under way that covers the same
-   * topics is shared rather than repeated.
+   * Asks a broker for the metadata of `topics` (default: every topic the cache holds; `null`: every
+   * topic the cluster has), whatever the cache holds; what to do after a leader error. A refresh
+   * already under way that covers the same topics is shared rather than repeated.
    */
   refreshMetadata(
-    topics?: readonly string[],
+    topics?: readonly string[] | null,
     options?: { allowAutoTopicCreation?: boolean },
   ): Promise<ClusterMetadata> {
-    const names = topics ?? this.cache.topicNames();
+    const names = topics === undefined ? this.cache.topicNames() : topics;
     const allowAutoTopicCreation = options?.allowAutoTopicCreation ?? this.options.allowAutoTopicCreation;
     for (const refresh of this.refreshes) {
-      if (
-        refresh.allowAutoTopicCreation === allowAutoTopicCreation &&
-        names.every((n) => refresh.topics.has(n))
-      ) {
-        return refresh.done.then(() => this.cache.snapshot(names));
+      if (refresh.allowAutoTopicCreation !== allowAutoTopicCreation) continue;
+      const covered = refresh.topics;
+      if (covered === null || names?.every((n) => covered.has(n))) {
+        return refresh.done.then((all) => (names === null ? all : this.cache.snapshot(names)));
       }
     }
     const refresh: Refresh = {
-      topics: new Set(names),
+      topics: names === null ? null : new Set(names),
       allowAutoTopicCreation,
       done: this.requestMetadata(names, allowAutoTopicCreation),
     };
@@ -209,8 +227,13 @@ export class Cluster {
     this.cache.invalidate(topic);
   }
 
-  /** Closes every connection; pending requests on them fail with a retriable ConnectionError. */
+  /**
+   * Leaves the cluster for one component; when the last connected component leaves, every
+   * connection closes and requests still pending on them fail with a retriable ConnectionError.
+   */
   async disconnect(): Promise<void> {
+    this.users = Math.max(0, this.users - 1);
+    if (this.users > 0) return;
     this.closed = true;
     const closing: Promise<void>[] = [];
     for (const slot of this.slots.values()) {
@@ -224,7 +247,7 @@ export class Cluster {
   }
 
   private async requestMetadata(
-    names: readonly string[],
+    names: readonly string[] | null,
     allowAutoTopicCreation: boolean,
   ): Promise<ClusterMetadata> {
     let lastError: unknown;
@@ -232,12 +255,13 @@ export class Cluster {
       const connection = await this.anyConnection();
       try {
         const response = await connection.request(Metadata, {
-          topics: names.map((name) => ({ name })),
+          topics: names === null ? null : names.map((name) => ({ name })),
           allowAutoTopicCreation,
         });
         this.cache.update(response, this.now());
         this.adoptBootstrapConnection();
-        return this.cache.snapshot(names);
+        const described = response.topics.flatMap((t) => (t.name === null ? [] : [t.name]));
+        return this.cache.snapshot(names ?? described);
       } catch (err) {
         // A connection lost under the request: the next attempt picks another (or reconnects).
         if (!(err instanceof ConnectionError) || this.closed) throw err;

@@ -1,0 +1,138 @@
+import type { Cluster } from '../metadata/cluster.js';
+import type { AdminContext } from './admin-context.js';
+import { type AdminOptions, resolveAdminOptions } from './admin-options.js';
+import type {
+  ConfigResourceDescription,
+  GroupDescription,
+  GroupOverview,
+  GroupTopicOffsets,
+  PartitionOffset,
+  PartitionOffsets,
+  TopicDescription,
+} from './admin-types.js';
+import { type DescribeConfigsOptions, describeConfigs } from './config-admin.js';
+import {
+  deleteGroups,
+  describeGroups,
+  fetchOffsets,
+  listGroups,
+  resetOffsets,
+  setOffsets,
+} from './group-admin.js';
+import {
+  type DeleteRecordsOptions,
+  deleteRecords,
+  fetchTopicOffsets,
+  fetchTopicOffsetsByTimestamp,
+} from './offset-admin.js';
+import {
+  type CreatePartitionsOptions,
+  type CreateTopicsOptions,
+  createPartitions,
+  createTopics,
+  deleteTopics,
+  describeTopics,
+  listTopics,
+} from './topic-admin.js';
+
+/**
+ * The admin client: topics, partitions, records, configs, consumer groups and their offsets. Method
+ * names and argument shapes follow kafkajs's admin; offsets are bigints. Every broker error code
+ * arrives as a typed error (KafkaError, or TopicNotFoundError) whose message names the topic,
+ * partition or group; retriable ones (NOT_CONTROLLER, a coordinator loading, a lost connection) are
+ * retried `retries` times first.
+ */
+export class Admin {
+  private readonly context: AdminContext;
+  private connected = false;
+
+  constructor(cluster: Cluster, options?: AdminOptions) {
+    this.context = { cluster, options: resolveAdminOptions(options) };
+  }
+
+  /** Joins the client's cluster (bootstrapping it if this is its first user). */
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.context.cluster.connect();
+    this.connected = true;
+  }
+
+  /** Leaves the cluster; its connections close when no producer, consumer or admin uses them. */
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.context.cluster.disconnect();
+  }
+
+  createTopics(options: CreateTopicsOptions): Promise<boolean> {
+    return createTopics(this.context, options);
+  }
+
+  deleteTopics(options: { topics: string[]; timeoutMs?: number }): Promise<void> {
+    return deleteTopics(this.context, options);
+  }
+
+  listTopics(): Promise<string[]> {
+    return listTopics(this.context);
+  }
+
+  /** kafkajs's `fetchTopicMetadata` plus each partition's earliest and latest offsets. */
+  describeTopics(options?: { topics?: string[] }): Promise<{ topics: TopicDescription[] }> {
+    return describeTopics(this.context, options);
+  }
+
+  createPartitions(options: CreatePartitionsOptions): Promise<boolean> {
+    return createPartitions(this.context, options);
+  }
+
+  fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    return fetchTopicOffsets(this.context, topic);
+  }
+
+  fetchTopicOffsetsByTimestamp(topic: string, timestamp?: number): Promise<PartitionOffset[]> {
+    return fetchTopicOffsetsByTimestamp(this.context, topic, timestamp);
+  }
+
+  /** kafkajs's `deleteTopicRecords`; resolves with each partition's new low watermark. */
+  deleteRecords(options: DeleteRecordsOptions): Promise<PartitionOffset[]> {
+    return deleteRecords(this.context, options);
+  }
+
+  describeConfigs(options: DescribeConfigsOptions): Promise<{ resources: ConfigResourceDescription[] }> {
+    return describeConfigs(this.context, options);
+  }
+
+  listGroups(): Promise<{ groups: GroupOverview[] }> {
+    return listGroups(this.context);
+  }
+
+  describeGroups(groupIds: string[]): Promise<{ groups: GroupDescription[] }> {
+    return describeGroups(this.context, groupIds);
+  }
+
+  fetchOffsets(options: { groupId: string; topics?: string[] }): Promise<GroupTopicOffsets[]> {
+    return fetchOffsets(this.context, options);
+  }
+
+  setOffsets(options: {
+    groupId: string;
+    topic: string;
+    partitions: { partition: number; offset: bigint | number | string }[];
+  }): Promise<void> {
+    return setOffsets(this.context, options);
+  }
+
+  /** To the latest offsets by default, the earliest with `earliest: true`, or those of `timestamp` (ms). */
+  resetOffsets(options: {
+    groupId: string;
+    topic: string;
+    earliest?: boolean;
+    timestamp?: number;
+  }): Promise<void> {
+    return resetOffsets(this.context, options);
+  }
+
+  deleteGroups(groupIds: string[]): Promise<{ groupId: string }[]> {
+    return deleteGroups(this.context, groupIds);
+  }
+}
