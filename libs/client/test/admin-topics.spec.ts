@@ -1,5 +1,11 @@
 import { ErrorCode, KafkaError } from '@runnel/protocol';
-import { ConfigResourceTypes, Kafka, type Admin as KafkaJSAdmin, logLevel, type Producer as KafkaJSProducer } from 'kafkajs';
+import {
+  ConfigResourceTypes,
+  Kafka,
+  type Admin as KafkaJSAdmin,
+  type Producer as KafkaJSProducer,
+  logLevel,
+} from 'kafkajs';
 import type { Admin } from '../src/admin/admin.js';
 import { TopicNotFoundError } from '../src/admin/admin-context.js';
 import { AdminAggregateError } from '../src/admin/admin-errors.js';
@@ -31,7 +37,11 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
   it('creates topics with partitions and configs, and reports false for topics that already exist', async () => {
     const created = await admin.createTopics({
       topics: [
-        { topic: 'admin-created', numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] },
+        {
+          topic: 'admin-created',
+          numPartitions: 3,
+          configEntries: [{ name: 'retention.ms', value: '3600000' }],
+        },
         { topic: 'admin-created-2', numPartitions: 1, replicationFactor: 1 },
       ],
     });
@@ -41,17 +51,28 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
     const ours = await admin.describeTopics({ topics: ['admin-created'] });
     const theirs = await oracle.fetchTopicMetadata({ topics: ['admin-created'] });
     const theirPartitions = theirs.topics[0]?.partitions ?? [];
-    expect(ours.topics[0]?.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr }))).toEqual(
+    expect(
+      ours.topics[0]?.partitions.map((p) => ({
+        partition: p.partition,
+        leader: p.leader,
+        replicas: p.replicas,
+        isr: p.isr,
+      })),
+    ).toEqual(
       [...theirPartitions]
         .sort((a, b) => a.partitionId - b.partitionId)
         .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr })),
     );
     expect(ours.topics[0]?.partitions).toHaveLength(3);
-    expect(ours.topics[0]?.partitions.every((p) => p.earliestOffset === 0n && p.latestOffset === 0n)).toBe(true);
+    expect(ours.topics[0]?.partitions.every((p) => p.earliestOffset === 0n && p.latestOffset === 0n)).toBe(
+      true,
+    );
   });
 
   it('names the topic in a creation error, and every topic when several fail', async () => {
-    const one = await admin.createTopics({ topics: [{ topic: 'admin-bad', numPartitions: 0 }] }).catch((e) => e);
+    const one = await admin
+      .createTopics({ topics: [{ topic: 'admin-bad', numPartitions: 0 }] })
+      .catch((e) => e);
     expect(one).toBeInstanceOf(KafkaError);
     expect(one.code).toBe(ErrorCode.INVALID_PARTITIONS);
     expect(one.message).toContain("topic 'admin-bad': INVALID_PARTITIONS (37)");
@@ -60,12 +81,19 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
       .createTopics({
         topics: [
           { topic: 'admin-bad-1', numPartitions: 0 },
-          { topic: 'admin-bad-2', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'shred' }] },
+          {
+            topic: 'admin-bad-2',
+            numPartitions: 1,
+            configEntries: [{ name: 'cleanup.policy', value: 'shred' }],
+          },
         ],
       })
       .catch((e) => e);
     expect(both).toBeInstanceOf(AdminAggregateError);
-    expect(both.errors.map((e: Error) => e.message.split(':')[0])).toEqual(["topic 'admin-bad-1'", "topic 'admin-bad-2'"]);
+    expect(both.errors.map((e: Error) => e.message.split(':')[0])).toEqual([
+      "topic 'admin-bad-1'",
+      "topic 'admin-bad-2'",
+    ]);
     expect(await admin.listTopics()).not.toContain('admin-bad-2');
   });
 
@@ -89,7 +117,12 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
     ];
     const asBigints = async () =>
       (await oracle.fetchTopicOffsets('admin-offsets'))
-        .map((p) => ({ partition: p.partition, offset: BigInt(p.offset), high: BigInt(p.high), low: BigInt(p.low) }))
+        .map((p) => ({
+          partition: p.partition,
+          offset: BigInt(p.offset),
+          high: BigInt(p.high),
+          low: BigInt(p.low),
+        }))
         .sort((a, b) => a.partition - b.partition);
     expect(await admin.fetchTopicOffsets('admin-offsets')).toEqual(expected);
     expect(await asBigints()).toEqual(expected);
@@ -143,7 +176,9 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
     ]);
     const theirs = await oracle.fetchTopicOffsetsByTimestamp('admin-times', at);
     expect(ours).toEqual(
-      theirs.map((p) => ({ partition: p.partition, offset: BigInt(p.offset) })).sort((a, b) => a.partition - b.partition),
+      theirs
+        .map((p) => ({ partition: p.partition, offset: BigInt(p.offset) }))
+        .sort((a, b) => a.partition - b.partition),
     );
     expect(await admin.fetchTopicOffsetsByTimestamp('admin-times', base + 60_000)).toEqual([
       { partition: 0, offset: 4n },
@@ -156,9 +191,13 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
     expect(await admin.createPartitions({ topicPartitions: [{ topic: 'admin-grow', count: 5 }] })).toBe(true);
     const described = await admin.describeTopics({ topics: ['admin-grow'] });
     expect(described.topics[0]?.partitions.map((p) => p.partition)).toEqual([0, 1, 2, 3, 4]);
-    expect((await oracle.fetchTopicMetadata({ topics: ['admin-grow'] })).topics[0]?.partitions).toHaveLength(5);
+    expect((await oracle.fetchTopicMetadata({ topics: ['admin-grow'] })).topics[0]?.partitions).toHaveLength(
+      5,
+    );
 
-    const error = await admin.createPartitions({ topicPartitions: [{ topic: 'admin-grow', count: 3 }] }).catch((e) => e);
+    const error = await admin
+      .createPartitions({ topicPartitions: [{ topic: 'admin-grow', count: 3 }] })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(KafkaError);
     expect(error.code).toBe(ErrorCode.INVALID_PARTITIONS);
     expect(error.message).toContain("topic 'admin-grow': INVALID_PARTITIONS");
@@ -180,28 +219,60 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
     const error = await admin.describeTopics({ topics: ['admin-missing'] }).catch((e) => e);
     expect(error).toBeInstanceOf(TopicNotFoundError);
     expect(error.retriable).toBe(false);
-    expect(error.message).toBe("topic 'admin-missing': UNKNOWN_TOPIC_OR_PARTITION (3): This server does not host this topic-partition.");
+    expect(error.message).toBe(
+      "topic 'admin-missing': UNKNOWN_TOPIC_OR_PARTITION (3): This server does not host this topic-partition.",
+    );
     expect(await admin.listTopics()).not.toContain('admin-missing');
   });
 
   it('describes topic and broker configs as kafkajs does', async () => {
     const ours = await admin.describeConfigs({
-      resources: [{ type: ConfigResourceType.TOPIC, name: 'admin-created', configNames: ['retention.ms', 'cleanup.policy'] }],
+      resources: [
+        {
+          type: ConfigResourceType.TOPIC,
+          name: 'admin-created',
+          configNames: ['retention.ms', 'cleanup.policy'],
+        },
+      ],
     });
     const entries = ours.resources[0]?.configEntries ?? [];
     const retention = entries.find((e) => e.configName === 'retention.ms');
-    expect(retention).toMatchObject({ configValue: '3600000', isDefault: false, configSource: ConfigSource.TOPIC_CONFIG });
-    expect(entries.find((e) => e.configName === 'cleanup.policy')).toMatchObject({ configValue: 'delete', isDefault: true });
+    expect(retention).toMatchObject({
+      configValue: '3600000',
+      isDefault: false,
+      configSource: ConfigSource.TOPIC_CONFIG,
+    });
+    expect(entries.find((e) => e.configName === 'cleanup.policy')).toMatchObject({
+      configValue: 'delete',
+      isDefault: true,
+    });
 
     const theirs = await oracle.describeConfigs({
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'admin-created', configNames: ['retention.ms', 'cleanup.policy'] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: 'admin-created',
+          configNames: ['retention.ms', 'cleanup.policy'],
+        },
+      ],
       includeSynonyms: false,
     });
-    const pick = (list: { configName: string; configValue: string | null; isDefault: boolean; readOnly: boolean }[]) =>
-      list.map(({ configName, configValue, isDefault, readOnly }) => ({ configName, configValue, isDefault, readOnly })).sort((a, b) => a.configName.localeCompare(b.configName));
+    const pick = (
+      list: { configName: string; configValue: string | null; isDefault: boolean; readOnly: boolean }[],
+    ) =>
+      list
+        .map(({ configName, configValue, isDefault, readOnly }) => ({
+          configName,
+          configValue,
+          isDefault,
+          readOnly,
+        }))
+        .sort((a, b) => a.configName.localeCompare(b.configName));
     expect(pick(entries)).toEqual(pick(theirs.resources[0]?.configEntries ?? []));
 
-    const brokerConfigs = await admin.describeConfigs({ resources: [{ type: ConfigResourceType.BROKER, name: '1' }] });
+    const brokerConfigs = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceType.BROKER, name: '1' }],
+    });
     expect(brokerConfigs.resources[0]?.resourceName).toBe('1');
     expect(brokerConfigs.resources[0]?.configEntries.length).toBeGreaterThan(0);
   });
