@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { FAST_GROUP, RecordingMember, splitDisjointly, untilAll } from './group-helpers.js';
+import { startTestBroker, type TestBroker } from './support/test-broker.js';
+
+let broker: TestBroker;
+let kafka: Kafka;
+let count = 0;
+const members: RecordingMember[] = [];
+
+beforeAll(async () => {
+  broker = await startTestBroker({ groupMinSessionTimeoutMs: 1_000 });
+  kafka = new Kafka({
+    clientId: 'group-liveness-spec',
+    brokers: [broker.bootstrap],
+    logLevel: logLevel.NOTHING,
+  });
+});
+
+afterEach(async () => {
+  await Promise.all(members.splice(0).map((member) => member.stop()));
+});
+
+afterAll(async () => {
+  await broker.close();
+});
+
+async function newTopic(partitions: number): Promise<string> {
+  const topic = `liveness-${++count}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await admin.disconnect();
+  return topic;
+}
+
+function member(groupId: string, options: Partial<ConstructorParameters<typeof RecordingMember>[1]> = {}) {
+  const created = new RecordingMember(broker.bootstrap, { groupId, ...FAST_GROUP, ...options });
+  members.push(created);
+  return created;
+}
+
+describe('heartbeats and the poll interval', () => {
+  it('keeps a member whose handler works for three session timeouts, short of maxPollIntervalMs', async () => {
+    const topic = await newTopic(4);
+    const timings = { sessionTimeoutMs: 1_000, heartbeatIntervalMs: 100, maxPollIntervalMs: 20_000 };
+    const [busy, other] = [member('busy', timings), member('busy', timings)];
+    await busy.start([topic]);
+    await other.start([topic]);
+    await untilAll([busy, other], () => splitDisjointly([busy, other], topic, 4) && busy.owned.size === 2);
+    const generation = busy.coordinator.generationId;
+    const calls = [busy.calls.length, other.calls.length];
+    const events = busy.events.length;
+
+    // The handler's work: 3 s without progress (no notePoll), the event loop free for heartbeats.
+    await sleep(3_000);
+    busy.coordinator.notePoll();
+
+    expect(busy.coordinator.generationId).toBe(generation);
+    expect([busy.calls.length, other.calls.length]).toEqual(calls);
+    expect(busy.events.slice(events)).toEqual([]);
+    expect(busy.warnings).toEqual([]);
+  });
+
+  it('a member stalled past maxPollIntervalMs leaves, says so, and rejoins when it makes progress', async () => {
+    const topic = await newTopic(4);
+    const stalled = member('stall', { maxPollIntervalMs: 1_500 });
+    const healthy = member('stall');
+    await stalled.start([topic]);
+    await healthy.start([topic]);
+    await untilAll(
+      [stalled, healthy],
+      () => splitDisjointly([stalled, healthy], topic, 4) && stalled.owned.size === 2,
+    );
+    const share = [...stalled.owned].sort();
+
+    // No notePoll from `stalled` from here on: its handlers are stuck.
+    await stalled.until(() => stalled.events.some((e) => e.type === 'max-poll-interval-exceeded'));
+    const exceeded = stalled.events.find((e) => e.type === 'max-poll-interval-exceeded');
+    expect(exceeded).toMatchObject({ groupId: 'stall', maxPollIntervalMs: 1_500 });
+    expect((exceeded as { sincePollMs: number }).sincePollMs).toBeGreaterThan(1_500);
+    expect(stalled.warnings.join('\n')).toMatch(
+      /made no progress for \d+ ms, longer than maxPollIntervalMs \(1500 ms\); it leaves the group/,
+    );
+    await stalled.until(() => stalled.owned.size === 0);
+    expect(stalled.calls.at(-1)).toEqual({ kind: 'lost', partitions: share });
+    // LeaveGroup was sent: the healthy member takes everything without waiting out a session.
+    await healthy.until(() => healthy.owned.size === 4);
+
+    stalled.coordinator.notePoll();
+    await untilAll(
+      [stalled, healthy],
+      () => splitDisjointly([stalled, healthy], topic, 4) && stalled.owned.size === 2,
+    );
+  });
+});
