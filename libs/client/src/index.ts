@@ -56,6 +56,18 @@ export {
   type IsolationLevel,
 } from './consumer/consumer-options.js';
 export type { Batch, EachBatchPayload, EachMessagePayload } from './consumer/run-handlers.js';
+export {
+  type ConsumerGroupOptions,
+  DEFAULT_GROUP_OPTIONS,
+  KAFKAJS_ROUND_ROBIN,
+} from './consumer/group/consumer-group-options.js';
+export {
+  CommitFailedError,
+  ConsumerGroupConfigError,
+  GroupMembershipError,
+  RebalanceInProgressError,
+} from './consumer/group/group-errors.js';
+export type { GroupEvent, GroupEventListener, GroupLogger } from './consumer/group/group-events.js';
 export { ConnectionError } from './errors/connection-error.js';
 export { isRetriable } from './errors/is-retriable.js';
 export { RunnelError, type RunnelErrorOptions } from './errors/runnel-error.js';
