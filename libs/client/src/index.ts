@@ -55,7 +55,6 @@ export {
   DEFAULT_CONSUMER_OPTIONS,
   type IsolationLevel,
 } from './consumer/consumer-options.js';
-export type { Batch, EachBatchPayload, EachMessagePayload } from './consumer/run-handlers.js';
 export {
   type ConsumerGroupOptions,
   DEFAULT_GROUP_OPTIONS,
@@ -68,6 +67,7 @@ export {
   RebalanceInProgressError,
 } from './consumer/group/group-errors.js';
 export type { GroupEvent, GroupEventListener, GroupLogger } from './consumer/group/group-events.js';
+export type { Batch, EachBatchPayload, EachMessagePayload } from './consumer/run-handlers.js';
 export { ConnectionError } from './errors/connection-error.js';
 export { isRetriable } from './errors/is-retriable.js';
 export { RunnelError, type RunnelErrorOptions } from './errors/runnel-error.js';
