@@ -1,8 +1,12 @@
 /**
- * The producer's `buffer.memory` (Kafka's BufferPool, as accounting): every batch reserves its
- * buffer's capacity when it is opened and gives it back when it completes (acknowledged or
- * failed), so batches waiting, in flight and being retried together never hold more than
- * `totalBytes`.
+ * The producer's `buffer.memory` (Kafka's BufferPool): every batch reserves its buffer's capacity
+ * when it is opened and gives it back when it completes (acknowledged or failed), so batches
+ * waiting, in flight and being retried together never hold more than `totalBytes`.
+ *
+ * Buffers of exactly `poolableSize` bytes (the producer's batchSize) are kept for reuse when their
+ * batch completes, as Kafka does: a steady producer then allocates no batch buffers at all, and the
+ * garbage collector sees no stream of 16 KiB external allocations. The kept buffers are at most
+ * what was once reserved at the same time, so they never exceed `totalBytes` either.
  *
  * Waiters are served first come, first served, and nobody may jump the queue: `tryReserve` fails
  * while anyone waits, so a large request is not starved by small ones, and records of a send()
@@ -11,9 +15,28 @@
 export class BufferPool {
   private availableBytes: number;
   private readonly waiters: Waiter[] = [];
+  private readonly free: Buffer[] = [];
 
-  constructor(readonly totalBytes: number) {
+  constructor(
+    readonly totalBytes: number,
+    readonly poolableSize: number,
+  ) {
     this.availableBytes = totalBytes;
+  }
+
+  /** A buffer of `poolableSize` bytes, reused when one is free; its bytes must be reserved already. */
+  allocate(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(this.poolableSize);
+  }
+
+  /** Keeps a buffer of a completed batch for `allocate`; buffers of other sizes are left to the GC. */
+  recycle(buffer: Buffer): void {
+    if (
+      buffer.length === this.poolableSize &&
+      (this.free.length + 1) * this.poolableSize <= this.totalBytes
+    ) {
+      this.free.push(buffer);
+    }
   }
 
   /** Bytes not reserved now. */

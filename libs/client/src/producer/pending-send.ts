@@ -4,46 +4,55 @@ import type { RecordMetadata } from './producer-record.js';
  * The one promise of one `send()` call: it resolves with a RecordMetadata per record, in input
  * order, once every record is acknowledged, or rejects with the first error any of its records
  * meets. Records of one call may land in several batches (several partitions, or one that filled);
- * each batch completes its share by index, so no per-record promise or closure exists.
+ * each batch reports its share as a range (first index, count, partition, base offset), and the
+ * RecordMetadata objects are made only when the last range arrives, so none of them lives through
+ * the round trips (and the garbage collections) of the others. No per-record promise or closure.
  *
  * After a rejection the call's other records still complete or fail on their own (they may already
  * be on their way); only the call's promise has settled.
  */
 export class PendingSend {
   readonly promise: Promise<RecordMetadata[]>;
-  /** Per record: its CreateTime, set when it is appended. */
-  readonly timestamps: number[];
-  private readonly results: RecordMetadata[];
+  private readonly firsts: number[] = [];
+  private readonly counts: number[] = [];
+  private readonly partitions: number[] = [];
+  private readonly baseOffsets: bigint[] = [];
+  private readonly logAppendTimes: number[] = [];
   private remaining: number;
   private settled = false;
   private resolve!: (results: RecordMetadata[]) => void;
   private reject!: (error: Error) => void;
 
-  constructor(readonly count: number) {
-    this.results = new Array<RecordMetadata>(count);
-    this.timestamps = new Array<number>(count);
-    this.remaining = count;
+  /**
+   * @param timestamps per record, its CreateTime (what its RecordMetadata reports unless the
+   *   topic uses LogAppendTime)
+   */
+  constructor(
+    readonly topic: string,
+    private readonly timestamps: readonly number[],
+  ) {
+    this.remaining = timestamps.length;
     this.promise = new Promise<RecordMetadata[]>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    if (count === 0) this.settle();
+    if (this.remaining === 0) this.settle();
   }
 
-  get isSettled(): boolean {
-    return this.settled;
+  get count(): number {
+    return this.timestamps.length;
   }
 
-  /** Record `index` landed at `offset` of `topic`-`partition`. */
-  complete(index: number, topic: string, partition: number, offset: bigint, logAppendTime: number): void {
+  /** Records `first` .. `first + count - 1` landed at `baseOffset`.. of `partition` (-1n: not known, acks 0). */
+  complete(first: number, count: number, partition: number, baseOffset: bigint, logAppendTime: number): void {
     if (this.settled) return;
-    this.results[index] = {
-      topic,
-      partition,
-      offset,
-      timestamp: logAppendTime >= 0 ? logAppendTime : this.timestamps[index]!,
-    };
-    if (--this.remaining === 0) this.settle();
+    this.firsts.push(first);
+    this.counts.push(count);
+    this.partitions.push(partition);
+    this.baseOffsets.push(baseOffset);
+    this.logAppendTimes.push(logAppendTime);
+    this.remaining -= count;
+    if (this.remaining === 0) this.settle();
   }
 
   /** The call fails with `error`, unless it has settled already. */
@@ -55,6 +64,24 @@ export class PendingSend {
 
   private settle(): void {
     this.settled = true;
-    this.resolve(this.results);
+    const { topic, timestamps } = this;
+    const results = new Array<RecordMetadata>(timestamps.length);
+    for (let s = 0; s < this.firsts.length; s++) {
+      const first = this.firsts[s]!;
+      const partition = this.partitions[s]!;
+      const logAppendTime = this.logAppendTimes[s]!;
+      let offset = this.baseOffsets[s]!;
+      const known = offset >= 0n;
+      for (let i = first, end = first + this.counts[s]!; i < end; i++) {
+        results[i] = {
+          topic,
+          partition,
+          offset,
+          timestamp: logAppendTime >= 0 ? logAppendTime : timestamps[i]!,
+        };
+        if (known) offset += 1n;
+      }
+    }
+    this.resolve(results);
   }
 }

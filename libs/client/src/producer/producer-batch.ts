@@ -42,7 +42,8 @@ export class ProducerBatch {
   constructor(
     readonly topic: string,
     readonly partition: number,
-    capacity: number,
+    /** Its buffer's size, or the buffer itself (recycled from a completed batch). */
+    capacity: number | Buffer,
     compression: CompressionType,
     /** Bytes reserved in the BufferPool for this batch, given back when it completes. */
     readonly reservedBytes: number,
@@ -50,6 +51,11 @@ export class ProducerBatch {
     readonly createdMs: number,
   ) {
     this.builder = new RecordBatchBuilder(capacity, compression);
+  }
+
+  /** The buffer the records are written into, for the BufferPool to reuse once the batch completes. */
+  get buffer(): Buffer {
+    return this.builder.buffer;
   }
 
   get recordCount(): number {
@@ -86,7 +92,6 @@ export class ProducerBatch {
     index: number,
   ): boolean {
     if (this.closedFlag || !this.builder.append(key, value, headers, timestamp)) return false;
-    send.timestamps[index] = timestamp;
     const last = this.sends.length - 1;
     if (last >= 0 && this.sends[last] === send && this.firstIndexes[last]! + this.counts[last]! === index) {
       this.counts[last]!++;
@@ -110,16 +115,11 @@ export class ProducerBatch {
   complete(baseOffset: bigint, logAppendTime: number): void {
     if (this.doneFlag) return;
     this.doneFlag = true;
-    let offsetDelta = 0;
+    let offset = baseOffset;
     for (let s = 0; s < this.sends.length; s++) {
-      const send = this.sends[s]!;
-      const first = this.firstIndexes[s]!;
       const count = this.counts[s]!;
-      for (let i = 0; i < count; i++) {
-        const offset = baseOffset < 0n ? -1n : baseOffset + BigInt(offsetDelta + i);
-        send.complete(first + i, this.topic, this.partition, offset, logAppendTime);
-      }
-      offsetDelta += count;
+      this.sends[s]!.complete(this.firstIndexes[s]!, count, this.partition, offset, logAppendTime);
+      if (baseOffset >= 0n) offset += BigInt(count);
     }
   }
 

@@ -75,7 +75,7 @@ export class Producer<K = RecordValue, V = RecordValue> {
     this.partitioner = this.options.partitioner;
     this.builtInPartitioner =
       this.partitioner instanceof StickyPartitioner || this.partitioner instanceof RoundRobinPartitioner;
-    this.pool = new BufferPool(this.options.bufferMemory);
+    this.pool = new BufferPool(this.options.bufferMemory, this.options.batchSize);
     this.accumulator = new RecordAccumulator(this.options, this.pool, (topic, prevPartition) =>
       this.partitioner.onNewBatch?.({
         topic,
@@ -138,7 +138,7 @@ export class Producer<K = RecordValue, V = RecordValue> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const send = new PendingSend(messages.length);
+    const send = new PendingSend(topic, records.timestamps);
     const partitionCount = this.cluster.partitionCount(topic);
     if (this.waitingLine === undefined && partitionCount !== undefined) {
       const blocked = this.appendFrom(

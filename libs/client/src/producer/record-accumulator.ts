@@ -162,7 +162,8 @@ export class RecordAccumulator {
   }
 
   private openBatch(q: PartitionQueue, bytes: number, nowMs: number): ProducerBatch {
-    const batch = new ProducerBatch(q.topic, q.partition, bytes, this.options.compression, bytes, nowMs);
+    const capacity = bytes === this.pool.poolableSize ? this.pool.allocate() : bytes;
+    const batch = new ProducerBatch(q.topic, q.partition, capacity, this.options.compression, bytes, nowMs);
     q.open = batch;
     this.incomplete.add(batch);
     return batch;
@@ -294,6 +295,9 @@ export class RecordAccumulator {
 
   private release(batch: ProducerBatch): void {
     if (!this.incomplete.delete(batch)) return;
+    // Nothing reads the batch's bytes after it completes: requests were encoded as copies.
+    batch.bytes = undefined;
+    this.pool.recycle(batch.buffer);
     this.pool.release(batch.reservedBytes);
     for (let i = this.flushWaiters.length - 1; i >= 0; i--) {
       const waiter = this.flushWaiters[i]!;

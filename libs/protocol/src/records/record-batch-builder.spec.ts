@@ -98,6 +98,17 @@ describe('RecordBatchBuilder', () => {
     verifyBatch(large.build());
   });
 
+  it('writes into a buffer it is given, and moves off it only for a first record that does not fit', () => {
+    const given = Buffer.alloc(512);
+    const builder = new RecordBatchBuilder(given);
+    builder.append(null, 'v', undefined, 1);
+    expect(builder.buffer).toBe(given);
+    expect(builder.build().buffer).toBe(given.buffer);
+    const tooSmall = new RecordBatchBuilder(Buffer.alloc(100));
+    tooSmall.append(null, Buffer.alloc(200), undefined, 1);
+    expect(tooSmall.buffer.length).toBeGreaterThanOrEqual(200 + BATCH_HEADER_SIZE);
+  });
+
   it('re-stamps producer fields on a second build, keeping the records and a valid CRC', async () => {
     const builder = new RecordBatchBuilder(1024);
     builder.append('k', 'v', undefined, 5);

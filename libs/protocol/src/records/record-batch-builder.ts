@@ -123,13 +123,15 @@ export class RecordBatchBuilder {
 
   /**
    * @param capacity bytes reserved for the whole batch, header included (a producer passes its
-   *   `batchSize`); `append` refuses records past it once the batch holds one, and grows the buffer
-   *   for a first record that is larger.
+   *   `batchSize`), or a buffer of that size to write into (a producer recycling the buffers of
+   *   completed batches, as Kafka's BufferPool does); `append` refuses records past it once the
+   *   batch holds one, and moves to a larger buffer for a first record that does not fit.
    */
-  constructor(capacity: number, compression: CompressionType = CompressionType.None) {
-    if (!Number.isInteger(capacity) || capacity < BATCH_HEADER_SIZE) {
+  constructor(capacity: number | Buffer, compression: CompressionType = CompressionType.None) {
+    const size = typeof capacity === 'number' ? capacity : capacity.length;
+    if (!Number.isInteger(size) || size < BATCH_HEADER_SIZE) {
       throw new ProtocolError(
-        `capacity ${capacity} must be an integer of at least ${BATCH_HEADER_SIZE} bytes`,
+        `capacity ${size} must be an integer of at least ${BATCH_HEADER_SIZE} bytes`,
         'RecordBatch',
       );
     }
@@ -140,7 +142,15 @@ export class RecordBatchBuilder {
       );
     }
     this.compression = compression;
-    this.buf = Buffer.allocUnsafe(capacity);
+    this.buf = typeof capacity === 'number' ? Buffer.allocUnsafe(capacity) : capacity;
+  }
+
+  /**
+   * The buffer records are written into; uncompressed, `build()` returns a view of it. Once the
+   * batch's bytes are no longer needed, a producer may hand it to a new builder.
+   */
+  get buffer(): Buffer {
+    return this.buf;
   }
 
   /** Records appended so far. */
