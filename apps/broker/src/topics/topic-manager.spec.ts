@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, encodeRecordBatch } from '@runnel/protocol';
@@ -116,6 +116,22 @@ describe('TopicManager', () => {
     await deleting;
     topics.createTopic('recycled', { numPartitions: 1, replicationFactor: 1 });
     expect(topics.topic('recycled')?.partitions).toBe(1);
+  });
+
+  it('keeps a topic in meta.json until every directory of it is renamed for deletion, then drops it', async () => {
+    const metaTopics = () =>
+      (JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')) as { topics: { name: string }[] }).topics
+        .map((t) => t.name)
+        .sort();
+    topics.createTopic('going', { numPartitions: 3, replicationFactor: 1 });
+    const deleting = topics.deleteTopic('going');
+    // meta.json is rewritten while the partitions are still being closed and renamed.
+    topics.createTopic('other', { numPartitions: 1, replicationFactor: 1 });
+    expect(metaTopics()).toEqual(['going', 'other']);
+    expect(topics.topic('going')).toBeUndefined();
+    await deleting;
+    expect(metaTopics()).toEqual(['other']);
+    expect(readdirSync(dataDir).filter((n) => n.startsWith('going'))).toEqual([]);
   });
 
   it("refuses a name that collides with another once '.' and '_' are the same", () => {
