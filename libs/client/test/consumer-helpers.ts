@@ -1,23 +1,13 @@
-import { Consumer } from '../src/consumer/consumer.js';
+import type { Consumer } from '../src/consumer/consumer.js';
 import type { ConsumerOptions } from '../src/consumer/consumer-options.js';
-import { Cluster } from '../src/metadata/cluster.js';
-import { parseBootstrap } from './support/test-broker.js';
+import { Runnel } from '../src/runnel.js';
 
-/** A consumer on its own Cluster, as `new Runnel({ brokers: [bootstrap] }).consumer(options)` builds it. */
+/** A consumer of its own Runnel instance, so disconnect() closes its connections. */
 export function consumerFor<K = Buffer | null, V = Buffer | null>(
   bootstrap: string,
   options: ConsumerOptions<K, V> = {},
 ): Consumer<K, V> {
-  const connection = { clientId: 'consumer-spec', connectTimeoutMs: 5000, requestTimeoutMs: 10_000 };
-  const cluster = new Cluster({
-    ...connection,
-    brokers: [parseBootstrap(bootstrap)],
-    metadataMaxAgeMs: 300_000,
-    reconnectBackoffMs: 50,
-    reconnectBackoffMaxMs: 1000,
-    allowAutoTopicCreation: false,
-  });
-  return new Consumer<K, V>(cluster, options, connection);
+  return new Runnel({ clientId: 'consumer-spec', brokers: [bootstrap] }).consumer<K, V>(options);
 }
 
 export interface Deferred<T = void> {

@@ -66,8 +66,8 @@ function describeValue(value: unknown): string {
  * batch at the fetch offset, so `maxPartitionFetchBytes` is below that batch's size (brokers since
  * Kafka 0.10.1 return the first batch whole, KIP-74; older ones do not).
  */
-export class RecordTooLargeError extends RunnelError {
-  override name = 'RecordTooLargeError';
+export class RecordBatchTooLargeError extends RunnelError {
+  override name = 'RecordBatchTooLargeError';
 
   constructor(topic: string, partition: number, offset: bigint, maxPartitionFetchBytes: number) {
     super(

@@ -1,10 +1,10 @@
 import type { Deserializer } from '@runnel/protocol';
 
 /** One header value; a key that repeats in a record gives an array of its values, in order (as kafkajs). */
-export type HeaderValue = Buffer | null;
+export type ConsumerHeaderValue = Buffer | null;
 
 /** A record's headers by key. The object has no prototype, so any key (even `__proto__`) is data. */
-export type MessageHeaders = Record<string, HeaderValue | HeaderValue[]>;
+export type ConsumerMessageHeaders = Record<string, ConsumerHeaderValue | ConsumerHeaderValue[]>;
 
 /** One record as handlers see it. */
 export interface ConsumerMessage<K = Buffer | null, V = Buffer | null> {
@@ -12,7 +12,7 @@ export interface ConsumerMessage<K = Buffer | null, V = Buffer | null> {
   key: K | null;
   /** The value, as `key`; null for a tombstone. */
   value: V | null;
-  headers: MessageHeaders;
+  headers: ConsumerMessageHeaders;
   /** Milliseconds since the epoch: CreateTime, or the broker's LogAppendTime. */
   timestamp: number;
   offset: bigint;

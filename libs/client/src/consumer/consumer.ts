@@ -92,6 +92,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
   private commitTimer: NodeJS.Timeout | undefined;
   private lastCommit = 0;
   private stopping: Promise<void> | undefined;
+  /** connect() joined the Cluster: disconnect() leaves it (the last component to leave closes it). */
+  private joinedCluster = false;
 
   /** `connection`: client id and timeouts for the group coordinator's connections (Runnel's options). */
   constructor(
@@ -111,6 +113,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
   async connect(): Promise<void> {
     if (this.state !== 'created') return;
     await this.cluster.connect();
+    this.joinedCluster = true;
     this.state = 'connected';
   }
 
@@ -378,10 +381,6 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
 
   /** Stops the run once, whoever asks (disconnect, a crash, leaving the batches() loop). */
   private stop(): Promise<void> {
-    if (this.state === 'created' || this.state === 'connected') {
-      this.state = 'stopped';
-      return Promise.resolve();
-    }
     this.stopping ??= (async () => {
       this.state = 'stopping';
       clearTimeout(this.commitTimer);
@@ -393,6 +392,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
         await this.coordinator?.stop();
         await this.fetchManager?.stop();
         this.state = 'stopped';
+        if (this.joinedCluster) await this.cluster.disconnect();
       }
     })();
     return this.stopping;

@@ -8,7 +8,7 @@ import {
   type RecordHeader,
   SerializationError,
 } from '@runnel/protocol';
-import type { ConsumerMessage, MessageDeserializers, MessageHeaders } from './consumer-message.js';
+import type { ConsumerMessage, ConsumerMessageHeaders, MessageDeserializers } from './consumer-message.js';
 
 /** A transaction a READ_COMMITTED fetch reports as aborted: its batches from `firstOffset` on are skipped. */
 export interface AbortedTransaction {
@@ -25,6 +25,12 @@ export interface DecodedRecords<K, V> {
   /** The bytes held only part of a batch: it is larger than the fetch allowed (brokers before KIP-74). */
   onlyPartialBatch: boolean;
 }
+
+/**
+ * The headers of every record that has none: one frozen object rather than one per record, which
+ * costs a tenth of the consumer's time on small records. Handlers must treat headers as read-only.
+ */
+const NO_HEADERS: ConsumerMessageHeaders = Object.freeze(Object.create(null));
 
 /** The control record type of a transaction marker (key: int16 version, int16 type). */
 const ABORT_MARKER = 0;
@@ -70,10 +76,13 @@ export async function decodeFetchedRecords<K = Buffer | null, V = Buffer | null>
       continue;
     }
     if (transactional && abortedProducers.has(header.producerId)) continue;
-    const batch = await decodeRecordBatch(raw.bytes, 0, { verifyCrc: false });
-    for (const record of batch.records) {
-      if (record.offset >= fetchOffset) messages.push(toMessage(record, topic, partition, deserializers));
-    }
+    const { records: decoded } = await decodeRecordBatch(raw.bytes, 0, { verifyCrc: false });
+    // Only the batch holding the fetch offset starts below it; later ones need no comparison.
+    let first = 0;
+    if (header.baseOffset < fetchOffset)
+      while (first < decoded.length && decoded[first]!.offset < fetchOffset) first++;
+    for (let i = first; i < decoded.length; i++)
+      messages.push(toMessage(decoded[i]!, topic, partition, deserializers));
   }
   return { messages, nextOffset, onlyPartialBatch: !sawBatch && records.length > 0 };
 }
@@ -92,7 +101,7 @@ function toMessage<K, V>(
   partition: number,
   { keyDeserializer, valueDeserializer }: MessageDeserializers<K, V>,
 ): ConsumerMessage<K, V> {
-  const headers = record.headers.length === 0 ? Object.create(null) : toHeaders(record.headers);
+  const headers = record.headers.length === 0 ? NO_HEADERS : toHeaders(record.headers);
   const context = keyDeserializer || valueDeserializer ? contextOf(record, topic, partition) : undefined;
   return {
     key: keyDeserializer
@@ -107,8 +116,8 @@ function toMessage<K, V>(
   };
 }
 
-function toHeaders(list: readonly RecordHeader[]): MessageHeaders {
-  const headers: MessageHeaders = Object.create(null);
+function toHeaders(list: readonly RecordHeader[]): ConsumerMessageHeaders {
+  const headers: ConsumerMessageHeaders = Object.create(null);
   for (const { key, value } of list) {
     const existing = headers[key];
     if (existing === undefined) headers[key] = value;

@@ -1,7 +1,7 @@
 import { ErrorCode, Fetch, KafkaError, type ResponseOf } from '@runnel/protocol';
 import type { Cluster } from '../metadata/cluster.js';
 import { describeTopicPartition } from '../metadata/topic-partition.js';
-import { RecordTooLargeError } from './consumer-errors.js';
+import { RecordBatchTooLargeError } from './consumer-errors.js';
 import type { MessageDeserializers } from './consumer-message.js';
 import type { ResolvedConsumerOptions } from './consumer-options.js';
 import { decodeFetchedRecords } from './fetched-records.js';
@@ -202,7 +202,7 @@ export class Fetcher<K, V> {
       );
       if (this.isStale(wanted)) return false;
       if (decoded.onlyPartialBatch) {
-        throw new RecordTooLargeError(
+        throw new RecordBatchTooLargeError(
           state.topic,
           state.partition,
           fetchOffset,

@@ -1,0 +1,323 @@
+// Consumer throughput of @runnel/client beside kafkajs 2.2.4 and @platformatic/kafka, on the same
+// broker and the same records, with the CPU each side spends per MB, so a reader can tell which
+// side is the limit. Needs a build first (`npx nx run-many -t build -p @runnel/client
+// @runnel/broker`): it runs the built broker, apps/broker/dist/main.js, in a child process on a
+// fresh data directory (removed at the end; the child is killed at exit whatever happens).
+// Prints one JSON line per figure: {"bench": name, "value": n, "unit": u}.
+//
+// Workload: RECORDS records of RECORD_BYTES random bytes (no key, no headers) pre-loaded into a
+// topic of PARTITIONS partitions as batches of BATCH_RECORDS records, written with raw Produce
+// requests (so no producer is measured). Each client then reads the whole topic from offset 0,
+// with its default fetch sizes:
+// - runnel: `runnel.consumer()` in assign mode, `run({ eachBatch })` and `run({ eachMessage })`;
+// - kafkajs: a group consumer (fromBeginning), eachBatch and eachMessage;
+// - platformatic: a group consumer stream (`consume({ mode: 'earliest' })`), one 'data' event per record.
+// The clock starts when the client is ready to receive (run() resolved; kafkajs's GROUP_JOIN;
+// platformatic's consume() resolved), so group joins are not counted, and stops at the last record.
+// Every record is counted and its value length summed, and a run fails unless it saw exactly
+// RECORDS records of RECORD_BYTES each.
+//
+// CPU: over each measured interval, the broker's process_cpu_seconds_total (its /metrics) and this
+// process's process.cpuUsage() (the client). MB is 10^6 bytes of record values. Figures are
+// medians over ROUNDS rounds for runnel and PEER_ROUNDS for the peers (which take far longer).
+// Ratios are runnel's median over the peer's, same handler style where the peer has it
+// (platformatic has only per-record delivery, compared with both of runnel's).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+// @platformatic/kafka declares Node 22; on Node 20 it needs only Promise.withResolvers.
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function withResolvers() {
+    let resolve;
+    let reject;
+    const promise = new this((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
+const { Kafka, logLevel } = await import('kafkajs');
+const platformatic = await import('@platformatic/kafka');
+const { BrokerConnection, Runnel } = await import('../dist/index.js');
+const { CreateTopics, encodeRecordBatch, Produce } = await import('@runnel/protocol');
+
+const RECORDS = Number(process.env.CONSUME_RECORDS ?? 1_000_000);
+const RECORD_BYTES = 100;
+const PARTITIONS = 4;
+const BATCH_RECORDS = 1000;
+const ROUNDS = 3;
+const PEER_ROUNDS = 1;
+const TOPIC = 'consume-bench';
+const MB = 1e6;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BROKER_MAIN = join(here, '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
+
+function report(bench, value, unit) {
+  console.log(JSON.stringify({ bench, value: Math.round(value * 1000) / 1000, unit }));
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Starts the built broker on `dataDir`; resolves once it prints its ready line. */
+async function startBroker(dataDir) {
+  const args = [
+    '--port',
+    '0',
+    '--http-port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--group-initial-rebalance-delay-ms',
+    '0',
+  ];
+  const child = spawn(process.execPath, [BROKER_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  child.stderr.on('data', (chunk) => output.push(chunk.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const ready = new Promise((resolve) => {
+    lines.on('line', (line) => {
+      output.push(`${line}\n`);
+      const match = /listening on [^:]+:(\d+), http on [^:]+:(\d+)/.exec(line);
+      if (match) resolve({ port: Number(match[1]), httpPort: Number(match[2]) });
+    });
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    throw new Error(`broker exited (${code ?? signal}) before it was ready:\n${output.join('')}`);
+  });
+  try {
+    const { port, httpPort } = await Promise.race([ready, exited]);
+    exited.catch(() => undefined);
+    return { child, port, httpPort };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/** The broker's process_cpu_seconds_total, in ms. */
+async function brokerCpuMs(httpPort) {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
+  if (!line) throw new Error('no process_cpu_seconds_total in the broker /metrics');
+  return Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000;
+}
+
+/** Creates the topic and writes RECORDS records to it with raw Produce requests, acks 1. */
+async function preload(port) {
+  const connection = await BrokerConnection.connect(
+    { host: '127.0.0.1', port },
+    { clientId: 'consume-bench', connectTimeoutMs: 10_000, requestTimeoutMs: 60_000 },
+  );
+  const created = await connection.request(CreateTopics, {
+    topics: [{ name: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 }],
+    timeoutMs: 10_000,
+  });
+  if (created.topics[0].errorCode !== 0)
+    throw new Error(`CreateTopics: error ${created.topics[0].errorCode}`);
+  const pool = randomBytes(BATCH_RECORDS * RECORD_BYTES);
+  const records = Array.from({ length: BATCH_RECORDS }, (_, i) => ({
+    value: pool.subarray(i * RECORD_BYTES, (i + 1) * RECORD_BYTES),
+    timestamp: Date.now(),
+  }));
+  const batch = await encodeRecordBatch({ records });
+  const batchesPerPartition = RECORDS / BATCH_RECORDS / PARTITIONS;
+  const inFlight = [];
+  for (let b = 0; b < batchesPerPartition; b++) {
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      inFlight.push(
+        connection
+          .request(Produce, {
+            acks: 1,
+            timeoutMs: 30_000,
+            topicData: [{ name: TOPIC, partitionData: [{ index: partition, records: batch }] }],
+          })
+          .then((response) => {
+            const code = response.responses[0].partitionResponses[0].errorCode;
+            if (code !== 0) throw new Error(`Produce: error ${code}`);
+          }),
+      );
+      if (inFlight.length >= 16) await Promise.all(inFlight.splice(0));
+    }
+  }
+  await Promise.all(inFlight);
+  await connection.close();
+}
+
+/**
+ * Runs one consumption: `consume(onRecords, started)` starts a client that calls onRecords(count,
+ * bytes) as records arrive and started() when it is ready to receive; resolves with the round's
+ * figures once RECORDS records were seen, after `stop()` closed the client.
+ */
+async function measured(httpPort, consume) {
+  globalThis.gc?.();
+  let records = 0;
+  let bytes = 0;
+  let startedAt = 0;
+  let before;
+  const { promise: done, resolve } = Promise.withResolvers();
+  const started = async () => {
+    before = { broker: await brokerCpuMs(httpPort), client: process.cpuUsage() };
+    startedAt = performance.now();
+  };
+  const onRecords = (count, size) => {
+    records += count;
+    bytes += size;
+    if (records >= RECORDS) resolve();
+  };
+  const stop = await consume(onRecords, started);
+  await done;
+  const seconds = (performance.now() - startedAt) / 1000;
+  const client = process.cpuUsage(before.client);
+  const brokerMs = (await brokerCpuMs(httpPort)) - before.broker;
+  await stop();
+  if (records !== RECORDS || bytes !== RECORDS * RECORD_BYTES) {
+    throw new Error(`read ${records} records of ${bytes} bytes, expected ${RECORDS} of ${RECORD_BYTES} each`);
+  }
+  return { records, seconds, brokerMs, clientMs: (client.user + client.system) / 1000 };
+}
+
+function runnelConsume(port, style) {
+  return async (onRecords, started) => {
+    const runnel = new Runnel({ clientId: 'consume-bench', brokers: [`127.0.0.1:${port}`] });
+    const consumer = runnel.consumer();
+    await consumer.connect();
+    consumer.assign(
+      Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: TOPIC, partition, offset: 0n })),
+    );
+    await started();
+    if (style === 'eachBatch') {
+      await consumer.run({
+        partitionsConsumedConcurrently: PARTITIONS,
+        eachBatch: async ({ batch }) => {
+          let size = 0;
+          for (const message of batch.messages) size += message.value.length;
+          onRecords(batch.messages.length, size);
+        },
+      });
+    } else {
+      await consumer.run({
+        partitionsConsumedConcurrently: PARTITIONS,
+        eachMessage: async ({ message }) => onRecords(1, message.value.length),
+      });
+    }
+    return () => consumer.disconnect();
+  };
+}
+
+let groups = 0;
+
+function kafkajsConsume(port, style) {
+  return async (onRecords, started) => {
+    const kafka = new Kafka({
+      clientId: 'consume-bench',
+      brokers: [`127.0.0.1:${port}`],
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({ groupId: `kafkajs-${++groups}` });
+    consumer.on(consumer.events.GROUP_JOIN, () => void started());
+    await consumer.connect();
+    await consumer.subscribe({ topics: [TOPIC], fromBeginning: true });
+    const partitionsConsumedConcurrently = PARTITIONS;
+    if (style === 'eachBatch') {
+      await consumer.run({
+        partitionsConsumedConcurrently,
+        eachBatch: async ({ batch }) => {
+          let size = 0;
+          for (const message of batch.messages) size += message.value.length;
+          onRecords(batch.messages.length, size);
+        },
+      });
+    } else {
+      await consumer.run({
+        partitionsConsumedConcurrently,
+        eachMessage: async ({ message }) => onRecords(1, message.value.length),
+      });
+    }
+    return () => consumer.disconnect();
+  };
+}
+
+function platformaticConsume(port) {
+  return async (onRecords, started) => {
+    const consumer = new platformatic.Consumer({
+      groupId: `platformatic-${++groups}`,
+      clientId: 'consume-bench',
+      bootstrapBrokers: [`127.0.0.1:${port}`],
+    });
+    const stream = await consumer.consume({ topics: [TOPIC], mode: 'earliest', autocommit: true });
+    await started();
+    stream.on('data', (message) => onRecords(1, message.value.length));
+    return async () => {
+      await stream.close();
+      await consumer.close();
+    };
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'runnel-consume-bench-'));
+let broker;
+process.once('exit', () => {
+  broker?.child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+broker = await startBroker(dataDir);
+await preload(broker.port);
+
+const cases = [
+  ['runnel.each_batch', runnelConsume(broker.port, 'eachBatch'), ROUNDS],
+  ['runnel.each_message', runnelConsume(broker.port, 'eachMessage'), ROUNDS],
+  ['kafkajs.each_batch', kafkajsConsume(broker.port, 'eachBatch'), PEER_ROUNDS],
+  ['kafkajs.each_message', kafkajsConsume(broker.port, 'eachMessage'), PEER_ROUNDS],
+  ['platformatic.stream', platformaticConsume(broker.port), PEER_ROUNDS],
+];
+// A warm-up pass of runnel's consumer, so its first measured round is not the JIT's first run.
+await measured(broker.httpPort, runnelConsume(broker.port, 'eachBatch'));
+
+const results = {};
+for (const [name, consume, rounds] of cases) {
+  const list = [];
+  for (let round = 0; round < rounds; round++) list.push(await measured(broker.httpPort, consume));
+  const mbOf = (r) => (r.records * RECORD_BYTES) / MB;
+  results[name] = median(list.map((r) => r.records / r.seconds));
+  report(`client.consume.${name}`, results[name], 'records/s');
+  report(
+    `client.consume.${name}.cpu_ms_per_mb.broker`,
+    median(list.map((r) => r.brokerMs / mbOf(r))),
+    'ms/MB',
+  );
+  report(
+    `client.consume.${name}.cpu_ms_per_mb.client`,
+    median(list.map((r) => r.clientMs / mbOf(r))),
+    'ms/MB',
+  );
+}
+report(
+  'client.consume.each_batch.ratio_kafkajs',
+  results['runnel.each_batch'] / results['kafkajs.each_batch'],
+  'x',
+);
+report(
+  'client.consume.each_message.ratio_kafkajs',
+  results['runnel.each_message'] / results['kafkajs.each_message'],
+  'x',
+);
+report(
+  'client.consume.each_batch.ratio_platformatic',
+  results['runnel.each_batch'] / results['platformatic.stream'],
+  'x',
+);
+report(
+  'client.consume.each_message.ratio_platformatic',
+  results['runnel.each_message'] / results['platformatic.stream'],
+  'x',
+);
+process.exit(0);
