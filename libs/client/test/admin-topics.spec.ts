@@ -97,6 +97,15 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
     expect(await admin.listTopics()).not.toContain('admin-bad-2');
   });
 
+  it('describes the cluster as kafkajs does', async () => {
+    const ours = await admin.describeCluster();
+    const theirs = await oracle.describeCluster();
+    expect(ours.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port }))).toEqual(theirs.brokers);
+    expect(ours.controller).toBe(theirs.controller);
+    expect(ours.clusterId).toBe(theirs.clusterId);
+    expect(ours.brokers[0]?.port).toBe(broker.broker.port);
+  });
+
   it('lists the same topics as kafkajs', async () => {
     await admin.createTopics({ topics: [{ topic: 'admin-listed', numPartitions: 1 }] });
     const ours = await admin.listTopics();

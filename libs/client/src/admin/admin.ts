@@ -1,4 +1,5 @@
 import type { Cluster } from '../metadata/cluster.js';
+import type { BrokerNode } from '../metadata/cluster-metadata.js';
 import type { AdminContext } from './admin-context.js';
 import { type AdminOptions, resolveAdminOptions } from './admin-options.js';
 import type {
@@ -62,6 +63,20 @@ export class Admin {
     if (!this.connected) return;
     this.connected = false;
     await this.context.cluster.disconnect();
+  }
+
+  /** The brokers, the controller's node id (null when unknown) and the cluster id, from fresh metadata. */
+  async describeCluster(): Promise<{
+    brokers: BrokerNode[];
+    controller: number | null;
+    clusterId: string | null;
+  }> {
+    const metadata = await this.context.cluster.refreshMetadata([]);
+    return {
+      brokers: [...metadata.brokers.values()],
+      controller: metadata.controllerId < 0 ? null : metadata.controllerId,
+      clusterId: metadata.clusterId,
+    };
   }
 
   createTopics(options: CreateTopicsOptions): Promise<boolean> {
