@@ -14,7 +14,7 @@ import type { PendingSend } from './pending-send.js';
  * lingerMs; no more records) -> sealed when first sent (header and CRC written with its producer
  * id, epoch and base sequence, `bytes` fixed) -> in flight -> completed or failed, or back to its
  * partition's queue to be retried with the very same bytes. Re-sealing with another sequence
- * happens only when the batch has never been written by a broker (see IdempotenceState).
+ * happens only when the batch has never been written by a broker (see RecordAccumulator).
  *
  * Who waits on its records: consecutive records from one send() form a segment (call, first index
  * in the call, count), so a send() of a thousand records into one batch costs one segment.
@@ -49,6 +49,11 @@ export class ProducerBatch {
     readonly reservedBytes: number,
     /** When the first record arrived (ms): lingerMs and deliveryTimeoutMs count from here. */
     readonly createdMs: number,
+    /**
+     * Position among its partition's batches, in append order: retries and split parts go back
+     * into the queue by it, so records are never sent out of the order they were appended.
+     */
+    readonly order: number,
   ) {
     this.builder = new RecordBatchBuilder(capacity, compression);
   }
@@ -121,6 +126,55 @@ export class ProducerBatch {
       this.sends[s]!.complete(this.firstIndexes[s]!, count, this.partition, offset, logAppendTime);
       if (baseOffset >= 0n) offset += BigInt(count);
     }
+  }
+
+  /**
+   * The batch cut into one batch per record, for a broker that refused it as too large
+   * (MESSAGE_TOO_LARGE): `records` are its own records, decoded from its bytes. Each new batch
+   * completes the send() record its record came from; the first carries this batch's memory
+   * reservation (the others reserve nothing, so a split never waits for memory). This batch is
+   * done and completes nobody.
+   */
+  splitPerRecord(
+    records: readonly {
+      key: Buffer | null;
+      value: Buffer | null;
+      headers: readonly RecordHeaderInput[];
+      timestamp: bigint;
+    }[],
+    compression: CompressionType,
+  ): ProducerBatch[] {
+    this.doneFlag = true;
+    const parts: ProducerBatch[] = [];
+    let r = 0;
+    for (let s = 0; s < this.sends.length; s++) {
+      for (let i = 0; i < this.counts[s]!; i++, r++) {
+        const record = records[r]!;
+        const size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 128;
+        const part = new ProducerBatch(
+          this.topic,
+          this.partition,
+          size,
+          compression,
+          r === 0 ? this.reservedBytes : 0,
+          this.createdMs,
+          this.order + r / records.length,
+        );
+        const headers = record.headers.length === 0 ? undefined : record.headers;
+        part.tryAppend(
+          record.key,
+          record.value,
+          headers,
+          Number(record.timestamp),
+          this.sends[s]!,
+          this.firstIndexes[s]! + i,
+        );
+        part.close();
+        part.attempts = this.attempts;
+        parts.push(part);
+      }
+    }
+    return parts;
   }
 
   /** The batch will not be written: every send() with records in it fails with `error`. */

@@ -86,6 +86,11 @@ export class Producer<K = RecordValue, V = RecordValue> {
     this.sender = new Sender(this.options, this.accumulator, cluster);
   }
 
+  /** Bytes of bufferMemory not held by batches now (Kafka's `buffer-available-bytes` metric). */
+  get bufferAvailableBytes(): number {
+    return this.pool.available;
+  }
+
   /** Connects to the cluster and, when idempotent, gets a producer id. */
   connect(): Promise<void> {
     if (this.state === 'disconnecting' || this.state === 'disconnected') {

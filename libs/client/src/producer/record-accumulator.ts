@@ -42,6 +42,8 @@ export class PartitionQueue {
   nextSequence = 0;
   /** Last sequence a broker acknowledged (-1: none). */
   lastAckedSequence = -1;
+  /** Batches opened so far: the next batch's `order`. */
+  batchesOpened = 0;
 
   constructor(
     readonly topic: string,
@@ -163,7 +165,15 @@ export class RecordAccumulator {
 
   private openBatch(q: PartitionQueue, bytes: number, nowMs: number): ProducerBatch {
     const capacity = bytes === this.pool.poolableSize ? this.pool.allocate() : bytes;
-    const batch = new ProducerBatch(q.topic, q.partition, capacity, this.options.compression, bytes, nowMs);
+    const batch = new ProducerBatch(
+      q.topic,
+      q.partition,
+      capacity,
+      this.options.compression,
+      bytes,
+      nowMs,
+      q.batchesOpened++,
+    );
     q.open = batch;
     this.incomplete.add(batch);
     return batch;
@@ -222,19 +232,34 @@ export class RecordAccumulator {
 
   /**
    * A batch came back from a request and will be sent again: it goes back to its partition's
-   * queue, in sequence order when idempotent (where the batches after it will follow it back),
-   * at the front otherwise.
+   * queue in the order its records were appended (`order`), ahead of every later batch; when
+   * idempotent, the batches sent after it will follow it back and nothing is sent before they have.
    */
   requeue(batch: ProducerBatch, retryAtMs: number): void {
     const q = this.queue(batch.topic, batch.partition);
     q.inFlight--;
     batch.retryAtMs = retryAtMs;
+    if (this.options.idempotent) q.holdUntilInFlightReturns = true;
     let at = 0;
-    if (this.options.idempotent) {
-      q.holdUntilInFlightReturns = true;
-      while (at < q.queued.length && sequenceBefore(q.queued[at]!, batch)) at++;
-    }
+    while (at < q.queued.length && q.queued[at]!.order < batch.order) at++;
     q.queued.splice(at, 0, batch);
+    this.afterReturn(q);
+  }
+
+  /**
+   * A batch sent was replaced by `parts` (its records, split): they go to the front of its
+   * partition's queue, in order, and the sequences after it are assigned again.
+   */
+  replace(batch: ProducerBatch, parts: readonly ProducerBatch[]): void {
+    const q = this.queue(batch.topic, batch.partition);
+    q.inFlight--;
+    this.incomplete.delete(batch);
+    for (const part of parts) this.incomplete.add(part);
+    for (const waiter of this.flushWaiters) {
+      if (waiter.batches.delete(batch)) for (const part of parts) waiter.batches.add(part);
+    }
+    q.queued.unshift(...parts);
+    if (batch.baseSequence >= 0) q.resequenceWhenIdle = true;
     this.afterReturn(q);
   }
 
@@ -336,10 +361,4 @@ export class RecordAccumulator {
     }
     return expired;
   }
-}
-
-/** Whether `a` goes before `b`: sealed batches by sequence, and before any batch not yet sealed. */
-function sequenceBefore(a: ProducerBatch, b: ProducerBatch): boolean {
-  if (a.baseSequence < 0) return false;
-  return b.baseSequence < 0 || a.baseSequence < b.baseSequence;
 }

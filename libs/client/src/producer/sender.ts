@@ -1,4 +1,4 @@
-import { ErrorCode, InitProducerId, KafkaError } from '@runnel/protocol';
+import { decodeRecordBatch, ErrorCode, InitProducerId, KafkaError } from '@runnel/protocol';
 import { isRetriable } from '../errors/is-retriable.js';
 import type { Cluster } from '../metadata/cluster.js';
 import { BrokerSender } from './broker-sender.js';
@@ -191,6 +191,16 @@ export class Sender {
         if (!retriable) batch.maybeWritten = true;
       }
     }
+    if (
+      error instanceof KafkaError &&
+      (error.code === ErrorCode.MESSAGE_TOO_LARGE || error.code === ErrorCode.RECORD_LIST_TOO_LARGE) &&
+      batch.recordCount > 1 &&
+      batch.bytes !== undefined &&
+      !this.stopped
+    ) {
+      this.split(batch, batch.bytes, error);
+      return;
+    }
     const deadline = batch.createdMs + options.deliveryTimeoutMs;
     const retryAtMs = nowMs + this.backoffMs(batch.attempts);
     if (retriable && batch.attempts <= options.retries && retryAtMs < deadline && !this.stopped) {
@@ -211,6 +221,25 @@ export class Sender {
             },
           )
         : error,
+    );
+  }
+
+  /**
+   * A batch the broker refused as too large is sent again one record per batch (Kafka splits too),
+   * so only a record that is itself over the broker's limit fails; the others are not lost. The
+   * partition stays held (the batch counts as in flight) until the parts are queued.
+   */
+  private split(batch: ProducerBatch, bytes: Buffer, error: KafkaError): void {
+    decodeRecordBatch(bytes).then(
+      (decoded) => {
+        this.accumulator.replace(batch, batch.splitPerRecord(decoded.records, this.options.compression));
+        this.wake();
+      },
+      () => {
+        this.accumulator.finish(batch, false);
+        batch.fail(error);
+        this.wake();
+      },
     );
   }
 
