@@ -28,6 +28,7 @@ export {
   type ConnectionOptions,
   type RequestOptions,
 } from './connection/broker-connection.js';
+export { FrameReader } from './connection/frame-reader.js';
 export {
   type AssignedPartition,
   Consumer,
