@@ -182,7 +182,7 @@ describe('LogManager', () => {
     manager.getOrCreate(long, 7);
     const marked = await manager.markForDeletion(long, 7);
     expect(marked!.length).toBe(255);
-    expect(marked!.endsWith('-7.' + marked!.slice(-39, -7) + '-delete')).toBe(true);
+    expect(marked!.endsWith(`-7.${marked!.slice(-39, -7)}-delete`)).toBe(true);
     manager.getOrCreate(long, 8);
     await manager.close();
     expect(LogManager.finishInterruptedDeletions(dir.path, [{ name: long, partitions: 9 }])).toEqual([long]);
