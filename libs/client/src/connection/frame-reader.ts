@@ -33,6 +33,16 @@ export class FrameReader {
    */
   next(): Buffer | undefined {
     if (this.frameSize < 0) {
+      // The common case first: size prefix and frame both inside the first chunk.
+      const first = this.chunks[0];
+      if (first !== undefined && first.length - this.head >= FRAME_SIZE_PREFIX) {
+        const start = this.head + FRAME_SIZE_PREFIX;
+        const size = first.readInt32BE(this.head);
+        if (size >= 0 && first.length - start >= size) {
+          this.advance(FRAME_SIZE_PREFIX + size);
+          return first.subarray(start, start + size);
+        }
+      }
       if (this.buffered < FRAME_SIZE_PREFIX) return undefined;
       const size = this.readSize();
       if (size < 0) throw new RangeError(`frame size ${size} is negative`);
