@@ -44,15 +44,24 @@ async function npmStart(dataDir: string): Promise<Started> {
     let brokerPid: number | undefined;
     for await (const line of createInterface({ input: npm.stdout! })) {
       output.push(`${line}\n`);
-      brokerPid ??= Number(/\[Nest\] (\d+)/.exec(line)?.[1] ?? Number.NaN) || undefined;
+      const pid = /\[Nest\] (\d+)/.exec(line)?.[1];
+      if (pid !== undefined) brokerPid ??= Number(pid);
       const listening = /listening on [^:]+:(\d+)/.exec(line);
-      if (listening && brokerPid !== undefined) return { brokerPid, port: Number(listening[1]) };
+      if (listening) {
+        if (brokerPid === undefined) throw new Error(`no '[Nest] <pid>' line before:\n${output.join('')}`);
+        return { brokerPid, port: Number(listening[1]) };
+      }
     }
     throw new Error(`npm start closed its output before the broker was ready:\n${output.join('')}`);
   })();
-  const { brokerPid, port } = await Promise.race([ready, exited]);
   exited.catch(() => undefined);
-  return { npm, brokerPid, port, output };
+  try {
+    const { brokerPid, port } = await Promise.race([ready, exited]);
+    return { npm, brokerPid, port, output };
+  } catch (err) {
+    npm.kill('SIGKILL');
+    throw err;
+  }
 }
 
 function isRunning(pid: number): boolean {
