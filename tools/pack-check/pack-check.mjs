@@ -3,8 +3,9 @@
 // `npm pack`, runs publint and @arethetypeswrong/cli on every tarball, installs all the tarballs at
 // once into a fresh project, loads every public entry there with import() and require()
 // (check-entries.mjs), finds no `import.meta` left in a CommonJS file, and runs every bin with
-// --help. Exits 1 if anything fails. `node tools/pack-check/pack-check.mjs [--keep]`; --keep leaves
-// the temporary project in place to look at.
+// --help; and every package.json declares `files`, `sideEffects` and the root's `engines`. Exits 1
+// if anything fails. `node tools/pack-check/pack-check.mjs [--keep]`; --keep leaves the temporary
+// project in place to look at.
 import { execFile, spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -65,13 +66,19 @@ const packages = publishablePackages(root);
 const names = packages.map((p) => p.manifest.name);
 const work = mkdtempSync(join(tmpdir(), 'runnel-pack-check-'));
 try {
-  const built = await stream(
-    bin('nx'),
-    ['run-many', '-t', 'build', '-p', ...names, '--output-style=static'],
-    {
-      cwd: root,
-    },
-  );
+  const rootEngines = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines?.node;
+  for (const { manifest } of packages) {
+    const missing = ['files', 'sideEffects'].filter((field) => !(field in manifest));
+    if (manifest.engines?.node !== rootEngines) missing.push(`engines.node ${rootEngines} (the root's)`);
+    report(
+      missing.length === 0,
+      `${manifest.name}: package.json declares files, sideEffects, engines`,
+      `       missing: ${missing.join(', ')}`,
+    );
+  }
+
+  const nxArgs = ['run-many', '-t', 'build', '-p', ...names, '--output-style=static'];
+  const built = await stream(bin('nx'), nxArgs, { cwd: root });
   if (built !== 0) throw new Error(`build failed (${built})`);
 
   // One `npm pack` for all: each package's tarball, named as npm names it.
@@ -164,6 +171,7 @@ try {
         timeout: 30_000,
       });
       report(
+        // A usage text names its flags.
         help.code === 0 && help.output.includes('--'),
         `${command} --help (installed from ${name}'s tarball)`,
         help.output,
