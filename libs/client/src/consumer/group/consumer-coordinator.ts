@@ -1,45 +1,22 @@
 import { type Clock, type Scheduler, systemClock, TimerScheduler } from '@runnel/coordinator';
-import { JoinGroup, KafkaError, LeaveGroup, SyncGroup } from '@runnel/protocol';
+import { type KafkaError, LeaveGroup } from '@runnel/protocol';
 import type { ConnectionOptions } from '../../connection/broker-connection.js';
 import type { Cluster } from '../../metadata/cluster.js';
 import type { TopicPartition } from '../../metadata/topic-partition.js';
-import {
-  CONSUMER_PROTOCOL_TYPE,
-  decodeMemberAssignment,
-  encodeGroupAssignment,
-  groupTopics,
-  joinProtocols,
-  memberSubscriptions,
-} from './assignment-strategy.js';
 import { type ConsumerGroupOptions, type GroupConfig, resolveGroupConfig } from './consumer-group-options.js';
 import { CoordinatorConnections } from './coordinator-connections.js';
-import { type GroupErrorAction, joinGroupAction, syncGroupAction } from './group-error-actions.js';
+import type { GroupErrorAction } from './group-error-actions.js';
 import { ConsumerGroupConfigError, GroupMembershipError } from './group-errors.js';
 import type { GroupEvent, GroupEventListener, GroupLogger } from './group-events.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
+import { type JoinOutcome, joinGroupRound } from './join-round.js';
 import { type MembershipEffects, OffsetCommitter } from './offset-committer.js';
 import type { MemberIdentity, OffsetToCommit } from './offset-requests.js';
 import { assignmentChange, beforeJoin, onLeave, without } from './rebalance-changes.js';
+import type { RebalanceListener } from './rebalance-listener.js';
+import { WakeSignal } from './wake-signal.js';
 
-/**
- * What the consumer does when its partitions change. The coordinator calls one method at a time,
- * in order, and waits for each; a heartbeat keeps the member in its group meanwhile.
- */
-export interface RebalanceListener {
-  /** Stop fetching these, let in-flight handlers of them finish, commit their progress; resolve when done. */
-  onPartitionsRevoked(partitions: TopicPartition[]): Promise<void>;
-  /**
-   * Start fetching these from their committed offsets (or autoOffsetReset). Called after every
-   * completed rebalance, with an empty list when nothing was added.
-   */
-  onPartitionsAssigned(partitions: TopicPartition[]): Promise<void>;
-  /**
-   * Lost without a chance to commit (session expired, fenced, left after a poll timeout): stop
-   * fetching them and drop their progress; do not wait for their handlers, which may be the ones
-   * stalled, and whose commits would be refused.
-   */
-  onPartitionsLost(partitions: TopicPartition[]): Promise<void>;
-}
+export type { RebalanceListener } from './rebalance-listener.js';
 
 export interface CoordinatorDependencies {
   /** Client id and timeouts for the coordinator connections. */
@@ -48,9 +25,6 @@ export interface CoordinatorDependencies {
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
 }
-
-/** A JoinGroup waits for the whole rebalance: its timeout is the rebalance timeout plus this (Java's lapse). */
-const JOIN_GROUP_TIMEOUT_LAPSE_MS = 5_000;
 
 type MemberState = 'unjoined' | 'rebalancing' | 'stable';
 
@@ -74,7 +48,7 @@ export class ConsumerCoordinator {
   readonly #heartbeats: HeartbeatLoop;
   readonly #offsets: OffsetCommitter;
   readonly #clock: Clock;
-  readonly #scheduler: Scheduler;
+  readonly #signal: WakeSignal;
   readonly #logger: GroupLogger | undefined;
   readonly #eventListeners: GroupEventListener[] = [];
   #topics: string[] = [];
@@ -90,7 +64,6 @@ export class ConsumerCoordinator {
   #stopping = false;
   #failure: Error | undefined;
   #running: Promise<void> | undefined;
-  #wakeUp: (() => void) | undefined;
   readonly #firstAssignment = deferred();
 
   constructor(
@@ -101,10 +74,11 @@ export class ConsumerCoordinator {
   ) {
     this.#config = resolveGroupConfig(options);
     this.#clock = deps.clock ?? systemClock;
-    this.#scheduler = deps.scheduler ?? new TimerScheduler();
+    const scheduler = deps.scheduler ?? new TimerScheduler();
+    this.#signal = new WakeSignal(scheduler);
     this.#logger = deps.logger;
     this.#connections = new CoordinatorConnections(this.#config.groupId, cluster, deps.connection);
-    this.#heartbeats = new HeartbeatLoop(this.#config, this.#connections, this.#clock, this.#scheduler, {
+    this.#heartbeats = new HeartbeatLoop(this.#config, this.#connections, this.#clock, scheduler, {
       onHeartbeatError: (action, error) => this.#onHeartbeatError(action, error),
       onPollTimeout: (sincePollMs) => this.#onPollTimeout(sincePollMs),
     });
@@ -113,7 +87,7 @@ export class ConsumerCoordinator {
       this.#connections,
       this.#config.retryBackoffMs,
       this.#clock,
-      this.#scheduler,
+      scheduler,
     );
     // start() hands this promise out; a stop or failure before the first assignment rejects it.
     this.#firstAssignment.promise.catch(() => {});
@@ -164,7 +138,12 @@ export class ConsumerCoordinator {
     return this.#firstAssignment.promise;
   }
 
-  /** The consumer made progress (handlers finished, or it is ready for more records). */
+  /**
+   * The consumer is not stalled: call it when a handler finishes, and also while no handler runs
+   * (on every fetch answer, idle or not), as Java's poll() is called in a loop whatever it
+   * returns. `maxPollIntervalMs` counts from the last call, so an idle consumer that stops
+   * calling it would leave its group as if stalled.
+   */
   notePoll(): void {
     this.#heartbeats.notePoll();
     if (this.#pollTimedOut && !this.#stopping) {
@@ -193,17 +172,19 @@ export class ConsumerCoordinator {
    * static (a static member's partitions wait for it, up to `sessionTimeoutMs`), and closes the
    * coordinator connections.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     if (this.#stopping) return this.#running ?? Promise.resolve();
     this.#stopping = true;
     this.#heartbeats.stop();
-    // A JoinGroup or SyncGroup may wait for the whole rebalance: end it now.
-    if (this.#state === 'rebalancing') await this.#connections.abortMembership();
-    this.#wakeUp?.();
-    this.#running ??= Promise.resolve();
-    const stopped = this.#running.then(() => this.#leave());
-    this.#running = stopped;
-    return stopped;
+    const running = this.#running;
+    this.#running = (async () => {
+      // A JoinGroup or SyncGroup may wait for the whole rebalance: end it now.
+      if (this.#state === 'rebalancing') await this.#connections.abortMembership();
+      this.#signal.wake();
+      await running;
+      await this.#leave();
+    })();
+    return this.#running;
   }
 
   async #leave(): Promise<void> {
@@ -231,7 +212,7 @@ export class ConsumerCoordinator {
       try {
         if (this.#pollTimedOut && this.#owned.length > 0) await this.#giveUp(onLeave(this.#owned, false));
         else if (this.#rejoinNeeded && !this.#pollTimedOut) await this.#joinOnce();
-        else await this.#idle();
+        else await this.#signal.idle();
       } catch (error) {
         if (!this.#stopping) this.#fail(error as Error);
       }
@@ -255,30 +236,15 @@ export class ConsumerCoordinator {
     this.#heartbeats.stop();
     this.#state = 'rebalancing';
     this.#rejoinNeeded = false;
+    let outcome: JoinOutcome;
     try {
-      const connection = await this.#connections.membership();
-      const join = await connection.request(JoinGroup, this.#joinRequest(), {
-        timeoutMs: this.#config.rebalanceTimeoutMs + JOIN_GROUP_TIMEOUT_LAPSE_MS,
+      outcome = await joinGroupRound(await this.#connections.membership(), this.cluster, this.#config, {
+        topics: this.#topics,
+        memberId: this.#memberId,
+        owned: this.#owned,
+        lastAssignment: this.#lastAssignment,
+        lastGenerationId: this.#lastGenerationId,
       });
-      const joinAction = joinGroupAction(join.errorCode);
-      if (joinAction === 'member-id-required') {
-        this.#memberId = join.memberId;
-        this.#rejoinNeeded = true;
-        return;
-      }
-      if (joinAction !== 'none') return await this.#retryJoin(joinAction, 'JoinGroup', join.errorCode);
-      this.#memberId = join.memberId;
-      this.#generationId = join.generationId;
-      const isLeader = join.leader === join.memberId;
-      const assignments = isLeader ? await this.#assign(join.protocolName, join.members) : [];
-      const sync = await connection.request(
-        SyncGroup,
-        { ...this.#identity(), assignments },
-        { timeoutMs: this.#config.rebalanceTimeoutMs + JOIN_GROUP_TIMEOUT_LAPSE_MS },
-      );
-      const syncAction = syncGroupAction(sync.errorCode);
-      if (syncAction !== 'none') return await this.#retryJoin(syncAction, 'SyncGroup', sync.errorCode);
-      await this.#completeJoin(decodeMemberAssignment(sync.assignment), join.protocolName, join.leader);
     } catch (error) {
       if (this.#stopping) return;
       if (error instanceof GroupMembershipError) throw error;
@@ -287,51 +253,25 @@ export class ConsumerCoordinator {
       this.#rejoinNeeded = true;
       this.#logger?.warn(`group '${this.groupId}': join failed, retrying: ${(error as Error).message}`);
       await this.#connections.markUnknown();
-      await this.#sleep(this.#config.retryBackoffMs);
+      await this.#signal.sleep(this.#config.retryBackoffMs);
+      return;
     }
-  }
-
-  #joinRequest() {
-    return {
-      groupId: this.groupId,
-      sessionTimeoutMs: this.#config.sessionTimeoutMs,
-      rebalanceTimeoutMs: this.#config.rebalanceTimeoutMs,
-      memberId: this.#memberId,
-      groupInstanceId: this.#config.groupInstanceId,
-      protocolType: CONSUMER_PROTOCOL_TYPE,
-      protocols: joinProtocols(this.#config.assignors, {
-        topics: this.#topics,
-        owned: this.#owned,
-        lastAssignment: this.#lastAssignment,
-        lastGenerationId: this.#lastGenerationId,
-      }),
-    };
-  }
-
-  /** The leader's part: every member's share, by the assignor the group chose. */
-  async #assign(
-    protocolName: string,
-    members: readonly { memberId: string; groupInstanceId: string | null; metadata: Uint8Array }[],
-  ) {
-    const assignor = this.#config.assignors.find(({ name }) => name === protocolName);
-    if (assignor === undefined) {
-      throw new GroupMembershipError(
-        this.groupId,
-        `the group chose assignor '${protocolName}', which this member did not offer`,
-      );
+    switch (outcome.kind) {
+      case 'member-id-required':
+        this.#memberId = outcome.memberId;
+        this.#rejoinNeeded = true;
+        return;
+      case 'refused':
+        if (outcome.joined) {
+          this.#memberId = outcome.joined.memberId;
+          this.#generationId = outcome.joined.generationId;
+        }
+        return this.#retryJoin(outcome.action, outcome.error);
+      default:
+        this.#memberId = outcome.memberId;
+        this.#generationId = outcome.generationId;
+        return this.#completeJoin(outcome.assigned, outcome.protocol, outcome.leaderId);
     }
-    const subscriptions = memberSubscriptions(members);
-    const topics = groupTopics(subscriptions);
-    await this.cluster.metadata(topics);
-    const partitionsPerTopic = new Map<string, number>();
-    for (const topic of topics) {
-      const count = this.cluster.partitionCount(topic);
-      if (count !== undefined) partitionsPerTopic.set(topic, count);
-    }
-    return encodeGroupAssignment(
-      subscriptions,
-      assignor.assign({ members: subscriptions, partitionsPerTopic }),
-    );
   }
 
   async #completeJoin(assigned: TopicPartition[], protocol: string, leaderId: string): Promise<void> {
@@ -364,8 +304,7 @@ export class ConsumerCoordinator {
   }
 
   /** What a failed JoinGroup or SyncGroup answer means; `fatal` throws. */
-  async #retryJoin(action: GroupErrorAction, request: string, errorCode: number): Promise<void> {
-    const error = KafkaError.fromCode(errorCode, { context: `group '${this.groupId}' ${request}` });
+  async #retryJoin(action: GroupErrorAction, error: KafkaError): Promise<void> {
     this.#state = 'unjoined';
     this.#rejoinNeeded = true;
     switch (action) {
@@ -374,14 +313,14 @@ export class ConsumerCoordinator {
           cause: error,
         });
       case 'reset-member':
-        this.#resetMember(`${request} answered ${error.errorName}`);
+        this.#resetMember(`${error.context} answered ${error.errorName}`);
         return;
       case 'find-coordinator':
         await this.#connections.markUnknown();
-        await this.#sleep(this.#config.retryBackoffMs);
+        await this.#signal.sleep(this.#config.retryBackoffMs);
         return;
       case 'retry':
-        await this.#sleep(this.#config.retryBackoffMs);
+        await this.#signal.sleep(this.#config.retryBackoffMs);
         return;
       default:
         // `rejoin`: join again at once, as the same member.
@@ -438,7 +377,7 @@ export class ConsumerCoordinator {
     this.#memberId = '';
     this.#generationId = -1;
     this.#state = 'unjoined';
-    this.#wakeUp?.();
+    this.#signal.wake();
   }
 
   async #sendLeaveGroup(reason: string): Promise<void> {
@@ -463,7 +402,7 @@ export class ConsumerCoordinator {
       this.#rejoinNeeded = true;
       this.#emit({ type: 'rebalancing', groupId: this.groupId, memberId: this.#memberId, reason });
     }
-    this.#wakeUp?.();
+    this.#signal.wake();
   }
 
   /** The generation ended without this member: what it owns is lost; it joins again as new. */
@@ -482,7 +421,7 @@ export class ConsumerCoordinator {
     this.#logger?.warn(error.message);
     this.#firstAssignment.reject(error);
     this.#emit({ type: 'member-failed', groupId: this.groupId, error });
-    this.#wakeUp?.();
+    this.#signal.wake();
   }
 
   async #giveUp({ revoked, lost }: { revoked: TopicPartition[]; lost: TopicPartition[] }): Promise<void> {
@@ -508,7 +447,11 @@ export class ConsumerCoordinator {
   readonly #effects: MembershipEffects = {
     isCurrent: (member) => member.generationId === this.#generationId && member.memberId === this.#memberId,
     resetMember: (reason) => this.#resetMember(reason),
-    requestRejoin: (reason) => this.#requestRejoin(reason),
+    // A commit answered REBALANCE_IN_PROGRESS while this member's own join is under way needs no
+    // further rebalance: the one in progress hands out the new assignment.
+    requestRejoin: (reason) => {
+      if (this.#state !== 'rebalancing') this.#requestRejoin(reason);
+    },
     fail: (error) => {
       const failure = new GroupMembershipError(this.groupId, `cannot stay a member: ${error.message}`, {
         cause: error,
@@ -517,28 +460,6 @@ export class ConsumerCoordinator {
       return failure;
     },
   };
-
-  /** Waits until something asks the run loop to act. */
-  #idle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#wakeUp = () => {
-        this.#wakeUp = undefined;
-        resolve();
-      };
-    });
-  }
-
-  /** Waits `ms`, or less when woken. */
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const task = this.#scheduler.schedule(ms, () => this.#wakeUp?.());
-      this.#wakeUp = () => {
-        this.#wakeUp = undefined;
-        task.cancel();
-        resolve();
-      };
-    });
-  }
 
   #emit(event: GroupEvent): void {
     for (const listener of this.#eventListeners) listener(event);
