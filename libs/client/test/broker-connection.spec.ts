@@ -34,6 +34,10 @@ class ScriptedPeer {
   readonly log: string[] = [];
   sockets: Socket[] = [];
   onRequest: (socket: Socket, apiKey: number, correlationId: number, version: number) => void = () => {};
+  /** Highest ApiVersions version answered normally; above it, `refuseApiVersions` answers. */
+  maxApiVersions = 3;
+  readonly apiVersionsAsked: number[] = [];
+  refuseApiVersions: (correlationId: number) => Buffer = () => Buffer.alloc(0);
 
   constructor(readonly answerApiVersions: boolean) {
     this.server = createServer((socket) => {
@@ -47,7 +51,12 @@ class ScriptedPeer {
           this.received.push({ apiKey: header.requestApiKey, correlationId: header.correlationId });
           this.log.push(`received ${header.correlationId}`);
           if (header.requestApiKey === ApiVersions.apiKey && this.answerApiVersions) {
-            socket.write(apiVersionsAnswer(header.requestApiVersion, header.correlationId));
+            this.apiVersionsAsked.push(header.requestApiVersion);
+            socket.write(
+              header.requestApiVersion > this.maxApiVersions
+                ? this.refuseApiVersions(header.correlationId)
+                : apiVersionsAnswer(header.requestApiVersion, header.correlationId),
+            );
           } else {
             this.onRequest(socket, header.requestApiKey, header.correlationId, header.requestApiVersion);
           }
@@ -191,6 +200,24 @@ describe('BrokerConnection against peers that misbehave', () => {
     expect(error.message).toContain('ApiVersions v3');
     expect(error.message).toContain('within 200 ms');
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('connects to a peer that refuses ApiVersions v3 in neither v0 nor v3 layout, as librdkafka 2.0 mock does', async () => {
+    peer = new ScriptedPeer(true);
+    peer.maxApiVersions = 2;
+    // The mock's answer: error 35, then a one-entry list whose count is neither int32 nor compact.
+    peer.refuseApiVersions = (correlationId) => {
+      const frame = Buffer.from(
+        ['00000011', '00000000', '0023', '01', '0012', '0000', '0002', '00000000'].join(''),
+        'hex',
+      );
+      frame.writeInt32BE(correlationId, 4);
+      return frame;
+    };
+    const connection = await BrokerConnection.connect(await peer.listen(), options);
+    expect(peer.apiVersionsAsked).toEqual([3, 0]);
+    expect(connection.versionFor(Metadata)).toBe(Metadata.request.validVersions.max);
+    await connection.close();
   });
 
   it('fails a request with a TimeoutError after requestTimeoutMs, closes, and fails the others as retriable', async () => {

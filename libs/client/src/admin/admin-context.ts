@@ -34,10 +34,16 @@ export function requireTopic(metadata: ClusterMetadata, topic: string): TopicMet
   return found;
 }
 
-/** A connection to the controller (topic creation and deletion must go there), or any broker when it is unknown. */
+/**
+ * A connection to the controller (topic creation and deletion must go there), or to any broker
+ * when the controller is unknown or is not among the brokers listed (KRaft clusters report a
+ * random broker; some test brokers report an id of none of theirs).
+ */
 export function controllerConnection(context: AdminContext): Promise<BrokerConnection> {
-  const controller = context.cluster.controllerId;
-  return controller < 0 ? context.cluster.anyConnection() : context.cluster.connection(controller);
+  const { cluster } = context;
+  const controller = cluster.controllerId;
+  const listed = cluster.brokers().some((b) => b.nodeId === controller);
+  return listed ? cluster.connection(controller) : cluster.anyConnection();
 }
 
 /** Groups items by a key, keeping the order of first appearance. */

@@ -382,15 +382,24 @@ export class BrokerConnection {
 
 /**
  * Decodes a response for its request. An ApiVersions response to a version the broker does not
- * know comes at v0 (KIP-511), so when decoding at the asked version fails it is read again at v0,
- * as Kafka's client does.
+ * know is meant to come at v0 (KIP-511), so when decoding at the asked version fails it is read
+ * again at v0, as Kafka's client does. Some brokers (librdkafka's mock cluster) write that answer in
+ * neither layout; its error code still sits right after the v0 header, and UNSUPPORTED_VERSION
+ * there is taken as such, with no version list, so the handshake retries at v0.
  */
 function decodeBody(request: PendingRequest, frame: Buffer): unknown {
   try {
     return decodeResponseFrame(request.api, request.version, frame).body;
   } catch (err) {
     if (request.api.apiKey !== ApiVersions.apiKey || request.version === 0) throw err;
-    return decodeResponseFrame(request.api, 0, frame).body;
+    try {
+      return decodeResponseFrame(request.api, 0, frame).body;
+    } catch {
+      if (frame.length >= 6 && frame.readInt16BE(4) === ErrorCode.UNSUPPORTED_VERSION) {
+        return { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: [] };
+      }
+      throw err;
+    }
   }
 }
 
