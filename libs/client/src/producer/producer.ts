@@ -157,8 +157,27 @@ export class Producer<K = RecordValue, V = RecordValue> {
       if (blocked !== undefined) this.wait(blocked, send);
     } else {
       const deadline = Date.now() + this.options.maxBlockMs;
+      // Waiting behind earlier calls counts against this call's own maxBlockMs too, so calls
+      // piling up behind a stalled one fail on time rather than wait in line without bound.
+      const line = this.waitingLine;
+      const timer =
+        line === undefined
+          ? undefined
+          : setTimeout(
+              () =>
+                send.fail(
+                  new ProducerBlockedTimeoutError(
+                    topic,
+                    'earlier send() calls, waiting for metadata or buffer memory, did not finish',
+                    this.options.maxBlockMs,
+                  ),
+                ),
+              this.options.maxBlockMs,
+            );
       this.wait(
-        (this.waitingLine ?? Promise.resolve()).then(async () => {
+        (line ?? Promise.resolve()).then(async () => {
+          clearTimeout(timer);
+          if (send.isSettled) return;
           const count = partitionCount ?? (await this.topicPartitionCount(topic, deadline));
           await this.appendFrom(send, topic, count, records, 0, deadline);
         }),
@@ -224,9 +243,11 @@ export class Producer<K = RecordValue, V = RecordValue> {
     for (let attempt = 1; ; attempt++) {
       let lastError: unknown;
       try {
-        const metadata = await this.cluster.metadata([topic], {
-          allowAutoTopicCreation: this.options.allowAutoTopicCreation,
-        });
+        const metadata = await withDeadline(
+          this.cluster.metadata([topic], { allowAutoTopicCreation: this.options.allowAutoTopicCreation }),
+          deadline,
+          () => new ProducerBlockedTimeoutError(topic, 'no metadata for the topic', this.options.maxBlockMs),
+        );
         const described = metadata.topics.get(topic);
         if (described === undefined) throw new UnknownTopicError(topic);
         if (described.errorCode !== ErrorCode.NONE) {
@@ -401,4 +422,13 @@ export class Producer<K = RecordValue, V = RecordValue> {
     }
     return true;
   }
+}
+
+/** `promise`, or a rejection with `onTimeout()` once `deadline` (ms since the epoch) has passed. */
+function withDeadline<T>(promise: Promise<T>, deadline: number, onTimeout: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
