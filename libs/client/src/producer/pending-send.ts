@@ -39,6 +39,10 @@ export class PendingSend {
     if (this.remaining === 0) this.settle();
   }
 
+  get isSettled(): boolean {
+    return this.settled;
+  }
+
   get count(): number {
     return this.timestamps.length;
   }
