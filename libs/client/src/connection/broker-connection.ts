@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import {
   type Api,
   ApiVersions,
@@ -13,6 +13,7 @@ import { RunnelError } from '../errors/runnel-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { ApiVersionTable } from './api-version-table.js';
 import { FrameReader } from './frame-reader.js';
+import { openSocket } from './open-socket.js';
 import { RequestQueue } from './request-queue.js';
 
 export interface BrokerAddress {
@@ -401,30 +402,4 @@ function decodeBody(request: PendingRequest, frame: Buffer): unknown {
       throw err;
     }
   }
-}
-
-function openSocket(address: BrokerAddress, timeoutMs: number): Promise<Socket> {
-  const name = `${address.host}:${address.port}`;
-  return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: address.host, port: address.port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(
-        new TimeoutError(
-          `broker ${name}: connect did not finish within ${timeoutMs} ms (connectionTimeoutMs)`,
-          timeoutMs,
-        ),
-      );
-    }, timeoutMs);
-    const onError = (err: Error): void => {
-      clearTimeout(timer);
-      reject(new ConnectionError(name, `connect failed: ${err.message}`, { cause: err }));
-    };
-    socket.once('error', onError);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeListener('error', onError);
-      resolve(socket);
-    });
-  });
 }
