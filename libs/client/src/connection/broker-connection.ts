@@ -96,6 +96,7 @@ export class BrokerConnection {
   private timer: NodeJS.Timeout | undefined;
   private timerDeadline = Number.POSITIVE_INFINITY;
   private isClosed = false;
+  private closeReason: Error | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -174,9 +175,13 @@ export class BrokerConnection {
     this.send(api, version, body, 0, false).catch(ignore);
   }
 
-  /** Runs `listener` once when the connection ends: with the error, or none after `close()`. */
+  /**
+   * Runs `listener` once when the connection ends: with the error, or none after `close()`. On a
+   * connection already closed it runs in a microtask, so a listener is never missed.
+   */
   onClose(listener: (err?: Error) => void): void {
-    this.closeListeners.push(listener);
+    if (this.isClosed) queueMicrotask(() => listener(this.closeReason));
+    else this.closeListeners.push(listener);
   }
 
   /** Closes the connection; pending requests reject with a retriable ConnectionError. */
@@ -358,6 +363,7 @@ export class BrokerConnection {
   private fail(reason: Error | undefined, detail?: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.closeReason = reason;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.socket.destroy();
