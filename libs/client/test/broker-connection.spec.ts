@@ -258,10 +258,13 @@ describe('BrokerConnection against peers that misbehave', () => {
         /Metadata v8 \(correlation id \d+\) got no response: the broker closed the connection/,
       );
     }
-    expect(await closed).toBeInstanceOf(ConnectionError);
+    const reason = await closed;
+    expect(reason).toBeInstanceOf(ConnectionError);
     await expect(connection.request(Metadata, {})).rejects.toThrow(
       'connection is closed; Metadata v8 was not sent',
     );
+    // A listener added after the end still hears of it, with the same reason.
+    expect(await new Promise((resolve) => connection.onClose(resolve))).toBe(reason);
   });
 
   it('keeps at most maxInFlightRequests written and writes the next when a response frees a slot', async () => {
