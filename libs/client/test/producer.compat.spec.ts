@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { BrokerConnection } from '../src/connection/broker-connection.js';
+import type { RecordMetadata } from '../src/producer/producer-record.js';
 import { connectedProducer, createTopic, rawConnection } from './producer-support.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
 
@@ -37,7 +38,7 @@ describe('Producer interoperation with kcat (librdkafka)', () => {
       value: `value-${i}`,
       headers: { trace: `t${i}` },
     }));
-    let results;
+    let results: RecordMetadata[];
     try {
       results = await producer.send({ topic: 'to-kcat', messages });
     } finally {
@@ -113,7 +114,7 @@ describe('Producer interoperation with kcat (librdkafka)', () => {
         topic: 'by-runnel',
         messages: keys.map((key) => ({ key, value: 'v' })),
       });
-      results.forEach((r, i) => expect(String(r.partition)).toBe(kcatPartition.get(keys[i]!)));
+      for (const [i, r] of results.entries()) expect(String(r.partition)).toBe(kcatPartition.get(keys[i]!));
     } finally {
       await close();
     }
