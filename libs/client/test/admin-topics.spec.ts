@@ -69,6 +69,21 @@ describe('Admin: topics, partitions, offsets, records and configs (kafkajs as th
     );
   });
 
+  it('validates a creation without creating anything when validateOnly is set', async () => {
+    expect(
+      await admin.createTopics({
+        topics: [{ topic: 'admin-validated', numPartitions: 2 }],
+        validateOnly: true,
+      }),
+    ).toBe(true);
+    expect(await admin.listTopics()).not.toContain('admin-validated');
+    const refused = await admin
+      .createTopics({ topics: [{ topic: 'admin-validated', numPartitions: -7 }], validateOnly: true })
+      .catch((e) => e);
+    expect(refused).toBeInstanceOf(KafkaError);
+    expect(refused.message).toContain("topic 'admin-validated': INVALID_PARTITIONS");
+  });
+
   it('names the topic in a creation error, and every topic when several fail', async () => {
     const one = await admin
       .createTopics({ topics: [{ topic: 'admin-bad', numPartitions: 0 }] })
