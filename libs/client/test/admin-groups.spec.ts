@@ -123,6 +123,11 @@ describe('Admin: consumer groups and their offsets (a kafkajs consumer as the me
       ],
     });
     expect(await committed()).toEqual(await oracleCommitted());
+    // Commits created __consumer_offsets; both list it, as kafkajs lists internal topics too.
+    const topics = await admin.listTopics();
+    expect(topics).toContain('__consumer_offsets');
+    expect([...topics].sort()).toEqual([...(await oracle.listTopics())].sort());
+
     const all = await admin.fetchOffsets({ groupId: GROUP });
     expect(all.map((t) => [t.topic, t.partitions.map((p) => p.partition)])).toEqual([[TOPIC, [0, 1]]]);
   });
