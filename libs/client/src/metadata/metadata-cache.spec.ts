@@ -4,17 +4,12 @@ import { MetadataCache } from './metadata-cache.js';
 type Response = ResponseOf<typeof Metadata>;
 type TopicEntry = Response['topics'][number];
 
-function partition(
-  partitionIndex: number,
-  leaderId: number,
-  errorCode: number = ErrorCode.NONE,
-  leaderEpoch = 0,
-) {
+function partition(partitionIndex: number, leaderId: number, errorCode: number = ErrorCode.NONE) {
   return {
     errorCode,
     partitionIndex,
     leaderId,
-    leaderEpoch,
+    leaderEpoch: 0,
     replicaNodes: [leaderId],
     isrNodes: [leaderId],
     offlineReplicas: [],
@@ -79,20 +74,5 @@ describe('MetadataCache', () => {
     expect(cache.snapshot(['a', 'b']).topics.has('b')).toBe(false);
     cache.invalidate('a');
     expect(cache.partitionCount('a')).toBeUndefined();
-  });
-
-  it('keeps a newer leader when a lagging broker describes an older leader epoch (KIP-320)', () => {
-    const cache = new MetadataCache();
-    cache.update(
-      response([topic('t', [partition(0, 1, ErrorCode.NONE, 5), partition(1, 1, ErrorCode.NONE, 5)])]),
-      0,
-    );
-    cache.update(
-      response([topic('t', [partition(0, 2, ErrorCode.NONE, 4), partition(1, 2, ErrorCode.NONE, 6)])]),
-      10,
-    );
-    expect(cache.leaderFor('t', 0)).toBe(1);
-    expect(cache.leaderFor('t', 1)).toBe(2);
-    expect(cache.topic('t')?.partitions.map((p) => p.leaderEpoch)).toEqual([5, 6]);
   });
 });

@@ -16,8 +16,7 @@ interface CachedTopic {
  *
  * Invariants: the broker list is the latest response's (a Metadata response always lists every live
  * broker); a topic is replaced only by a response that mentions it, and removed when a response says
- * it does not exist; a partition's entry never goes back to an older leader epoch (KIP-320), since
- * brokers learn of leader changes at different times. A topic is fresh when it was described without error less than `maxAgeMs` ago
+ * it does not exist. A topic is fresh when it was described without error less than `maxAgeMs` ago
  * and every partition had a leader; anything else makes `metadata()` go to a broker again.
  */
 export class MetadataCache {
@@ -39,22 +38,16 @@ export class MetadataCache {
         this.topicEntries.delete(topic.name);
         continue;
       }
-      const cached = this.topicEntries.get(topic.name)?.metadata.partitions;
       const partitions: PartitionMetadata[] = topic.partitions
-        .map((p) => {
-          const known = cached?.[p.partitionIndex];
-          // KIP-320: a broker whose metadata lags may describe an older leader; keep the newer one.
-          if (known !== undefined && p.leaderEpoch >= 0 && known.leaderEpoch > p.leaderEpoch) return known;
-          return {
-            partition: p.partitionIndex,
-            errorCode: p.errorCode,
-            leader: p.leaderId,
-            leaderEpoch: p.leaderEpoch,
-            replicas: p.replicaNodes,
-            isr: p.isrNodes,
-            offlineReplicas: p.offlineReplicas,
-          };
-        })
+        .map((p) => ({
+          partition: p.partitionIndex,
+          errorCode: p.errorCode,
+          leader: p.leaderId,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicaNodes,
+          isr: p.isrNodes,
+          offlineReplicas: p.offlineReplicas,
+        }))
         .sort((a, b) => a.partition - b.partition);
       this.topicEntries.set(topic.name, {
         metadata: { name: topic.name, errorCode: topic.errorCode, isInternal: topic.isInternal, partitions },
