@@ -16,8 +16,13 @@ interface CachedTopic {
  *
  * Invariants: the broker list is the latest response's (a Metadata response always lists every live
  * broker); a topic is replaced only by a response that mentions it, and removed when a response says
- * it does not exist. A topic is fresh when it was described without error less than `maxAgeMs` ago
- * and every partition had a leader; anything else makes `metadata()` go to a broker again.
+ * it does not exist. A partition takes whatever leader the latest response names: Java's client
+ * refuses an older leader epoch (KIP-320), but only together with topic ids (Metadata v10+, beyond
+ * this codec); without them a topic deleted and created again, its epochs starting over, would keep
+ * its old leader for good. A stale answer is corrected by the next refresh instead.
+ *
+ * A topic is fresh when it was described without error less than `maxAgeMs` ago and every
+ * partition had a leader; anything else makes `metadata()` go to a broker again.
  */
 export class MetadataCache {
   private brokerNodes = new Map<number, BrokerNode>();
