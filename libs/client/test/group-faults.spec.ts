@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import { build } from 'esbuild';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from '../src/consumer/consumer.js';
 import { consumerFor, Progress } from './consumer-helpers.js';
+import { FAST_GROUP, RecordingMember, splitDisjointly, untilAll } from './group-helpers.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -148,4 +150,57 @@ describe('a group member SIGKILLed mid-batch', () => {
       expect(twice.every((offset) => offset >= resumeAt)).toBe(true);
     }
   }, 60_000);
+});
+
+describe('a group across a broker restart', () => {
+  it('members find the coordinator again, stay in their group and keep their commits', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'runnel-group-restart-'));
+    let restartable = await startTestBroker({ dataDir, groupMinSessionTimeoutMs: 1_000 });
+    const port = restartable.broker.port;
+    const members: RecordingMember[] = [];
+    try {
+      const admin = new Kafka({ brokers: [restartable.bootstrap], logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'restart', numPartitions: 4 }], waitForLeaders: true });
+      await admin.disconnect();
+      const options = { groupId: 'restart', ...FAST_GROUP, sessionTimeoutMs: 10_000 };
+      const [a, b] = [
+        new RecordingMember(restartable.bootstrap, options),
+        new RecordingMember(restartable.bootstrap, options),
+      ];
+      members.push(a, b);
+      await a.start(['restart']);
+      await b.start(['restart']);
+      await untilAll([a, b], () => splitDisjointly([a, b], 'restart', 4) && a.owned.size === 2);
+      await a.coordinator.commitOffsets(
+        [...a.owned].map((tp) => ({ topic: 'restart', partition: Number(tp.split(':')[1]), offset: 5n })),
+      );
+      const generation = a.coordinator.generationId;
+
+      await restartable.close();
+      restartable = await startTestBroker({ dataDir, port, groupMinSessionTimeoutMs: 1_000 });
+
+      // The group was replayed Stable with both members; their heartbeats find it again in time.
+      const c = new RecordingMember(restartable.bootstrap, options);
+      members.push(c);
+      await c.start(['restart']);
+      await untilAll(
+        [a, b, c],
+        () =>
+          splitDisjointly([a, b, c], 'restart', 4) &&
+          a.coordinator.generationId === c.coordinator.generationId &&
+          b.coordinator.generationId === c.coordinator.generationId,
+      );
+      expect(c.coordinator.generationId).toBeGreaterThan(generation);
+      expect(a.calls.some(({ kind }) => kind === 'lost')).toBe(false);
+      const committed = await c.coordinator.fetchCommittedOffsets(
+        [0, 1, 2, 3].map((partition) => ({ topic: 'restart', partition })),
+      );
+      expect([...committed.values()].filter((offset) => offset === 5n)).toHaveLength(2);
+    } finally {
+      await Promise.all(members.map((member) => member.stop()));
+      await restartable.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
