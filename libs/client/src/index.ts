@@ -32,7 +32,9 @@ export { FrameReader } from './connection/frame-reader.js';
 export {
   type AssignedPartition,
   Consumer,
+  type ConsumerCommitEvent,
   type ConsumerCrashEvent,
+  type ConsumerEvents,
   type OffsetToCommit,
   type RunOptions,
   type SubscribeOptions,

@@ -13,6 +13,7 @@ import {
 import { type ChunkHandler, ConsumerRunner } from './consumer-runner.js';
 import { FetchManager, type PartitionStart } from './fetch-manager.js';
 import { ConsumerCoordinator, type RebalanceListener } from './group/consumer-coordinator.js';
+import type { GroupEvent } from './group/group-events.js';
 import type { PartitionState } from './partition-state.js';
 import {
   type Batch,
@@ -58,8 +59,17 @@ export interface ConsumerCrashEvent {
   groupId: string | undefined;
 }
 
+/** What the 'commit' event carries: offsets the group accepted (the next offset to read, per partition). */
+export interface ConsumerCommitEvent {
+  groupId: string;
+  offsets: { topic: string; partition: number; offset: bigint }[];
+}
+
 export interface ConsumerEvents {
   crash: [ConsumerCrashEvent];
+  commit: [ConsumerCommitEvent];
+  /** Membership news from the group coordinator: joins, rebalances, a poll timeout, a failure. */
+  group: [GroupEvent];
 }
 
 type State = 'created' | 'connected' | 'running' | 'stopping' | 'stopped';
@@ -285,6 +295,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
         { connection: this.connection },
       );
       this.coordinator = coordinator;
+      coordinator.onEvent((event) => this.emit('group', event));
       coordinator.subscribe(this.subscription.topics);
       await coordinator.start();
       if (this.options.autoCommit) this.scheduleAutoCommit();
@@ -367,6 +378,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
     for (const { topic, partition, offset } of offsets) {
       states.find((s) => s.topic === topic && s.partition === partition)?.tracker.committed(offset);
     }
+    this.emit('commit', { groupId: coordinator.groupId, offsets });
   }
 
   private crash(error: Error): void {
