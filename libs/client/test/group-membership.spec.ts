@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { CommitFailedError } from '../src/consumer/group/group-errors.js';
+import { CommitFailedError, GroupMembershipError } from '../src/consumer/group/group-errors.js';
 import { FAST_GROUP, RecordingMember, splitDisjointly, untilAll } from './group-helpers.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
 
@@ -69,7 +69,11 @@ describe('ConsumerCoordinator in a group (eager, the default range assignor)', (
     // a owned all four; the rebalance revoked all four, then assigned its new share.
     expect(a.calls.map(({ kind }) => kind)).toEqual(['assigned', 'revoked', 'assigned']);
     expect(a.calls[1]!.partitions).toEqual([`${topic}:0`, `${topic}:1`, `${topic}:2`, `${topic}:3`]);
-    expect(a.calls[2]!.partitions).toEqual([`${topic}:0`, `${topic}:1`]);
+    // Range deals contiguous ranges in member-id order: a has one half, whichever its id sorts to.
+    expect([
+      [`${topic}:0`, `${topic}:1`],
+      [`${topic}:2`, `${topic}:3`],
+    ]).toContainEqual(a.calls[2]!.partitions);
   });
 
   it('a member that leaves gives its partitions to the survivor', async () => {
@@ -146,6 +150,28 @@ describe('static membership', () => {
     expect(a.coordinator.generationId).toBe(generation);
     expect(a.calls.length).toBe(aCalls);
     expect(a.events.slice(aEvents)).toEqual([]);
+  });
+});
+
+describe('static membership, fenced', () => {
+  it('a second consumer with the same groupInstanceId fences the first, which stops and loses its partitions', async () => {
+    const topic = await newTopic(2);
+    const first = member('fenced', { groupInstanceId: 'pod-x' });
+    await first.start([topic]);
+    expect(first.owned.size).toBe(2);
+    const second = member('fenced', { groupInstanceId: 'pod-x' });
+    await second.start([topic]);
+    expect(second.owned.size).toBe(2);
+
+    await first.until(() => first.events.some((e) => e.type === 'member-failed'));
+    const failed = first.events.find((e) => e.type === 'member-failed') as { error: Error };
+    expect(failed.error).toBeInstanceOf(GroupMembershipError);
+    expect(failed.error.message).toMatch(/FENCED_INSTANCE_ID/);
+    await first.until(() => first.owned.size === 0);
+    expect(first.calls.at(-1)?.kind).toBe('lost');
+    await expect(first.coordinator.commitOffsets([{ topic, partition: 0, offset: 1n }])).rejects.toThrow(
+      GroupMembershipError,
+    );
   });
 });
 
