@@ -56,6 +56,12 @@ export class Producer<K = RecordValue, V = RecordValue> {
   private readonly sender: Sender;
   private readonly partitioner: Partitioner;
   private readonly builtInPartitioner: boolean;
+  private readonly placement: { topic: string; partitionCount: number; key: Buffer | null; value: null } = {
+    topic: '',
+    partitionCount: 1,
+    key: null,
+    value: null,
+  };
   private readonly keySerializer: Serializer<K> | undefined;
   private readonly valueSerializer: Serializer<V> | undefined;
   private state: State = 'new';
@@ -393,12 +399,21 @@ export class Producer<K = RecordValue, V = RecordValue> {
     key: Buffer | null,
     value: Buffer | string | null,
   ): number {
+    if (this.builtInPartitioner) {
+      // The built-in partitioners keep nothing of their input and only ever answer a partition
+      // in range, so one scratch input serves every record; they ignore the value.
+      const input = this.placement;
+      input.topic = topic;
+      input.partitionCount = partitionCount;
+      input.key = key;
+      return this.partitioner.partition(input);
+    }
     return choosePartition(this.partitioner, {
       topic,
       partitionCount,
       key,
-      // Values stay strings until they are written; only a custom partitioner needs them as bytes.
-      value: typeof value === 'string' ? (this.builtInPartitioner ? null : Buffer.from(value)) : value,
+      // Values stay strings until they are written; a custom partitioner gets them as bytes.
+      value: typeof value === 'string' ? Buffer.from(value) : value,
     });
   }
 
