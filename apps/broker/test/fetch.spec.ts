@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { decodeRecordBatches, ErrorCode, Fetch, type InputOf, type RequestOf } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
 import { connectKafkajsBroker, type KafkajsBroker } from './fetch-support/kafkajs-broker.js';
+import { createLetters } from './fetch-support/sample-topics.js';
 import {
   deleteRecordsBefore,
   makeUnopenable,
@@ -11,7 +12,6 @@ import {
   produce,
   type StoredBatch,
 } from './fetch-support/topic-data.js';
-import { kcat, python } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
 import { createTopic } from './support/topics.js';
 
@@ -64,7 +64,6 @@ describe('Fetch', () => {
     const producer = await RawClient.connect(first.port);
     try {
       for (const [topic, partitions] of [
-        ['letters', 1],
         ['pair', 2],
         ['trimmed', 1],
         ['big', 1],
@@ -72,25 +71,7 @@ describe('Fetch', () => {
       ] as const) {
         await createTopic(producer, topic, partitions);
       }
-      letters = await produce(
-        producer,
-        'letters',
-        0,
-        {
-          records: [
-            {
-              key: Buffer.from('k0'),
-              value: Buffer.from('a-0'),
-              headers: [{ key: 'trace', value: Buffer.from('t-1') }],
-              timestamp: T0,
-            },
-            { key: Buffer.from('k1'), value: Buffer.from('a-1'), timestamp: T0 + 1 },
-            { key: Buffer.from('k2'), value: Buffer.from('a-2'), timestamp: T0 + 2 },
-          ],
-        },
-        numberedRecords('b', 2, T0 + 10),
-        numberedRecords('c', 1, T0 + 20),
-      );
+      letters = await createLetters(producer, T0);
       pair = [
         await produce(producer, 'pair', 0, numberedRecords('p0', 4, T0), numberedRecords('p0', 4, T0)),
         await produce(producer, 'pair', 1, numberedRecords('p1', 4, T0), numberedRecords('p1', 4, T0)),
@@ -425,59 +406,5 @@ describe('Fetch', () => {
         ErrorCode.UNKNOWN_LEADER_EPOCH,
       ]);
     });
-  });
-
-  describe('with other clients', () => {
-    it('kcat (librdkafka) reads everything from the beginning and exits at the end', async () => {
-      const out = await kcat([
-        '-b',
-        broker.bootstrapServers,
-        '-C',
-        '-t',
-        'letters',
-        '-o',
-        'beginning',
-        '-e',
-        '-q',
-        '-f',
-        '%k:%s:%o:%h\\n',
-      ]);
-      expect(out.trim().split('\n')).toEqual([
-        'k0:a-0:0:trace=t-1',
-        'k1:a-1:1:',
-        'k2:a-2:2:',
-        'k0:b-0:3:',
-        'k1:b-1:4:',
-        'k0:c-0:5:',
-      ]);
-    }, 20_000);
-
-    it('kafka-python reads a partition it assigned and seeked to the beginning, headers included', async () => {
-      const program = `
-import json, sys
-from kafka import KafkaConsumer, TopicPartition
-consumer = KafkaConsumer(bootstrap_servers=sys.argv[1], group_id=None, enable_auto_commit=False)
-tp = TopicPartition(sys.argv[2], 0)
-consumer.assign([tp])
-consumer.seek_to_beginning(tp)
-end = consumer.end_offsets([tp])[tp]
-out = []
-while consumer.position(tp) < end:
-    for records in consumer.poll(timeout_ms=1000).values():
-        for r in records:
-            out.append([r.offset, r.key.decode(), r.value.decode(), [[k, v.decode()] for k, v in r.headers]])
-consumer.close()
-print(json.dumps(out))
-`;
-      const records = JSON.parse(await python(program, [broker.bootstrapServers, 'letters'])) as unknown[];
-      expect(records).toEqual([
-        [0, 'k0', 'a-0', [['trace', 't-1']]],
-        [1, 'k1', 'a-1', []],
-        [2, 'k2', 'a-2', []],
-        [3, 'k0', 'b-0', []],
-        [4, 'k1', 'b-1', []],
-        [5, 'k0', 'c-0', []],
-      ]);
-    }, 30_000);
   });
 });

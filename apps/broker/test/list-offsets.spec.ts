@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ErrorCode, type InputOf, ListOffsets, type RequestOf } from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
 import { connectKafkajsBroker } from './fetch-support/kafkajs-broker.js';
-import { deleteRecordsBefore, makeUnopenable, numberedRecords, produce } from './fetch-support/topic-data.js';
-import { kcat, python } from './support/external-clients.js';
+import { createTimed } from './fetch-support/sample-topics.js';
+import { makeUnopenable, numberedRecords, produce } from './fetch-support/topic-data.js';
 import { RawClient } from './support/raw-client.js';
 import { createTopic } from './support/topics.js';
 
@@ -17,11 +17,7 @@ const T0 = Date.now() - 60_000;
 const EARLIEST = -2n;
 const LATEST = -1n;
 
-/**
- * timed-0: four batches of three records, batch i at timestamps T0 + 100i + (0, 1, 2), each batch
- * alone in its segment, and the first segment deleted: offsets 3-11 are left, log start 3, high
- * watermark 12. Segment edges: 5 | 6 and 8 | 9.
- */
+/** timed-0 as `createTimed` makes it: offsets 3-11, log start 3, high watermark 12, segment edges 5 | 6 and 8 | 9. */
 describe('ListOffsets', () => {
   let broker: RunningBroker;
   let client: RawClient;
@@ -33,11 +29,8 @@ describe('ListOffsets', () => {
     const first = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
     const producer = await RawClient.connect(first.port);
     try {
-      await createTopic(producer, 'timed', 1, { 'segment.bytes': '150' });
-      const batches = [0, 1, 2, 3].map((i) => numberedRecords(`s${i}`, 3, T0 + 100 * i));
-      const stored = await produce(producer, 'timed', 0, ...batches);
+      const stored = await createTimed(producer, T0);
       expect(stored.every((b) => b.bytes.length > 75 && b.bytes.length <= 150)).toBe(true);
-      await deleteRecordsBefore(producer, 'timed', 0, 3n);
       await createTopic(producer, 'empty', 1);
       await createTopic(producer, 'damaged', 1);
       await produce(producer, 'damaged', 0, numberedRecords('d', 1, T0));
@@ -196,26 +189,4 @@ describe('ListOffsets', () => {
       await kafkajs.disconnect();
     }
   });
-
-  it('lets kcat (librdkafka) start at a timestamp, and at an offset counted from the end', async () => {
-    const consume = (start: string) =>
-      kcat(['-b', broker.bootstrapServers, '-C', '-t', 'timed', '-o', start, '-e', '-q', '-f', '%o\\n']);
-    expect((await consume(`s@${T0 + 150}`)).trim().split('\n')).toEqual(['6', '7', '8', '9', '10', '11']);
-    expect((await consume('-2')).trim().split('\n')).toEqual(['10', '11']);
-    expect((await consume('beginning')).trim().split('\n')[0]).toBe('3');
-  }, 30_000);
-
-  it('answers kafka-python for beginning, end and offsets for times', async () => {
-    const program = `
-import json, sys
-from kafka import KafkaConsumer, TopicPartition
-consumer = KafkaConsumer(bootstrap_servers=sys.argv[1], group_id=None, enable_auto_commit=False)
-tp = TopicPartition("timed", 0)
-found = consumer.offsets_for_times({tp: int(sys.argv[2])})[tp]
-print(json.dumps([consumer.beginning_offsets([tp])[tp], consumer.end_offsets([tp])[tp], found.offset, found.timestamp]))
-consumer.close()
-`;
-    const out = await python(program, [broker.bootstrapServers, String(T0 + 250)]);
-    expect(JSON.parse(out)).toEqual([3, 12, 9, T0 + 300]);
-  }, 30_000);
 });

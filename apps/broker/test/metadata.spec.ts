@@ -1,10 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTopics, ErrorCode, Metadata } from '@runnel/protocol';
+import { ErrorCode, Metadata } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { type RunningBroker, startBroker } from '../src/index.js';
-import { kcat } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
 
 describe('Metadata', () => {
@@ -60,35 +59,4 @@ describe('Metadata', () => {
       await admin.disconnect();
     }
   });
-
-  it('lists topics and partitions to kcat (librdkafka)', async () => {
-    const client = await RawClient.connect(broker.port);
-    try {
-      await client.request(CreateTopics, 4, {
-        topics: [
-          { name: 'listed-by-kcat', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] },
-        ],
-        timeoutMs: 1000,
-        validateOnly: false,
-      });
-    } finally {
-      client.close();
-    }
-    const stdout = await kcat(['-b', broker.bootstrapServers, '-L', '-J']);
-    const listing = JSON.parse(stdout) as {
-      controllerid: number;
-      brokers: { id: number; name: string }[];
-      topics: {
-        topic: string;
-        partitions: { partition: number; leader: number; isrs: { id: number }[] }[];
-      }[];
-    };
-    expect(listing.controllerid).toBe(1);
-    expect(listing.brokers).toEqual([{ id: 1, name: broker.bootstrapServers }]);
-    const topic = listing.topics.find((t) => t.topic === 'listed-by-kcat');
-    expect(topic?.partitions.map((p) => [p.partition, p.leader, p.isrs])).toEqual([
-      [0, 1, [{ id: 1 }]],
-      [1, 1, [{ id: 1 }]],
-    ]);
-  }, 20_000);
 });
