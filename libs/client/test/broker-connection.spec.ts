@@ -1,10 +1,6 @@
-import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
 import {
-  ALL_APIS,
   ApiVersions,
   CreateTopics,
-  decodeRequestHeaderPrefix,
   ErrorCode,
   encodeRecordBatch,
   encodeResponseFrame,
@@ -13,9 +9,9 @@ import {
   Produce,
 } from '@runnel/protocol';
 import { BrokerConnection, type ConnectionOptions } from '../src/connection/broker-connection.js';
-import { FrameReader } from '../src/connection/frame-reader.js';
 import { ConnectionError } from '../src/errors/connection-error.js';
 import { TimeoutError } from '../src/errors/timeout-error.js';
+import { ScriptedPeer } from './support/scripted-peer.js';
 import { parseBootstrap, startTestBroker, type TestBroker } from './support/test-broker.js';
 
 const options: ConnectionOptions = {
@@ -23,72 +19,6 @@ const options: ConnectionOptions = {
   connectTimeoutMs: 5000,
   requestTimeoutMs: 5000,
 };
-
-/**
- * A TCP peer that is not a broker: it reads request frames and does what the test says with each
- * (`answer` true answers an ApiVersions request like a broker; anything else is left unanswered).
- */
-class ScriptedPeer {
-  readonly server: Server;
-  readonly received: { apiKey: number; correlationId: number }[] = [];
-  readonly log: string[] = [];
-  sockets: Socket[] = [];
-  onRequest: (socket: Socket, apiKey: number, correlationId: number, version: number) => void = () => {};
-  /** Highest ApiVersions version answered normally; above it, `refuseApiVersions` answers. */
-  maxApiVersions = 3;
-  readonly apiVersionsAsked: number[] = [];
-  refuseApiVersions: (correlationId: number) => Buffer = () => Buffer.alloc(0);
-
-  constructor(readonly answerApiVersions: boolean) {
-    this.server = createServer((socket) => {
-      this.sockets.push(socket);
-      const reader = new FrameReader();
-      socket.on('error', () => {});
-      socket.on('data', (chunk: Buffer) => {
-        reader.push(chunk);
-        for (let frame = reader.next(); frame !== undefined; frame = reader.next()) {
-          const header = decodeRequestHeaderPrefix(frame);
-          this.received.push({ apiKey: header.requestApiKey, correlationId: header.correlationId });
-          this.log.push(`received ${header.correlationId}`);
-          if (header.requestApiKey === ApiVersions.apiKey && this.answerApiVersions) {
-            this.apiVersionsAsked.push(header.requestApiVersion);
-            socket.write(
-              header.requestApiVersion > this.maxApiVersions
-                ? this.refuseApiVersions(header.correlationId)
-                : apiVersionsAnswer(header.requestApiVersion, header.correlationId),
-            );
-          } else {
-            this.onRequest(socket, header.requestApiKey, header.correlationId, header.requestApiVersion);
-          }
-        }
-      });
-    });
-  }
-
-  async listen(): Promise<{ host: string; port: number }> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    const address = this.server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    return { host: '127.0.0.1', port: address.port };
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-function apiVersionsAnswer(version: number, correlationId: number): Buffer {
-  return encodeResponseFrame(ApiVersions, version, correlationId, {
-    errorCode: ErrorCode.NONE,
-    apiKeys: ALL_APIS.map((api) => ({
-      apiKey: api.apiKey,
-      minVersion: api.request.validVersions.min,
-      maxVersion: api.request.validVersions.max,
-    })),
-  });
-}
 
 describe('BrokerConnection against the embedded broker', () => {
   let broker: TestBroker;

@@ -1,20 +1,9 @@
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { CreatePartitions, CreateTopics, ErrorCode } from '@runnel/protocol';
+import { CreatePartitions, CreateTopics, ErrorCode, encodeResponseFrame, Metadata } from '@runnel/protocol';
 import type { BrokerConnection } from '../src/connection/broker-connection.js';
 import { ConnectionError } from '../src/errors/connection-error.js';
 import { Cluster, type ClusterOptions } from '../src/metadata/cluster.js';
+import { refusingPort, ScriptedPeer } from './support/scripted-peer.js';
 import { parseBootstrap, startTestBroker, type TestBroker } from './support/test-broker.js';
-
-/** A port nothing listens on: bound once, then closed. */
-async function refusingPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
-}
 
 function clusterOptions(
   brokers: ClusterOptions['brokers'],
@@ -204,6 +193,52 @@ describe('Cluster shared by several components', () => {
       expect(connection.closed).toBe(true);
     } finally {
       await broker.close();
+    }
+  });
+});
+
+describe('Cluster reconnect backoff', () => {
+  it('waits reconnectBackoffMs, doubling, before trying a broker that refused again', async () => {
+    const deadPort = await refusingPort();
+    const peer = new ScriptedPeer(true);
+    const address = await peer.listen();
+    // A one-partition world of two brokers: this peer (node 1) and one that refuses (node 2).
+    peer.onRequest = (socket, apiKey, correlationId, version) => {
+      if (apiKey !== Metadata.apiKey) return;
+      socket.write(
+        encodeResponseFrame(Metadata, version, correlationId, {
+          brokers: [
+            { nodeId: 1, host: address.host, port: address.port, rack: null },
+            { nodeId: 2, host: '127.0.0.1', port: deadPort, rack: null },
+          ],
+          controllerId: 1,
+          topics: [],
+        }),
+      );
+    };
+    const cluster = new Cluster(
+      clusterOptions([address], { reconnectBackoffMs: 100, reconnectBackoffMaxMs: 1000 }),
+    );
+    try {
+      await cluster.connect();
+      const attempts: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const error = await cluster.connection(2).catch((e) => e);
+        expect(error).toBeInstanceOf(ConnectionError);
+        expect(error.message).toContain(`127.0.0.1:${deadPort}: connect failed`);
+        attempts.push(Date.now());
+      }
+      // Backoff after 1 failure: 100 ms ± 20%; after 2: 200 ms ± 20%.
+      const [first = 0, second = 0, third = 0] = attempts;
+      expect(second - first).toBeGreaterThanOrEqual(80);
+      expect(third - second).toBeGreaterThanOrEqual(160);
+      // The broker that answers is not held back by the other's failures (node 2 would now wait 320 ms or more).
+      const started = Date.now();
+      await cluster.connection(1, 'fetch');
+      expect(Date.now() - started).toBeLessThan(300);
+    } finally {
+      await cluster.disconnect();
+      await peer.close();
     }
   });
 });
