@@ -7,6 +7,7 @@ import {
   ListOffsets,
   Metadata,
   Produce,
+  ProtocolError,
 } from '@runnel/protocol';
 import { BrokerConnection, type ConnectionOptions } from '../src/connection/broker-connection.js';
 import { ConnectionError } from '../src/errors/connection-error.js';
@@ -195,6 +196,40 @@ describe('BrokerConnection against peers that misbehave', () => {
     );
     // A listener added after the end still hears of it, with the same reason.
     expect(await new Promise((resolve) => connection.onClose(resolve))).toBe(reason);
+  });
+
+  it('fails only the request whose response does not decode, and keeps the connection', async () => {
+    peer = new ScriptedPeer(true);
+    const connection = await BrokerConnection.connect(await peer.listen(), options);
+    let answered = 0;
+    peer.onRequest = (socket, _apiKey, correlationId, version) => {
+      if (answered++ === 0) {
+        // A well-framed answer whose body is cut short: a broker bug, not a broken stream.
+        const frame = Buffer.alloc(10);
+        frame.writeInt32BE(6, 0);
+        frame.writeInt32BE(correlationId, 4);
+        socket.write(frame);
+      } else {
+        socket.write(encodeResponseFrame(Metadata, version, correlationId, {}));
+      }
+    };
+    const broken = await connection.request(Metadata, {}).catch((e) => e);
+    expect(broken).toBeInstanceOf(ProtocolError);
+    expect(broken.message).toContain('MetadataResponse');
+    expect(await connection.request(Metadata, {})).toMatchObject({ brokers: [], topics: [] });
+    expect(connection.closed).toBe(false);
+    await connection.close();
+  });
+
+  it('closes the connection on a negative frame size, failing what is pending as retriable', async () => {
+    peer = new ScriptedPeer(true);
+    const connection = await BrokerConnection.connect(await peer.listen(), options);
+    peer.onRequest = (socket) => socket.write(Buffer.from([0xff, 0xff, 0xff, 0xf0]));
+    const error = await connection.request(Metadata, {}).catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.retriable).toBe(true);
+    expect(error.message).toContain('unreadable response stream: frame size -16 is negative');
+    expect(connection.closed).toBe(true);
   });
 
   it('keeps at most maxInFlightRequests written and writes the next when a response frees a slot', async () => {
