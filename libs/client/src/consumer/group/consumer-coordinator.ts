@@ -6,7 +6,7 @@ import type { TopicPartition } from '../../metadata/topic-partition.js';
 import { type ConsumerGroupOptions, type GroupConfig, resolveGroupConfig } from './consumer-group-options.js';
 import { CoordinatorConnections } from './coordinator-connections.js';
 import type { GroupErrorAction } from './group-error-actions.js';
-import { ConsumerGroupConfigError, GroupMembershipError } from './group-errors.js';
+import { ConsumerGroupConfigError, GroupMembershipError, RebalanceInProgressError } from './group-errors.js';
 import type { GroupEvent, GroupEventListener, GroupLogger } from './group-events.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
 import { type JoinOutcome, joinGroupRound } from './join-round.js';
@@ -152,8 +152,14 @@ export class ConsumerCoordinator {
     }
   }
 
+  /**
+   * Commits for the current generation. Between sending JoinGroup and receiving the new assignment
+   * the member has no generation to commit with: a RebalanceInProgressError at once, as Java's
+   * consumer answers (commit again once the assignment arrived).
+   */
   commitOffsets(offsets: OffsetToCommit[]): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#state === 'rebalancing') return Promise.reject(new RebalanceInProgressError(this.groupId));
     return this.#offsets.commit(offsets, () => this.#identity(), this.#effects);
   }
 
@@ -219,7 +225,7 @@ export class ConsumerCoordinator {
     }
     if (this.#failure !== undefined) {
       // A member that cannot stay does not leave either (Java neither): its partitions are lost.
-      await this.#giveUp(onLeave(this.#owned, false)).catch(() => {});
+      await this.#giveUp(onLeave(this.#owned, false));
       this.#memberId = '';
       this.#generationId = -1;
       this.#state = 'unjoined';
@@ -246,6 +252,7 @@ export class ConsumerCoordinator {
         lastGenerationId: this.#lastGenerationId,
       });
     } catch (error) {
+      this.#state = 'unjoined';
       if (this.#stopping) return;
       if (error instanceof GroupMembershipError) throw error;
       // A lost connection, a timeout, an undecodable answer: find the coordinator again and rejoin.
@@ -282,12 +289,14 @@ export class ConsumerCoordinator {
     this.#heartbeats.start(this.#identity());
     const change = assignmentChange(this.#owned, assigned, this.#config.rebalanceProtocol);
     if (change.revoked.length > 0) {
-      await this.listener.onPartitionsRevoked(change.revoked);
+      await this.#tellListener('onPartitionsRevoked', change.revoked);
       this.#owned = without(this.#owned, change.revoked);
+      // The generation ended while the listener ran: the next join reports the rest lost.
+      if (this.#generationId !== generationId) return;
     }
     if (change.rejoin) this.#requestRejoin('partitions were revoked, and another member waits for them');
     this.#owned = change.owned;
-    await this.listener.onPartitionsAssigned(change.added);
+    await this.#tellListener('onPartitionsAssigned', change.added);
     this.#firstAssignment.resolve();
     this.#emit({
       type: 'group-join',
@@ -427,11 +436,25 @@ export class ConsumerCoordinator {
   async #giveUp({ revoked, lost }: { revoked: TopicPartition[]; lost: TopicPartition[] }): Promise<void> {
     if (lost.length > 0) {
       this.#owned = without(this.#owned, lost);
-      await this.listener.onPartitionsLost(lost);
+      await this.#tellListener('onPartitionsLost', lost);
     }
     if (revoked.length > 0) {
-      await this.listener.onPartitionsRevoked(revoked);
+      await this.#tellListener('onPartitionsRevoked', revoked);
       this.#owned = without(this.#owned, revoked);
+    }
+  }
+
+  /**
+   * Calls the listener. A rejection (a commit that failed while revoking, say) does not stop the
+   * rebalance, which must go on for the whole group: it is logged, and the partitions count as
+   * given up or taken all the same, as when Java's consumer reports a callback's exception.
+   */
+  async #tellListener(method: keyof RebalanceListener, partitions: TopicPartition[]): Promise<void> {
+    try {
+      await this.listener[method](partitions);
+    } catch (error) {
+      const names = partitions.map(({ topic, partition }) => `${topic}:${partition}`).join(', ');
+      this.#logger?.warn(`group '${this.groupId}': ${method}(${names}) failed: ${(error as Error).message}`);
     }
   }
 
