@@ -1,5 +1,6 @@
 import { startEmbeddedContractCluster } from './support/client-contract.js';
 import { describeConsumerContract } from './support/consumer-contract.js';
+import { describeGroupContract } from './support/group-contract.js';
 import { describeProducerContract } from './support/producer-contract.js';
 
 /**
@@ -9,3 +10,4 @@ import { describeProducerContract } from './support/producer-contract.js';
  */
 describeProducerContract('embedded broker', startEmbeddedContractCluster);
 describeConsumerContract('embedded broker', startEmbeddedContractCluster);
+describeGroupContract('embedded broker', startEmbeddedContractCluster);

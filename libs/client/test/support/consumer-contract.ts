@@ -14,7 +14,7 @@ import {
 } from './client-contract.js';
 
 /** Written per partition by {@link writeKnownRecords}: 3 batches of 10 records. */
-const RECORDS_PER_PARTITION = 30;
+export const RECORDS_PER_PARTITION = 30;
 
 /** What {@link writeKnownRecords} put at `partition`/`index`: nulls, a repeated header, timestamps. */
 function knownRecord(partition: number, index: number): RecordInput {
@@ -31,7 +31,7 @@ function knownRecord(partition: number, index: number): RecordInput {
 }
 
 /** Writes {@link RECORDS_PER_PARTITION} known records to every partition, with raw Produce requests. */
-async function writeKnownRecords(
+export async function writeKnownRecords(
   runnel: Runnel,
   topic: string,
   partitions: number,
@@ -47,7 +47,7 @@ async function writeKnownRecords(
 }
 
 /** Checks that `got` are the known records of `partition` from offset `from`, in order, intact. */
-function expectKnownRecords(got: readonly ConsumerMessage[], partition: number, from = 0) {
+export function expectKnownRecords(got: readonly ConsumerMessage[], partition: number, from = 0) {
   const expected = Array.from({ length: RECORDS_PER_PARTITION - from }, (_, i) =>
     knownRecord(partition, from + i),
   );
