@@ -1,6 +1,8 @@
+import type { MessageDeserializers } from './consumer-message.js';
+import { decodeBatches } from './fetched-records.js';
 import type { FetchedChunk, PartitionState } from './partition-state.js';
 
-/** Works on one chunk of one partition; resolves when the handler is done with it. */
+/** Works on one chunk of one partition (its `messages` decoded); resolves when the handler is done with it. */
 export type ChunkHandler<K, V> = (state: PartitionState<K, V>, chunk: FetchedChunk<K, V>) => Promise<void>;
 
 /**
@@ -8,7 +10,8 @@ export type ChunkHandler<K, V> = (state: PartitionState<K, V>, chunk: FetchedChu
  * (`partitionsConsumedConcurrently`) and one chunk at a time per partition, so each partition is
  * handled strictly in offset order while different partitions proceed in parallel. Partitions
  * with data wait in a FIFO, and a partition that still has data after its turn goes to the back:
- * one busy partition cannot starve the others.
+ * one busy partition cannot starve the others. Chunks are decoded here, when taken, rather than in
+ * the Fetcher, so the next Fetch is in flight while this one's records are decoded and handled.
  *
  * A handler that rejects stops the runner: `failed` is called once with the error, no further
  * chunk is started, and the chunks already started run to their end.
@@ -23,6 +26,7 @@ export class ConsumerRunner<K, V> {
   constructor(
     private readonly concurrency: number,
     private readonly handle: ChunkHandler<K, V>,
+    private readonly deserializers: MessageDeserializers<K, V>,
     /** Called when a chunk was taken from a queue, so its Fetcher can fetch more. */
     private readonly took: (state: PartitionState<K, V>) => void,
     private readonly failed: (error: unknown, state: PartitionState<K, V>) => void,
@@ -75,6 +79,13 @@ export class ConsumerRunner<K, V> {
     this.active++;
     this.took(state);
     try {
+      chunk.messages ??= await decodeBatches(
+        chunk.batches,
+        chunk.fromOffset,
+        state.topic,
+        state.partition,
+        this.deserializers,
+      );
       await this.handle(state, chunk);
     } catch (err) {
       if (this.running) {

@@ -276,7 +276,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
       throw new ConsumerStateError('run() needs subscribe() (with a groupId) or assign() first');
     }
     this.state = 'running';
-    const manager = new FetchManager<K, V>(this.cluster, this.effectiveOptions(), this.deserializers, {
+    const manager = new FetchManager<K, V>(this.cluster, this.effectiveOptions(), {
       fetched: (state) => this.runner?.schedule(state),
       fatal: (error) => this.crash(error),
     });
@@ -284,6 +284,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
     this.runner = new ConsumerRunner<K, V>(
       concurrency,
       handler,
+      this.deserializers,
       (state) => manager.drained(state),
       (error) => this.crash(error as Error),
     );

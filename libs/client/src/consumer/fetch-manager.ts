@@ -2,7 +2,6 @@ import { isRetriable } from '../errors/is-retriable.js';
 import type { Cluster } from '../metadata/cluster.js';
 import type { TopicPartition } from '../metadata/topic-partition.js';
 import { NoOffsetForPartitionError } from './consumer-errors.js';
-import type { MessageDeserializers } from './consumer-message.js';
 import type { ResolvedConsumerOptions } from './consumer-options.js';
 import { Fetcher, type FetchTarget } from './fetcher.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js';
@@ -44,7 +43,6 @@ export class FetchManager<K, V> implements FetchTarget<K, V> {
   constructor(
     private readonly cluster: Cluster,
     private readonly options: ResolvedConsumerOptions,
-    private readonly deserializers: MessageDeserializers<K, V>,
     private readonly events: FetchManagerEvents<K, V>,
   ) {}
 
@@ -212,10 +210,7 @@ export class FetchManager<K, V> implements FetchTarget<K, V> {
       const leader = this.cluster.leaderFor(state.topic, state.partition);
       state.leader = leader === undefined || leader < 0 ? undefined : leader;
       if (state.leader !== undefined && !this.fetchers.has(state.leader) && !this.stopped) {
-        this.fetchers.set(
-          state.leader,
-          new Fetcher(state.leader, this.cluster, this.options, this.deserializers, this),
-        );
+        this.fetchers.set(state.leader, new Fetcher(state.leader, this.cluster, this.options, this));
       }
     }
     if (states.some((s) => s.leader === undefined && !s.revoked)) this.refreshLeaders();

@@ -6,7 +6,22 @@ import {
   SerializationError,
   stringDeserializer,
 } from '@runnel/protocol';
-import { decodeFetchedRecords } from './fetched-records.js';
+import type { MessageDeserializers } from './consumer-message.js';
+import { type AbortedTransaction, decodeBatches, scanFetchedRecords } from './fetched-records.js';
+
+/** What the consumer makes of a partition's fetched bytes: the scan in the Fetcher, then the decode in the runner. */
+async function decodeFetchedRecords<K = Buffer | null, V = Buffer | null>(
+  bytes: Buffer,
+  topic: string,
+  partition: number,
+  fetchOffset: bigint,
+  aborted: AbortedTransaction[] | null,
+  deserializers: MessageDeserializers<K, V>,
+) {
+  const scanned = await scanFetchedRecords(bytes, fetchOffset, aborted);
+  const messages = await decodeBatches(scanned.batches, fetchOffset, topic, partition, deserializers);
+  return { messages, nextOffset: scanned.nextOffset, onlyPartialBatch: scanned.onlyPartialBatch };
+}
 
 const values = (n: number, from = 0): RecordInput[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -30,7 +45,7 @@ async function marker(baseOffset: bigint, producerId: bigint, type: 0 | 1): Prom
 
 const offsetsOf = (messages: { offset: bigint }[]) => messages.map((m) => Number(m.offset));
 
-describe('decodeFetchedRecords', () => {
+describe('scanFetchedRecords and decodeBatches', () => {
   it('hands over the records at and after the fetch offset, from the middle of a batch', async () => {
     const bytes = Buffer.concat([
       await encodeRecordBatch({ records: values(5), baseOffset: 10n }),

@@ -4,6 +4,7 @@ import {
   type Deserializer,
   decodeRecordBatch,
   type KafkaRecord,
+  type RawRecordBatch,
   RecordBatchIterator,
   type RecordHeader,
   SerializationError,
@@ -16,15 +17,18 @@ export interface AbortedTransaction {
   firstOffset: bigint;
 }
 
-/** What a partition's fetched bytes held. */
-export interface DecodedRecords<K, V> {
-  /** Records at or after the fetch offset, in order; control and aborted records left out. */
-  messages: ConsumerMessage<K, V>[];
-  /** Where the next fetch starts: one past the last whole batch read, or the fetch offset when there was none. */
+/** What a partition's fetched bytes hold, found from the batch headers alone. */
+export interface ScannedRecords {
+  /** The batches to hand over, in order: whole, CRC-checked, neither control nor aborted. */
+  batches: RawRecordBatch[];
+  /** Where the next fetch starts: one past the last whole batch, or the fetch offset when there was none. */
   nextOffset: bigint;
   /** The bytes held only part of a batch: it is larger than the fetch allowed (brokers before KIP-74). */
   onlyPartialBatch: boolean;
 }
+
+/** The control record type of a transaction marker (key: int16 version, int16 type). */
+const ABORT_MARKER = 0;
 
 /**
  * The headers of every record that has none: one frozen object rather than one per record, which
@@ -32,28 +36,23 @@ export interface DecodedRecords<K, V> {
  */
 const NO_HEADERS: ConsumerMessageHeaders = Object.freeze(Object.create(null));
 
-/** The control record type of a transaction marker (key: int16 version, int16 type). */
-const ABORT_MARKER = 0;
-
 /**
- * Decodes the record batches of one partition of a Fetch response, as Kafka's CompletedFetch:
+ * Walks the record batches of one partition of a Fetch response, as Kafka's CompletedFetch, without
+ * decoding their records (that happens in {@link decodeBatches}, when a handler takes them, so the
+ * next Fetch can be in flight meanwhile):
  * - whole batches only: a trailing partial batch (cut at the fetch's byte limit) is left for the
  *   next fetch, which starts at `nextOffset`;
- * - records below `fetchOffset` are skipped (a fetch returns the whole batch holding the offset,
- *   and a compressed batch is always whole);
+ * - batches ending below `fetchOffset` are skipped;
  * - control batches (transaction markers) are never handed over, but their offsets are passed;
  * - batches of transactions listed as aborted (READ_COMMITTED) are skipped up to their abort marker.
  * A batch whose CRC is wrong throws the iterator's ProtocolError; nothing is guessed past it.
  */
-export async function decodeFetchedRecords<K = Buffer | null, V = Buffer | null>(
+export async function scanFetchedRecords(
   records: Buffer,
-  topic: string,
-  partition: number,
   fetchOffset: bigint,
   aborted: readonly AbortedTransaction[] | null,
-  deserializers: MessageDeserializers<K, V>,
-): Promise<DecodedRecords<K, V>> {
-  const messages: ConsumerMessage<K, V>[] = [];
+): Promise<ScannedRecords> {
+  const batches: RawRecordBatch[] = [];
   let nextOffset = fetchOffset;
   const pendingAborts = aborted && aborted.length > 0 ? [...aborted].sort(byFirstOffset) : [];
   const abortedProducers = new Set<bigint>();
@@ -76,15 +75,37 @@ export async function decodeFetchedRecords<K = Buffer | null, V = Buffer | null>
       continue;
     }
     if (transactional && abortedProducers.has(header.producerId)) continue;
+    batches.push(raw);
+  }
+  return { batches, nextOffset, onlyPartialBatch: !sawBatch && records.length > 0 };
+}
+
+/**
+ * Decodes scanned batches (CRCs already checked) into messages, leaving out records below
+ * `fromOffset` (a fetch returns the whole batch holding the fetch offset, and a compressed batch
+ * is always whole). Runs the deserializers; one that throws rejects with a SerializationError
+ * naming the record.
+ */
+export async function decodeBatches<K = Buffer | null, V = Buffer | null>(
+  batches: readonly RawRecordBatch[],
+  fromOffset: bigint,
+  topic: string,
+  partition: number,
+  deserializers: MessageDeserializers<K, V>,
+): Promise<ConsumerMessage<K, V>[]> {
+  const messages: ConsumerMessage<K, V>[] = [];
+  for (const raw of batches) {
     const { records: decoded } = await decodeRecordBatch(raw.bytes, 0, { verifyCrc: false });
     // Only the batch holding the fetch offset starts below it; later ones need no comparison.
     let first = 0;
-    if (header.baseOffset < fetchOffset)
-      while (first < decoded.length && decoded[first]!.offset < fetchOffset) first++;
-    for (let i = first; i < decoded.length; i++)
+    if (raw.header.baseOffset < fromOffset) {
+      while (first < decoded.length && decoded[first]!.offset < fromOffset) first++;
+    }
+    for (let i = first; i < decoded.length; i++) {
       messages.push(toMessage(decoded[i]!, topic, partition, deserializers));
+    }
   }
-  return { messages, nextOffset, onlyPartialBatch: !sawBatch && records.length > 0 };
+  return messages;
 }
 
 function byFirstOffset(a: AbortedTransaction, b: AbortedTransaction): number {

@@ -2,9 +2,8 @@ import { ErrorCode, Fetch, KafkaError, type ResponseOf } from '@runnel/protocol'
 import type { Cluster } from '../metadata/cluster.js';
 import { describeTopicPartition } from '../metadata/topic-partition.js';
 import { RecordBatchTooLargeError } from './consumer-errors.js';
-import type { MessageDeserializers } from './consumer-message.js';
 import type { ResolvedConsumerOptions } from './consumer-options.js';
-import { decodeFetchedRecords } from './fetched-records.js';
+import { scanFetchedRecords } from './fetched-records.js';
 import type { PartitionState } from './partition-state.js';
 
 type FetchResponse = ResponseOf<typeof Fetch>;
@@ -40,6 +39,11 @@ const LEADERSHIP_ERRORS: ReadonlySet<number> = new Set([
 const READ_COMMITTED = 1;
 const READ_UNCOMMITTED = 0;
 
+/** The partition is known to have records past its fetch offset, so a Fetch of it returns at once. */
+function lagging<K, V>(state: PartitionState<K, V>): boolean {
+  return state.fetchOffset !== null && state.fetchOffset < state.readableEnd;
+}
+
 /** One requested partition and the state it was requested in, to recognise a stale answer. */
 interface Requested<K, V> {
   state: PartitionState<K, V>;
@@ -48,80 +52,101 @@ interface Requested<K, V> {
 }
 
 /**
- * Fetches from one broker, on the Cluster's 'fetch' connection to it, one Fetch in flight at a
- * time (as Kafka's Fetcher per node): it asks for every partition the broker leads that has room
- * in its queue, decodes what comes back into the partitions' queues and asks again at once, so the
- * next Fetch is in flight while handlers work on the last one. A partition whose queue is full is
- * simply left out of the next request, so a slow handler never holds back the fetches of other
- * partitions. With nothing to ask for, it waits for `wake()`.
+ * Fetch requests to one broker in flight at once, at most. The second is sent only when every
+ * partition of both is known to be behind its high watermark, so neither waits `maxWaitMs` at the
+ * broker: a caught-up consumer has one long poll in flight (which would otherwise hold back the
+ * answer to the other, as a broker answers one connection's requests in order), a lagging one
+ * keeps the broker busy while it decodes the previous answer.
+ */
+const MAX_PIPELINED_FETCHES = 2;
+
+/**
+ * Fetches from one broker, on the Cluster's 'fetch' connection to it (as Kafka's Fetcher per
+ * node): it asks for every partition the broker leads that has room in its queue and is not in a
+ * Fetch already, puts what comes back into the partitions' queues (batch headers checked, records
+ * decoded later by the runner) and asks again at once, so the next Fetch is in flight while
+ * handlers work on the last one. A partition whose queue is full is simply left out of the next
+ * request, so a slow handler never holds back the fetches of other partitions. With nothing to
+ * ask for, it waits for `wake()`.
  *
  * The order of partitions rotates from one request to the next, so when `maxBytes` cuts a response
  * short, it is not always the same partitions that go without.
  */
 export class Fetcher<K, V> {
   private stopped = false;
-  private wakeUp: (() => void) | undefined;
-  private cancelBackoff: (() => void) | undefined;
+  private readonly cancelBackoffs = new Set<() => void>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Partitions in a Fetch now: never asked for twice at once. */
+  private readonly fetching = new Set<PartitionState<K, V>>();
   private rotation = 0;
-  private readonly loop: Promise<void>;
 
   constructor(
     readonly nodeId: number,
     private readonly cluster: Cluster,
     private readonly options: ResolvedConsumerOptions,
-    private readonly deserializers: MessageDeserializers<K, V>,
     private readonly target: FetchTarget<K, V>,
   ) {
-    this.loop = this.run();
+    this.pump();
   }
 
   /** Something changed (a queue drained, a resume, a seek, a new partition): look again. */
   wake(): void {
-    const wakeUp = this.wakeUp;
-    this.wakeUp = undefined;
-    wakeUp?.();
+    this.pump();
   }
 
-  /** Stops after the Fetch in flight (its answer is dropped); resolves when the loop has ended. */
+  /** Stops; answers of Fetches in flight are dropped. Resolves when none is left. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake();
-    this.cancelBackoff?.();
-    await this.loop;
+    for (const cancel of this.cancelBackoffs) cancel();
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      const partitions = this.target.fetchablePartitions(this.nodeId);
-      if (partitions.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wakeUp = resolve;
-        });
-        continue;
+  /** Sends Fetches while there are partitions to ask for and the pipelining rule allows. */
+  private pump(): void {
+    while (!this.stopped && this.inFlight.size < MAX_PIPELINED_FETCHES) {
+      const partitions = this.target.fetchablePartitions(this.nodeId).filter((s) => !this.fetching.has(s));
+      if (partitions.length === 0) return;
+      const allLagging = partitions.every(lagging);
+      if (this.inFlight.size > 0 && !(allLagging && [...this.fetching].every(lagging))) return;
+      // Lagging partitions are split over two Fetches, so the broker reads one while we decode the other.
+      let chosen = this.rotate(partitions);
+      if (this.inFlight.size === 0 && allLagging && chosen.length > 1) {
+        chosen = chosen.slice(0, Math.ceil(chosen.length / MAX_PIPELINED_FETCHES));
       }
-      const requested = this.rotate(partitions).map(
+      const requested = chosen.map(
         (state): Requested<K, V> => ({
           state,
           fetchOffset: state.fetchOffset!,
           fetchEpoch: state.fetchEpoch,
         }),
       );
-      let response: FetchResponse;
-      try {
-        response = await this.fetch(requested);
-      } catch (err) {
-        if (this.stopped) break;
-        this.target.brokerFailed(this.nodeId, err as Error);
-        await this.backoff();
-        continue;
-      }
-      if (this.stopped) break;
-      try {
-        await this.handle(requested, response);
-      } catch (err) {
-        this.target.fatal(err as Error);
-        break;
-      }
+      for (const { state } of requested) this.fetching.add(state);
+      const round = this.fetchRound(requested).finally(() => {
+        this.inFlight.delete(round);
+        for (const { state } of requested) this.fetching.delete(state);
+        this.pump();
+      });
+      this.inFlight.add(round);
+    }
+  }
+
+  /** One Fetch and its answer; errors back off here, so the partitions stay out of other Fetches meanwhile. */
+  private async fetchRound(requested: Requested<K, V>[]): Promise<void> {
+    let response: FetchResponse;
+    try {
+      response = await this.fetch(requested);
+    } catch (err) {
+      if (this.stopped) return;
+      this.target.brokerFailed(this.nodeId, err as Error);
+      await this.backoff();
+      return;
+    }
+    if (this.stopped) return;
+    try {
+      await this.handle(requested, response);
+    } catch (err) {
+      this.stopped = true;
+      this.target.fatal(err as Error);
     }
   }
 
@@ -187,21 +212,18 @@ export class Fetcher<K, V> {
     const { state, fetchOffset } = wanted;
     const { errorCode } = answer;
     if (errorCode === ErrorCode.NONE) {
+      state.readableEnd =
+        this.options.isolationLevel === 'read_committed' && answer.lastStableOffset >= 0n
+          ? answer.lastStableOffset
+          : answer.highWatermark;
       const records = answer.records;
       if (records === null || records.length === 0) {
         state.highWatermark = answer.highWatermark;
         return false;
       }
-      const decoded = await decodeFetchedRecords(
-        records,
-        state.topic,
-        state.partition,
-        fetchOffset,
-        answer.abortedTransactions,
-        this.deserializers,
-      );
+      const scanned = await scanFetchedRecords(records, fetchOffset, answer.abortedTransactions);
       if (this.isStale(wanted)) return false;
-      if (decoded.onlyPartialBatch) {
+      if (scanned.onlyPartialBatch) {
         throw new RecordBatchTooLargeError(
           state.topic,
           state.partition,
@@ -209,10 +231,12 @@ export class Fetcher<K, V> {
           this.options.maxPartitionFetchBytes,
         );
       }
-      if (decoded.nextOffset === fetchOffset) return false;
+      if (scanned.nextOffset === fetchOffset) return false;
       state.push({
-        messages: decoded.messages,
-        nextOffset: decoded.nextOffset,
+        batches: scanned.batches,
+        fromOffset: fetchOffset,
+        messages: undefined,
+        nextOffset: scanned.nextOffset,
         highWatermark: answer.highWatermark,
         bytes: records.length,
         fetchEpoch: wanted.fetchEpoch,
@@ -242,14 +266,13 @@ export class Fetcher<K, V> {
   /** Waits `retryBackoffMs` (cut short only by stop(), not by wake(), so errors cannot spin). */
   private backoff(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.cancelBackoff = undefined;
-        resolve();
-      }, this.options.retryBackoffMs);
-      this.cancelBackoff = () => {
+      const cancel = () => {
         clearTimeout(timer);
+        this.cancelBackoffs.delete(cancel);
         resolve();
       };
+      const timer = setTimeout(cancel, this.options.retryBackoffMs);
+      this.cancelBackoffs.add(cancel);
     });
   }
 }

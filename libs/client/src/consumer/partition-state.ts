@@ -1,9 +1,15 @@
+import type { RawRecordBatch } from '@runnel/protocol';
 import type { ConsumerMessage } from './consumer-message.js';
 import { OffsetTracker } from './offset-tracker.js';
 
 /** Records fetched for one partition and not yet handed to a handler. */
 export interface FetchedChunk<K, V> {
-  messages: ConsumerMessage<K, V>[];
+  /** The batches as fetched (CRC-checked), decoded only when a handler takes the chunk. */
+  batches: RawRecordBatch[];
+  /** The fetch offset: records of the first batch below it are not handed over. */
+  fromOffset: bigint;
+  /** The decoded records, once a handler took the chunk (or what it did not reach, when put back). */
+  messages: ConsumerMessage<K, V>[] | undefined;
   /** One past the last offset the fetch covered (control records included): where the handler's work ends. */
   nextOffset: bigint;
   highWatermark: bigint;
@@ -41,6 +47,8 @@ export class PartitionState<K, V> {
   /** No longer assigned: nothing more is fetched or handed over. */
   revoked = false;
   highWatermark = -1n;
+  /** Where a Fetch stops reading: the high watermark, or the last stable offset under read_committed. */
+  readableEnd = -1n;
   readonly queue: FetchedChunk<K, V>[] = [];
   queuedBytes = 0;
   tracker: OffsetTracker;

@@ -67,7 +67,7 @@ export function eachMessageHandler<K, V>(
     const epoch = state.tracker.handOut(chunk.nextOffset);
     const heartbeat = async () => context.notePoll();
     const pause = () => context.pause(topic, partition);
-    const { messages } = chunk;
+    const messages = chunk.messages!;
     for (let i = 0; i < messages.length; i++) {
       if (isStale(state, chunk) || !context.isRunning()) return;
       if (state.paused) {
@@ -113,12 +113,7 @@ export function eachBatchHandler<K, V>(
         isStale: () => isStale(state, chunk),
       });
     } catch (err) {
-      throw new HandlerError(
-        state.topic,
-        state.partition,
-        chunk.messages[0]?.offset ?? chunk.nextOffset,
-        err,
-      );
+      throw new HandlerError(state.topic, state.partition, batch.firstOffset() ?? chunk.nextOffset, err);
     }
     if (autoResolve) state.tracker.finishThrough(chunk.nextOffset - 1n, epoch);
     context.notePoll();
@@ -131,7 +126,8 @@ export function isStale<K, V>(state: PartitionState<K, V>, chunk: FetchedChunk<K
 }
 
 export function batchOf<K, V>(state: PartitionState<K, V>, chunk: FetchedChunk<K, V>): Batch<K, V> {
-  const { messages, highWatermark } = chunk;
+  const { highWatermark } = chunk;
+  const messages = chunk.messages!;
   return {
     topic: state.topic,
     partition: state.partition,
