@@ -1,12 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { FAST_GROUP, RecordingMember, splitDisjointly, untilAll } from './group-helpers.js';
+import type { Consumer } from '../src/consumer/consumer.js';
+import { consumerFor, deferred } from './consumer-helpers.js';
+import { FAST_GROUP, name, RecordingMember, splitDisjointly, untilAll } from './group-helpers.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
 
 let broker: TestBroker;
 let kafka: Kafka;
 let count = 0;
 const members: RecordingMember[] = [];
+const consumers: Consumer[] = [];
 
 beforeAll(async () => {
   broker = await startTestBroker({ groupMinSessionTimeoutMs: 1_000 });
@@ -18,7 +21,10 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(members.splice(0).map((member) => member.stop()));
+  await Promise.all([
+    ...consumers.splice(0).map((consumer) => consumer.disconnect()),
+    ...members.splice(0).map((member) => member.stop()),
+  ]);
 });
 
 afterAll(async () => {
@@ -60,6 +66,44 @@ describe('heartbeats and the poll interval', () => {
     expect([busy.calls.length, other.calls.length]).toEqual(calls);
     expect(busy.events.slice(events)).toEqual([]);
     expect(busy.warnings).toEqual([]);
+  });
+
+  it("a consumer's handler running three session timeouts long keeps its partitions", async () => {
+    const topic = await newTopic(4);
+    const timings = { ...FAST_GROUP, sessionTimeoutMs: 1_000, maxPollIntervalMs: 20_000 };
+    const other = member('busy-consumer', timings);
+    await other.start([topic]);
+    const handlerStarted = deferred();
+    const handlerDone = deferred();
+    const consumer = consumerFor(broker.bootstrap, { groupId: 'busy-consumer', ...timings });
+    consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async () => {
+        handlerStarted.resolve();
+        await sleep(3_000); // the handler's work: three session timeouts
+        handlerDone.resolve();
+      },
+    });
+    await other.until(() => other.owned.size === 2);
+    const ours = [0, 1, 2, 3].filter((p) => !other.owned.has(name({ topic, partition: p })));
+    const otherCalls = other.calls.length;
+    const otherEvents = other.events.length;
+    const generation = other.coordinator.generationId;
+
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ partition: ours[0]!, value: 'slow' }] });
+    await producer.disconnect();
+    await handlerStarted.promise;
+    await handlerDone.promise;
+
+    // Had the busy member missed its heartbeats, the group would have rebalanced and given its
+    // partitions to the other member.
+    expect(other.calls.length).toBe(otherCalls);
+    expect(other.coordinator.generationId).toBe(generation);
+    expect(other.events.slice(otherEvents)).toEqual([]);
   });
 
   it('a member stalled past maxPollIntervalMs leaves, says so, and rejoins when it makes progress', async () => {
