@@ -139,10 +139,11 @@ export class ConsumerCoordinator {
   }
 
   /**
-   * The consumer is not stalled: call it when a handler finishes, and also while no handler runs
-   * (on every fetch answer, idle or not), as Java's poll() is called in a loop whatever it
-   * returns. `maxPollIntervalMs` counts from the last call, so an idle consumer that stops
-   * calling it would leave its group as if stalled.
+   * The consumer is not stalled: call it whenever a handler finishes, and while no handler is
+   * running at all (say on each fetch answer that finds the consumer idle), as Java's poll() is
+   * called in a loop whatever it returns. Never from the fetch path while a handler runs: that
+   * would hide the stall `maxPollIntervalMs` is there to catch. The interval counts from the last
+   * call, so an idle consumer that stops calling it would leave its group as if stalled.
    */
   notePoll(): void {
     this.#heartbeats.notePoll();
