@@ -21,12 +21,18 @@ export type { RebalanceListener } from './rebalance-listener.js';
 export interface CoordinatorDependencies {
   /** Client id and timeouts for the coordinator connections. */
   readonly connection: ConnectionOptions;
+  /** Where warnings go (a poll timeout, a failed join or listener); default: process warnings. */
   readonly logger?: GroupLogger;
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
 }
 
 type MemberState = 'unjoined' | 'rebalancing' | 'stable';
+
+/** Without a logger, warnings are Node process warnings (printed to stderr unless handled). */
+const processWarnings: GroupLogger = {
+  warn: (message) => process.emitWarning(message, { type: 'RunnelConsumerGroup' }),
+};
 
 /**
  * The member's side of Kafka's classic consumer group protocol, after Java's ConsumerCoordinator
@@ -49,7 +55,7 @@ export class ConsumerCoordinator {
   readonly #offsets: OffsetCommitter;
   readonly #clock: Clock;
   readonly #signal: WakeSignal;
-  readonly #logger: GroupLogger | undefined;
+  readonly #logger: GroupLogger;
   readonly #eventListeners: GroupEventListener[] = [];
   #topics: string[] = [];
   #memberId = '';
@@ -76,7 +82,7 @@ export class ConsumerCoordinator {
     this.#clock = deps.clock ?? systemClock;
     const scheduler = deps.scheduler ?? new TimerScheduler();
     this.#signal = new WakeSignal(scheduler);
-    this.#logger = deps.logger;
+    this.#logger = deps.logger ?? processWarnings;
     this.#connections = new CoordinatorConnections(this.#config.groupId, cluster, deps.connection);
     this.#heartbeats = new HeartbeatLoop(this.#config, this.#connections, this.#clock, scheduler, {
       onHeartbeatError: (action, error) => this.#onHeartbeatError(action, error),
@@ -259,7 +265,7 @@ export class ConsumerCoordinator {
       // A lost connection, a timeout, an undecodable answer: find the coordinator again and rejoin.
       this.#state = 'unjoined';
       this.#rejoinNeeded = true;
-      this.#logger?.warn(`group '${this.groupId}': join failed, retrying: ${(error as Error).message}`);
+      this.#logger.warn(`group '${this.groupId}': join failed, retrying: ${(error as Error).message}`);
       await this.#connections.markUnknown();
       await this.#signal.sleep(this.#config.retryBackoffMs);
       return;
@@ -367,7 +373,7 @@ export class ConsumerCoordinator {
   #onPollTimeout(sincePollMs: number): void {
     const { maxPollIntervalMs } = this.#config;
     const memberId = this.#memberId;
-    this.#logger?.warn(
+    this.#logger.warn(
       `group '${this.groupId}': member ${memberId} made no progress for ${sincePollMs} ms, longer than ` +
         `maxPollIntervalMs (${maxPollIntervalMs} ms); it leaves the group so that other members take its ` +
         'partitions, and rejoins when its handlers make progress again. Raise maxPollIntervalMs or hand ' +
@@ -400,7 +406,7 @@ export class ConsumerCoordinator {
         members: [{ memberId, groupInstanceId: null }],
       });
     } catch (error) {
-      this.#logger?.warn(
+      this.#logger.warn(
         `group '${this.groupId}': LeaveGroup (${reason}) failed: ${(error as Error).message}`,
       );
     }
@@ -428,7 +434,7 @@ export class ConsumerCoordinator {
     if (this.#failure !== undefined) return;
     this.#failure = error;
     this.#heartbeats.stop();
-    this.#logger?.warn(error.message);
+    this.#logger.warn(error.message);
     this.#firstAssignment.reject(error);
     this.#emit({ type: 'member-failed', groupId: this.groupId, error });
     this.#signal.wake();
@@ -455,7 +461,7 @@ export class ConsumerCoordinator {
       await this.listener[method](partitions);
     } catch (error) {
       const names = partitions.map(({ topic, partition }) => `${topic}:${partition}`).join(', ');
-      this.#logger?.warn(`group '${this.groupId}': ${method}(${names}) failed: ${(error as Error).message}`);
+      this.#logger.warn(`group '${this.groupId}': ${method}(${names}) failed: ${(error as Error).message}`);
     }
   }
 
