@@ -1,0 +1,158 @@
+// End-to-end latency of @runnel/client: from producer.send() to the consumer's eachMessage, with
+// lingerMs 0, at RATE records/s, through the built broker (apps/broker/dist/main.js) in a child
+// process. Needs a build first (`npx nx run-many -t build -p @runnel/client @runnel/broker`).
+// Prints one JSON line per figure: {"bench": name, "value": n, "unit": u}.
+//
+// One producer (acks 1, lingerMs 0) and one assign-mode consumer (default fetch options: maxWaitMs
+// 500, minBytes 1, so a waiting Fetch is answered as soon as a record is appended) run in this
+// process, on separate Runnel instances. The producer sends RECORD_BYTES-byte records, each
+// carrying its sequence number, on a schedule of RATE per second (send() calls are not awaited,
+// as an application sending events would); the consumer notes performance.now() minus the
+// record's send time. Sends are paced by a 1 ms timer (about RATE / 1000 records per tick).
+// WARMUP_SECONDS of traffic come first and are not counted; then MEASURE_SECONDS are, and the
+// figures are the p50, p99 and max of those latencies, with the broker's CPU per MB over the run.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CreateTopics } from '@runnel/protocol';
+import { BrokerConnection, Runnel } from '../dist/index.js';
+
+const RATE = 10_000;
+const RECORD_BYTES = 100;
+const WARMUP_SECONDS = 1;
+const MEASURE_SECONDS = 5;
+const TOPIC = 'latency-bench';
+const MB = 1e6;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BROKER_MAIN = join(here, '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
+
+function report(bench, value, unit) {
+  console.log(JSON.stringify({ bench, value: Math.round(value * 1000) / 1000, unit }));
+}
+
+async function startBroker(dataDir) {
+  const child = spawn(
+    process.execPath,
+    [BROKER_MAIN, '--port', '0', '--http-port', '0', '--data-dir', dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output = [];
+  child.stderr.on('data', (chunk) => output.push(chunk.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const ready = new Promise((resolve) => {
+    lines.on('line', (line) => {
+      output.push(`${line}\n`);
+      const match = /listening on [^:]+:(\d+), http on [^:]+:(\d+)/.exec(line);
+      if (match) resolve({ port: Number(match[1]), httpPort: Number(match[2]) });
+    });
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    throw new Error(`broker exited (${code ?? signal}) before it was ready:\n${output.join('')}`);
+  });
+  const { port, httpPort } = await Promise.race([ready, exited]);
+  exited.catch(() => undefined);
+  return { child, port, httpPort };
+}
+
+async function brokerCpuMs(httpPort) {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
+  if (!line) throw new Error('no process_cpu_seconds_total in the broker /metrics');
+  return Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000;
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+const dataDir = mkdtempSync(join(tmpdir(), 'runnel-latency-bench-'));
+let broker;
+process.once('exit', () => {
+  broker?.child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+broker = await startBroker(dataDir);
+const bootstrap = `127.0.0.1:${broker.port}`;
+const admin = await BrokerConnection.connect(
+  { host: '127.0.0.1', port: broker.port },
+  { clientId: 'latency-bench', connectTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
+);
+await admin.request(CreateTopics, {
+  topics: [{ name: TOPIC, numPartitions: 1, replicationFactor: 1 }],
+  timeoutMs: 10_000,
+});
+await admin.close();
+
+const producer = new Runnel({ clientId: 'latency-producer', brokers: [bootstrap] }).producer({
+  lingerMs: 0,
+  acks: 1,
+});
+const consumer = new Runnel({ clientId: 'latency-consumer', brokers: [bootstrap] }).consumer();
+await producer.connect();
+await consumer.connect();
+consumer.assign([{ topic: TOPIC, partition: 0, offset: 0n }]);
+
+const total = (WARMUP_SECONDS + MEASURE_SECONDS) * RATE;
+const warmup = WARMUP_SECONDS * RATE;
+const sentAt = new Float64Array(total);
+const latencies = [];
+let received = 0;
+let measureStart;
+const { promise: allReceived, resolve: receivedAll } = Promise.withResolvers?.() ?? withResolvers();
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    const seq = message.value.readUInt32BE(0);
+    if (seq >= warmup) latencies.push(performance.now() - sentAt[seq]);
+    if (++received === total) receivedAll();
+  },
+});
+
+const value = Buffer.alloc(RECORD_BYTES);
+const brokerBefore = await brokerCpuMs(broker.httpPort);
+const failures = [];
+const start = performance.now();
+let sent = 0;
+await new Promise((resolve) => {
+  const tick = () => {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
+    while (sent < due) {
+      const record = Buffer.from(value);
+      record.writeUInt32BE(sent, 0);
+      if (sent === warmup) measureStart = performance.now();
+      sentAt[sent] = performance.now();
+      producer.send({ topic: TOPIC, messages: [{ value: record }] }).catch((err) => failures.push(err));
+      sent++;
+    }
+    // A timer, not a busy loop: this process must leave the CPU to the broker and the clients.
+    if (sent < total) setTimeout(tick, 1);
+    else resolve();
+  };
+  tick();
+});
+const sendEnd = performance.now();
+await allReceived;
+const brokerMs = (await brokerCpuMs(broker.httpPort)) - brokerBefore;
+if (failures.length > 0) throw failures[0];
+await producer.disconnect();
+await consumer.disconnect();
+
+latencies.sort((a, b) => a - b);
+report('client.latency.lingerMs0.p50', percentile(latencies, 50), 'ms');
+report('client.latency.lingerMs0.p99', percentile(latencies, 99), 'ms');
+report('client.latency.lingerMs0.max', latencies.at(-1), 'ms');
+report('client.latency.lingerMs0.rate', latencies.length / ((sendEnd - measureStart) / 1000), 'records/s');
+report('client.latency.lingerMs0.cpu_ms_per_mb.broker', brokerMs / ((total * RECORD_BYTES) / MB), 'ms/MB');
+process.exit(0);
+
+function withResolvers() {
+  let resolve;
+  const promise = new Promise((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
