@@ -29,7 +29,12 @@ export class RecordingMember {
   readonly cluster: Cluster;
   #waiters: { condition: () => boolean; resolve: () => void }[] = [];
 
-  constructor(bootstrap: string, options: ConsumerGroupOptions, hooks: Partial<RebalanceListener> = {}) {
+  constructor(
+    bootstrap: string,
+    options: ConsumerGroupOptions,
+    hooks: Partial<RebalanceListener> = {},
+    { metadataMaxAgeMs = 300_000 }: { metadataMaxAgeMs?: number } = {},
+  ) {
     const connection = {
       clientId: `group-spec-${options.groupId}`,
       connectTimeoutMs: 5_000,
@@ -38,7 +43,7 @@ export class RecordingMember {
     this.cluster = new Cluster({
       ...connection,
       brokers: [parseBootstrap(bootstrap)],
-      metadataMaxAgeMs: 300_000,
+      metadataMaxAgeMs,
       reconnectBackoffMs: 50,
       reconnectBackoffMaxMs: 1_000,
       allowAutoTopicCreation: false,

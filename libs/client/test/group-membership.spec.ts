@@ -90,6 +90,32 @@ describe('ConsumerCoordinator in a group (eager, the default range assignor)', (
   });
 });
 
+describe('new partitions', () => {
+  it('the leader rebalances the group when a subscribed topic gains partitions', async () => {
+    const topic = await newTopic(2);
+    const fresh = { metadataMaxAgeMs: 200 };
+    const a = new RecordingMember(broker.bootstrap, { groupId: 'grow', ...FAST_GROUP }, {}, fresh);
+    const b = new RecordingMember(broker.bootstrap, { groupId: 'grow', ...FAST_GROUP }, {}, fresh);
+    members.push(a, b);
+    await a.start([topic]);
+    await b.start([topic]);
+    await untilAll([a, b], () => splitDisjointly([a, b], topic, 2) && a.owned.size === 1);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
+    await admin.disconnect();
+
+    await untilAll([a, b], () => splitDisjointly([a, b], topic, 4) && a.owned.size === 2);
+    const leader = [a, b].find((m) => m.events.some((e) => e.type === 'group-join' && e.isLeader))!;
+    expect(
+      leader.events.find((e) => e.type === 'rebalancing' && /has 4 partitions/.test(e.reason)),
+    ).toMatchObject({
+      reason: `topic '${topic}' has 4 partitions, the assignment was made for 2`,
+    });
+  });
+});
+
 describe('ConsumerCoordinator with cooperative-sticky (incremental cooperative rebalancing)', () => {
   it('revokes only the partitions that move, in a second rebalance, and never the ones it keeps', async () => {
     const topic = await newTopic(4);

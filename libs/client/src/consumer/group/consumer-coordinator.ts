@@ -9,7 +9,7 @@ import type { GroupErrorAction } from './group-error-actions.js';
 import { ConsumerGroupConfigError, GroupMembershipError, RebalanceInProgressError } from './group-errors.js';
 import type { GroupEvent, GroupEventListener, GroupLogger } from './group-events.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
-import { type JoinOutcome, joinGroupRound } from './join-round.js';
+import { type JoinOutcome, joinGroupRound, partitionCountsOf } from './join-round.js';
 import { type MembershipEffects, OffsetCommitter } from './offset-committer.js';
 import type { MemberIdentity, OffsetToCommit } from './offset-requests.js';
 import { assignmentChange, beforeJoin, onLeave, without } from './rebalance-changes.js';
@@ -70,6 +70,9 @@ export class ConsumerCoordinator {
   #stopping = false;
   #failure: Error | undefined;
   #running: Promise<void> | undefined;
+  /** The leader's topics and their partition counts when it assigned; null when not leading. */
+  #assignedOver: ReadonlyMap<string, number | undefined> | null = null;
+  #checkingTopics = false;
   readonly #firstAssignment = deferred();
 
   constructor(
@@ -85,6 +88,7 @@ export class ConsumerCoordinator {
     this.#logger = deps.logger ?? processWarnings;
     this.#connections = new CoordinatorConnections(this.#config.groupId, cluster, deps.connection);
     this.#heartbeats = new HeartbeatLoop(this.#config, this.#connections, this.#clock, scheduler, {
+      onHeartbeat: () => this.#checkAssignedTopics(),
       onHeartbeatError: (action, error) => this.#onHeartbeatError(action, error),
       onPollTimeout: (sincePollMs) => this.#onPollTimeout(sincePollMs),
     });
@@ -284,6 +288,7 @@ export class ConsumerCoordinator {
       default:
         this.#memberId = outcome.memberId;
         this.#generationId = outcome.generationId;
+        this.#assignedOver = outcome.assignedOver;
         return this.#completeJoin(outcome.assigned, outcome.protocol, outcome.leaderId);
     }
   }
@@ -342,6 +347,39 @@ export class ConsumerCoordinator {
         // `rejoin`: join again at once, as the same member.
         return;
     }
+  }
+
+  /**
+   * The leader watches the partition counts its assignment was made over, as Java's leader does:
+   * partitions added to a topic (or a subscribed topic created or deleted) start a rebalance so
+   * that they get consumed. The metadata comes from the cluster's cache, refreshed when older than
+   * its `metadataMaxAgeMs`.
+   */
+  #checkAssignedTopics(): void {
+    const assignedOver = this.#assignedOver;
+    if (assignedOver === null || this.#checkingTopics) return;
+    this.#checkingTopics = true;
+    this.cluster
+      .metadata([...assignedOver.keys()])
+      .then(
+        () => {
+          if (assignedOver !== this.#assignedOver || this.#state !== 'stable') return;
+          const now = partitionCountsOf(this.cluster, assignedOver.keys());
+          const changed = [...assignedOver].find(([topic, count]) => now.get(topic) !== count);
+          if (changed !== undefined) {
+            const [topic, before] = changed;
+            this.#requestRejoin(
+              `topic '${topic}' has ${now.get(topic) ?? 'no'} partitions, the assignment was made for ${before ?? 'none'}`,
+            );
+          }
+        },
+        () => {
+          // No metadata this time (a lost connection): the next heartbeat checks again.
+        },
+      )
+      .finally(() => {
+        this.#checkingTopics = false;
+      });
   }
 
   #onHeartbeatError(action: GroupErrorAction, error: KafkaError): void {

@@ -6,6 +6,8 @@ import { HeartbeatState, type HeartbeatTimings } from './heartbeat-state.js';
 import type { MemberIdentity } from './offset-requests.js';
 
 export interface HeartbeatEvents {
+  /** A heartbeat was answered NONE: the member is in its generation. */
+  onHeartbeat(): void;
   /** A heartbeat answer that asks for something (rejoin, reset, find the coordinator, fatal). */
   onHeartbeatError(action: GroupErrorAction, error: KafkaError): void;
   /** The consumer made no progress for longer than `maxPollIntervalMs`. */
@@ -104,7 +106,8 @@ export class HeartbeatLoop {
         const action = heartbeatAction(errorCode);
         if (action === 'none' || action === 'rejoin') this.#state.received(this.clock.now());
         else this.#failed();
-        if (action !== 'none') {
+        if (action === 'none') this.events.onHeartbeat();
+        else {
           this.events.onHeartbeatError(
             action,
             KafkaError.fromCode(errorCode, { context: `group '${member.groupId}' Heartbeat` }),

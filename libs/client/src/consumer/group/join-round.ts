@@ -36,6 +36,11 @@ export type JoinOutcome =
       readonly protocol: string;
       readonly leaderId: string;
       readonly assigned: TopicPartition[];
+      /**
+       * The leader's view of the group's topics when it assigned (partition counts, undefined for
+       * topics the cluster did not know): a change means a new assignment is due. Null for others.
+       */
+      readonly assignedOver: ReadonlyMap<string, number | undefined> | null;
     }
   /** JoinGroup v4+ handed out this id; join again with it at once. */
   | { readonly kind: 'member-id-required'; readonly memberId: string }
@@ -77,13 +82,18 @@ export async function joinGroupRound(
   if (joinAction !== 'none') return refused(config, 'JoinGroup', joinAction, join.errorCode);
 
   const member = { memberId: join.memberId, generationId: join.generationId };
-  const assignments =
+  const leader =
     join.leader === join.memberId
       ? await leaderAssignment(cluster, config, join.protocolName, join.members)
-      : [];
+      : null;
   const sync = await connection.request(
     SyncGroup,
-    { groupId: config.groupId, ...member, groupInstanceId: config.groupInstanceId, assignments },
+    {
+      groupId: config.groupId,
+      ...member,
+      groupInstanceId: config.groupInstanceId,
+      assignments: leader?.assignments ?? [],
+    },
     { timeoutMs },
   );
   const syncAction = syncGroupAction(sync.errorCode);
@@ -95,6 +105,7 @@ export async function joinGroupRound(
     protocol: join.protocolName,
     leaderId: join.leader,
     assigned: decodeMemberAssignment(sync.assignment),
+    assignedOver: leader?.partitionCounts ?? null,
   };
 }
 
@@ -107,7 +118,10 @@ async function leaderAssignment(
   config: GroupConfig,
   protocolName: string,
   members: readonly JoinedMember[],
-): Promise<{ memberId: string; assignment: Buffer }[]> {
+): Promise<{
+  assignments: { memberId: string; assignment: Buffer }[];
+  partitionCounts: Map<string, number | undefined>;
+}> {
   const assignor = config.assignors.find(({ name }) => name === protocolName);
   if (assignor === undefined) {
     throw new GroupMembershipError(
@@ -118,15 +132,19 @@ async function leaderAssignment(
   const subscriptions = memberSubscriptions(members);
   const topics = groupTopics(subscriptions);
   await cluster.metadata(topics);
+  const partitionCounts = partitionCountsOf(cluster, topics);
   const partitionsPerTopic = new Map<string, number>();
-  for (const topic of topics) {
-    const count = cluster.partitionCount(topic);
-    if (count !== undefined) partitionsPerTopic.set(topic, count);
-  }
-  return encodeGroupAssignment(
-    subscriptions,
-    assignor.assign({ members: subscriptions, partitionsPerTopic }),
-  );
+  for (const [topic, count] of partitionCounts) if (count !== undefined) partitionsPerTopic.set(topic, count);
+  const assignment = assignor.assign({ members: subscriptions, partitionsPerTopic });
+  return { assignments: encodeGroupAssignment(subscriptions, assignment), partitionCounts };
+}
+
+/** Each topic's partition count in the cluster's metadata cache; undefined for an unknown topic. */
+export function partitionCountsOf(
+  cluster: Cluster,
+  topics: Iterable<string>,
+): Map<string, number | undefined> {
+  return new Map([...topics].map((topic) => [topic, cluster.partitionCount(topic)]));
 }
 
 function refused(
