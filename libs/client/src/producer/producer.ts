@@ -1,25 +1,9 @@
-import {
-  BATCH_HEADER_SIZE,
-  choosePartition,
-  ErrorCode,
-  KafkaError,
-  type Partitioner,
-  RECORD_OVERHEAD_BOUND,
-  RoundRobinPartitioner,
-  type Serializer,
-  StickyPartitioner,
-  sizeOfRecordPayload,
-} from '@runnel/protocol';
+import { ErrorCode, KafkaError, type Partitioner, type Serializer } from '@runnel/protocol';
 import { isRetriable } from '../errors/is-retriable.js';
 import type { Cluster } from '../metadata/cluster.js';
 import { BufferPool } from './buffer-pool.js';
 import { PendingSend } from './pending-send.js';
-import {
-  ProducerBlockedTimeoutError,
-  ProducerClosedError,
-  RecordTooLargeError,
-  UnknownTopicError,
-} from './producer-errors.js';
+import { ProducerBlockedTimeoutError, ProducerClosedError, UnknownTopicError } from './producer-errors.js';
 import {
   type ProducerOptions,
   type ResolvedProducerOptions,
@@ -32,7 +16,8 @@ import type {
   RecordValue,
   TopicMessages,
 } from './producer-record.js';
-import { AppendResult, RecordAccumulator } from './record-accumulator.js';
+import { RecordAccumulator } from './record-accumulator.js';
+import { RecordAppender } from './record-appender.js';
 import { type SerializedRecords, serializeMessages } from './record-serialization.js';
 import { Sender } from './sender.js';
 
@@ -55,13 +40,7 @@ export class Producer<K = RecordValue, V = RecordValue> {
   private readonly accumulator: RecordAccumulator;
   private readonly sender: Sender;
   private readonly partitioner: Partitioner;
-  private readonly builtInPartitioner: boolean;
-  private readonly placement: { topic: string; partitionCount: number; key: Buffer | null; value: null } = {
-    topic: '',
-    partitionCount: 1,
-    key: null,
-    value: null,
-  };
+  private readonly appender: RecordAppender;
   private readonly keySerializer: Serializer<K> | undefined;
   private readonly valueSerializer: Serializer<V> | undefined;
   private state: State = 'new';
@@ -79,8 +58,6 @@ export class Producer<K = RecordValue, V = RecordValue> {
     this.keySerializer = options.keySerializer;
     this.valueSerializer = options.valueSerializer;
     this.partitioner = this.options.partitioner;
-    this.builtInPartitioner =
-      this.partitioner instanceof StickyPartitioner || this.partitioner instanceof RoundRobinPartitioner;
     this.pool = new BufferPool(this.options.bufferMemory, this.options.batchSize);
     this.accumulator = new RecordAccumulator(this.options, this.pool, (topic, prevPartition) =>
       this.partitioner.onNewBatch?.({
@@ -90,6 +67,9 @@ export class Producer<K = RecordValue, V = RecordValue> {
       }),
     );
     this.sender = new Sender(this.options, this.accumulator, cluster);
+    this.appender = new RecordAppender(this.options, this.accumulator, this.pool, this.partitioner, () =>
+      this.sender.wake(),
+    );
   }
 
   /** Bytes of bufferMemory not held by batches now (Kafka's `buffer-available-bytes` metric). */
@@ -145,14 +125,14 @@ export class Producer<K = RecordValue, V = RecordValue> {
         valueSerializer as Serializer<CV> | undefined,
         Date.now(),
       );
-      this.checkSizes(topic, records);
+      this.appender.checkSizes(topic, records);
     } catch (err) {
       return Promise.reject(err);
     }
     const send = new PendingSend(topic, records.timestamps);
     const partitionCount = this.cluster.partitionCount(topic);
     if (this.waitingLine === undefined && partitionCount !== undefined) {
-      const blocked = this.appendFrom(
+      const blocked = this.appender.appendFrom(
         send,
         topic,
         partitionCount,
@@ -185,7 +165,7 @@ export class Producer<K = RecordValue, V = RecordValue> {
           clearTimeout(timer);
           if (send.isSettled) return;
           const count = partitionCount ?? (await this.topicPartitionCount(topic, deadline));
-          await this.appendFrom(send, topic, count, records, 0, deadline);
+          await this.appender.appendFrom(send, topic, count, records, 0, deadline);
         }),
         send,
       );
@@ -276,166 +256,6 @@ export class Producer<K = RecordValue, V = RecordValue> {
       }
       await new Promise((resolve) => setTimeout(resolve, backoff));
     }
-  }
-
-  /** Refuses the call when a record can never be sent: over maxRequestSize or bufferMemory. */
-  private checkSizes(topic: string, records: SerializedRecords): void {
-    const { maxRequestSize, bufferMemory } = this.options;
-    for (let i = 0; i < records.keys.length; i++) {
-      const size =
-        BATCH_HEADER_SIZE +
-        RECORD_OVERHEAD_BOUND +
-        sizeOfRecordPayload(records.keys[i]!, records.values[i]!, records.headers[i]);
-      if (size > maxRequestSize) {
-        throw new RecordTooLargeError(topic, records.partitions[i], size, maxRequestSize, 'maxRequestSize');
-      }
-      if (size > bufferMemory)
-        throw new RecordTooLargeError(topic, records.partitions[i], size, bufferMemory, 'bufferMemory');
-    }
-  }
-
-  /**
-   * Appends records `from`.. of a call. Returns undefined when all were appended (or the call was
-   * refused before any was), or a promise that appends the rest after waiting (up to `deadline`)
-   * for the buffer memory a new batch needs.
-   */
-  private appendFrom(
-    send: PendingSend,
-    topic: string,
-    partitionCount: number,
-    records: SerializedRecords,
-    from: number,
-    deadline: number,
-  ): Promise<void> | undefined {
-    const { keys, values, headers, timestamps, partitions } = records;
-    if (from === 0 && !this.checkExplicitPartitions(send, topic, partitionCount, partitions))
-      return undefined;
-    const accumulator = this.accumulator;
-    const sticky = this.partitioner.onNewBatch !== undefined;
-    const nowMs = Date.now();
-    for (let i = from; i < keys.length; i++) {
-      const key = keys[i]!;
-      const value = values[i]!;
-      const explicit = partitions[i];
-      let partition = explicit ?? this.place(topic, partitionCount, key, value);
-      let result = accumulator.append(
-        topic,
-        partition,
-        key,
-        value,
-        headers[i],
-        timestamps[i]!,
-        send,
-        i,
-        nowMs,
-        sticky && explicit === undefined && key === null,
-      );
-      if (result === AppendResult.NEW_BATCH_NEEDED) {
-        // The sticky partition's batch is full and onNewBatch moved it: place the record again.
-        partition = this.place(topic, partitionCount, key, value);
-        result = accumulator.append(
-          topic,
-          partition,
-          key,
-          value,
-          headers[i],
-          timestamps[i]!,
-          send,
-          i,
-          nowMs,
-          false,
-        );
-      }
-      if (result === AppendResult.MEMORY_NEEDED) {
-        return this.appendAfterMemory(send, topic, partitionCount, records, i, partition, deadline);
-      }
-    }
-    return undefined;
-  }
-
-  /** Waits in line for the memory record `at` needs, appends it, and goes on with the rest. */
-  private async appendAfterMemory(
-    send: PendingSend,
-    topic: string,
-    partitionCount: number,
-    records: SerializedRecords,
-    at: number,
-    partition: number,
-    deadline: number,
-  ): Promise<void> {
-    const bytes = this.accumulator.neededBytes;
-    this.sender.wake();
-    await this.pool.reserve(
-      bytes,
-      Math.max(0, deadline - Date.now()),
-      () =>
-        new ProducerBlockedTimeoutError(
-          topic,
-          `no room for ${bytes} more bytes in bufferMemory (${this.options.bufferMemory} bytes, ${this.pool.reserved} held by batches not yet acknowledged)`,
-          this.options.maxBlockMs,
-        ),
-    );
-    const { keys, values, headers, timestamps } = records;
-    this.accumulator.appendReserved(
-      bytes,
-      topic,
-      partition,
-      keys[at]!,
-      values[at]!,
-      headers[at],
-      timestamps[at]!,
-      send,
-      at,
-      Date.now(),
-    );
-    this.sender.wake();
-    await this.appendFrom(send, topic, partitionCount, records, at + 1, deadline);
-  }
-
-  /** The partitioner's choice for a record without an explicit partition. */
-  private place(
-    topic: string,
-    partitionCount: number,
-    key: Buffer | null,
-    value: Buffer | string | null,
-  ): number {
-    if (this.builtInPartitioner) {
-      // The built-in partitioners keep nothing of their input and only ever answer a partition
-      // in range, so one scratch input serves every record; they ignore the value.
-      const input = this.placement;
-      input.topic = topic;
-      input.partitionCount = partitionCount;
-      input.key = key;
-      return this.partitioner.partition(input);
-    }
-    return choosePartition(this.partitioner, {
-      topic,
-      partitionCount,
-      key,
-      // Values stay strings until they are written; a custom partitioner gets them as bytes.
-      value: typeof value === 'string' ? Buffer.from(value) : value,
-    });
-  }
-
-  /** Fails `send` (appending nothing) when a record asks for a partition the topic does not have. */
-  private checkExplicitPartitions(
-    send: PendingSend,
-    topic: string,
-    partitionCount: number,
-    partitions: readonly (number | undefined)[],
-  ): boolean {
-    for (let i = 0; i < partitions.length; i++) {
-      const p = partitions[i];
-      if (p !== undefined && (!Number.isInteger(p) || p < 0 || p >= partitionCount)) {
-        send.fail(
-          new RangeError(
-            `topic '${topic}': messages[${i}].partition is ${p}, outside [0, ${partitionCount - 1}] (the topic has ${partitionCount} partitions)`,
-          ),
-        );
-        return false;
-      }
-    }
-    return true;
   }
 }
 

@@ -1,0 +1,203 @@
+import {
+  BATCH_HEADER_SIZE,
+  choosePartition,
+  type Partitioner,
+  RECORD_OVERHEAD_BOUND,
+  RoundRobinPartitioner,
+  StickyPartitioner,
+  sizeOfRecordPayload,
+} from '@runnel/protocol';
+import type { BufferPool } from './buffer-pool.js';
+import type { PendingSend } from './pending-send.js';
+import { ProducerBlockedTimeoutError, RecordTooLargeError } from './producer-errors.js';
+import type { ResolvedProducerOptions } from './producer-options.js';
+import { AppendResult, type RecordAccumulator } from './record-accumulator.js';
+import type { SerializedRecords } from './record-serialization.js';
+
+/**
+ * Places the serialized records of one send() call on partitions and appends them to the
+ * RecordAccumulator, in input order: the synchronous hot path of `send()`, one loop over the
+ * records with no promise or closure per record. It waits (asynchronously, once) only when a new
+ * batch needs buffer memory that is not free, and then goes on where it stopped.
+ */
+export class RecordAppender {
+  private readonly builtInPartitioner: boolean;
+  private readonly placement: { topic: string; partitionCount: number; key: Buffer | null; value: null } = {
+    topic: '',
+    partitionCount: 1,
+    key: null,
+    value: null,
+  };
+
+  constructor(
+    private readonly options: ResolvedProducerOptions,
+    private readonly accumulator: RecordAccumulator,
+    private readonly pool: BufferPool,
+    private readonly partitioner: Partitioner,
+    /** Asks the Sender to look at the batches again. */
+    private readonly wake: () => void,
+  ) {
+    this.builtInPartitioner =
+      partitioner instanceof StickyPartitioner || partitioner instanceof RoundRobinPartitioner;
+  }
+
+  /** Refuses the call when a record can never be sent: over maxRequestSize or bufferMemory. */
+  checkSizes(topic: string, records: SerializedRecords): void {
+    const { maxRequestSize, bufferMemory } = this.options;
+    for (let i = 0; i < records.keys.length; i++) {
+      const size =
+        BATCH_HEADER_SIZE +
+        RECORD_OVERHEAD_BOUND +
+        sizeOfRecordPayload(records.keys[i]!, records.values[i]!, records.headers[i]);
+      if (size > maxRequestSize) {
+        throw new RecordTooLargeError(topic, records.partitions[i], size, maxRequestSize, 'maxRequestSize');
+      }
+      if (size > bufferMemory)
+        throw new RecordTooLargeError(topic, records.partitions[i], size, bufferMemory, 'bufferMemory');
+    }
+  }
+
+  /**
+   * Appends records `from`.. of a call. Returns undefined when all were appended (or the call was
+   * refused before any was), or a promise that appends the rest after waiting (up to `deadline`)
+   * for the buffer memory a new batch needs.
+   */
+  appendFrom(
+    send: PendingSend,
+    topic: string,
+    partitionCount: number,
+    records: SerializedRecords,
+    from: number,
+    deadline: number,
+  ): Promise<void> | undefined {
+    const { keys, values, headers, timestamps, partitions } = records;
+    if (from === 0 && !this.checkExplicitPartitions(send, topic, partitionCount, partitions))
+      return undefined;
+    const accumulator = this.accumulator;
+    const sticky = this.partitioner.onNewBatch !== undefined;
+    const nowMs = Date.now();
+    for (let i = from; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = values[i]!;
+      const explicit = partitions[i];
+      let partition = explicit ?? this.place(topic, partitionCount, key, value);
+      let result = accumulator.append(
+        topic,
+        partition,
+        key,
+        value,
+        headers[i],
+        timestamps[i]!,
+        send,
+        i,
+        nowMs,
+        sticky && explicit === undefined && key === null,
+      );
+      if (result === AppendResult.NEW_BATCH_NEEDED) {
+        // The sticky partition's batch is full and onNewBatch moved it: place the record again.
+        partition = this.place(topic, partitionCount, key, value);
+        result = accumulator.append(
+          topic,
+          partition,
+          key,
+          value,
+          headers[i],
+          timestamps[i]!,
+          send,
+          i,
+          nowMs,
+          false,
+        );
+      }
+      if (result === AppendResult.MEMORY_NEEDED) {
+        return this.appendAfterMemory(send, topic, partitionCount, records, i, partition, deadline);
+      }
+    }
+    return undefined;
+  }
+
+  /** Waits in line for the memory record `at` needs, appends it, and goes on with the rest. */
+  private async appendAfterMemory(
+    send: PendingSend,
+    topic: string,
+    partitionCount: number,
+    records: SerializedRecords,
+    at: number,
+    partition: number,
+    deadline: number,
+  ): Promise<void> {
+    const bytes = this.accumulator.neededBytes;
+    this.wake();
+    await this.pool.reserve(
+      bytes,
+      Math.max(0, deadline - Date.now()),
+      () =>
+        new ProducerBlockedTimeoutError(
+          topic,
+          `no room for ${bytes} more bytes in bufferMemory (${this.options.bufferMemory} bytes, ${this.pool.reserved} held by batches not yet acknowledged)`,
+          this.options.maxBlockMs,
+        ),
+    );
+    const { keys, values, headers, timestamps } = records;
+    this.accumulator.appendReserved(
+      bytes,
+      topic,
+      partition,
+      keys[at]!,
+      values[at]!,
+      headers[at],
+      timestamps[at]!,
+      send,
+      at,
+      Date.now(),
+    );
+    this.wake();
+    await this.appendFrom(send, topic, partitionCount, records, at + 1, deadline);
+  }
+
+  /** The partitioner's choice for a record without an explicit partition. */
+  private place(
+    topic: string,
+    partitionCount: number,
+    key: Buffer | null,
+    value: Buffer | string | null,
+  ): number {
+    if (this.builtInPartitioner) {
+      // The built-in partitioners keep nothing of their input and only ever answer a partition
+      // in range, so one scratch input serves every record; they ignore the value.
+      const input = this.placement;
+      input.topic = topic;
+      input.partitionCount = partitionCount;
+      input.key = key;
+      return this.partitioner.partition(input);
+    }
+    return choosePartition(this.partitioner, {
+      topic,
+      partitionCount,
+      key,
+      // Values stay strings until they are written; a custom partitioner gets them as bytes.
+      value: typeof value === 'string' ? Buffer.from(value) : value,
+    });
+  }
+
+  /** Fails `send` (appending nothing) when a record asks for a partition the topic does not have. */
+  private checkExplicitPartitions(
+    send: PendingSend,
+    topic: string,
+    partitionCount: number,
+    partitions: readonly (number | undefined)[],
+  ): boolean {
+    for (let i = 0; i < partitions.length; i++) {
+      const p = partitions[i];
+      if (p !== undefined && (!Number.isInteger(p) || p < 0 || p >= partitionCount)) {
+        send.fail(
+          new RangeError(
+            `topic '${topic}': messages[${i}].partition is ${p}, outside [0, ${partitionCount - 1}] (the topic has ${partitionCount} partitions)`,
+          ),
+        );
+        return false;
+      }
+    }
+    return true;
+  }
+}
