@@ -3,7 +3,12 @@ import { CompressionType, encodeRecordBatch, Produce } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { BrokerConnection } from '../src/connection/broker-connection.js';
 import type { Consumer } from '../src/consumer/consumer.js';
-import { HandlerError, NoOffsetForPartitionError } from '../src/consumer/consumer-errors.js';
+import {
+  ConsumerConfigError,
+  HandlerError,
+  NoOffsetForPartitionError,
+  UnknownTopicOrPartitionError,
+} from '../src/consumer/consumer-errors.js';
 import type { ConsumerMessage } from '../src/consumer/consumer-message.js';
 import { consumerFor, deferred, Progress } from './consumer-helpers.js';
 import { parseBootstrap, startTestBroker, type TestBroker } from './support/test-broker.js';
@@ -419,5 +424,42 @@ describe('Consumer in assign mode', () => {
       if (values.length === 8) break;
     }
     expect(values).toEqual(Array.from({ length: 8 }, (_, i) => `v${i}`));
+  });
+
+  it('refuses a topic or partition the cluster does not have, naming it, and can run again after', async () => {
+    const topic = await newTopic(2);
+    await produce(topic, [{ value: 'only', partition: 1 }]);
+    const consumer = await connected();
+    consumer.assign([{ topic: 'no-such-topic', partition: 0, offset: 0n }]);
+    const handler = { eachMessage: async () => undefined };
+    await expect(consumer.run(handler)).rejects.toThrow(UnknownTopicOrPartitionError);
+    await expect(consumer.run(handler)).rejects.toThrow(
+      "topic 'no-such-topic' partition 0: the topic does not exist",
+    );
+    consumer.assign([{ topic, partition: 5, offset: 0n }]);
+    await expect(consumer.run(handler)).rejects.toThrow(
+      `topic '${topic}' partition 5: the topic has 2 partition(s), 0 to 1`,
+    );
+
+    consumer.assign([{ topic, partition: 1, offset: 0n }]);
+    const got = deferred<string>();
+    await consumer.run({ eachMessage: async ({ message }) => got.resolve(text(message.value)!) });
+    expect(await got.promise).toBe('only');
+  });
+
+  it('refuses bad arguments with a ConsumerConfigError naming the field and the value', async () => {
+    const consumer = await connected();
+    expect(() => consumer.assign([{ topic: 't', partition: -1 }])).toThrow(
+      'consumer option assign[].partition = -1: must be a non-negative integer',
+    );
+    expect(() => consumer.assign([{ topic: 't', partition: 0, offset: -5n }])).toThrow(ConsumerConfigError);
+    expect(() => consumerFor(broker.bootstrap, { maxWaitMs: -1 })).toThrow(
+      'consumer option maxWaitMs = -1: must be an integer from 0 to 2147483647',
+    );
+    expect(() => consumerFor(broker.bootstrap, { autoOffsetReset: 'smallest' as never })).toThrow(
+      `consumer option autoOffsetReset = "smallest": must be one of 'earliest', 'latest', 'none'`,
+    );
+    consumer.assign([{ topic: 't', partition: 0 }]);
+    await expect(consumer.run({} as never)).rejects.toThrow('needs exactly one of eachMessage and eachBatch');
   });
 });

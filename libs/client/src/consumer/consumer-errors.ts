@@ -76,3 +76,21 @@ export class RecordBatchTooLargeError extends RunnelError {
     );
   }
 }
+
+/** assign() named a partition the cluster does not have (Kafka's UNKNOWN_TOPIC_OR_PARTITION). */
+export class UnknownTopicOrPartitionError extends RunnelError {
+  override name = 'UnknownTopicOrPartitionError';
+  readonly topic: string;
+  readonly partition: number;
+
+  constructor(topic: string, partition: number, partitionCount: number | undefined) {
+    super(
+      `${describeTopicPartition(topic, partition)}: ` +
+        (partitionCount === undefined
+          ? 'the topic does not exist'
+          : `the topic has ${partitionCount} partition(s), 0 to ${partitionCount - 1}`),
+    );
+    this.topic = topic;
+    this.partition = partition;
+  }
+}

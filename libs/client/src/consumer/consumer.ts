@@ -147,6 +147,14 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
    */
   assign(partitions: readonly AssignedPartition[]): void {
     if (this.subscription) throw new ConsumerStateError('assign() cannot be combined with subscribe()');
+    for (const { topic, partition } of partitions) {
+      if (typeof topic !== 'string' || topic.length === 0) {
+        throw new ConsumerConfigError('assign[].topic', topic, 'must be a non-empty string');
+      }
+      if (!Number.isInteger(partition) || partition < 0) {
+        throw new ConsumerConfigError('assign[].partition', partition, 'must be a non-negative integer');
+      }
+    }
     const starts = partitions.map(({ topic, partition, offset }) => ({
       topic,
       partition,
@@ -159,7 +167,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
         (s) => !starts.some((p) => p.topic === s.topic && p.partition === s.partition),
       );
       manager.remove(gone);
-      void manager.add(starts.filter((p) => !manager.state(p.topic, p.partition)));
+      manager.add(starts.filter((p) => !manager.state(p.topic, p.partition))).catch((err) => this.crash(err));
     }
   }
 
@@ -281,13 +289,32 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
       fatal: (error) => this.crash(error),
     });
     this.fetchManager = manager;
-    this.runner = new ConsumerRunner<K, V>(
+    const runner = new ConsumerRunner<K, V>(
       concurrency,
       handler,
       this.deserializers,
       (state) => manager.drained(state),
       (error) => this.crash(error as Error),
     );
+    this.runner = runner;
+    try {
+      await this.join();
+    } catch (err) {
+      // Nothing half-started stays behind: the consumer can run() again once the cause is fixed.
+      await runner.stop();
+      await this.coordinator?.stop();
+      await manager.stop();
+      this.coordinator = undefined;
+      this.fetchManager = undefined;
+      this.runner = undefined;
+      this.state = 'connected';
+      throw err;
+    }
+  }
+
+  /** Joins the group (which assigns partitions through the listener), or starts the assigned partitions. */
+  private async join(): Promise<void> {
+    const manager = this.fetchManager!;
     if (this.subscription) {
       const coordinator = new ConsumerCoordinator(
         this.cluster,

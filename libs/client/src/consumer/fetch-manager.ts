@@ -1,7 +1,8 @@
+import { ErrorCode } from '@runnel/protocol';
 import { isRetriable } from '../errors/is-retriable.js';
 import type { Cluster } from '../metadata/cluster.js';
 import type { TopicPartition } from '../metadata/topic-partition.js';
-import { NoOffsetForPartitionError } from './consumer-errors.js';
+import { NoOffsetForPartitionError, UnknownTopicOrPartitionError } from './consumer-errors.js';
 import type { ResolvedConsumerOptions } from './consumer-options.js';
 import { Fetcher, type FetchTarget } from './fetcher.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js';
@@ -199,9 +200,22 @@ export class FetchManager<K, V> implements FetchTarget<K, V> {
     })();
   }
 
+  /** Finds the leaders of new partitions; a partition the cluster does not have is refused, naming it. */
   private async updateLeaders(states: readonly PartitionState<K, V>[]): Promise<void> {
     if (states.length === 0) return;
-    await this.cluster.metadata([...new Set(states.map((s) => s.topic))]);
+    const topics = [...new Set(states.map((s) => s.topic))];
+    const metadata = await this.cluster.metadata(topics, { allowAutoTopicCreation: false });
+    for (const state of states) {
+      const topic = metadata.topics.get(state.topic);
+      const count =
+        topic && topic.errorCode !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+          ? topic.partitions.length
+          : undefined;
+      if (count === undefined || state.partition >= count) {
+        for (const s of states) this.remove([s]);
+        throw new UnknownTopicOrPartitionError(state.topic, state.partition, count);
+      }
+    }
     this.assignLeaders(states);
   }
 
