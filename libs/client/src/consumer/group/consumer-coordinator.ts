@@ -1,15 +1,22 @@
 import { type Clock, type Scheduler, systemClock, TimerScheduler } from '@runnel/coordinator';
-import { type KafkaError, LeaveGroup } from '@runnel/protocol';
+import type { KafkaError } from '@runnel/protocol';
 import type { ConnectionOptions } from '../../connection/broker-connection.js';
 import type { Cluster } from '../../metadata/cluster.js';
 import type { TopicPartition } from '../../metadata/topic-partition.js';
+import { AssignedTopicsWatch } from './assigned-topics-watch.js';
 import { type ConsumerGroupOptions, type GroupConfig, resolveGroupConfig } from './consumer-group-options.js';
 import { CoordinatorConnections } from './coordinator-connections.js';
 import type { GroupErrorAction } from './group-error-actions.js';
 import { ConsumerGroupConfigError, GroupMembershipError, RebalanceInProgressError } from './group-errors.js';
-import type { GroupEvent, GroupEventListener, GroupLogger } from './group-events.js';
+import {
+  type GroupEvent,
+  type GroupEventListener,
+  type GroupLogger,
+  pollTimeoutWarning,
+  processWarnings,
+} from './group-events.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
-import { type JoinOutcome, joinGroupRound, partitionCountsOf } from './join-round.js';
+import { type JoinOutcome, joinGroupRound, leaveGroup } from './membership-requests.js';
 import { type MembershipEffects, OffsetCommitter } from './offset-committer.js';
 import type { MemberIdentity, OffsetToCommit } from './offset-requests.js';
 import { assignmentChange, beforeJoin, onLeave, without } from './rebalance-changes.js';
@@ -28,11 +35,6 @@ export interface CoordinatorDependencies {
 }
 
 type MemberState = 'unjoined' | 'rebalancing' | 'stable';
-
-/** Without a logger, warnings are Node process warnings (printed to stderr unless handled). */
-const processWarnings: GroupLogger = {
-  warn: (message) => process.emitWarning(message, { type: 'RunnelConsumerGroup' }),
-};
 
 /**
  * The member's side of Kafka's classic consumer group protocol, after Java's ConsumerCoordinator
@@ -53,6 +55,7 @@ export class ConsumerCoordinator {
   readonly #connections: CoordinatorConnections;
   readonly #heartbeats: HeartbeatLoop;
   readonly #offsets: OffsetCommitter;
+  readonly #assignedTopics: AssignedTopicsWatch;
   readonly #clock: Clock;
   readonly #signal: WakeSignal;
   readonly #logger: GroupLogger;
@@ -70,9 +73,6 @@ export class ConsumerCoordinator {
   #stopping = false;
   #failure: Error | undefined;
   #running: Promise<void> | undefined;
-  /** The leader's topics and their partition counts when it assigned; null when not leading. */
-  #assignedOver: ReadonlyMap<string, number | undefined> | null = null;
-  #checkingTopics = false;
   readonly #firstAssignment = deferred();
 
   constructor(
@@ -86,9 +86,13 @@ export class ConsumerCoordinator {
     const scheduler = deps.scheduler ?? new TimerScheduler();
     this.#signal = new WakeSignal(scheduler);
     this.#logger = deps.logger ?? processWarnings;
+    this.#assignedTopics = new AssignedTopicsWatch(cluster);
     this.#connections = new CoordinatorConnections(this.#config.groupId, cluster, deps.connection);
     this.#heartbeats = new HeartbeatLoop(this.#config, this.#connections, this.#clock, scheduler, {
-      onHeartbeat: () => this.#checkAssignedTopics(),
+      onHeartbeat: () =>
+        this.#assignedTopics.check((reason) => {
+          if (this.#state === 'stable') this.#requestRejoin(reason);
+        }),
       onHeartbeatError: (action, error) => this.#onHeartbeatError(action, error),
       onPollTimeout: (sincePollMs) => this.#onPollTimeout(sincePollMs),
     });
@@ -288,7 +292,7 @@ export class ConsumerCoordinator {
       default:
         this.#memberId = outcome.memberId;
         this.#generationId = outcome.generationId;
-        this.#assignedOver = outcome.assignedOver;
+        this.#assignedTopics.watch(outcome.assignedOver);
         return this.#completeJoin(outcome.assigned, outcome.protocol, outcome.leaderId);
     }
   }
@@ -349,39 +353,6 @@ export class ConsumerCoordinator {
     }
   }
 
-  /**
-   * The leader watches the partition counts its assignment was made over, as Java's leader does:
-   * partitions added to a topic (or a subscribed topic created or deleted) start a rebalance so
-   * that they get consumed. The metadata comes from the cluster's cache, refreshed when older than
-   * its `metadataMaxAgeMs`.
-   */
-  #checkAssignedTopics(): void {
-    const assignedOver = this.#assignedOver;
-    if (assignedOver === null || this.#checkingTopics) return;
-    this.#checkingTopics = true;
-    this.cluster
-      .metadata([...assignedOver.keys()])
-      .then(
-        () => {
-          if (assignedOver !== this.#assignedOver || this.#state !== 'stable') return;
-          const now = partitionCountsOf(this.cluster, assignedOver.keys());
-          const changed = [...assignedOver].find(([topic, count]) => now.get(topic) !== count);
-          if (changed !== undefined) {
-            const [topic, before] = changed;
-            this.#requestRejoin(
-              `topic '${topic}' has ${now.get(topic) ?? 'no'} partitions, the assignment was made for ${before ?? 'none'}`,
-            );
-          }
-        },
-        () => {
-          // No metadata this time (a lost connection): the next heartbeat checks again.
-        },
-      )
-      .finally(() => {
-        this.#checkingTopics = false;
-      });
-  }
-
   #onHeartbeatError(action: GroupErrorAction, error: KafkaError): void {
     switch (action) {
       case 'rejoin':
@@ -411,19 +382,15 @@ export class ConsumerCoordinator {
   #onPollTimeout(sincePollMs: number): void {
     const { maxPollIntervalMs } = this.#config;
     const memberId = this.#memberId;
-    this.#logger.warn(
-      `group '${this.groupId}': member ${memberId} made no progress for ${sincePollMs} ms, longer than ` +
-        `maxPollIntervalMs (${maxPollIntervalMs} ms); it leaves the group so that other members take its ` +
-        'partitions, and rejoins when its handlers make progress again. Raise maxPollIntervalMs or hand ' +
-        'smaller batches to slow handlers.',
-    );
-    this.#emit({
+    const event = {
       type: 'max-poll-interval-exceeded',
       groupId: this.groupId,
       memberId,
       sincePollMs,
       maxPollIntervalMs,
-    });
+    } as const;
+    this.#logger.warn(pollTimeoutWarning(event));
+    this.#emit(event);
     if (this.#config.groupInstanceId === null && memberId !== '') {
       void this.#sendLeaveGroup('consumer poll timeout has expired');
     }
@@ -435,14 +402,8 @@ export class ConsumerCoordinator {
   }
 
   async #sendLeaveGroup(reason: string): Promise<void> {
-    const memberId = this.#memberId;
     try {
-      const connection = await this.#connections.offsets();
-      await connection.request(LeaveGroup, {
-        groupId: this.groupId,
-        memberId,
-        members: [{ memberId, groupInstanceId: null }],
-      });
+      await leaveGroup(await this.#connections.offsets(), this.groupId, this.#memberId);
     } catch (error) {
       this.#logger.warn(
         `group '${this.groupId}': LeaveGroup (${reason}) failed: ${(error as Error).message}`,

@@ -41,3 +41,23 @@ export type GroupEventListener = (event: GroupEvent) => void;
 export interface GroupLogger {
   warn(message: string): void;
 }
+
+/** Without a logger, warnings are Node process warnings (printed to stderr unless handled). */
+export const processWarnings: GroupLogger = {
+  warn: (message) => process.emitWarning(message, { type: 'RunnelConsumerGroup' }),
+};
+
+/** What the member says when it leaves its group after a poll timeout, and what to do about it. */
+export function pollTimeoutWarning({
+  groupId,
+  memberId,
+  sincePollMs,
+  maxPollIntervalMs,
+}: Extract<GroupEvent, { type: 'max-poll-interval-exceeded' }>): string {
+  return (
+    `group '${groupId}': member ${memberId} made no progress for ${sincePollMs} ms, longer than ` +
+    `maxPollIntervalMs (${maxPollIntervalMs} ms); it leaves the group so that other members take its ` +
+    'partitions, and rejoins when its handlers make progress again. Raise maxPollIntervalMs or hand ' +
+    'smaller batches to slow handlers.'
+  );
+}

@@ -1,4 +1,4 @@
-import { JoinGroup, KafkaError, SyncGroup } from '@runnel/protocol';
+import { JoinGroup, KafkaError, LeaveGroup, SyncGroup } from '@runnel/protocol';
 import type { BrokerConnection } from '../../connection/broker-connection.js';
 import type { Cluster } from '../../metadata/cluster.js';
 import type { TopicPartition } from '../../metadata/topic-partition.js';
@@ -158,4 +158,13 @@ function refused(
     action,
     error: KafkaError.fromCode(errorCode, { context: `group '${config.groupId}' ${request}` }),
   };
+}
+
+/** LeaveGroup for one member (v3+ as a batch of one, v0-2 by member id; the codec picks per version). */
+export async function leaveGroup(
+  connection: BrokerConnection,
+  groupId: string,
+  memberId: string,
+): Promise<void> {
+  await connection.request(LeaveGroup, { groupId, memberId, members: [{ memberId, groupInstanceId: null }] });
 }
