@@ -45,6 +45,7 @@ export {
   HandlerError,
   NoOffsetForPartitionError,
   RecordBatchTooLargeError,
+  UnknownTopicOrPartitionError,
 } from './consumer/consumer-errors.js';
 export type {
   ConsumerBatch,
