@@ -25,13 +25,14 @@ export class PendingSend {
 
   /**
    * @param timestamps per record, its CreateTime (what its RecordMetadata reports unless the
-   *   topic uses LogAppendTime)
+   *   topic uses LogAppendTime), or one for all
    */
   constructor(
     readonly topic: string,
-    private readonly timestamps: readonly number[],
+    readonly count: number,
+    private readonly timestamps: readonly number[] | number,
   ) {
-    this.remaining = timestamps.length;
+    this.remaining = count;
     this.promise = new Promise<RecordMetadata[]>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -41,10 +42,6 @@ export class PendingSend {
 
   get isSettled(): boolean {
     return this.settled;
-  }
-
-  get count(): number {
-    return this.timestamps.length;
   }
 
   /** Records `first` .. `first + count - 1` landed at `baseOffset`.. of `partition` (-1n: not known, acks 0). */
@@ -69,7 +66,7 @@ export class PendingSend {
   private settle(): void {
     this.settled = true;
     const { topic, timestamps } = this;
-    const results = new Array<RecordMetadata>(timestamps.length);
+    const results = new Array<RecordMetadata>(this.count);
     for (let s = 0; s < this.firsts.length; s++) {
       const first = this.firsts[s]!;
       const partition = this.partitions[s]!;
@@ -81,7 +78,8 @@ export class PendingSend {
           topic,
           partition,
           offset,
-          timestamp: logAppendTime >= 0 ? logAppendTime : timestamps[i]!,
+          timestamp:
+            logAppendTime >= 0 ? logAppendTime : typeof timestamps === 'number' ? timestamps : timestamps[i]!,
         };
         if (known) offset += 1n;
       }

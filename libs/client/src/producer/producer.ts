@@ -129,7 +129,7 @@ export class Producer<K = RecordValue, V = RecordValue> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const send = new PendingSend(topic, records.timestamps);
+    const send = new PendingSend(topic, records.count, records.timestamps);
     const partitionCount = this.cluster.partitionCount(topic);
     if (this.waitingLine === undefined && partitionCount !== undefined) {
       const blocked = this.appender.appendFrom(

@@ -6,7 +6,6 @@ import { AppendResult, RecordAccumulator } from './record-accumulator.js';
 const BATCH_SIZE = 1024;
 const LINGER_MS = 5;
 const VALUE = Buffer.alloc(100, 7);
-const stamps = (n: number): number[] => new Array<number>(n).fill(0);
 
 function setup(options: { idempotent?: boolean; memory?: number } = {}) {
   const pool = new BufferPool(options.memory ?? 64 * 1024, BATCH_SIZE);
@@ -41,7 +40,7 @@ function appendMany(
 describe('RecordAccumulator', () => {
   it('closes a batch when a record no longer fits batchSize and tells the partitioner', () => {
     const { accumulator, closed } = setup();
-    const send = new PendingSend('t', stamps(20));
+    const send = new PendingSend('t', 20, 0);
     appendMany(accumulator, send, 0, 20);
     const q = accumulator.queue('t', 0);
     expect(q.queued).toHaveLength(2); // ~9 records of ~106 bytes per 1 KiB batch
@@ -52,7 +51,7 @@ describe('RecordAccumulator', () => {
 
   it('with abortOnNewBatch, closes the full batch and appends nothing, so the record can be placed again', () => {
     const { accumulator, closed } = setup();
-    const send = new PendingSend('t', stamps(20));
+    const send = new PendingSend('t', 20, 0);
     let i = 0;
     while (accumulator.append('t', 0, null, VALUE, undefined, 0, send, i, 0, true) === AppendResult.APPENDED)
       i++;
@@ -65,7 +64,7 @@ describe('RecordAccumulator', () => {
 
   it('an open batch is sendable after lingerMs, a closed one at once, or at once while flushing', () => {
     const { accumulator } = setup();
-    const send = new PendingSend('t', stamps(1));
+    const send = new PendingSend('t', 1, 0);
     accumulator.append('t', 0, null, VALUE, undefined, 100, send, 0, 100, false);
     const q = accumulator.queue('t', 0);
     expect(accumulator.sendableAt(q, 101)).toBe(100 + LINGER_MS);
@@ -76,7 +75,7 @@ describe('RecordAccumulator', () => {
 
   it('drains one batch per partition per request, within maxRequestSize, and counts them in flight', () => {
     const { accumulator } = setup();
-    const send = new PendingSend('t', stamps(60));
+    const send = new PendingSend('t', 60, 0);
     for (const p of [0, 1, 2]) appendMany(accumulator, send, p, 20);
     const queues = [0, 1, 2].map((p) => accumulator.queue('t', p));
     const first = accumulator.drain(queues, 10 * 1024, 0);
@@ -88,7 +87,7 @@ describe('RecordAccumulator', () => {
 
   it('gives a batch back its memory when it completes, and resolves a flush once its batches are done', async () => {
     const { accumulator, pool } = setup();
-    const send = new PendingSend('t', stamps(3));
+    const send = new PendingSend('t', 3, 0);
     appendMany(accumulator, send, 0, 3);
     expect(pool.reserved).toBe(BATCH_SIZE);
     let flushed = false;
@@ -107,7 +106,7 @@ describe('RecordAccumulator', () => {
 
   it('asks for memory when a new batch does not fit bufferMemory', () => {
     const { accumulator } = setup({ memory: 1500 });
-    const send = new PendingSend('t', stamps(30));
+    const send = new PendingSend('t', 30, 0);
     let result: AppendResult = AppendResult.APPENDED;
     let i = 0;
     for (; i < 30 && result === AppendResult.APPENDED; i++) {
@@ -119,7 +118,7 @@ describe('RecordAccumulator', () => {
 
   it('idempotent: a retried batch goes back before the later ones, and sending holds until all in flight returned', async () => {
     const { accumulator } = setup({ idempotent: true });
-    const send = new PendingSend('t', stamps(40));
+    const send = new PendingSend('t', 40, 0);
     appendMany(accumulator, send, 0, 40);
     const q = accumulator.queue('t', 0);
     const sent = [];
@@ -141,7 +140,7 @@ describe('RecordAccumulator', () => {
 
   it('idempotent: after a batch is refused for good, the queued ones are numbered again from the last acknowledged sequence', async () => {
     const { accumulator } = setup({ idempotent: true });
-    const send = new PendingSend('t', stamps(30));
+    const send = new PendingSend('t', 30, 0);
     appendMany(accumulator, send, 0, 30);
     const q = accumulator.queue('t', 0);
     const [refused] = accumulator.drain([q], 1 << 20, 0);

@@ -12,7 +12,13 @@ import type { PendingSend } from './pending-send.js';
 import { ProducerBlockedTimeoutError, RecordTooLargeError } from './producer-errors.js';
 import type { ResolvedProducerOptions } from './producer-options.js';
 import { AppendResult, type RecordAccumulator } from './record-accumulator.js';
-import type { SerializedRecords } from './record-serialization.js';
+import {
+  headersAt,
+  keyAt,
+  partitionAt,
+  type SerializedRecords,
+  timestampAt,
+} from './record-serialization.js';
 
 /**
  * Places the serialized records of one send() call on partitions and appends them to the
@@ -44,16 +50,16 @@ export class RecordAppender {
   /** Refuses the call when a record can never be sent: over maxRequestSize or bufferMemory. */
   checkSizes(topic: string, records: SerializedRecords): void {
     const { maxRequestSize, bufferMemory } = this.options;
-    for (let i = 0; i < records.keys.length; i++) {
+    for (let i = 0; i < records.count; i++) {
       const size =
         BATCH_HEADER_SIZE +
         RECORD_OVERHEAD_BOUND +
-        sizeOfRecordPayload(records.keys[i]!, records.values[i]!, records.headers[i]);
+        sizeOfRecordPayload(keyAt(records, i), records.values[i]!, headersAt(records, i));
       if (size > maxRequestSize) {
-        throw new RecordTooLargeError(topic, records.partitions[i], size, maxRequestSize, 'maxRequestSize');
+        throw new RecordTooLargeError(topic, partitionAt(records, i), size, maxRequestSize, 'maxRequestSize');
       }
       if (size > bufferMemory)
-        throw new RecordTooLargeError(topic, records.partitions[i], size, bufferMemory, 'bufferMemory');
+        throw new RecordTooLargeError(topic, partitionAt(records, i), size, bufferMemory, 'bufferMemory');
     }
   }
 
@@ -70,24 +76,26 @@ export class RecordAppender {
     from: number,
     deadline: number,
   ): Promise<void> | undefined {
-    const { keys, values, headers, timestamps, partitions } = records;
-    if (from === 0 && !this.checkExplicitPartitions(send, topic, partitionCount, partitions))
+    const values = records.values;
+    if (from === 0 && !this.checkExplicitPartitions(send, topic, partitionCount, records.partitions))
       return undefined;
     const accumulator = this.accumulator;
     const sticky = this.partitioner.onNewBatch !== undefined;
     const nowMs = Date.now();
-    for (let i = from; i < keys.length; i++) {
-      const key = keys[i]!;
+    for (let i = from; i < records.count; i++) {
+      const key = keyAt(records, i);
       const value = values[i]!;
-      const explicit = partitions[i];
+      const headers = headersAt(records, i);
+      const timestamp = timestampAt(records, i);
+      const explicit = partitionAt(records, i);
       let partition = explicit ?? this.place(topic, partitionCount, key, value);
       let result = accumulator.append(
         topic,
         partition,
         key,
         value,
-        headers[i],
-        timestamps[i]!,
+        headers,
+        timestamp,
         send,
         i,
         nowMs,
@@ -96,18 +104,7 @@ export class RecordAppender {
       if (result === AppendResult.NEW_BATCH_NEEDED) {
         // The sticky partition's batch is full and onNewBatch moved it: place the record again.
         partition = this.place(topic, partitionCount, key, value);
-        result = accumulator.append(
-          topic,
-          partition,
-          key,
-          value,
-          headers[i],
-          timestamps[i]!,
-          send,
-          i,
-          nowMs,
-          false,
-        );
+        result = accumulator.append(topic, partition, key, value, headers, timestamp, send, i, nowMs, false);
       }
       if (result === AppendResult.MEMORY_NEEDED) {
         return this.appendAfterMemory(send, topic, partitionCount, records, i, partition, deadline);
@@ -138,15 +135,14 @@ export class RecordAppender {
           this.options.maxBlockMs,
         ),
     );
-    const { keys, values, headers, timestamps } = records;
     this.accumulator.appendReserved(
       bytes,
       topic,
       partition,
-      keys[at]!,
-      values[at]!,
-      headers[at],
-      timestamps[at]!,
+      keyAt(records, at),
+      records.values[at]!,
+      headersAt(records, at),
+      timestampAt(records, at),
       send,
       at,
       Date.now(),
@@ -185,8 +181,9 @@ export class RecordAppender {
     send: PendingSend,
     topic: string,
     partitionCount: number,
-    partitions: readonly (number | undefined)[],
+    partitions: readonly (number | undefined)[] | null,
   ): boolean {
+    if (partitions === null) return true;
     for (let i = 0; i < partitions.length; i++) {
       const p = partitions[i];
       if (p !== undefined && (!Number.isInteger(p) || p < 0 || p >= partitionCount)) {

@@ -3,15 +3,42 @@ import type { Message, MessageHeaders } from './producer-record.js';
 
 /**
  * The records of one send(), serialized before any of them is appended, so a serializer that
- * throws or a value of the wrong type refuses the whole call and nothing of it is sent. Parallel
- * arrays, one entry per message, rather than an object per record.
+ * throws or a value of the wrong type refuses the whole call and nothing of it is sent. Columns,
+ * one entry per message, rather than an object per record; a column every record leaves at its
+ * default (no key, no headers, no explicit partition, the call's time) is not made at all, since
+ * these live as long as the call is in flight and the garbage collector copies what lives.
  */
 export interface SerializedRecords {
-  readonly keys: (Buffer | null)[];
+  readonly count: number;
   readonly values: (Buffer | string | null)[];
-  readonly headers: (RecordHeaderInput[] | undefined)[];
-  readonly timestamps: number[];
-  readonly partitions: (number | undefined)[];
+  /** null: no record has a key. */
+  readonly keys: (Buffer | null)[] | null;
+  /** null: no record has headers. */
+  readonly headers: (RecordHeaderInput[] | undefined)[] | null;
+  /** One number: every record takes the time of the call. */
+  readonly timestamps: number[] | number;
+  /** null: no record names its partition. */
+  readonly partitions: (number | undefined)[] | null;
+}
+
+/** Record `i`'s key. */
+export const keyAt = (r: SerializedRecords, i: number): Buffer | null =>
+  r.keys === null ? null : r.keys[i]!;
+/** Record `i`'s headers. */
+export const headersAt = (r: SerializedRecords, i: number): RecordHeaderInput[] | undefined =>
+  r.headers === null ? undefined : r.headers[i];
+/** Record `i`'s CreateTime. */
+export const timestampAt = (r: SerializedRecords, i: number): number =>
+  typeof r.timestamps === 'number' ? r.timestamps : r.timestamps[i]!;
+/** Record `i`'s explicit partition. */
+export const partitionAt = (r: SerializedRecords, i: number): number | undefined =>
+  r.partitions === null ? undefined : r.partitions[i];
+
+/** A column holding `fill` for records 0 .. i-1, made when record i is the first to differ. */
+function column<T>(n: number, i: number, fill: T): T[] {
+  const c = new Array<T>(n);
+  for (let j = 0; j < i; j++) c[j] = fill;
+  return c;
 }
 
 function describe(value: unknown): string {
@@ -114,13 +141,11 @@ export function serializeMessages<K, V>(
   nowMs: number,
 ): SerializedRecords {
   const n = messages.length;
-  const out: SerializedRecords = {
-    keys: new Array(n),
-    values: new Array(n),
-    headers: new Array(n),
-    timestamps: new Array(n),
-    partitions: new Array(n),
-  };
+  const values = new Array<Buffer | string | null>(n);
+  let keys: (Buffer | null)[] | null = null;
+  let headers: (RecordHeaderInput[] | undefined)[] | null = null;
+  let timestamps: number[] | null = null;
+  let partitions: (number | undefined)[] | null = null;
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
     if (typeof m !== 'object' || m === null) {
@@ -128,18 +153,24 @@ export function serializeMessages<K, V>(
         location: { topic },
       });
     }
-    out.keys[i] =
+    const key =
       keySerializer === undefined
         ? rawKey(m.key, topic, i)
         : serialized(keySerializer, m.key, topic, `messages[${i}].key`);
-    out.values[i] =
+    if (key !== null) keys ??= column(n, i, null);
+    if (keys !== null) keys[i] = key;
+    values[i] =
       valueSerializer === undefined
         ? rawValue(m.value, topic, i)
         : serialized(valueSerializer, m.value, topic, `messages[${i}].value`);
-    out.headers[i] =
-      m.headers === undefined || m.headers === null ? undefined : headersOf(m.headers, topic, i);
-    out.timestamps[i] = timestampOf(m.timestamp, nowMs, topic, i);
-    out.partitions[i] = m.partition ?? undefined;
+    const h = m.headers === undefined || m.headers === null ? undefined : headersOf(m.headers, topic, i);
+    if (h !== undefined) headers ??= column(n, i, undefined);
+    if (headers !== null) headers[i] = h;
+    if (m.timestamp !== undefined) timestamps ??= column(n, i, nowMs);
+    if (timestamps !== null) timestamps[i] = timestampOf(m.timestamp, nowMs, topic, i);
+    const partition = m.partition ?? undefined;
+    if (partition !== undefined) partitions ??= column(n, i, undefined);
+    if (partitions !== null) partitions[i] = partition;
   }
-  return out;
+  return { count: n, values, keys, headers, timestamps: timestamps ?? nowMs, partitions };
 }
