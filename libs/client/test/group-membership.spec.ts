@@ -1,5 +1,10 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { CommitFailedError, GroupMembershipError } from '../src/consumer/group/group-errors.js';
+import {
+  CommitFailedError,
+  GroupMembershipError,
+  RebalanceInProgressError,
+} from '../src/consumer/group/group-errors.js';
+import { deferred } from './consumer-helpers.js';
 import { FAST_GROUP, RecordingMember, splitDisjointly, untilAll } from './group-helpers.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
 
@@ -232,5 +237,58 @@ describe('committed offsets', () => {
       { topic: await newTopic(1), partition: 0 },
     ]);
     expect([...other.values()]).toEqual([-1n]);
+  });
+});
+
+describe('bad settings and commits mid-rebalance', () => {
+  it("a session timeout below the broker's minimum stops the member, naming INVALID_SESSION_TIMEOUT", async () => {
+    const topic = await newTopic(1);
+    const tooShort = member('too-short', { sessionTimeoutMs: 500, heartbeatIntervalMs: 100 });
+    const start = tooShort.start([topic]);
+    await expect(start).rejects.toThrow(GroupMembershipError);
+    await expect(start).rejects.toThrow(/INVALID_SESSION_TIMEOUT/);
+  });
+
+  it('a commit while the member is rejoining is a retriable RebalanceInProgressError, and succeeds after', async () => {
+    const topic = await newTopic(2);
+    const holding = { on: false, started: deferred(), release: deferred() };
+    // An eager member whose revocation is held keeps the rebalance open.
+    const eager = new RecordingMember(
+      broker.bootstrap,
+      { groupId: 'mid-rebalance', ...FAST_GROUP, partitionAssigners: ['cooperative-sticky', 'range'] },
+      {
+        onPartitionsRevoked: async () => {
+          if (!holding.on) return;
+          holding.started.resolve();
+          await holding.release.promise;
+        },
+      },
+    );
+    members.push(eager);
+    const cooperative = member('mid-rebalance', { partitionAssigners: ['cooperative-sticky'] });
+    await eager.start([topic]);
+    await cooperative.start([topic]);
+    await untilAll([eager, cooperative], () => splitDisjointly([eager, cooperative], topic, 2));
+    const [owned] = [...cooperative.owned];
+    const partition = Number(owned!.split(':')[1]);
+
+    holding.on = true;
+    const third = member('mid-rebalance', { partitionAssigners: ['cooperative-sticky'] });
+    const thirdJoined = third.start([topic]);
+    await holding.started.promise;
+    await cooperative.until(() => cooperative.events.some((e) => e.type === 'rebalancing'));
+    await new Promise((resolve) => setImmediate(resolve)); // its JoinGroup is on the wire now
+
+    const refused = cooperative.coordinator.commitOffsets([{ topic, partition, offset: 1n }]);
+    await expect(refused).rejects.toThrow(RebalanceInProgressError);
+    await expect(refused).rejects.toMatchObject({ retriable: true });
+
+    holding.release.resolve();
+    await thirdJoined;
+    await untilAll([eager, cooperative, third], () => splitDisjointly([eager, cooperative, third], topic, 2));
+    // In the new generation the same commit goes through.
+    await cooperative.coordinator.commitOffsets([{ topic, partition, offset: 1n }]);
+    const committed = await cooperative.coordinator.fetchCommittedOffsets([{ topic, partition }]);
+    expect(committed.get(`${topic}:${partition}`)).toBe(1n);
   });
 });
