@@ -20,6 +20,9 @@
 // InitProducerId v3+; against a broker serving less it is reported skipped (stderr), with no
 // figure and no ratio.
 //
+// The encoder alone (`produce.encode.*`): RecordBatchBuilder, which the producer appends each
+// record with, beside @runnel/protocol's encodeRecordBatch, in records/s, before the broker starts.
+//
 // The seed's claim (`produce.partitioner.*`): keyless records to 6 partitions, lingerMs 5,
 // batchSize 16384, with the sticky and the round-robin partitioner, acks 1, in two shapes: the
 // saturating workload above, and a paced one (PACED_RATE records/s as single-record send() calls,
@@ -34,7 +37,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { decodeRecordBatches, Fetch } from '@runnel/protocol';
+import { decodeRecordBatches, encodeRecordBatch, Fetch, RecordBatchBuilder } from '@runnel/protocol';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { BrokerConnection, Runnel } from '../dist/index.js';
 
@@ -59,6 +62,7 @@ const RECORDS = { runnel: 1_000_000, runnel_batch_256k: 1_000_000, kafkajs: 150_
 const WARMUP_RECORDS = { runnel: 300_000, runnel_batch_256k: 300_000, kafkajs: 40_000, platformatic: 60_000 };
 const PACED_RATE = 20_000;
 const PACED_SECONDS = 2;
+const ENCODE_MS = 1000;
 const MB = 1e6;
 
 const MAIN = join(
@@ -251,6 +255,50 @@ function clients(bootstrap) {
     },
   };
 }
+
+/**
+ * The encoder under the producer, alone: RECORD_BYTES-byte values into 16 KiB batches, with the
+ * producer's RecordBatchBuilder (record by record, synchronous) and with encodeRecordBatch (a
+ * batch at a time, async), each for ENCODE_MS after a warm-up; records/s.
+ */
+async function encoderRates() {
+  const values = Array.from({ length: 1024 }, () => randomBytes(RECORD_BYTES));
+  const timestamp = Date.now();
+  const buffer = Buffer.allocUnsafe(16384);
+  const builderRound = () => {
+    let builder = new RecordBatchBuilder(buffer);
+    for (const value of values) {
+      if (!builder.append(null, value, undefined, timestamp)) {
+        builder.build();
+        builder = new RecordBatchBuilder(buffer);
+        builder.append(null, value, undefined, timestamp);
+      }
+    }
+    builder.build();
+  };
+  const perBatch = Math.floor((16384 - 61) / (RECORD_BYTES + 8));
+  const inputs = [];
+  for (let i = 0; i < values.length; i += perBatch) {
+    inputs.push(values.slice(i, i + perBatch).map((value) => ({ value, timestamp })));
+  }
+  const encodeRound = async () => {
+    for (const records of inputs) await encodeRecordBatch({ records });
+  };
+  const rate = async (round) => {
+    for (const until = performance.now() + ENCODE_MS / 3; performance.now() < until; ) await round();
+    let rounds = 0;
+    const start = performance.now();
+    while (performance.now() - start < ENCODE_MS) {
+      await round();
+      rounds++;
+    }
+    return (rounds * values.length * 1000) / (performance.now() - start);
+  };
+  report('produce.encode.record_batch_builder', await rate(builderRound), 'records/s');
+  report('produce.encode.encode_record_batch', await rate(encodeRound), 'records/s');
+}
+
+await encoderRates();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'runnel-produce-bench-'));
 let broker;
