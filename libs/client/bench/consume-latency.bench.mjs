@@ -10,7 +10,8 @@
 // as an application sending events would); the consumer notes performance.now() minus the
 // record's send time. Sends are paced by a 1 ms timer (about RATE / 1000 records per tick).
 // WARMUP_SECONDS of traffic come first and are not counted; then MEASURE_SECONDS are, and the
-// figures are the p50, p99 and max of those latencies, with the broker's CPU per MB over the run.
+// figures are the p50, p99 and max of those latencies, with the CPU per MB of the broker and of
+// this process (producer, consumer and pacing together) over the run.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -114,6 +115,7 @@ await consumer.run({
 
 const value = Buffer.alloc(RECORD_BYTES);
 const brokerBefore = await brokerCpuMs(broker.httpPort);
+const clientBefore = process.cpuUsage();
 const failures = [];
 const start = performance.now();
 let sent = 0;
@@ -137,6 +139,7 @@ await new Promise((resolve) => {
 const sendEnd = performance.now();
 await allReceived;
 const brokerMs = (await brokerCpuMs(broker.httpPort)) - brokerBefore;
+const clientCpu = process.cpuUsage(clientBefore);
 if (failures.length > 0) throw failures[0];
 await producer.disconnect();
 await consumer.disconnect();
@@ -146,7 +149,14 @@ report('client.latency.lingerMs0.p50', percentile(latencies, 50), 'ms');
 report('client.latency.lingerMs0.p99', percentile(latencies, 99), 'ms');
 report('client.latency.lingerMs0.max', latencies.at(-1), 'ms');
 report('client.latency.lingerMs0.rate', latencies.length / ((sendEnd - measureStart) / 1000), 'records/s');
-report('client.latency.lingerMs0.cpu_ms_per_mb.broker', brokerMs / ((total * RECORD_BYTES) / MB), 'ms/MB');
+const runMb = (total * RECORD_BYTES) / MB;
+report('client.latency.lingerMs0.cpu_ms_per_mb.broker', brokerMs / runMb, 'ms/MB');
+// Producer and consumer together, with the pacing loop.
+report(
+  'client.latency.lingerMs0.cpu_ms_per_mb.client',
+  (clientCpu.user + clientCpu.system) / 1000 / runMb,
+  'ms/MB',
+);
 process.exit(0);
 
 function withResolvers() {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from '../src/consumer/consumer.js';
 import { ConsumerStateError } from '../src/consumer/consumer-errors.js';
@@ -174,6 +175,24 @@ describe('Consumer in a group', () => {
     expect(first.assignment().length).toBeGreaterThan(0);
     expect(second.assignment().length).toBeGreaterThan(0);
     expect(owned).toEqual([0, 1, 2, 3]);
+  });
+
+  it('an idle member outlives maxPollIntervalMs: only stalled handlers count, not an empty topic', async () => {
+    const { topic, groupId } = await fixture(1, 0);
+    const consumer = member(groupId, { maxPollIntervalMs: 900, rebalanceTimeoutMs: 5_000 });
+    const events: string[] = [];
+    consumer.on('group', (event) => events.push(event.type));
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const got = deferred<string>();
+    await consumer.run({ eachMessage: async ({ message }) => got.resolve(message.value!.toString()) });
+    await sleep(2_500); // nothing to consume for almost three poll intervals
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: 'late' }] });
+    await producer.disconnect();
+    expect(await got.promise).toBe('late');
+    expect(events).toEqual(['group-join']);
   });
 
   it('refuses subscribe() without a groupId and commitOffsets() outside a group, naming what is missing', async () => {

@@ -36,6 +36,11 @@ export class ConsumerRunner<K, V> {
     return this.running;
   }
 
+  /** No handler is working on any chunk now. */
+  get isIdle(): boolean {
+    return this.active === 0;
+  }
+
   /** `state` may have a chunk to handle (data arrived, or it was resumed). */
   schedule(state: PartitionState<K, V>): void {
     if (!this.running || this.queued.has(state) || !state.ready()) return;

@@ -13,6 +13,7 @@ import {
 import { type ChunkHandler, ConsumerRunner } from './consumer-runner.js';
 import { FetchManager, type PartitionStart } from './fetch-manager.js';
 import { ConsumerCoordinator, type RebalanceListener } from './group/consumer-coordinator.js';
+import { DEFAULT_GROUP_OPTIONS } from './group/consumer-group-options.js';
 import type { GroupEvent } from './group/group-events.js';
 import type { PartitionState } from './partition-state.js';
 import {
@@ -72,6 +73,9 @@ export interface ConsumerEvents {
   group: [GroupEvent];
 }
 
+/** How often an idle group member tells its coordinator it is alive (at most a third of maxPollIntervalMs). */
+const IDLE_POLL_INTERVAL_MS = 1_000;
+
 type State = 'created' | 'connected' | 'running' | 'stopping' | 'stopped';
 
 /**
@@ -100,6 +104,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
   private coordinator: ConsumerCoordinator | undefined;
   private iterator: BatchIterator<K, V> | undefined;
   private commitTimer: NodeJS.Timeout | undefined;
+  private idlePollTimer: NodeJS.Timeout | undefined;
   private lastCommit = 0;
   private stopping: Promise<void> | undefined;
   /** connect() joined the Cluster: disconnect() leaves it (the last component to leave closes it). */
@@ -302,6 +307,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
     } catch (err) {
       // Nothing half-started stays behind: the consumer can run() again once the cause is fixed.
       await runner.stop();
+      clearInterval(this.idlePollTimer);
       await this.coordinator?.stop();
       await manager.stop();
       this.coordinator = undefined;
@@ -325,6 +331,17 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
       this.coordinator = coordinator;
       coordinator.onEvent((event) => this.emit('group', event));
       coordinator.subscribe(this.subscription.topics);
+      // maxPollIntervalMs catches stalled handlers, not an idle consumer: with no handler running
+      // (nothing to fetch, everything paused), the member says it is alive, as Java's poll loop does.
+      const maxPollIntervalMs =
+        this.consumerOptions.maxPollIntervalMs ?? DEFAULT_GROUP_OPTIONS.maxPollIntervalMs;
+      this.idlePollTimer = setInterval(
+        () => {
+          if (this.runner?.isIdle) coordinator.notePoll();
+        },
+        Math.max(1, Math.min(IDLE_POLL_INTERVAL_MS, Math.floor(maxPollIntervalMs / 3))),
+      );
+      this.idlePollTimer.unref();
       await coordinator.start();
       if (this.options.autoCommit) this.scheduleAutoCommit();
     } else {
@@ -424,6 +441,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
     this.stopping ??= (async () => {
       this.state = 'stopping';
       clearTimeout(this.commitTimer);
+      clearInterval(this.idlePollTimer);
       this.iterator?.end();
       await this.runner?.stop();
       try {

@@ -46,6 +46,7 @@ export interface EachBatchPayload<K = Buffer | null, V = Buffer | null> {
 
 /** How the consumer serves the handlers' calls. */
 export interface RunContext {
+  /** A handler finished something: the member is not stalled (maxPollIntervalMs). */
   notePoll(): void;
   pause(topic: string, partition: number): () => void;
   commitOffsetsIfNecessary(): Promise<void>;
@@ -81,9 +82,9 @@ export function eachMessageHandler<K, V>(
         throw new HandlerError(topic, partition, message.offset, err);
       }
       state.tracker.finishThrough(message.offset, epoch);
+      context.notePoll();
     }
     if (!isStale(state, chunk)) state.tracker.finishThrough(chunk.nextOffset - 1n, epoch);
-    context.notePoll();
   };
 }
 
