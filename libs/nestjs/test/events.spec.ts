@@ -40,12 +40,12 @@ function seen(data: unknown, ctx: RunnelContext): Seen {
 
 @Controller()
 class OrdersController {
-  @EventPattern('orders')
+  @EventPattern<string>('orders')
   created(@Payload() data: unknown, @Ctx() ctx: RunnelContext): void {
     service.push(seen(data, ctx));
   }
 
-  @EventPattern('orders', { group: 'orders-audit' })
+  @EventPattern<string>('orders', { group: 'orders-audit' })
   audited(@Payload() data: unknown, @Ctx() ctx: RunnelContext): void {
     audit.push(seen(data, ctx));
   }
