@@ -7,6 +7,16 @@ import type { Sender } from './sender.js';
 
 type ProduceResponse = ResponseOf<typeof Produce>;
 
+/**
+ * Error codes a broker answers after it appended the batch (it timed out waiting for replicas or
+ * for the fsync): the batch may be in the log although the answer is an error. Every other error
+ * code means the batch was not written.
+ */
+const WRITTEN_ANYWAY: ReadonlySet<number> = new Set([
+  ErrorCode.REQUEST_TIMED_OUT,
+  ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+]);
+
 /** int32 sequences wrap from 2^31 - 1 to 0, as Kafka's DefaultRecordBatch.incrementSequence. */
 function nextSequenceAfter(sequence: number, records: number): number {
   return (sequence + records) % 0x80000000;
@@ -185,7 +195,7 @@ export class BrokerSender {
           context: describeTopicPartition(batch.topic, batch.partition),
           message: answer.errorMessage,
         });
-        this.context.settleFailure(batch, error, true);
+        this.context.settleFailure(batch, error, !WRITTEN_ANYWAY.has(answer.errorCode));
       }
     }
     this.context.wake();
