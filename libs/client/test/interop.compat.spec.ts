@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { CompressionType } from '@runnel/protocol';
 import type { CompressionName } from '../src/producer/producer-options.js';
 import { Runnel } from '../src/runnel.js';
-import { consumeCount, storedBatches, text } from './support/client-contract.js';
+import { type Consumed, consumeCount, storedBatches, text } from './support/client-contract.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
 
 /**
@@ -182,7 +182,7 @@ describe('kcat (librdkafka) producing, read by our consumer', () => {
 
       const consumer = runnel.consumer({ maxWaitMs: 50 });
       await consumer.connect();
-      let consumed: Awaited<ReturnType<typeof consumeCount>>;
+      let consumed: Consumed[];
       try {
         consumer.assign(
           Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition, offset: 0n })),

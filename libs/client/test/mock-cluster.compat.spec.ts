@@ -1,6 +1,18 @@
-import { ErrorCode, encodeRecordBatch, KafkaError, ListOffsets, Produce } from '@runnel/protocol';
+import {
+  ErrorCode,
+  encodeAssignment,
+  encodeRecordBatch,
+  encodeSubscription,
+  FindCoordinator,
+  JoinGroup,
+  KafkaError,
+  ListOffsets,
+  Produce,
+  SyncGroup,
+} from '@runnel/protocol';
 import type { Admin } from '../src/admin/admin.js';
 import { ConfigResourceType } from '../src/admin/admin-types.js';
+import { BrokerConnection } from '../src/connection/broker-connection.js';
 import { Runnel } from '../src/runnel.js';
 import {
   type ContractCluster,
@@ -47,7 +59,7 @@ const MOCK = "librdkafka's mock cluster";
 
 describeProducerContract(MOCK, startMockContractCluster, { logAppendTimeMs: 1234, answersAcksZero: true });
 describeConsumerContract(MOCK, startMockContractCluster, { unreadableListOffsets: true });
-describeGroupContract(MOCK, startMockContractCluster);
+describeGroupContract(MOCK, startMockContractCluster, { syncGroupRacesFollowers: true });
 
 /**
  * Where librdkafka 2.0.2's mock departs from Kafka, each pinned down so that a newer librdkafka
@@ -149,6 +161,58 @@ describe("librdkafka's mock cluster: where it departs from Kafka, and what our c
     await expect(ask(5)).rejects.toThrow('ListOffsetsResponse v5: 4 byte(s) left over after the response');
     const v3 = await ask(3);
     expect(v3.topics[0]!.partitions[0]).toMatchObject({ partitionIndex: 0, errorCode: 0, offset: 2n });
+  });
+
+  it("completes a SyncGroup round with the leader's assignments: a follower syncing after the leader gets a null assignment, which the schema forbids", async () => {
+    const { topic } = await cluster.newTopic('mock-sync-race');
+    const groupId = 'mock-sync-race';
+    const found = await (await runnel.cluster.anyConnection()).request(FindCoordinator, {
+      key: groupId,
+      keyType: 0,
+    });
+    // One connection per member: the mock reads nothing more from a connection whose JoinGroup waits.
+    const members = await Promise.all(
+      [0, 1].map(() =>
+        BrokerConnection.connect(
+          { host: found.host, port: found.port },
+          { clientId: 'mock-sync-race', connectTimeoutMs: 5000, requestTimeoutMs: 10_000 },
+        ),
+      ),
+    );
+    const subscription = encodeSubscription({ topics: [topic], userData: null, ownedPartitions: [] }, 0);
+    const join = (connection: BrokerConnection) =>
+      connection.request(JoinGroup, {
+        groupId,
+        sessionTimeoutMs: 10_000,
+        rebalanceTimeoutMs: 10_000,
+        memberId: '',
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: subscription }],
+      });
+    // Both joins wait for the mock's first-join delay and are answered together.
+    const joined = await Promise.all(members.map(join));
+    expect(joined.map((j) => j.errorCode)).toEqual([0, 0]);
+    const leaderIndex = joined.findIndex((j) => j.memberId === j.leader);
+    const [leader, follower] = [joined[leaderIndex]!, joined[1 - leaderIndex]!];
+    const assignment = (partitions: number[]) =>
+      encodeAssignment({ assignedPartitions: [{ topic, partitions }], userData: null }, 0);
+    const sync = (memberId: string, assignments: { memberId: string; assignment: Buffer }[]) =>
+      members[memberId === leader.memberId ? leaderIndex : 1 - leaderIndex]!.request(SyncGroup, {
+        groupId,
+        generationId: leader.generationId,
+        memberId,
+        assignments,
+      });
+
+    const leaderSync = await sync(leader.memberId, [
+      { memberId: leader.memberId, assignment: assignment([0, 1]) },
+      { memberId: follower.memberId, assignment: assignment([2, 3]) },
+    ]);
+    expect(leaderSync.errorCode).toBe(0);
+    await expect(sync(follower.memberId, [])).rejects.toThrow(
+      'SyncGroupResponse.assignment: is null but the field is not nullable',
+    );
+    await Promise.all(members.map((m) => m.close()));
   });
 
   it.each([

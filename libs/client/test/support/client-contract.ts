@@ -60,6 +60,13 @@ export interface ClusterDeviations {
    * offsets) are left out.
    */
   unreadableListOffsets?: boolean;
+  /**
+   * The coordinator completes a SyncGroup round as soon as the leader's assignments arrive, and
+   * answers a follower whose SyncGroup comes after the leader's with REBALANCE_IN_PROGRESS and a
+   * null assignment (librdkafka's mock). Which member's SyncGroup arrives first is a race, so the
+   * contract's tests with two members at once are left out.
+   */
+  syncGroupRacesFollowers?: boolean;
 }
 
 /** Partitions of the topics the embedded broker adapter creates: the same as the mock's. */

@@ -1,6 +1,7 @@
 import { CompressionType, type RecordInput } from '@runnel/protocol';
 import type { Consumer } from '../../src/consumer/consumer.js';
 import type { ConsumerMessage } from '../../src/consumer/consumer-message.js';
+import type { ConsumerOptions } from '../../src/consumer/consumer-options.js';
 import type { Runnel } from '../../src/runnel.js';
 import {
   type ClusterDeviations,
@@ -80,7 +81,7 @@ export function describeConsumerContract(
     afterEach(() => Promise.all(open.splice(0).map((c) => c.disconnect())));
     afterAll(() => cluster?.close());
 
-    async function connectedConsumer(options: Parameters<Runnel['consumer']>[0] = {}): Promise<Consumer> {
+    async function connectedConsumer(options: ConsumerOptions = {}): Promise<Consumer> {
       const consumer = runnelOn(cluster, 'contract-consumer').consumer({ maxWaitMs: 50, ...options });
       open.push(consumer);
       await consumer.connect();
