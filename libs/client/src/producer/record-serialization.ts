@@ -42,7 +42,10 @@ function column<T>(n: number, i: number, fill: T): T[] {
 }
 
 function describe(value: unknown): string {
-  return value === undefined ? 'undefined' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return type === 'object' ? 'an object' : `a ${type}`;
 }
 
 /** Keys without a serializer: bytes as they are, strings as UTF-8 (the partitioner hashes the bytes). */
