@@ -1,4 +1,5 @@
 import { jsonSerializer, SerializationError } from '@runnel/protocol';
+import type { Message } from './producer-record.js';
 import { headersAt, keyAt, partitionAt, serializeMessages, timestampAt } from './record-serialization.js';
 
 const NOW = 1_700_000_000_000;
@@ -8,7 +9,7 @@ describe('serializeMessages', () => {
     const value = Buffer.from('v');
     const records = serializeMessages(
       't',
-      [{ value }, { value: 'text' }, { value: null }],
+      [{ value }, { value: 'text' }, { value: null }] as Message[],
       undefined,
       undefined,
       NOW,
