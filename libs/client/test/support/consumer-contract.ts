@@ -121,6 +121,61 @@ export function describeConsumerContract(
       },
     );
 
+    it("hands eachBatch each partition's records in offset order, with the partition's high watermark", async () => {
+      const { topic, partitions } = await cluster.newTopic('contract-each-batch');
+      await writeKnownRecords(runnelOn(cluster, 'contract-writer'), topic, partitions);
+      const consumer = await connectedConsumer();
+      consumer.assign(
+        Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0n })),
+      );
+      const got = Array.from({ length: partitions }, (): ConsumerMessage[] => []);
+      let total = 0;
+      await new Promise<void>((resolve, reject) => {
+        consumer.once('crash', ({ error }) => reject(error));
+        consumer
+          .run({
+            eachBatch: ({ batch }) => {
+              expect(batch.topic).toBe(topic);
+              expect(batch.highWatermark).toBe(BigInt(RECORDS_PER_PARTITION));
+              expect(batch.lastOffset()).toBe(batch.messages.at(-1)!.offset);
+              got[batch.partition]!.push(...batch.messages);
+              total += batch.messages.length;
+              if (total === partitions * RECORDS_PER_PARTITION) resolve();
+            },
+          })
+          .catch(reject);
+      });
+      for (const [p, messages] of got.entries()) expectKnownRecords(messages, p);
+    });
+
+    it('seek() from inside eachMessage skips the rest of that batch and reads again from the offset sought', async () => {
+      const { topic, partitions } = await cluster.newTopic('contract-seek');
+      await writeKnownRecords(runnelOn(cluster, 'contract-writer'), topic, partitions);
+      const consumer = await connectedConsumer();
+      consumer.assign([{ topic, partition: 0, offset: 0n }]);
+      const offsets: bigint[] = [];
+      let sought = false;
+      await new Promise<void>((resolve, reject) => {
+        consumer.once('crash', ({ error }) => reject(error));
+        consumer
+          .run({
+            eachMessage: ({ message }) => {
+              offsets.push(message.offset);
+              // Offset 15 lies inside the second batch (10-19): 16-19 must not follow it.
+              if (message.offset === 15n && !sought) {
+                sought = true;
+                consumer.seek({ topic, partition: 0, offset: 5n });
+              }
+              if (message.offset === BigInt(RECORDS_PER_PARTITION - 1)) resolve();
+            },
+          })
+          .catch(reject);
+      });
+      const range = (from: number, to: number) =>
+        Array.from({ length: to - from + 1 }, (_, i) => BigInt(from + i));
+      expect(offsets).toEqual([...range(0, 15), ...range(5, RECORDS_PER_PARTITION - 1)]);
+    });
+
     it('reads what our producer wrote, each key in the order it was sent', async () => {
       const { topic, partitions } = await cluster.newTopic('contract-round-trip');
       const runnel = runnelOn(cluster, 'contract-round-trip');
