@@ -61,6 +61,8 @@ export class FetchManager<K, V> implements FetchTarget<K, V> {
     const toReset: PartitionState<K, V>[] = [];
     for (const start of partitions) {
       const state = new PartitionState<K, V>(start.topic, start.partition);
+      // A partition assigned again replaces its old state, which must hand nothing more over.
+      this.states.get(state.key)?.revoke();
       this.states.set(state.key, state);
       state.paused = this.pausedTopics.has(state.topic) || this.pausedPartitions.has(state.key);
       const seek = this.pendingSeeks.get(state.key);
