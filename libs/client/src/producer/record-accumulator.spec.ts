@@ -161,4 +161,15 @@ describe('RecordAccumulator', () => {
     );
     expect(resealed.records).toHaveLength(next!.recordCount);
   });
+
+  it('expires the batches past deliveryTimeoutMs, oldest first, and only those', () => {
+    const { accumulator } = setup();
+    const send = new PendingSend('t', 30, 0);
+    for (let i = 0; i < 30; i++)
+      accumulator.append('t', 0, null, VALUE, undefined, i * 10, send, i, i * 10, false);
+    const q = accumulator.queue('t', 0);
+    const created = [...q.queued, q.open!].map((b) => b.createdMs);
+    const expired = accumulator.expired(created[1]! + 1000, 1000);
+    expect(expired.map((b) => b.createdMs)).toEqual(created.slice(0, 2));
+  });
 });

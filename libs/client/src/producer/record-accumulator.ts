@@ -352,12 +352,23 @@ export class RecordAccumulator {
     });
   }
 
-  /** Batches not in flight whose deliveryTimeoutMs has passed at `nowMs`. */
+  /**
+   * Batches not in flight whose deliveryTimeoutMs has passed at `nowMs`. A queue is in append
+   * order, so creation times only grow along it: the scan of each stops at its first live batch.
+   */
   expired(nowMs: number, deliveryTimeoutMs: number): ProducerBatch[] {
     const expired: ProducerBatch[] = [];
     for (const q of this.queues()) {
-      for (const b of q.queued) if (nowMs - b.createdMs >= deliveryTimeoutMs) expired.push(b);
-      if (q.open !== undefined && nowMs - q.open.createdMs >= deliveryTimeoutMs) expired.push(q.open);
+      let live = false;
+      for (const b of q.queued) {
+        if (nowMs - b.createdMs < deliveryTimeoutMs) {
+          live = true;
+          break;
+        }
+        expired.push(b);
+      }
+      if (!live && q.open !== undefined && nowMs - q.open.createdMs >= deliveryTimeoutMs)
+        expired.push(q.open);
     }
     return expired;
   }
