@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { CompressionType } from '@runnel/protocol';
+import type { GroupEvent } from '../src/consumer/group/group-events.js';
 import type { CompressionName } from '../src/producer/producer-options.js';
 import { Runnel } from '../src/runnel.js';
 import { type Consumed, consumeCount, storedBatches, text } from './support/client-contract.js';
@@ -20,7 +21,9 @@ let topicCount = 0;
 const PARTITIONS = 5;
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  // A group's first generation forms 2 s after its first join, so a kcat member and ours that
+  // start together are both in it.
+  broker = await startTestBroker({ groupInitialRebalanceDelayMs: 2000 });
   runnel = new Runnel({ clientId: 'interop-spec', brokers: [broker.bootstrap] });
 });
 
@@ -217,4 +220,97 @@ describe('kcat (librdkafka) producing, read by our consumer', () => {
       expect(new Set(partitionOfKey.values()).size).toBeGreaterThan(1);
     },
   );
+});
+
+describe('kcat (librdkafka) and our consumer in one group', () => {
+  it('agree on the range assignor and split the partitions: each reads its own share once, together every record', async () => {
+    const topic = await newTopic('shared-group');
+    const perPartition = 20;
+    const producer = runnel.producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: Array.from({ length: PARTITIONS * perPartition }, (_, i) => ({
+        partition: i % PARTITIONS,
+        value: `m${i}`,
+      })),
+    });
+    await producer.disconnect();
+
+    const groupId = `shared-${topic}`;
+    const consumer = runnel.consumer({
+      groupId,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      maxWaitMs: 50,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const firstJoin = new Promise<GroupEvent & { type: 'group-join' }>((resolve) => {
+      const listener = (event: GroupEvent) => {
+        if (event.type !== 'group-join') return;
+        consumer.off('group', listener);
+        resolve(event);
+      };
+      consumer.on('group', listener);
+    });
+    // kcat leaves once every partition it was given is read to its end (-e).
+    const kcatLines = run(
+      'kcat',
+      [
+        '-b',
+        broker.bootstrap,
+        '-G',
+        groupId,
+        '-X',
+        'partition.assignment.strategy=range,roundrobin',
+        '-X',
+        'session.timeout.ms=6000',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-f',
+        '%p %s\\n',
+        topic,
+      ],
+      { timeout: 30_000, killSignal: 'SIGKILL' },
+    );
+    const ours: { partition: number; value: string }[] = [];
+    // Our share is known at the first join; the first fetch can only come after it.
+    let ourShare = Number.POSITIVE_INFINITY;
+    const ourShareRead = new Promise<void>((resolve, reject) => {
+      consumer.once('crash', ({ error }) => reject(error));
+      consumer
+        .run({
+          eachMessage: ({ partition, message }) => {
+            ours.push({ partition, value: text(message.value)! });
+            if (ours.length === ourShare) resolve();
+          },
+        })
+        .catch(reject);
+    });
+    try {
+      const join = await firstJoin;
+      expect(join.protocol).toBe('range');
+      expect(join.assigned.length).toBeGreaterThan(0);
+      expect(join.assigned.length).toBeLessThan(PARTITIONS);
+      ourShare = join.assigned.length * perPartition;
+      await ourShareRead;
+    } finally {
+      await consumer.disconnect();
+    }
+    const theirs = (await kcatLines).stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => ({ partition: Number(line.split(' ')[0]), value: line.split(' ')[1]! }));
+
+    const ourPartitions = new Set(ours.map((r) => r.partition));
+    const theirPartitions = new Set(theirs.map((r) => r.partition));
+    expect(ourPartitions.size + theirPartitions.size).toBe(PARTITIONS);
+    expect([...ourPartitions].filter((p) => theirPartitions.has(p))).toEqual([]);
+    expect([...ours, ...theirs].map((r) => r.value).sort()).toEqual(
+      Array.from({ length: PARTITIONS * perPartition }, (_, i) => `m${i}`).sort(),
+    );
+  }, 40_000);
 });
