@@ -17,7 +17,7 @@ const cancelled: OrderCancelled = { type: 'OrderCancelled', eventId: 'e3', order
 /** Decides and applies, as billing-service does once the broker acknowledged the event. */
 function bill(ledger: InvoiceLedger, event: OrderCreated | OrderPaid | OrderCancelled) {
   const answer = ledger.decide(event);
-  if (answer) expect(ledger.apply(answer)).toBe(true);
+  if (answer) expect(ledger.apply(answer, 0)).toBe(true);
   return answer;
 }
 
@@ -42,7 +42,7 @@ describe('InvoiceLedger', () => {
       amount: 7,
     });
     expect(ledger.invoice('o1')?.status).toBe('captured');
-    expect(ledger.orderEventsBilled).toBe(2);
+    expect(ledger.orderEventsBilled()).toBe(2);
   });
 
   it('voids an issued invoice on OrderCancelled', () => {
@@ -58,17 +58,28 @@ describe('InvoiceLedger', () => {
     bill(ledger, paid);
     expect(ledger.decide(created)).toBeUndefined();
     expect(ledger.decide(paid)).toBeUndefined();
-    expect(ledger.orderEventsBilled).toBe(2);
+    expect(ledger.orderEventsBilled()).toBe(2);
+  });
+
+  it('counts the order events billed per partition', () => {
+    const ledger = new InvoiceLedger();
+    ledger.apply(ledger.decide(created)!, 2);
+    ledger.apply(ledger.decide({ ...created, eventId: 'e7', orderId: 'o7' })!, 5);
+    expect([
+      ledger.orderEventsBilled([2]),
+      ledger.orderEventsBilled([0, 5]),
+      ledger.orderEventsBilled(),
+    ]).toEqual([1, 1, 2]);
   });
 
   it('rebuilt from topic billing, it knows what was billed before a restart', () => {
     const first = new InvoiceLedger();
     const log = [bill(first, created)!, bill(first, paid)!];
     const rebuilt = new InvoiceLedger();
-    for (const event of log) rebuilt.apply(event);
+    for (const event of log) rebuilt.apply(event, 0);
     expect(rebuilt.decide(paid)).toBeUndefined();
     expect(rebuilt.invoice('o1')).toEqual(first.invoice('o1'));
-    expect(rebuilt.apply(log[0]!)).toBe(false);
+    expect(rebuilt.apply(log[0]!, 0)).toBe(false);
   });
 
   it('refuses order events that do not fit the invoice, naming the order and the invoice status', () => {

@@ -40,6 +40,8 @@ interface InvoiceRecord {
 export class InvoiceLedger {
   private readonly invoices = new Map<string, InvoiceRecord>();
   private readonly billed = new Set<string>();
+  /** Per partition, the order events billed there (an order's billing events share its partition number). */
+  private readonly billedByPartition = new Map<number, Set<string>>();
   private readonly applied = new Set<string>();
 
   decide(event: OrderEvent): BillingEvent | undefined {
@@ -59,11 +61,14 @@ export class InvoiceLedger {
       : ({ type: 'InvoiceVoided', ...base, seq } satisfies InvoiceVoided);
   }
 
-  /** Applies an event of topic `billing`; false when this `eventId` was applied before. */
-  apply(event: BillingEvent): boolean {
+  /** Applies an event of topic `billing`, read from (or written to) `partition`; false when this `eventId` was applied before. */
+  apply(event: BillingEvent, partition: number): boolean {
     if (this.applied.has(event.eventId)) return false;
     this.applied.add(event.eventId);
     this.billed.add(event.causationId);
+    const inPartition = this.billedByPartition.get(partition) ?? new Set<string>();
+    this.billedByPartition.set(partition, inPartition);
+    inPartition.add(event.causationId);
     const invoice = this.invoices.get(event.orderId);
     if (event.type === 'InvoiceIssued') {
       this.invoices.set(event.orderId, { amount: event.amount, status: 'issued', seq: event.seq });
@@ -79,8 +84,9 @@ export class InvoiceLedger {
     return record && { orderId, amount: record.amount, status: record.status };
   }
 
-  /** Distinct order events billed: what group `billing-service` has handled of topic `orders`. */
-  get orderEventsBilled(): number {
-    return this.billed.size;
+  /** Distinct order events billed in these partitions (default all): what group `billing-service` handled of them. */
+  orderEventsBilled(partitions?: readonly number[]): number {
+    if (!partitions) return this.billed.size;
+    return partitions.reduce((sum, p) => sum + (this.billedByPartition.get(p)?.size ?? 0), 0);
   }
 }
