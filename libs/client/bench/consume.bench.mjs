@@ -52,11 +52,11 @@ const platformatic = await import('@platformatic/kafka');
 const { BrokerConnection, Runnel } = await import('../dist/index.js');
 const { CreateTopics, encodeRecordBatch, Produce } = await import('@runnel/protocol');
 
-const RECORDS = Number(process.env.CONSUME_RECORDS ?? 1_000_000);
+const RECORDS = Number(process.env.CONSUME_RECORDS ?? 2_000_000);
 const RECORD_BYTES = 100;
 const PARTITIONS = 4;
 const BATCH_RECORDS = 1000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const PEER_ROUNDS = 1;
 const TOPIC = 'consume-bench';
 const MB = 1e6;
