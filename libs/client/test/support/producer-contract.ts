@@ -189,6 +189,8 @@ export function describeProducerContract(
             topic,
             messages: Array.from({ length: 40 }, (_, i) => ({ partition: i % partitions, value: `${i}` })),
           });
+          // With acks 0 nothing says the records arrived; the Fetch follows the Produce on the same
+          // connection to the leader (this Runnel's), and a broker answers a connection in order.
           const values: string[] = [];
           for (let p = 0; p < partitions; p++) {
             for (const batch of await storedBatches(runnel, topic, p)) {
