@@ -36,6 +36,9 @@ export interface CoordinatorDependencies {
 
 type MemberState = 'unjoined' | 'rebalancing' | 'stable';
 
+/** The longest wait between join attempts (Java's retry.backoff.max.ms default). */
+const RETRY_BACKOFF_MAX_MS = 1_000;
+
 /**
  * The member's side of Kafka's classic consumer group protocol, after Java's ConsumerCoordinator
  * and AbstractCoordinator: find the coordinator, join (JoinGroup, retried with the member id that
@@ -68,6 +71,8 @@ export class ConsumerCoordinator {
   #lastAssignment: TopicPartition[] | null = null;
   #lastGenerationId = -1;
   #rejoinNeeded = true;
+  /** Join attempts failed in a row, for the backoff; 0 after each completed join. */
+  #joinFailures = 0;
   /** Left the group after a poll timeout; rejoins at the next `notePoll`. */
   #pollTimedOut = false;
   #stopping = false;
@@ -271,11 +276,12 @@ export class ConsumerCoordinator {
       if (this.#stopping) return;
       if (error instanceof GroupMembershipError) throw error;
       // A lost connection, a timeout, an undecodable answer: find the coordinator again and rejoin.
-      this.#state = 'unjoined';
       this.#rejoinNeeded = true;
-      this.#logger.warn(`group '${this.groupId}': join failed, retrying: ${(error as Error).message}`);
+      if (this.#joinFailures === 0) {
+        this.#logger.warn(`group '${this.groupId}': join failed, retrying: ${(error as Error).message}`);
+      }
       await this.#connections.markUnknown();
-      await this.#signal.sleep(this.#config.retryBackoffMs);
+      await this.#backOff();
       return;
     }
     switch (outcome.kind) {
@@ -297,8 +303,19 @@ export class ConsumerCoordinator {
     }
   }
 
+  /**
+   * Waits before the next join attempt: `retryBackoffMs`, doubling with each failure in a row up to
+   * Java's retry.backoff.max.ms (1 s), so a coordinator that is down is not asked ten times a second.
+   */
+  #backOff(): Promise<void> {
+    const ms = Math.min(this.#config.retryBackoffMs * 2 ** this.#joinFailures, RETRY_BACKOFF_MAX_MS);
+    this.#joinFailures = Math.min(this.#joinFailures + 1, 30);
+    return this.#signal.sleep(Math.max(ms, this.#config.retryBackoffMs));
+  }
+
   async #completeJoin(assigned: TopicPartition[], protocol: string, leaderId: string): Promise<void> {
     const generationId = this.#generationId;
+    this.#joinFailures = 0;
     this.#state = 'stable';
     this.#lastAssignment = assigned;
     this.#lastGenerationId = generationId;
@@ -342,10 +359,10 @@ export class ConsumerCoordinator {
         return;
       case 'find-coordinator':
         await this.#connections.markUnknown();
-        await this.#signal.sleep(this.#config.retryBackoffMs);
+        await this.#backOff();
         return;
       case 'retry':
-        await this.#signal.sleep(this.#config.retryBackoffMs);
+        await this.#backOff();
         return;
       default:
         // `rejoin`: join again at once, as the same member.
