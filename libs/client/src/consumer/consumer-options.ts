@@ -122,3 +122,18 @@ export function resolveConsumerOptions(options: ConsumerOptions<unknown, unknown
   }
   return resolved;
 }
+
+/** An offset as handed to the API (a bigint, kafkajs's decimal string, or a safe integer) as a bigint. */
+export function parseOffset(value: bigint | number | string, field: string): bigint {
+  if (typeof value === 'bigint') {
+    if (value < 0n) throw new ConsumerConfigError(field, value, 'must not be negative');
+    return value;
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
+  throw new ConsumerConfigError(
+    field,
+    value,
+    'must be a non-negative integer (bigint, number or decimal string)',
+  );
+}

@@ -3,10 +3,20 @@ import type { ConnectionOptions } from '../connection/broker-connection.js';
 import type { Cluster } from '../metadata/cluster.js';
 import type { TopicPartition } from '../metadata/topic-partition.js';
 import { BatchIterator } from './batch-iterator.js';
+import type {
+  AssignedPartition,
+  ConsumerCrashEvent,
+  ConsumerEvents,
+  OffsetToCommit,
+  RunOptions,
+  SubscribeOptions,
+} from './consumer-api.js';
+import { ConsumerCommits, uncommittedOffsets } from './consumer-commits.js';
 import { ConsumerConfigError, ConsumerStateError } from './consumer-errors.js';
 import type { MessageDeserializers } from './consumer-message.js';
 import {
   type ConsumerOptions,
+  parseOffset,
   type ResolvedConsumerOptions,
   resolveConsumerOptions,
 } from './consumer-options.js';
@@ -14,67 +24,20 @@ import { type ChunkHandler, ConsumerRunner } from './consumer-runner.js';
 import { FetchManager, type PartitionStart } from './fetch-manager.js';
 import { ConsumerCoordinator, type RebalanceListener } from './group/consumer-coordinator.js';
 import { DEFAULT_GROUP_OPTIONS } from './group/consumer-group-options.js';
-import type { GroupEvent } from './group/group-events.js';
-import type { PartitionState } from './partition-state.js';
-import {
-  type Batch,
-  type EachBatchPayload,
-  type EachMessagePayload,
-  eachBatchHandler,
-  eachMessageHandler,
-  type RunContext,
-} from './run-handlers.js';
-
-/** `subscribe()`'s argument, as kafkajs's. */
-export interface SubscribeOptions {
-  topics?: readonly string[];
-  topic?: string;
-  /** Start partitions without a committed offset at the earliest offset (autoOffsetReset 'earliest'). */
-  fromBeginning?: boolean;
-}
-
-/** `run()`'s argument: exactly one of eachMessage and eachBatch. */
-export interface RunOptions<K, V> {
-  eachMessage?: (payload: EachMessagePayload<K, V>) => Promise<void> | void;
-  eachBatch?: (payload: EachBatchPayload<K, V>) => Promise<void> | void;
-  /** Partitions handled at the same time, each still strictly in order (default 1). */
-  partitionsConsumedConcurrently?: number;
-  /** eachBatch: resolve the whole batch when the handler returns (default true). */
-  eachBatchAutoResolve?: boolean;
-}
-
-/** A partition to read in assign mode; without `offset`, autoOffsetReset decides. */
-export interface AssignedPartition extends TopicPartition {
-  offset?: bigint | number | string;
-}
-
-/** An offset to commit: the next offset to read, as Kafka commits it. */
-export interface OffsetToCommit extends TopicPartition {
-  offset: bigint | number | string;
-  metadata?: string;
-}
-
-/** What the 'crash' event carries: the consumer stopped because of `error`. */
-export interface ConsumerCrashEvent {
-  error: Error;
-  groupId: string | undefined;
-}
-
-/** What the 'commit' event carries: offsets the group accepted (the next offset to read, per partition). */
-export interface ConsumerCommitEvent {
-  groupId: string;
-  offsets: { topic: string; partition: number; offset: bigint }[];
-}
-
-export interface ConsumerEvents {
-  crash: [ConsumerCrashEvent];
-  commit: [ConsumerCommitEvent];
-  /** Membership news from the group coordinator: joins, rebalances, a poll timeout, a failure. */
-  group: [GroupEvent];
-}
+import { type Batch, eachBatchHandler, eachMessageHandler, type RunContext } from './run-handlers.js';
 
 /** How often an idle group member tells its coordinator it is alive (at most a third of maxPollIntervalMs). */
 const IDLE_POLL_INTERVAL_MS = 1_000;
+
+export type {
+  AssignedPartition,
+  ConsumerCommitEvent,
+  ConsumerCrashEvent,
+  ConsumerEvents,
+  OffsetToCommit,
+  RunOptions,
+  SubscribeOptions,
+} from './consumer-api.js';
 
 type State = 'created' | 'connected' | 'running' | 'stopping' | 'stopped';
 
@@ -103,9 +66,9 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
   private runner: ConsumerRunner<K, V> | undefined;
   private coordinator: ConsumerCoordinator | undefined;
   private iterator: BatchIterator<K, V> | undefined;
-  private commitTimer: NodeJS.Timeout | undefined;
+  /** The group member's commits; undefined in assign mode. */
+  private commits: ConsumerCommits<K, V> | undefined;
   private idlePollTimer: NodeJS.Timeout | undefined;
-  private lastCommit = 0;
   private stopping: Promise<void> | undefined;
   /** connect() joined the Cluster: disconnect() leaves it (the last component to leave closes it). */
   private joinedCluster = false;
@@ -163,7 +126,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
     const starts = partitions.map(({ topic, partition, offset }) => ({
       topic,
       partition,
-      offset: offset === undefined ? undefined : toOffset(offset, 'offset'),
+      offset: offset === undefined ? undefined : parseOffset(offset, 'offset'),
     }));
     this.assignedPartitions = starts;
     const manager = this.fetchManager;
@@ -226,16 +189,15 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
 
   /** Commits these offsets for the group now (the next offset to read for each partition). */
   async commitOffsets(offsets: readonly OffsetToCommit[]): Promise<void> {
-    const coordinator = this.requireGroup('commitOffsets()');
-    const list = offsets.map(({ topic, partition, offset, metadata }) => ({
-      topic,
-      partition,
-      offset: toOffset(offset, 'offset'),
-      ...(metadata === undefined ? {} : { metadata }),
-    }));
-    await coordinator.commitOffsets(list);
-    for (const { topic, partition, offset } of list)
-      this.fetchManager?.state(topic, partition)?.tracker.committed(offset);
+    const commits = this.requireGroup('commitOffsets()');
+    await commits.commit(
+      offsets.map(({ topic, partition, offset, metadata }) => ({
+        topic,
+        partition,
+        offset: parseOffset(offset, 'offset'),
+        ...(metadata === undefined ? {} : { metadata }),
+      })),
+    );
   }
 
   /** Moves the position of an assigned partition: the next records handed over start at `offset`. */
@@ -249,7 +211,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
     offset: bigint | number | string;
   }): void {
     const manager = this.requireRunning('seek()');
-    manager.seek(topic, partition, toOffset(offset, 'offset'));
+    manager.seek(topic, partition, parseOffset(offset, 'offset'));
   }
 
   /** Stops fetching and handing over these topics (or some of their partitions) until resume(). */
@@ -311,6 +273,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
       await this.coordinator?.stop();
       await manager.stop();
       this.coordinator = undefined;
+      this.commits = undefined;
       this.fetchManager = undefined;
       this.runner = undefined;
       this.state = 'connected';
@@ -329,6 +292,12 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
         { connection: this.connection },
       );
       this.coordinator = coordinator;
+      this.commits = new ConsumerCommits<K, V>(
+        coordinator,
+        this.options.autoCommitIntervalMs,
+        () => manager.assigned,
+        (offsets) => this.emit('commit', { groupId: coordinator.groupId, offsets }),
+      );
       coordinator.onEvent((event) => this.emit('group', event));
       coordinator.subscribe(this.subscription.topics);
       // maxPollIntervalMs catches stalled handlers, not an idle consumer: with no handler running
@@ -343,7 +312,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
       );
       this.idlePollTimer.unref();
       await coordinator.start();
-      if (this.options.autoCommit) this.scheduleAutoCommit();
+      if (this.options.autoCommit) this.commits.startAutoCommit();
     } else {
       await manager.add(this.assignedPartitions!);
     }
@@ -368,7 +337,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
       onPartitionsRevoked: async (partitions) => {
         const states = this.fetchManager!.remove(partitions);
         await this.runner!.idle(states);
-        if (this.options.autoCommit) await this.commitStates(states);
+        if (this.options.autoCommit) await this.commits!.commitFinished(states);
       },
       // Their handlers may be the ones stalled, and commits would be refused: drop, do not wait.
       onPartitionsLost: async (partitions) => {
@@ -385,67 +354,36 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
         return () => this.resume([{ topic, partitions: [partition] }]);
       },
       commitOffsetsIfNecessary: async () => {
-        if (this.options.autoCommit && Date.now() - this.lastCommit >= this.options.autoCommitIntervalMs) {
-          await this.commitStates(this.fetchManager?.assigned ?? []);
-        }
+        if (this.options.autoCommit) await this.commits?.commitIfDue();
       },
-      uncommittedOffsets: () =>
-        (this.fetchManager?.assigned ?? []).flatMap(({ topic, partition, tracker }) => {
-          const offset = tracker.committable();
-          return offset === undefined ? [] : [{ topic, partition, offset }];
-        }),
+      uncommittedOffsets: () => uncommittedOffsets(this.fetchManager?.assigned ?? []),
       isRunning: () => this.state === 'running',
     };
   }
 
-  private scheduleAutoCommit(): void {
-    this.commitTimer = setTimeout(async () => {
-      try {
-        await this.commitStates(this.fetchManager?.assigned ?? []);
-      } catch {
-        // A failed auto commit (a rebalance under way, a lost connection) is retried at the next interval.
-      }
-      if (this.state === 'running') this.scheduleAutoCommit();
-    }, this.options.autoCommitIntervalMs);
-  }
-
-  /** Commits the finished position of `states` where it moved; nothing without a group. */
-  private async commitStates(states: readonly PartitionState<K, V>[]): Promise<void> {
-    const coordinator = this.coordinator;
-    if (!coordinator) return;
-    const offsets = states.flatMap(({ topic, partition, tracker }) => {
-      const offset = tracker.committable();
-      return offset === undefined ? [] : [{ topic, partition, offset }];
-    });
-    this.lastCommit = Date.now();
-    if (offsets.length === 0) return;
-    await coordinator.commitOffsets(offsets);
-    for (const { topic, partition, offset } of offsets) {
-      states.find((s) => s.topic === topic && s.partition === partition)?.tracker.committed(offset);
-    }
-    this.emit('commit', { groupId: coordinator.groupId, offsets });
-  }
-
   private crash(error: Error): void {
     if (this.state !== 'running') return;
-    void this.stop().finally(() => {
-      const event: ConsumerCrashEvent = { error, groupId: this.groupId };
-      if (!this.emit('crash', event)) {
-        process.emitWarning(`consumer stopped: ${error.message}`, { type: 'RunnelConsumerCrash' });
-      }
-    });
+    // stop() rejects only when its final commit fails; disconnect() reports that, the crash goes on.
+    void this.stop()
+      .catch(() => undefined)
+      .finally(() => {
+        const event: ConsumerCrashEvent = { error, groupId: this.groupId };
+        if (!this.emit('crash', event)) {
+          process.emitWarning(`consumer stopped: ${error.message}`, { type: 'RunnelConsumerCrash' });
+        }
+      });
   }
 
   /** Stops the run once, whoever asks (disconnect, a crash, leaving the batches() loop). */
   private stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.state = 'stopping';
-      clearTimeout(this.commitTimer);
+      this.commits?.stop();
       clearInterval(this.idlePollTimer);
       this.iterator?.end();
       await this.runner?.stop();
       try {
-        if (this.options.autoCommit) await this.commitStates(this.fetchManager?.assigned ?? []);
+        if (this.options.autoCommit) await this.commits?.commitFinished();
       } finally {
         await this.coordinator?.stop();
         await this.fetchManager?.stop();
@@ -456,11 +394,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
     return this.stopping;
   }
 
-  private requireGroup(what: string): ConsumerCoordinator {
-    if (!this.coordinator) {
+  private requireGroup(what: string): ConsumerCommits<K, V> {
+    if (!this.commits) {
       throw new ConsumerStateError(`${what} needs a running group member: a groupId, subscribe() and run()`);
     }
-    return this.coordinator;
+    return this.commits;
   }
 
   private requireRunning(what: string): FetchManager<K, V> {
@@ -468,19 +406,4 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
       throw new ConsumerStateError(`${what} needs a running consumer`);
     return this.fetchManager;
   }
-}
-
-/** An offset as handed to the API (bigint, or kafkajs's string, or a safe integer) as a bigint. */
-function toOffset(value: bigint | number | string, field: string): bigint {
-  if (typeof value === 'bigint') {
-    if (value < 0n) throw new ConsumerConfigError(field, value, 'must not be negative');
-    return value;
-  }
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
-  throw new ConsumerConfigError(
-    field,
-    value,
-    'must be a non-negative integer (bigint, number or decimal string)',
-  );
 }
