@@ -462,4 +462,47 @@ describe('Consumer in assign mode', () => {
     consumer.assign([{ topic: 't', partition: 0 }]);
     await expect(consumer.run({} as never)).rejects.toThrow('needs exactly one of eachMessage and eachBatch');
   });
+
+  it('goes on where it was after the broker restarts, without skipping or repeating a record', async () => {
+    const own = await startTestBroker();
+    const port = own.broker.port;
+    const ownKafka = new Kafka({ clientId: 'restart', brokers: [own.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = ownKafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'restart' }], waitForLeaders: true });
+    await admin.disconnect();
+    const send = async (kafkaClient: Kafka, values: string[]) => {
+      const producer = kafkaClient.producer();
+      await producer.connect();
+      await producer.send({ topic: 'restart', messages: values.map((value) => ({ value })) });
+      await producer.disconnect();
+    };
+    await send(ownKafka, ['a', 'b', 'c']);
+    const consumer = consumerFor(own.bootstrap, { maxWaitMs: 50, retryBackoffMs: 20 });
+    open.push(consumer as Consumer<unknown, unknown>);
+    await consumer.connect();
+    consumer.assign([{ topic: 'restart', partition: 0, offset: 0n }]);
+    const seen: string[] = [];
+    const progress = new Progress();
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(`${message.offset}:${text(message.value)}`);
+        progress.notify();
+      },
+    });
+    await progress.until(() => seen.length === 3);
+    await own.broker.close();
+    const again = await startTestBroker({ port, dataDir: own.dataDir });
+    try {
+      await send(new Kafka({ clientId: 'restart', brokers: [again.bootstrap], logLevel: logLevel.NOTHING }), [
+        'd',
+        'e',
+      ]);
+      await progress.until(() => seen.length >= 5);
+      expect(seen).toEqual(['0:a', '1:b', '2:c', '3:d', '4:e']);
+    } finally {
+      await consumer.disconnect();
+      await again.close();
+    }
+  });
 });
