@@ -6,7 +6,7 @@ import { describeProducerContract } from './support/producer-contract.js';
 /**
  * The contract suites that mock-cluster.compat.spec.ts runs against librdkafka's mock, here against
  * our embedded broker with no deviation: the same test bodies pass on both. It needs nothing but
- * Node; it is a compat suite only until the producer and consumer specs call these contracts.
+ * Node, so it runs in `npm test`.
  */
 describeProducerContract('embedded broker', startEmbeddedContractCluster);
 describeConsumerContract('embedded broker', startEmbeddedContractCluster);
