@@ -24,8 +24,13 @@ export class BatchIterator<K, V> implements AsyncIterableIterator<Batch<K, V>> {
   readonly handler: ChunkHandler<K, V> = (state, chunk) =>
     new Promise<void>((resolve) => {
       const epoch = state.tracker.handOut(chunk.nextOffset);
-      const batch = batchOf(state, chunk);
       if (this.ended) return resolve();
+      if (chunk.messages!.length === 0) {
+        // Only control records: nothing for the loop, but their offsets are passed.
+        state.tracker.finishThrough(chunk.nextOffset - 1n, epoch);
+        return resolve();
+      }
+      const batch = batchOf(state, chunk);
       this.finishCurrent = () => {
         state.tracker.finishThrough(chunk.nextOffset - 1n, epoch);
         resolve();

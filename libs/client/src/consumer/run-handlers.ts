@@ -89,7 +89,7 @@ export function eachMessageHandler<K, V>(
 }
 
 /**
- * eachBatch: one call per chunk. With `autoResolve` (kafkajs's eachBatchAutoResolve, default
+ * eachBatch: one call per chunk that holds records. With `autoResolve` (kafkajs's eachBatchAutoResolve, default
  * true) the whole batch is resolved when the handler returns; otherwise only what it resolved.
  */
 export function eachBatchHandler<K, V>(
@@ -99,6 +99,11 @@ export function eachBatchHandler<K, V>(
 ): ChunkHandler<K, V> {
   return async (state, chunk) => {
     const epoch = state.tracker.handOut(chunk.nextOffset);
+    if (chunk.messages!.length === 0) {
+      // Only control records (transaction markers): nothing to hand over, but their offsets are passed.
+      state.tracker.finishThrough(chunk.nextOffset - 1n, epoch);
+      return;
+    }
     const batch = batchOf(state, chunk);
     try {
       await eachBatch({
