@@ -271,7 +271,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
       await runner.stop();
       clearInterval(this.idlePollTimer);
       await this.coordinator?.stop();
-      await manager.stop();
+      manager.stop();
       this.coordinator = undefined;
       this.commits = undefined;
       this.fetchManager = undefined;
@@ -386,7 +386,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
         if (this.options.autoCommit) await this.commits?.commitFinished();
       } finally {
         await this.coordinator?.stop();
-        await this.fetchManager?.stop();
+        this.fetchManager?.stop();
         this.state = 'stopped';
         if (this.joinedCluster) await this.cluster.disconnect();
       }

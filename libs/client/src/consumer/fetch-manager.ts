@@ -144,9 +144,9 @@ export class FetchManager<K, V> implements FetchTarget<K, V> {
     this.wake(state);
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     this.stopped = true;
-    await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
+    for (const fetcher of this.fetchers.values()) fetcher.stop();
     this.fetchers.clear();
   }
 

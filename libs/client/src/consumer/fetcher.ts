@@ -75,7 +75,8 @@ const MAX_PIPELINED_FETCHES = 2;
 export class Fetcher<K, V> {
   private stopped = false;
   private readonly cancelBackoffs = new Set<() => void>();
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Fetch requests sent and not yet answered and handled. */
+  private inFlight = 0;
   /** Partitions in a Fetch now: never asked for twice at once. */
   private readonly fetching = new Set<PartitionState<K, V>>();
   private rotation = 0;
@@ -94,23 +95,25 @@ export class Fetcher<K, V> {
     this.pump();
   }
 
-  /** Stops; answers of Fetches in flight are dropped. Resolves when none is left. */
-  async stop(): Promise<void> {
+  /**
+   * Stops at once: no further Fetch is sent, and the answer to one in flight (a long poll may take
+   * `maxWaitMs`) is dropped when it comes, or fails when the Cluster closes the connection.
+   */
+  stop(): void {
     this.stopped = true;
     for (const cancel of this.cancelBackoffs) cancel();
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   /** Sends Fetches while there are partitions to ask for and the pipelining rule allows. */
   private pump(): void {
-    while (!this.stopped && this.inFlight.size < MAX_PIPELINED_FETCHES) {
+    while (!this.stopped && this.inFlight < MAX_PIPELINED_FETCHES) {
       const partitions = this.target.fetchablePartitions(this.nodeId).filter((s) => !this.fetching.has(s));
       if (partitions.length === 0) return;
       const allLagging = partitions.every(lagging);
-      if (this.inFlight.size > 0 && !(allLagging && [...this.fetching].every(lagging))) return;
+      if (this.inFlight > 0 && !(allLagging && [...this.fetching].every(lagging))) return;
       // Lagging partitions are split over two Fetches, so the broker reads one while we decode the other.
       let chosen = this.rotate(partitions);
-      if (this.inFlight.size === 0 && allLagging && chosen.length > 1) {
+      if (this.inFlight === 0 && allLagging && chosen.length > 1) {
         chosen = chosen.slice(0, Math.ceil(chosen.length / MAX_PIPELINED_FETCHES));
       }
       const requested = chosen.map(
@@ -121,12 +124,12 @@ export class Fetcher<K, V> {
         }),
       );
       for (const { state } of requested) this.fetching.add(state);
-      const round = this.fetchRound(requested).finally(() => {
-        this.inFlight.delete(round);
+      this.inFlight++;
+      void this.fetchRound(requested).finally(() => {
+        this.inFlight--;
         for (const { state } of requested) this.fetching.delete(state);
         this.pump();
       });
-      this.inFlight.add(round);
     }
   }
 
