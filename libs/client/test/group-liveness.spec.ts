@@ -120,7 +120,8 @@ describe('heartbeats and the poll interval', () => {
 
   it('a member stalled past maxPollIntervalMs leaves, says so, and rejoins when it makes progress', async () => {
     const topic = await newTopic(4);
-    const stalled = member('stall', { maxPollIntervalMs: 1_500 });
+    // A session longer than the spec: only its LeaveGroup can hand its partitions over in time.
+    const stalled = member('stall', { maxPollIntervalMs: 1_500, sessionTimeoutMs: 30_000 });
     const healthy = member('stall');
     const split = () => splitDisjointly([stalled, healthy], topic, 4) && stalled.owned.size === 2;
     // Until the group is formed, `stalled` makes progress, however long the joins take.

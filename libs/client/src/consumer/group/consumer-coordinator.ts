@@ -221,7 +221,7 @@ export class ConsumerCoordinator {
       this.#failure === undefined && this.#generationId >= 0 && this.#memberId !== '' && !this.#pollTimedOut;
     await this.#giveUp(onLeave(this.#owned, canCommit));
     if (this.#config.groupInstanceId === null && this.#memberId !== '') {
-      await this.#sendLeaveGroup('the consumer is stopping');
+      await this.#sendLeaveGroup(this.#memberId, 'the consumer is stopping');
     }
     this.#memberId = '';
     this.#generationId = -1;
@@ -409,7 +409,7 @@ export class ConsumerCoordinator {
     this.#logger.warn(pollTimeoutWarning(event));
     this.#emit(event);
     if (this.#config.groupInstanceId === null && memberId !== '') {
-      void this.#sendLeaveGroup('consumer poll timeout has expired');
+      void this.#sendLeaveGroup(memberId, 'consumer poll timeout has expired');
     }
     this.#pollTimedOut = true;
     this.#memberId = '';
@@ -418,9 +418,10 @@ export class ConsumerCoordinator {
     this.#signal.wake();
   }
 
-  async #sendLeaveGroup(reason: string): Promise<void> {
+  /** `memberId` is read by the caller: the member may be reset before the connection is ready. */
+  async #sendLeaveGroup(memberId: string, reason: string): Promise<void> {
     try {
-      await leaveGroup(await this.#connections.offsets(), this.groupId, this.#memberId);
+      await leaveGroup(await this.#connections.offsets(), this.groupId, memberId);
     } catch (error) {
       this.#logger.warn(
         `group '${this.groupId}': LeaveGroup (${reason}) failed: ${(error as Error).message}`,

@@ -160,11 +160,20 @@ function refused(
   };
 }
 
-/** LeaveGroup for one member (v3+ as a batch of one, v0-2 by member id; the codec picks per version). */
+/**
+ * LeaveGroup for one member (v3+ as a batch of one, v0-2 by member id; the codec picks per
+ * version). Rejects with the KafkaError of a refusal, the group's or (v3+) the member's.
+ */
 export async function leaveGroup(
   connection: BrokerConnection,
   groupId: string,
   memberId: string,
 ): Promise<void> {
-  await connection.request(LeaveGroup, { groupId, memberId, members: [{ memberId, groupInstanceId: null }] });
+  const response = await connection.request(LeaveGroup, {
+    groupId,
+    memberId,
+    members: [{ memberId, groupInstanceId: null }],
+  });
+  const errorCode = response.errorCode || (response.members?.[0]?.errorCode ?? 0);
+  KafkaError.throwIfError(errorCode, { context: `group '${groupId}' LeaveGroup of member ${memberId}` });
 }
