@@ -122,5 +122,5 @@ describe('Producer acks and compression', () => {
     const consumed = await consumeWithKafkajs(broker.bootstrap, 'gzip-kafkajs', messages.length);
     expect(consumed.map((r) => r.value!.toString())).toEqual(messages.map((m) => m.value));
     expect(consumed.map((r) => r.key!.toString())).toEqual(messages.map((m) => m.key));
-  });
+  }, 30_000);
 });

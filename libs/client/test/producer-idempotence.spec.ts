@@ -111,7 +111,7 @@ describe('Idempotent producer across broker restarts', () => {
       await broker.close();
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   it('neither loses, duplicates nor reorders when a broker process is SIGKILLed mid-produce and restarted', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'runnel-idempotence-kill-'));

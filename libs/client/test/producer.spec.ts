@@ -59,7 +59,7 @@ describe('Producer against the embedded broker', () => {
     } finally {
       await close();
     }
-  });
+  }, 30_000);
 
   it('places keyed records on the partition kafkajs default partitioner picks, for many keys', async () => {
     await createTopic(admin, 'keyed', 7);
@@ -113,7 +113,7 @@ describe('Producer against the embedded broker', () => {
     } finally {
       await close();
     }
-  });
+  }, 30_000);
 
   it('sends one record as send(record), honours an explicit partition and timestamp, and null values', async () => {
     await createTopic(admin, 'single', 3);
