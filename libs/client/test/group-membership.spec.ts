@@ -122,6 +122,30 @@ describe('new partitions', () => {
   });
 });
 
+describe('ConsumerCoordinator with sticky (eager, previous assignment in user data)', () => {
+  it('when a member leaves, the others keep what they had and only its partitions move', async () => {
+    const topic = await newTopic(6);
+    const options = { partitionAssigners: ['sticky'] };
+    const [a, b, c] = [member('sticky', options), member('sticky', options), member('sticky', options)];
+    await a.start([topic]);
+    await b.start([topic]);
+    await c.start([topic]);
+    await untilAll(
+      [a, b, c],
+      () => splitDisjointly([a, b, c], topic, 6) && a.owned.size === 2 && b.owned.size === 2,
+    );
+    const [aBefore, bBefore] = [new Set(a.owned), new Set(b.owned)];
+
+    await c.stop();
+    members.splice(members.indexOf(c), 1);
+    await untilAll([a, b], () => splitDisjointly([a, b], topic, 6) && a.owned.size === 3);
+    // Eager: everything was revoked, and the assignor, reading each member's previous assignment
+    // from its user data, gave it all back, plus a share of c's.
+    for (const tp of aBefore) expect(a.owned.has(tp)).toBe(true);
+    for (const tp of bBefore) expect(b.owned.has(tp)).toBe(true);
+  });
+});
+
 describe('ConsumerCoordinator with cooperative-sticky (incremental cooperative rebalancing)', () => {
   it('revokes only the partitions that move, in a second rebalance, and never the ones it keeps', async () => {
     const topic = await newTopic(4);
