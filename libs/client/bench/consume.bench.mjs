@@ -24,7 +24,8 @@
 // process's process.cpuUsage() (the client). MB is 10^6 bytes of record values. Figures are
 // medians over ROUNDS rounds for runnel and PEER_ROUNDS for the peers (which take far longer).
 // Ratios are runnel's median over the peer's, same handler style where the peer has it
-// (platformatic has only per-record delivery, compared with both of runnel's).
+// (platformatic has only per-record delivery, compared with both of runnel's); each `.cpu` ratio
+// is the peer's client CPU per MB over runnel's.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
