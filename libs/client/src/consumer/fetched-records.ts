@@ -122,7 +122,8 @@ function isAbortMarker(record: KafkaRecord): boolean {
 
 /**
  * Turns a decoded record into a message in place: the two share their field names, and reusing the
- * object the decoder made saves an allocation per record, and with it garbage collection. The record is the decoder's and nobody else holds it.
+ * object the decoder made saves an allocation per record, and with it garbage collection. The
+ * record is the decoder's and nobody else holds it.
  */
 function toMessage<K, V>(
   record: KafkaRecord,
