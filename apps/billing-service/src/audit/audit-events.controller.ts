@@ -1,14 +1,14 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { RunnelContext } from '@runnel/nestjs';
 import { AUDIT_GROUP, ORDERS_TOPIC } from '../events.js';
 import { orderEvent } from '../invoices/order-events.controller.js';
-import type { AuditService } from './audit.service.js';
+import { AuditService } from './audit.service.js';
 
 /** Topic `orders` in group `billing-audit`: independent of billing, at its own offsets. */
 @Controller()
 export class AuditEventsController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(@Inject(AuditService) private readonly audit: AuditService) {}
 
   @EventPattern<string>(ORDERS_TOPIC, { group: AUDIT_GROUP })
   record(@Payload() event: unknown, @Ctx() context: RunnelContext): Promise<void> {

@@ -1,14 +1,14 @@
-import { Controller, Get } from '@nestjs/common';
-import type { AuditService } from '../audit/audit.service.js';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { AUDIT_GROUP, BILLING_GROUP } from '../events.js';
-import type { InvoicesService } from '../invoices/invoices.service.js';
+import { InvoicesService } from '../invoices/invoices.service.js';
 
 /** `GET /health`: up, and per group the `orders` partitions this instance owns and the events it has seen in them. */
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly invoices: InvoicesService,
-    private readonly audit: AuditService,
+    @Inject(InvoicesService) private readonly invoices: InvoicesService,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   @Get()

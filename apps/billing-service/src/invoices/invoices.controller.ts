@@ -1,11 +1,11 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import type { Invoice } from './invoice-ledger.js';
-import type { InvoicesService } from './invoices.service.js';
+import { InvoicesService } from './invoices.service.js';
 
 /** `GET /invoices/:orderId` -> `{ orderId, amount, status }` (issued, captured, voided); 404 when none is known. */
 @Controller('invoices')
 export class InvoicesController {
-  constructor(private readonly invoices: InvoicesService) {}
+  constructor(@Inject(InvoicesService) private readonly invoices: InvoicesService) {}
 
   @Get(':orderId')
   invoice(@Param('orderId') orderId: string): Invoice {

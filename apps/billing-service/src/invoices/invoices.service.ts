@@ -58,13 +58,21 @@ export class InvoicesService {
     return { partitions, eventsSeen: this.ledger.orderEventsBilled(partitions) };
   }
 
-  /** A rebalance is starting: partitions may move, so every partition catches up again before its next event. */
+  /**
+   * A rebalance is starting: partitions may move, so every partition catches up again before its
+   * next event (an event of a partition just given may be handed over before the join is reported).
+   */
   rebalancing(): void {
     this.caughtUp.clear();
   }
 
+  /** Partitions moved: those added catch up now, so that the ledger (and `stats`) covers them before their next event. */
   partitionsChanged({ added, removed }: PartitionChange): void {
-    for (const partition of [...added, ...removed]) this.caughtUp.delete(partition);
+    for (const partition of removed) this.caughtUp.delete(partition);
+    for (const partition of added) {
+      this.caughtUp.delete(partition);
+      void this.catchUp(partition).catch(() => undefined);
+    }
   }
 
   private catchUp(partition: number): Promise<void> {

@@ -1,13 +1,13 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { PayloadValidationException, type RunnelContext } from '@runnel/nestjs';
 import { isOrderEvent, ORDERS_TOPIC, type OrderEvent } from '../events.js';
-import type { InvoicesService } from './invoices.service.js';
+import { InvoicesService } from './invoices.service.js';
 
 /** Topic `orders` in group `billing-service` (the server's default group): an invoice per order, captures, voids. */
 @Controller()
 export class OrderEventsController {
-  constructor(private readonly invoices: InvoicesService) {}
+  constructor(@Inject(InvoicesService) private readonly invoices: InvoicesService) {}
 
   @EventPattern<string>(ORDERS_TOPIC)
   bill(@Payload() event: unknown, @Ctx() context: RunnelContext): Promise<void> {

@@ -2,7 +2,8 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RunnelValidationPipe } from '@runnel/nestjs';
 import { BILLING_QUOTE_PATTERN, type QuoteReply } from '../events.js';
-import type { QuoteRequestDto } from './dto/quote-request.dto.js';
+// biome-ignore lint/style/useImportType: ValidationPipe reads the parameter's class from decorator metadata at runtime
+import { QuoteRequestDto } from './dto/quote-request.dto.js';
 import { quoteTotal } from './price-quote.js';
 
 /**
