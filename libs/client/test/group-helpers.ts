@@ -1,3 +1,4 @@
+import type { ManualScheduler } from '@runnel/coordinator';
 import { ConsumerCoordinator, type RebalanceListener } from '../src/consumer/group/consumer-coordinator.js';
 import type { ConsumerGroupOptions } from '../src/consumer/group/consumer-group-options.js';
 import type { GroupEvent } from '../src/consumer/group/group-events.js';
@@ -33,7 +34,10 @@ export class RecordingMember {
     bootstrap: string,
     options: ConsumerGroupOptions,
     hooks: Partial<RebalanceListener> = {},
-    { metadataMaxAgeMs = 300_000 }: { metadataMaxAgeMs?: number } = {},
+    {
+      metadataMaxAgeMs = 300_000,
+      scheduler,
+    }: { metadataMaxAgeMs?: number; scheduler?: ManualScheduler } = {},
   ) {
     const connection = {
       clientId: `group-spec-${options.groupId}`,
@@ -73,7 +77,11 @@ export class RecordingMember {
           record('lost', partitions);
         },
       },
-      { connection, logger: { warn: (message) => this.warnings.push(message) } },
+      {
+        connection,
+        logger: { warn: (message) => this.warnings.push(message) },
+        ...(scheduler === undefined ? {} : { clock: scheduler, scheduler }),
+      },
     );
     this.coordinator.onEvent((event) => {
       this.events.push(event);

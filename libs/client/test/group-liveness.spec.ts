@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ManualScheduler } from '@runnel/coordinator';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from '../src/consumer/consumer.js';
 import { consumerFor, deferred } from './consumer-helpers.js';
@@ -117,6 +118,33 @@ describe('heartbeats and the poll interval', () => {
     expect(other.coordinator.generationId).toBe(generation);
     expect(other.events.slice(otherEvents)).toEqual([]);
   }, 20_000);
+
+  it('counts the poll interval on the injected clock: the member leaves one millisecond past it, not before', async () => {
+    const topic = await newTopic(1);
+    const scheduler = new ManualScheduler(Date.now());
+    const manual = new RecordingMember(
+      broker.bootstrap,
+      { groupId: 'manual-clock', ...FAST_GROUP, maxPollIntervalMs: 60_000 },
+      {},
+      { scheduler },
+    );
+    members.push(manual);
+    await manual.start([topic]);
+
+    scheduler.advance(60_000);
+    expect(manual.events.filter((e) => e.type === 'max-poll-interval-exceeded')).toEqual([]);
+    scheduler.advance(1);
+    expect(manual.events.filter((e) => e.type === 'max-poll-interval-exceeded')).toEqual([
+      {
+        type: 'max-poll-interval-exceeded',
+        groupId: 'manual-clock',
+        memberId: expect.any(String),
+        sincePollMs: 60_001,
+        maxPollIntervalMs: 60_000,
+      },
+    ]);
+    await manual.until(() => manual.owned.size === 0);
+  });
 
   it('a member stalled past maxPollIntervalMs leaves, says so, and rejoins when it makes progress', async () => {
     const topic = await newTopic(4);
