@@ -1,11 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ORDER_SERVICE_GROUP } from '../events.js';
-import type { OrdersService } from '../orders/orders.service.js';
+import { OrdersService } from '../orders/orders.service.js';
 
 /** `GET /health`: up, the orders by status, and how many billing events group `order-service` has seen. */
 @Controller('health')
 export class HealthController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(@Inject(OrdersService) private readonly orders: OrdersService) {}
 
   @Get()
   health() {

@@ -1,12 +1,12 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { BILLING_TOPIC, isBillingEvent } from '../events.js';
-import type { OrdersService } from './orders.service.js';
+import { OrdersService } from './orders.service.js';
 
 /** Topic `billing`, read in group `order-service` (the server's default group): invoices, captures, voids. */
 @Controller()
 export class BillingEventsController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(@Inject(OrdersService) private readonly orders: OrdersService) {}
 
   @EventPattern<string>(BILLING_TOPIC)
   onBillingEvent(@Payload() event: unknown): void {

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import type { OrderParamsDto } from './dto/order-params.dto.js';
-import type { PlaceOrderDto } from './dto/place-order.dto.js';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+// biome-ignore lint/style/useImportType: ValidationPipe reads the parameter's class from decorator metadata at runtime
+import { OrderParamsDto } from './dto/order-params.dto.js';
+// biome-ignore lint/style/useImportType: ValidationPipe reads the parameter's class from decorator metadata at runtime
+import { PlaceOrderDto } from './dto/place-order.dto.js';
 import type { OrderView } from './order-book.js';
-import type { OrdersService } from './orders.service.js';
+import { OrdersService } from './orders.service.js';
 
 /**
  * `POST /orders` -> 201 `{ id, status, total }` (400 naming each bad field, 503 when billing does
@@ -11,7 +13,7 @@ import type { OrdersService } from './orders.service.js';
  */
 @Controller('orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(@Inject(OrdersService) private readonly orders: OrdersService) {}
 
   @Post()
   async place(
