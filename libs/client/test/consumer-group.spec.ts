@@ -195,6 +195,48 @@ describe('Consumer in a group', () => {
     expect(events).toEqual(['group-join']);
   });
 
+  it('leaving the batches() loop commits the batches before, not the one it was on', async () => {
+    const { topic, groupId } = await fixture(1, 0);
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let send = 0; send < 3; send++) {
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 10 }, (_, i) => ({ value: `v${send}-${i}` })),
+      });
+    }
+    await producer.disconnect();
+    const consumer = member(groupId, { maxPartitionFetchBytes: 1 }); // one record batch per Fetch
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const lastOffsets: bigint[] = [];
+    for await (const batch of consumer.batches()) {
+      lastOffsets.push(batch.lastOffset());
+      if (lastOffsets.length === 2) break;
+    }
+    const committed = (await committedOffsets(groupId, topic)).get(0);
+    expect(lastOffsets[1]!).toBeGreaterThan(lastOffsets[0]!);
+    expect(committed).toBe(lastOffsets[0]! + 1n);
+  });
+
+  it('a handler stops its consumer with disconnect() not awaited: nothing after that record is handled', async () => {
+    const { topic, groupId } = await fixture(1, 20);
+    const consumer = member(groupId);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const handled: bigint[] = [];
+    const disconnected = deferred();
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        handled.push(message.offset);
+        if (message.offset === 4n) void consumer.disconnect().then(() => disconnected.resolve());
+      },
+    });
+    await disconnected.promise;
+    expect(handled).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect((await committedOffsets(groupId, topic)).get(0)).toBe(5n);
+  });
+
   it('refuses subscribe() without a groupId and commitOffsets() outside a group, naming what is missing', async () => {
     const consumer = consumerFor(broker.bootstrap);
     open.push(consumer);
