@@ -126,4 +126,35 @@ describe('ServerRunnel @EventPattern', () => {
     });
     expect(status).toBe(RunnelStatus.CONNECTED);
   });
+
+  it('reports rebalancing while a second member joins a group, then connected, and shares the partitions', async () => {
+    const statuses = new Recorder<RunnelStatus>();
+    const subscription = app.server.status.subscribe((s) => statuses.push(s));
+    const joins = new Recorder<number>();
+    app.server.on('group', (event) => {
+      if (event.type === 'group-join' && event.groupId === 'orders-service')
+        joins.push(event.assigned.length);
+    });
+    // A second instance of the service: its join makes the first member's group rebalance.
+    const second = await startService([OrdersController], {
+      client: { clientId: 'orders-service-2', brokers: [broker.bootstrap] },
+      consumer: { groupId: 'orders-service', ...FAST_CONSUMER },
+    });
+    try {
+      await joins.count(1);
+      await statuses.count(3);
+      expect(statuses.items.slice(0, 3)).toEqual([
+        RunnelStatus.CONNECTED,
+        RunnelStatus.REBALANCING,
+        RunnelStatus.CONNECTED,
+      ]);
+      const mine = joins.items.at(-1)!;
+      const theirs = second.server.unwrap().consumers.get('orders-service')!.assignment().length;
+      expect(mine + theirs).toBe(3);
+      expect(Math.min(mine, theirs)).toBeGreaterThan(0);
+    } finally {
+      subscription.unsubscribe();
+      await second.app.close();
+    }
+  }, 30_000);
 });
