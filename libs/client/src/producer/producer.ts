@@ -64,12 +64,25 @@ export class Producer<K = RecordValue, V = RecordValue> {
         topic,
         prevPartition,
         partitionCount: this.cluster.partitionCount(topic) ?? prevPartition + 1,
+        availablePartitions: this.availablePartitions(topic),
       }),
     );
     this.sender = new Sender(this.options, this.accumulator, cluster);
-    this.appender = new RecordAppender(this.options, this.accumulator, this.pool, this.partitioner, () =>
-      this.sender.wake(),
+    this.appender = new RecordAppender(
+      this.options,
+      this.accumulator,
+      this.pool,
+      this.partitioner,
+      () => this.sender.wake(),
+      (topic) => this.availablePartitions(topic),
     );
+  }
+
+  /** The topic's partitions that have a leader, from the metadata cache; undefined when all have. */
+  private availablePartitions(topic: string): readonly number[] | undefined {
+    const partitions = this.cluster.topicMetadata(topic)?.partitions;
+    if (partitions === undefined || partitions.every((p) => p.leader >= 0)) return undefined;
+    return partitions.filter((p) => p.leader >= 0).map((p) => p.partition);
   }
 
   /** Bytes of bufferMemory not held by batches now (Kafka's `buffer-available-bytes` metric). */

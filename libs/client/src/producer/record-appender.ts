@@ -28,12 +28,13 @@ import {
  */
 export class RecordAppender {
   private readonly builtInPartitioner: boolean;
-  private readonly placement: { topic: string; partitionCount: number; key: Buffer | null; value: null } = {
-    topic: '',
-    partitionCount: 1,
-    key: null,
-    value: null,
-  };
+  private readonly placement: {
+    topic: string;
+    partitionCount: number;
+    availablePartitions: readonly number[] | undefined;
+    key: Buffer | null;
+    value: null;
+  } = { topic: '', partitionCount: 1, availablePartitions: undefined, key: null, value: null };
 
   constructor(
     private readonly options: ResolvedProducerOptions,
@@ -42,6 +43,11 @@ export class RecordAppender {
     private readonly partitioner: Partitioner,
     /** Asks the Sender to look at the batches again. */
     private readonly wake: () => void,
+    /**
+     * The partitions of a topic that have a leader now, or undefined when all have (keyless
+     * records go only to these, as in Kafka).
+     */
+    private readonly availablePartitions: (topic: string) => readonly number[] | undefined,
   ) {
     this.builtInPartitioner =
       partitioner instanceof StickyPartitioner || partitioner instanceof RoundRobinPartitioner;
@@ -81,6 +87,7 @@ export class RecordAppender {
       return undefined;
     const accumulator = this.accumulator;
     const sticky = this.partitioner.onNewBatch !== undefined;
+    const available = this.availablePartitions(topic);
     const nowMs = Date.now();
     for (let i = from; i < records.count; i++) {
       const key = keyAt(records, i);
@@ -88,7 +95,7 @@ export class RecordAppender {
       const headers = headersAt(records, i);
       const timestamp = timestampAt(records, i);
       const explicit = partitionAt(records, i);
-      let partition = explicit ?? this.place(topic, partitionCount, key, value);
+      let partition = explicit ?? this.place(topic, partitionCount, available, key, value);
       let result = accumulator.append(
         topic,
         partition,
@@ -103,7 +110,7 @@ export class RecordAppender {
       );
       if (result === AppendResult.NEW_BATCH_NEEDED) {
         // The sticky partition's batch is full and onNewBatch moved it: place the record again.
-        partition = this.place(topic, partitionCount, key, value);
+        partition = this.place(topic, partitionCount, available, key, value);
         result = accumulator.append(topic, partition, key, value, headers, timestamp, send, i, nowMs, false);
       }
       if (result === AppendResult.MEMORY_NEEDED) {
@@ -155,6 +162,7 @@ export class RecordAppender {
   private place(
     topic: string,
     partitionCount: number,
+    availablePartitions: readonly number[] | undefined,
     key: Buffer | null,
     value: Buffer | string | null,
   ): number {
@@ -164,12 +172,14 @@ export class RecordAppender {
       const input = this.placement;
       input.topic = topic;
       input.partitionCount = partitionCount;
+      input.availablePartitions = availablePartitions;
       input.key = key;
       return this.partitioner.partition(input);
     }
     return choosePartition(this.partitioner, {
       topic,
       partitionCount,
+      availablePartitions,
       key,
       // Values stay strings until they are written; a custom partitioner gets them as bytes.
       value: typeof value === 'string' ? Buffer.from(value) : value,
