@@ -96,8 +96,11 @@ describe('Consumer in assign mode', () => {
     ]);
     const all = deferred();
     await consumer.run({
+      // Both partitions at once: each must still come in offset order.
+      partitionsConsumedConcurrently: 2,
       eachMessage: async ({ partition, message }) => {
         seen.get(partition)!.push(message);
+        await new Promise((resolve) => setImmediate(resolve)); // let the other partition interleave
         if (seen.get(0)!.length + seen.get(1)!.length === written.length) all.resolve();
       },
     });
