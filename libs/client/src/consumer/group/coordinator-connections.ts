@@ -6,6 +6,7 @@ import {
 } from '../../connection/broker-connection.js';
 import type { Cluster } from '../../metadata/cluster.js';
 import { findCoordinatorAction } from './group-error-actions.js';
+import { GroupMembershipError } from './group-errors.js';
 
 /** FindCoordinator's key type for a consumer group (v1+; v0 only knows groups). */
 const GROUP_KEY_TYPE = 0;
@@ -93,11 +94,19 @@ export class CoordinatorConnections {
       key: this.groupId,
       keyType: GROUP_KEY_TYPE,
     });
-    if (findCoordinatorAction(response.errorCode) !== 'none') {
-      throw KafkaError.fromCode(response.errorCode, {
+    const action = findCoordinatorAction(response.errorCode);
+    if (action !== 'none') {
+      const error = KafkaError.fromCode(response.errorCode, {
         context: `group '${this.groupId}' FindCoordinator`,
         message: response.errorMessage ?? null,
       });
+      // Retrying cannot help an authorization failure or a refused request: the member stops.
+      if (action === 'fatal') {
+        throw new GroupMembershipError(this.groupId, `cannot find its coordinator: ${error.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
     }
     return { host: response.host, port: response.port };
   }
