@@ -85,6 +85,8 @@ export class ServerRunnel
   private client: Runnel | undefined;
   private producer: Producer | undefined;
   private readonly groups = new Map<string, GroupConsumer>();
+  /** Handlers by group and topic, fixed when listen() starts (handlers are all added before). */
+  private routes = new Map<string, Map<string, MessageHandler>>();
   private readonly rebalancing = new Set<string>();
 
   constructor(options: RunnelServerOptions) {
@@ -131,7 +133,8 @@ export class ServerRunnel
       this.client = new Runnel(this.options.client);
       this.producer = this.client.producer(this.options.producer);
       await this.producer.connect();
-      for (const [groupId, routes] of this.routesByGroup()) {
+      this.routes = new Map([[this.options.consumer.groupId, this.messageHandlers], ...this.groupHandlers]);
+      for (const [groupId, routes] of this.routes) {
         if (routes.size === 0) continue;
         const group = new GroupConsumer(
           this.client,
@@ -150,6 +153,8 @@ export class ServerRunnel
       this._status$.next(RunnelStatus.CONNECTED);
       callback();
     } catch (error) {
+      // Leave nothing half started: groups already joined leave, the producer closes.
+      await this.close().catch(() => undefined);
       callback(error);
     }
   }
@@ -179,10 +184,6 @@ export class ServerRunnel
     }
     const consumers = new Map([...this.groups].map(([id, group]) => [id, group.consumer]));
     return { client: this.client, consumers, producer: this.producer } satisfies ServerRunnelInternals as T;
-  }
-
-  private routesByGroup(): Map<string, Map<string, MessageHandler>> {
-    return new Map([[this.options.consumer.groupId, this.messageHandlers], ...this.groupHandlers]);
   }
 
   private watch(group: GroupConsumer): void {
@@ -218,7 +219,7 @@ export class ServerRunnel
       metadata,
     ]);
     const data = decodeValue(message.value);
-    const handler = this.routesByGroup().get(groupId)?.get(topic);
+    const handler = this.routes.get(groupId)?.get(topic);
     const correlationId = headerValue(headers, RunnelHeaders.CORRELATION_ID);
     const replyTopic = headerValue(headers, RunnelHeaders.REPLY_TOPIC);
     const isRequest = correlationId !== undefined && replyTopic !== undefined && !handler?.isEventHandler;
