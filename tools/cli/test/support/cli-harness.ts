@@ -44,17 +44,26 @@ export interface CliResult {
 
 /**
  * Runs `runnel <argv>` in this process with in-memory streams: `stdin` is what the command reads,
- * `interrupt` (when given) is awaited as the user's Ctrl-C.
+ * `interrupt` (when given) stands for the user's Ctrl-C.
  */
 export async function runnel(
   argv: readonly string[],
-  options: { stdin?: string; interrupt?: Promise<void>; stderrIsTTY?: boolean } = {},
+  options: {
+    stdin?: string;
+    interrupt?: Promise<void>;
+    stderrIsTTY?: boolean;
+    /** Called with everything written to stdout so far, after each write. */
+    onStdout?: (text: string) => void;
+  } = {},
 ): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stdout.on('data', (chunk: Buffer) => {
+    out.push(chunk);
+    options.onStdout?.(Buffer.concat(out).toString('utf8'));
+  });
   stderr.on('data', (chunk: Buffer) => err.push(chunk));
   const io: CliIo = {
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
