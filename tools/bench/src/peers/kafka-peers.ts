@@ -1,0 +1,86 @@
+import { Runnel } from '@runnel/client';
+import { KCAT, kcatMissing, measureWithKcat } from './kcat.js';
+import { mockClusterBootstrap } from './mock-cluster-log.js';
+import type { Peer } from './peer.js';
+import { startServer } from './processes.js';
+import { brokerMissing, startRunnelBroker } from './runnel-broker.js';
+import { clientLatency } from './runnel-client.js';
+
+/** Creates `topic` with one partition through @runnel/client's admin. */
+async function createTopic(runnel: Runnel, topic: string): Promise<void> {
+  const admin = runnel.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Runnel driven by kcat: the same broker as the @runnel/client rows, librdkafka as the client.
+ * Throughput only (see measureWithKcat for why kcat gives no latency); the @runnel/client rows
+ * give this broker's.
+ */
+export const runnelKcatPeer: Peer = {
+  id: 'runnel.kcat.acks_1',
+  system: 'Runnel',
+  label: 'Runnel, kcat acks=1',
+  client: 'kcat (librdkafka 2.0), acks=1',
+  durability: 'acknowledged once in the segment file (page cache), no fsync per write',
+  missing: () => brokerMissing() ?? kcatMissing(),
+  async run(context) {
+    const broker = await startRunnelBroker(context.dataDir);
+    try {
+      const bootstrap = `127.0.0.1:${broker.ready}`;
+      await createTopic(new Runnel({ clientId: 'peers-bench', brokers: [bootstrap] }), 'peers');
+      return await measureWithKcat(bootstrap, context);
+    } finally {
+      await broker.stop();
+    }
+  },
+};
+
+/**
+ * librdkafka's mock cluster: an in-memory Kafka-protocol broker in C, hosted by a kcat process
+ * that consumes an unrelated topic to keep it alive (`-X test.mock.num.brokers=1`); `-d mock`
+ * makes it log its listener, which is the only way to learn its port. It serves no CreateTopics:
+ * a topic is made when first named, with 4 partitions (its built-in count), where the other rows
+ * use 1. Throughput with kcat; latency with @runnel/client (acks=1), as on the Runnel row, so the
+ * two brokers are compared through the same client.
+ */
+export const mockClusterPeer: Peer = {
+  id: 'librdkafka_mock.kcat',
+  system: 'librdkafka mock cluster',
+  label: 'librdkafka mock, kcat',
+  client: 'kcat (librdkafka 2.0), acks=1; latency: @runnel/client, acks=1',
+  durability: 'in memory only: nothing survives the process (4 partitions, its auto-create count)',
+  missing: kcatMissing,
+  async run(context) {
+    const host = await startServer(
+      KCAT,
+      [
+        '-b',
+        '127.0.0.1:1',
+        '-X',
+        'test.mock.num.brokers=1',
+        '-d',
+        'mock',
+        '-C',
+        '-t',
+        'mock-keepalive',
+        '-q',
+      ],
+      mockClusterBootstrap,
+    );
+    try {
+      const bootstrap = `${host.ready.host}:${host.ready.port}`;
+      const figures = await measureWithKcat(bootstrap, context);
+      const runnel = new Runnel({ clientId: 'peers-bench', brokers: [bootstrap] });
+      const latency = await clientLatency(runnel, 'peers-latency', 1, context);
+      return { ...figures, latencyP50: latency.p50, latencyP99: latency.p99 };
+    } finally {
+      await host.stop();
+    }
+  },
+};

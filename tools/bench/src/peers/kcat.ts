@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import type { Figures, PeerContext } from './peer.js';
+import { commandLine, findExecutable, runToExit } from './processes.js';
+import { timed } from './throughput.js';
+
+export const KCAT = 'kcat';
+
+/** Why kcat cannot run, or undefined when it can. */
+export function kcatMissing(): string | undefined {
+  return findExecutable(KCAT) === undefined
+    ? `${KCAT} is not on PATH (Debian: apt-get install kcat)`
+    : undefined;
+}
+
+/** Runs kcat to its end; fails with its stderr unless it exits 0. */
+async function kcat(
+  args: readonly string[],
+  onStdout: (chunk: Buffer) => void = () => undefined,
+): Promise<void> {
+  const { code, signal, stderr } = await runToExit(KCAT, args, onStdout);
+  if (code !== 0) throw new Error(`${commandLine(KCAT, args)} exited (${code ?? signal}):\n${stderr}`);
+}
+
+/**
+ * A Kafka-protocol broker at `bootstrap` driven by kcat (librdkafka), its defaults except
+ * `acks=1`: throughput produces the workload from a file (`kcat -P -l`, the records one a line)
+ * and reads it back to the end (`kcat -C -o beginning -e`), each timed from kcat's start to its
+ * exit, so connecting is counted in (a few ms in seconds). No latency: `kcat -P` reads a pipe in
+ * blocks, so a record written to its stdin waits for more input (or for EOF) before it is sent,
+ * and that wait, not the broker's, would be what got measured.
+ */
+export async function measureWithKcat(bootstrap: string, context: PeerContext): Promise<Figures> {
+  const { workload } = context;
+  const file = join(context.dataDir, 'records.txt');
+  workload.writeLines(file);
+  const common = ['-b', bootstrap, '-t', 'peers'];
+  const produce = await timed(workload.records, () => kcat(['-P', ...common, '-X', 'acks=1', '-l', file]));
+
+  let lines = 0;
+  const consume = await timed(workload.records, () =>
+    kcat(['-C', ...common, '-o', 'beginning', '-e', '-q'], (chunk) => {
+      for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) lines++;
+    }),
+  );
+  if (lines !== workload.records) throw new Error(`kcat read ${lines} records of ${workload.records}`);
+
+  return { produce, consume };
+}
