@@ -30,6 +30,9 @@ async function npmStart(dataDir: string): Promise<Started> {
       RUNNEL_DATA_DIR: dataDir,
       RUNNEL_PORT: '0',
       RUNNEL_HTTP_PORT: '0',
+      // npm start also starts order-service and billing-service (tools/demo/start.mjs): any free ports.
+      RUNNEL_ORDER_SERVICE_PORT: '0',
+      RUNNEL_BILLING_SERVICE_PORT: '0',
       NX_DAEMON: 'false',
       NX_TUI: 'false',
     },
