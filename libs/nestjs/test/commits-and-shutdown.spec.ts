@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern } from '@nestjs/microservices';
+import { Ctx, EventPattern, RpcException } from '@nestjs/microservices';
 import type { ConsumerCommitEvent } from '@runnel/client';
 import type { RunnelContext, RunnelServerOptions } from '../src/index.js';
 import { committedOffsets, describeGroup, produceNumbered } from './support/admin.js';
@@ -35,6 +35,12 @@ class PaymentsController {
     return this.handle(ctx);
   }
 
+  @EventPattern<string>('chargebacks')
+  chargeback(@Ctx() ctx: RunnelContext): void {
+    recorder(started, 'chargebacks').push(ctx.getOffset());
+    if (ctx.getOffset() === 0n) throw new RpcException('card network down');
+  }
+
   private async handle(ctx: RunnelContext): Promise<void> {
     const topic = ctx.getTopic();
     const offset = ctx.getOffset();
@@ -56,7 +62,7 @@ describe('commits and graceful shutdown', () => {
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTopics(broker.bootstrap, ['payments', 'refunds'], 1);
+    await createTopics(broker.bootstrap, ['payments', 'refunds', 'chargebacks'], 1);
   }, 60_000);
 
   afterAll(async () => {
@@ -106,4 +112,20 @@ describe('commits and graceful shutdown', () => {
     const group = await describeGroup(broker.bootstrap, 'refunds');
     expect(group).toMatchObject({ state: 'Empty', members: [] });
   }, 60_000);
+
+  it('close() cuts a retry backoff short and leaves the failing record uncommitted, not dead-lettered', async () => {
+    await produceNumbered(broker.bootstrap, 'chargebacks', 2);
+    const service = await startService([PaymentsController], {
+      ...options('chargebacks', 30_000),
+      retry: { attempts: 5, backoffMs: 600_000 },
+    });
+    const deadLetters: unknown[] = [];
+    service.server.on('dead-letter', (event) => deadLetters.push(event));
+    // Offset 0 failed once and waits ten minutes for its retry; offset 1 (another key) is done.
+    await recorder(started, 'chargebacks').count(2);
+    await service.app.close();
+    expect(deadLetters).toEqual([]);
+    // The group's position stays at offset 0: the next member starts with the failing record.
+    expect(await committedOffsets(broker.bootstrap, 'chargebacks', 'chargebacks')).toEqual([0n]);
+  }, 30_000);
 });

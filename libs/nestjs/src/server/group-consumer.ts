@@ -103,7 +103,7 @@ export class GroupConsumer {
           consumer: this.consumer,
           heartbeat,
         };
-        if (!(await this.deliver(record)) || abandoned) return;
+        if (!(await this.deliver(record, isStale)) || abandoned) return;
         const through = tracker.complete(message.offset);
         if (through !== undefined && !isStale()) resolveOffset(through);
         await heartbeat();
@@ -115,8 +115,12 @@ export class GroupConsumer {
     abandoned = true;
   }
 
-  /** Tries the record's handler up to `retry.attempts` times; returns whether the record is done. */
-  private async deliver(record: InboundRecord): Promise<boolean> {
+  /**
+   * Tries the record's handler up to `retry.attempts` times; returns whether the record is done.
+   * Retries end early, the record not done, when the group stops or the partition is revoked
+   * (`isStale`): its next owner reads it again.
+   */
+  private async deliver(record: InboundRecord, isStale: () => boolean): Promise<boolean> {
     const { attempts, backoffMs, maxBackoffMs } = this.options.retry;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -131,7 +135,7 @@ export class GroupConsumer {
             `attempt ${attempt} of ${attempts} failed (${errorMessage(error)}); retrying`,
         );
         const waited = await sleep(retryBackoffMs(attempt, backoffMs, maxBackoffMs), this.stopSignal.signal);
-        if (!waited) return false;
+        if (!waited || isStale()) return false;
       }
     }
   }
