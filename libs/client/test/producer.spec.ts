@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { jsonSerializer, SerializationError, stringSerializer } from '@runnel/protocol';
+import { classValidatorSerializer, PayloadValidationError } from '@runnel/protocol/class-validator';
+import { IsInt, IsString, Min } from 'class-validator';
 import type { BrokerConnection } from '../src/connection/broker-connection.js';
 import { ProducerClosedError } from '../src/producer/producer-errors.js';
 import {
@@ -16,6 +18,15 @@ const require = createRequire(import.meta.url);
 const kafkajsDefaultPartitioner = (
   require('kafkajs').Partitioners.DefaultPartitioner as () => (args: object) => number
 )();
+
+class OrderPlaced {
+  @IsString()
+  orderId!: string;
+
+  @IsInt()
+  @Min(1)
+  quantity!: number;
+}
 
 let broker: TestBroker;
 let admin: BrokerConnection;
@@ -152,6 +163,28 @@ describe('Producer against the embedded broker', () => {
       });
       const records = (await storedBatches(admin, 'serialized', 0)).flatMap((b) => b.records);
       expect(records.map((r) => r.value!.toString())).toEqual(['{"total":42}', 'RAW TEXT']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('checks values with the class-validator serializer: valid ones are sent as JSON, invalid ones refused listing the violations', async () => {
+    await createTopic(admin, 'validated', 1);
+    const { producer, close } = await connectedProducer<string, OrderPlaced>(broker.bootstrap, {
+      valueSerializer: classValidatorSerializer(OrderPlaced),
+    });
+    try {
+      await producer.send({ topic: 'validated', messages: [{ value: { orderId: 'o-1', quantity: 2 } }] });
+      const invalid = producer.send({
+        topic: 'validated',
+        messages: [{ value: { orderId: 'o-2', quantity: 0 } }],
+      });
+      await expect(invalid).rejects.toThrow(PayloadValidationError);
+      await expect(invalid).rejects.toThrow(/quantity/);
+      const values = (await storedBatches(admin, 'validated', 0)).flatMap((b) =>
+        b.records.map((r) => r.value!.toString()),
+      );
+      expect(values).toEqual(['{"orderId":"o-1","quantity":2}']);
     } finally {
       await close();
     }
