@@ -39,10 +39,13 @@ export function compactNumber(value: number): string {
   return `${Number(value.toPrecision(3))}`;
 }
 
-/** The decades [10^lo, 10^hi] that hold every positive value (at least one decade wide). */
+/**
+ * The decades [10^lo, 10^hi] that hold every positive value, the smallest strictly above 10^lo
+ * so that its bar has a length.
+ */
 function decades(values: readonly number[]): { lo: number; hi: number } {
   const logs = values.map(Math.log10);
-  const lo = Math.floor(Math.min(...logs));
+  const lo = Math.ceil(Math.min(...logs)) - 1;
   const hi = Math.max(lo + 1, Math.ceil(Math.max(...logs)));
   return { lo, hi };
 }
