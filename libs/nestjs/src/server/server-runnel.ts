@@ -189,9 +189,11 @@ export class ServerRunnel
   private watch(group: GroupConsumer): void {
     const { consumer, groupId } = group;
     consumer.on('group', (event) => {
-      if (event.type === 'rebalancing') this.rebalancing.add(groupId);
-      if (event.type === 'group-join') this.rebalancing.delete(groupId);
-      this._status$.next(this.rebalancing.size > 0 ? RunnelStatus.REBALANCING : RunnelStatus.CONNECTED);
+      if (event.type === 'rebalancing' || event.type === 'group-join') {
+        if (event.type === 'rebalancing') this.rebalancing.add(groupId);
+        else this.rebalancing.delete(groupId);
+        this._status$.next(this.rebalancing.size > 0 ? RunnelStatus.REBALANCING : RunnelStatus.CONNECTED);
+      }
       this.events.emit('group', event);
     });
     consumer.on('commit', (event) => this.events.emit('commit', event));
