@@ -39,7 +39,7 @@ export type Dispatch = (record: InboundRecord, attempt: number) => Promise<void>
 export class GroupConsumer {
   readonly consumer: Consumer;
   private readonly stopSignal = new AbortController();
-  private graceExpired: Promise<void>;
+  private readonly graceExpired: Promise<void>;
   private expireGrace: () => void = () => undefined;
 
   constructor(
