@@ -1,9 +1,14 @@
 import { once } from 'node:events';
 import { runCli } from './run-cli.js';
 
-// The bin: the process's streams, SIGINT as the request to stop (a second one kills at once).
+/** How long a command may take to wind down after Ctrl-C (a consumer commits and leaves its group). */
+const SIGINT_GRACE_MS = 5000;
+
+// The first SIGINT asks the command to stop (consume --follow, produce, perf end cleanly and
+// report); a second one, or the grace period running out, ends the process at once.
 const interrupted = once(process, 'SIGINT').then(() => {
   process.once('SIGINT', () => process.exit(130));
+  setTimeout(() => process.exit(130), SIGINT_GRACE_MS).unref();
 });
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   // `runnel consume ... | head`: the reader went away, which ends the command, not an error.

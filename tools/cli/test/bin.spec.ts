@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BIN, runBin, startTestBroker, type TestBroker } from './support/cli-harness.js';
 
@@ -57,5 +57,27 @@ describe('the runnel bin', () => {
     expect(stdout).toBe('Wrote 2 records to copy.\n');
     const copied = await runBin(['consume', 'copy', '--from-beginning', '--format', '%k=%v\\n', ...b]);
     expect(copied.stdout).toBe('k1=one\nk2=two\n');
+  });
+
+  test('Ctrl-C ends consume --follow cleanly: exit 0, the records printed so far', async () => {
+    const b = ['-b', cluster.bootstrap];
+    await runBin(['topics', 'create', 'interrupted', '--partitions', '1', ...b]);
+    await runBin(['produce', 'interrupted', ...b], 'only\n');
+    const child = spawn(process.execPath, [
+      BIN,
+      'consume',
+      'interrupted',
+      '--from-beginning',
+      '--follow',
+      ...b,
+    ]);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out === 'only\n') child.kill('SIGINT');
+    });
+    const [code] = await new Promise<[number | null]>((resolve) => child.on('close', (c) => resolve([c])));
+    expect(code).toBe(0);
+    expect(out).toBe('only\n');
   });
 });
