@@ -47,7 +47,9 @@ export const runnelKcatPeer: Peer = {
  * makes it log its listener, which is the only way to learn its port. It serves no CreateTopics:
  * a topic is made when first named, with 4 partitions (its built-in count), where the other rows
  * use 1. Throughput with kcat; latency with @runnel/client (acks=1), as on the Runnel row, so the
- * two brokers are compared through the same client.
+ * two brokers are compared through the same client. The mock answers a Fetch that finds no data
+ * after the request's max wait, not when a record is appended (rdkafka_mock_handlers.c says so),
+ * so its latency is mostly the consumer's `maxWaitMs`.
  */
 export const mockClusterPeer: Peer = {
   id: 'librdkafka_mock.kcat',

@@ -65,6 +65,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     console.error(`bench:peers: ${peer.id} ...`);
     const dataDir = mkdtempSync(join(tmpdir(), `runnel-peers-${peer.id}-`));
+    // Also on an interrupt, after processes.ts has killed the children that write there.
+    const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+    process.once('exit', removeDataDir);
     try {
       const figures = await run({
         workload,
@@ -88,7 +91,8 @@ async function main(argv: readonly string[]): Promise<number> {
         outcome: { kind: 'failed', reason: (err as Error).message?.split('\n')[0] ?? String(err) },
       });
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      process.off('exit', removeDataDir);
+      removeDataDir();
     }
   }
 

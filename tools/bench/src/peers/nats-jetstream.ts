@@ -19,9 +19,10 @@ const PULL_BATCH = 10_000;
 
 /**
  * NATS JetStream on Debian's nats-server (`-js -sd <tmp> -p -1`: a random port it reports),
- * a stream of one subject with file storage and the server's default sync (the message is in the
- * store before the publish ack; the file is fsynced on the server's sync interval, 2 minutes by
- * default, not per message). Published with the `nats` client's JetStream publish, PUBLISHES_IN_FLIGHT
+ * a stream of one subject with file storage and the server's default sync: a message is acked
+ * once in the stream's write cache, which a flusher writes to the block file within milliseconds,
+ * and block files are fsynced every 2 minutes (filestore.go's defaultSyncInterval), not per
+ * message. Published with the `nats` client's JetStream publish, PUBLISHES_IN_FLIGHT
  * acks outstanding; read back by a durable pull consumer (`consume()`, pulls of PULL_BATCH, no acks).
  */
 export const natsJetStreamPeer: Peer = {
@@ -30,7 +31,7 @@ export const natsJetStreamPeer: Peer = {
   label: 'NATS JetStream, file storage',
   client: `nats.js, async publish (${PUBLISHES_IN_FLIGHT} acks in flight), pull consumer`,
   durability:
-    'file storage: in the store before the ack, fsync on the sync interval (2 min), not per message',
+    'file storage: acked from the write cache (in the file within ms), fsync every 2 min (its default sync interval)',
   missing: () =>
     findExecutable(NATS_SERVER) === undefined
       ? `${NATS_SERVER} is not on PATH (Debian: apt-get install nats-server)`

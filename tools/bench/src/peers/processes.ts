@@ -10,6 +10,8 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+// Without a handler these signals end the process without 'exit', leaving the children running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 /** How long a child may take to say it is ready, and to exit once told to stop. */
 const READY_TIMEOUT_MS = 30_000;
@@ -112,14 +114,18 @@ export function startServer<T>(
 
 /**
  * Runs `command` to its end and resolves with its exit code and the last lines of its stderr;
- * each stdout chunk goes to `onStdout`. Rejects only if it cannot be started.
+ * each stdout chunk goes to `onStdout`. Killed (SIGKILL, so `signal` says so) if it has not exited
+ * after `timeoutMs`. Rejects only if it cannot be started.
  */
 export function runToExit(
   command: string,
   args: readonly string[],
   onStdout: (chunk: Buffer) => void,
+  timeoutMs: number,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   const child = spawnTracked(command, args);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  child.once('close', () => clearTimeout(timer));
   const stderr: string[] = [];
   child.stdout!.on('data', onStdout);
   createInterface({ input: child.stderr! }).on('line', (line) => {

@@ -72,7 +72,10 @@ latency is one record at a time at a fixed rate, timed from the send call to its
 consumer in the same process. For the Kafka-protocol brokers it is measured with @runnel/client
 (\`lingerMs: 0\`), not kcat: \`kcat -P\` reads its stdin in blocks, so a lone record waits there for
 more input, and that wait is not the broker's. So Runnel's kcat row has no latency (its
-@runnel/client rows give the broker's), and the mock's comes through @runnel/client. The raw disk
+@runnel/client rows give the broker's), and the mock's comes through @runnel/client; the mock
+answers a Fetch that finds no data only when its max wait runs out (500 ms, @runnel/client's
+\`maxWaitMs\`), not when a record arrives (a shortcut its source admits), so its latency is mostly
+that wait. Ratios and the load average matter more than the figures: the machine is shared. The raw disk
 loop writes the same bytes with no framing: the floor a system that stores records could approach. Options: \`npm run bench:peers -- --help\`.
 
 ${renderTable(rows, caption(run))}
