@@ -4,7 +4,7 @@ import { ErrorCode, KafkaError } from '@runnel/protocol';
 /**
  * Durability for acks=-1 produces: a request is answered once everything it appended is fsynced.
  *
- * The first request that needs a flush opens a window of `groupCommitWindowMs` (default 2 ms);
+ * The first request that needs a flush opens a window of `groupCommitWindowMs` (default 0 ms);
  * every request that needs one while the window is open — on any connection, to any partition —
  * joins it. When the window closes, each log named in it gets one `PartitionLog.flush()`, whose
  * own group commit lets at most one fsync round run per log, so N concurrent acks=-1 producers
