@@ -13,15 +13,17 @@ describe('renderBarChart', () => {
       { label: 'disk <floor>', values: [10_000_000, undefined] },
       { label: 'broker', values: [100_000, 1_000_000] },
       { label: 'absent', values: [undefined, undefined] },
+      { label: 'floor', values: [5_000_000, undefined], missing: 'not <measured>' },
     ],
   };
   const svg = renderBarChart(chart);
 
-  it('is one SVG document with a bar per present value and `not run` for each missing one', () => {
+  it("is one SVG document with a bar per present value and its group's text (`not run` by default) for each missing one", () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(barWidths(svg)).toHaveLength(3);
+    expect(barWidths(svg)).toHaveLength(4);
     expect(svg.match(/>not run</g)).toHaveLength(3);
+    expect(svg.match(/>not &lt;measured&gt;</g)).toHaveLength(1);
   });
 
   it('draws on a log axis: each tenfold is the same extra length', () => {

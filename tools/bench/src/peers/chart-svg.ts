@@ -2,7 +2,7 @@
  * A horizontal grouped bar chart as a standalone SVG document, written by hand (no dependency):
  * one group of bars per row, one bar per series, on a logarithmic axis because the rows span
  * orders of magnitude (an in-memory broker, a disk loop, a JavaScript broker). Each bar is
- * labelled with its value; a missing value is written as `not run` where its bar would be.
+ * labelled with its value; a missing value is written out (`not run`) where its bar would be.
  */
 export interface BarChart {
   title: string;
@@ -10,8 +10,11 @@ export interface BarChart {
   unit: string;
   /** Names of the bars in every group, in drawing order (the legend). */
   series: readonly string[];
-  /** One per row; `values[i]` belongs to `series[i]`, undefined when not measured. */
-  groups: readonly { label: string; values: readonly (number | undefined)[] }[];
+  /**
+   * One per row; `values[i]` belongs to `series[i]`, undefined when not measured, which is then
+   * written as `missing` (default `not run`) where the bar would be.
+   */
+  groups: readonly { label: string; values: readonly (number | undefined)[]; missing?: string }[];
 }
 
 const WIDTH = 900;
@@ -100,7 +103,8 @@ export function renderBarChart(chart: BarChart): string {
     group.values.forEach((value, i) => {
       const by = gy + i * BAR_HEIGHT;
       if (value === undefined) {
-        out.push(`<text x="${LABEL_WIDTH + 4}" y="${by + 11}" fill="#999999">not run</text>`);
+        const text = escapeXml(group.missing ?? 'not run');
+        out.push(`<text x="${LABEL_WIDTH + 4}" y="${by + 11}" fill="#999999">${text}</text>`);
         return;
       }
       const barWidth = Math.max(1, x(value) - LABEL_WIDTH);

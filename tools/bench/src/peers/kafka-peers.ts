@@ -54,7 +54,7 @@ export const runnelKcatPeer: Peer = {
 export const mockClusterPeer: Peer = {
   id: 'librdkafka_mock.kcat',
   system: 'librdkafka mock cluster',
-  label: 'librdkafka mock, kcat',
+  label: 'librdkafka mock cluster',
   client: 'kcat (librdkafka 2.0), acks=1; latency: @runnel/client, acks=1',
   durability: 'in memory only: nothing survives the process (4 partitions, its auto-create count)',
   missing: kcatMissing,

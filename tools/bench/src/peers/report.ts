@@ -35,12 +35,20 @@ export function caption(run: RunInfo): string {
 
 const figures = (row: Row) => (row.outcome.kind === 'ran' ? row.outcome.figures : undefined);
 
+/** What a chart writes in place of a missing bar: why the row has no figure there. */
+const missingText = (row: Row): string =>
+  row.outcome.kind === 'ran' ? 'not measured' : row.outcome.kind === 'not-run' ? 'not run' : 'failed';
+
 export function throughputChart(rows: readonly Row[]): BarChart {
   return {
     title: `Produce and consume, ${RECORD_BYTES}-byte records`,
     unit: 'records/s',
     series: ['produce', 'consume'],
-    groups: rows.map((row) => ({ label: row.label, values: [figures(row)?.produce, figures(row)?.consume] })),
+    groups: rows.map((row) => ({
+      label: row.label,
+      values: [figures(row)?.produce, figures(row)?.consume],
+      missing: missingText(row),
+    })),
   };
 }
 
@@ -55,6 +63,7 @@ export function latencyChart(rows: readonly Row[]): BarChart {
     groups: measured.map((row) => ({
       label: row.label,
       values: [figures(row)?.latencyP50, figures(row)?.latencyP99],
+      missing: missingText(row),
     })),
   };
 }
