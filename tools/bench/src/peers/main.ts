@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { replacePeersBlock } from './benchmarks-md.js';
 import { mockClusterPeer, runnelKcatPeer } from './kafka-peers.js';
 import { natsJetStreamPeer } from './nats-jetstream.js';
-import { BenchUsageError, parseOptions, USAGE } from './options.js';
+import { BenchUsageError, parseOptions, usage } from './options.js';
 import type { Peer, Row } from './peer.js';
 import { rawDiskPeer } from './raw-disk.js';
 import { redisStreamsPeer } from './redis-streams.js';
@@ -34,6 +34,8 @@ const PEERS: readonly Peer[] = [
   natsJetStreamPeer,
 ];
 
+const ROW_IDS = PEERS.map((peer) => peer.id);
+
 function report(bench: string, value: number, unit: string): void {
   console.log(JSON.stringify({ bench, value: Math.round(value * 1000) / 1000, unit }));
 }
@@ -42,13 +44,10 @@ const errorText = (err: unknown): string => (err instanceof Error ? (err.stack ?
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help')) {
-    console.log(USAGE);
+    console.log(usage(ROW_IDS));
     return 0;
   }
-  const options = parseOptions(
-    argv,
-    PEERS.map((peer) => peer.id),
-  );
+  const options = parseOptions(argv, ROW_IDS);
   const startedAt = new Date();
   const loadAtStart = loadavg()[0]!;
   const workload = new Workload(options.records);
@@ -134,7 +133,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     if (err instanceof BenchUsageError) {
-      console.error(`bench:peers: ${err.message}\n${USAGE}`);
+      console.error(`bench:peers: ${err.message}\n${usage(ROW_IDS)}`);
       process.exit(2);
     }
     console.error(`bench:peers: ${errorText(err)}`);

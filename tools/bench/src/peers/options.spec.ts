@@ -1,4 +1,4 @@
-import { BenchUsageError, DEFAULT_OPTIONS, parseOptions } from './options.js';
+import { BenchUsageError, DEFAULT_OPTIONS, parseOptions, usage } from './options.js';
 
 const IDS = ['raw_disk', 'runnel.client.acks_1', 'nats_jetstream.file'];
 
@@ -54,5 +54,18 @@ describe('parseOptions', () => {
     [['--fast'], 'unknown option --fast'],
   ])('refuses %j naming the option, the value and the limit', (argv, message) => {
     expect(() => parseOptions(argv, IDS)).toThrow(new BenchUsageError(message));
+  });
+
+  it('has a help naming every option with its default and range, and the rows', () => {
+    const help = usage(IDS);
+    expect(help).toContain(
+      '--records N          records of 100 bytes produced then consumed per row (default 1000000, 1000..100000000)',
+    );
+    expect(help).toContain(
+      '--throughput N       records/s of the latency phase (default 10000, 100..1000000)',
+    );
+    expect(help).toContain(
+      'run only these rows (default all): raw_disk, runnel.client.acks_1, nats_jetstream.file',
+    );
   });
 });

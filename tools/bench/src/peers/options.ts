@@ -23,26 +23,34 @@ export const DEFAULT_OPTIONS: PeerBenchOptions = {
   write: true,
 };
 
-export const USAGE = `usage: npm run bench:peers -- [--records N] [--throughput N] [--warmup-seconds S]
-                            [--latency-seconds S] [--only id,...] [--no-write]
-  --records N          records of 100 bytes produced then consumed per row (default 1000000, 1000..100000000)
-  --throughput N       records/s of the latency phase (default 10000, 100..1000000)
-  --warmup-seconds S   paced seconds before latencies count (default 1, 0..60)
-  --latency-seconds S  paced seconds whose latencies count (default 3, 1..600)
-  --only id,...        run only these rows (default all)
-  --no-write           print figures only; leave BENCHMARKS.md and the charts alone`;
-
 /** A bad command line: names the option, the value and what is allowed. Exit code 2. */
 export class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
 }
 
+/** The numeric options: the field each sets, its range, and what it means (for the help). */
 const LIMITS = {
-  '--records': ['records', 1000, 100_000_000],
-  '--throughput': ['latencyRate', 100, 1_000_000],
-  '--warmup-seconds': ['warmupSeconds', 0, 60],
-  '--latency-seconds': ['latencySeconds', 1, 600],
+  '--records': ['records', 1000, 100_000_000, 'records of 100 bytes produced then consumed per row'],
+  '--throughput': ['latencyRate', 100, 1_000_000, 'records/s of the latency phase'],
+  '--warmup-seconds': ['warmupSeconds', 0, 60, 'paced seconds before latencies count'],
+  '--latency-seconds': ['latencySeconds', 1, 600, 'paced seconds whose latencies count'],
 } as const;
+
+/** The help text, from LIMITS and DEFAULT_OPTIONS, naming the rows `--only` accepts. */
+export function usage(knownIds: readonly string[]): string {
+  const numeric = Object.entries(LIMITS).map(
+    ([flag, [field, min, max, meaning]]) =>
+      `  ${`${flag} N`.padEnd(21)}${meaning} (default ${DEFAULT_OPTIONS[field]}, ${min}..${max})`,
+  );
+  return [
+    `usage: npm run bench:peers -- ${Object.keys(LIMITS)
+      .map((flag) => `[${flag} N]`)
+      .join(' ')} [--only id,...] [--no-write]`,
+    ...numeric,
+    `  ${'--only id,...'.padEnd(21)}run only these rows (default all): ${knownIds.join(', ')}`,
+    `  ${'--no-write'.padEnd(21)}print the figures only; leave BENCHMARKS.md and the charts alone`,
+  ].join('\n');
+}
 
 function wholeNumber(flag: keyof typeof LIMITS, text: string | undefined): number {
   const [, min, max] = LIMITS[flag];
