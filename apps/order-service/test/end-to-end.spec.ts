@@ -93,11 +93,13 @@ describe('order-service and billing-service end to end', () => {
   let orders: Service | undefined;
   let billing: Service | undefined;
 
+  const dataDir = mkdtempSync(join(tmpdir(), 'services-e2e-'));
+
   beforeAll(async () => {
     broker = await startBroker({
       port: 0,
       httpPort: -1,
-      dataDir: mkdtempSync(join(tmpdir(), 'services-e2e-')),
+      dataDir,
       logger: false,
       groupInitialRebalanceDelayMs: 0,
     });
@@ -133,12 +135,8 @@ describe('order-service and billing-service end to end', () => {
     return events;
   }
 
-  it('places 200 orders, survives a billing-service kill mid-run, and ends with every event seen once, in order, lag 0', async () => {
-    const bootstrap = ['--bootstrap-server', broker.bootstrapServers];
-    const billingPort = await freePort();
-    billing = await startService('billing-service', ['--port', `${billingPort}`, ...bootstrap]);
-    orders = await startService('order-service', ['--port', '0', ...bootstrap]);
-
+  /** Runs `demo.mjs --json` against the services; resolves with its report once it exited 0. */
+  async function runDemo(ordersUrl: string, billingUrl: string, seed: number): Promise<DemoReport> {
     const demo = spawn(
       process.execPath,
       [
@@ -147,14 +145,15 @@ describe('order-service and billing-service end to end', () => {
         '--orders',
         '200',
         '--seed',
-        '10',
+        `${seed}`,
         '--deadline-ms',
         '120000',
-        ...bootstrap,
+        '--bootstrap-server',
+        broker.bootstrapServers,
         '--orders-url',
-        orders.url,
+        ordersUrl,
         '--billing-url',
-        billing.url,
+        billingUrl,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -162,32 +161,17 @@ describe('order-service and billing-service end to end', () => {
     const stderr: string[] = [];
     demo.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
     demo.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    const demoExit = once(demo, 'exit');
-
-    // Mid-run: once billing has audited some events, kill it and start it again on the same port.
-    const seenAtKill = await eventually(async () => {
-      const { body } = await getJson<{ eventsSeen: number }>(`${billing!.url}/audit/stats`);
-      if (body.eventsSeen < 60) throw new Error(`billing audited ${body.eventsSeen} events so far`);
-      return body.eventsSeen;
-    }, 60_000);
-    await stop(billing, 'SIGKILL');
-    billing = await startService('billing-service', ['--port', `${billingPort}`, ...bootstrap]);
-    const rebuiltFrom = Number(/rebuilt from (\d+) billing events/.exec(billing.output.join(''))?.[1]);
-
-    const [code] = await demoExit;
-    const report = JSON.parse(stdout.join('').trim().split('\n').at(-1) ?? '{}') as DemoReport;
+    const [code] = await once(demo, 'exit');
     expect({ code, stderr: code === 0 ? '' : stderr.join('') }).toEqual({ code: 0, stderr: '' });
+    const report = JSON.parse(stdout.join('').trim().split('\n').at(-1) ?? '{}') as DemoReport;
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(report.placed).toBe(200);
-    expect(report.states).toEqual(report.expected);
-    expect([report.states.created, report.states.paid]).toEqual([0, 0]);
-    expect(report.orderingViolations).toBe(0);
+    return report;
+  }
 
-    // The topics themselves: every order event billed exactly once, no billing event twice.
+  /** The topics themselves: every order event billed exactly once, no event twice; each group saw them all, lag 0. */
+  async function expectTopicsAgreeWith(report: DemoReport): Promise<RecordedEvent[]> {
     const orderEvents = await readTopic('orders');
     const billingEvents = await readTopic('billing');
-    expect(orderEvents.length).toBeGreaterThan(seenAtKill);
-    expect(rebuiltFrom).toBeGreaterThan(0);
     expect(new Set(orderEvents.map((e) => e.eventId)).size).toBe(orderEvents.length);
     expect(new Set(billingEvents.map((e) => e.eventId)).size).toBe(billingEvents.length);
     expect(billingEvents.map((e) => e.causationId).sort()).toEqual(orderEvents.map((e) => e.eventId).sort());
@@ -200,5 +184,60 @@ describe('order-service and billing-service end to end', () => {
         lag: 0,
       });
     }
+    return orderEvents;
+  }
+
+  it('places 200 orders, survives a billing-service kill mid-run, and ends with every event seen once, in order, lag 0', async () => {
+    const bootstrap = ['--bootstrap-server', broker.bootstrapServers];
+    const billingPort = await freePort();
+    billing = await startService('billing-service', ['--port', `${billingPort}`, ...bootstrap]);
+    orders = await startService('order-service', ['--port', '0', ...bootstrap]);
+
+    const demo = runDemo(orders.url, billing.url, 10);
+
+    // Mid-run: once billing has audited some events, kill it and start it again on the same port.
+    const seenAtKill = await eventually(async () => {
+      const { body } = await getJson<{ eventsSeen: number }>(`${billing!.url}/audit/stats`);
+      if (body.eventsSeen < 60) throw new Error(`billing audited ${body.eventsSeen} events so far`);
+      return body.eventsSeen;
+    }, 60_000);
+    await stop(billing, 'SIGKILL');
+    billing = await startService('billing-service', ['--port', `${billingPort}`, ...bootstrap]);
+    const rebuiltFrom = Number(/rebuilt from (\d+) billing events/.exec(billing.output.join(''))?.[1]);
+
+    const report = await demo;
+    expect(report.placed).toBe(200);
+    expect(report.states).toEqual(report.expected);
+    expect([report.states.created, report.states.paid]).toEqual([0, 0]);
+    expect(report.orderingViolations).toBe(0);
+
+    const orderEvents = await expectTopicsAgreeWith(report);
+    expect(orderEvents.length).toBeGreaterThan(seenAtKill);
+    expect(rebuiltFrom).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('places 200 more orders across a broker restart mid-run, losing and doubling nothing', async () => {
+    const { port } = broker;
+    const demo = runDemo(orders!.url, billing!.url, 11);
+    const before = (await readTopic('orders')).length;
+    await eventually(async () => {
+      const { body } = await getJson<{ eventsSeen: number }>(`${billing!.url}/audit/stats`);
+      if (body.eventsSeen < before + 60)
+        throw new Error(`billing audited ${body.eventsSeen - before} new events so far`);
+    }, 60_000);
+    await broker.close();
+    broker = await startBroker({
+      port,
+      httpPort: -1,
+      dataDir,
+      logger: false,
+      groupInitialRebalanceDelayMs: 0,
+    });
+
+    const report = await demo;
+    expect(report.placed).toBe(200);
+    expect(report.states).toEqual(report.expected);
+    expect(report.orderingViolations).toBe(0);
+    expect((await expectTopicsAgreeWith(report)).length).toBeGreaterThan(before + 200);
   }, 180_000);
 });
