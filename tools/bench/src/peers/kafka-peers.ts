@@ -3,7 +3,7 @@ import { KCAT, kcatMissing, measureWithKcat } from './kcat.js';
 import { mockClusterBootstrap } from './mock-cluster-log.js';
 import type { Peer } from './peer.js';
 import { startServer } from './processes.js';
-import { brokerMissing, startRunnelBroker } from './runnel-broker.js';
+import { brokerMissing, RUNNEL_DURABILITY, startRunnelBroker } from './runnel-broker.js';
 import { clientLatency } from './runnel-client.js';
 
 /** Creates `topic` with one partition through @runnel/client's admin. */
@@ -27,7 +27,7 @@ export const runnelKcatPeer: Peer = {
   system: 'Runnel',
   label: 'Runnel, kcat acks=1',
   client: 'kcat (librdkafka 2.0), acks=1',
-  durability: 'acknowledged once in the segment file (page cache), no fsync per write',
+  durability: RUNNEL_DURABILITY.acks1,
   missing: () => brokerMissing() ?? kcatMissing(),
   async run(context) {
     const broker = await startRunnelBroker(context.dataDir);

@@ -15,8 +15,8 @@ type StreamEntries = [id: Buffer, fields: Buffer[]][];
 
 /**
  * Redis Streams on Debian's redis-server, with RDB snapshots off (`--save ''`) and the
- * append-only file on (`appendfsync everysec`: every write is in the file before the reply, the
- * file is fsynced once a second) or off (memory only). Each record is one entry `XADD peers * v
+ * append-only file on (`appendfsync everysec`: the file is fsynced once a second, so a crash of
+ * the machine may lose about the last second of writes, as Redis's docs put it) or off (memory only). Each record is one entry `XADD peers * v
  * <record>`, pipelined through ioredis; read back with `XREAD COUNT 10000` from the start.
  * Latency: one connection XADDs each record as it falls due, another waits in `XREAD BLOCK`.
  */
@@ -25,9 +25,9 @@ export function redisStreamsPeer(appendOnly: boolean): Peer {
     id: appendOnly ? 'redis_streams.aof_everysec' : 'redis_streams.no_persistence',
     system: 'Redis Streams',
     label: appendOnly ? 'Redis Streams, AOF everysec' : 'Redis Streams, no persistence',
-    client: 'ioredis, pipelined XADD / XREAD',
+    client: `ioredis, XADD pipelined (${XADDS_PER_PIPELINE} a pipeline, ${PIPELINES_IN_FLIGHT} in flight) / XREAD`,
     durability: appendOnly
-      ? 'append-only file, appendfsync everysec: written before the reply, fsync once a second'
+      ? 'append-only file, appendfsync everysec: fsync once a second, so a machine crash may lose about the last second of acked writes'
       : 'in memory only (no AOF, no RDB snapshots)',
     missing: () =>
       findExecutable(REDIS_SERVER) === undefined

@@ -5,6 +5,13 @@ import { portIn, type Server, startServer } from './processes.js';
 // This module is bundled into tools/bench/dist/peers.js, three levels below the repository root.
 const BROKER_MAIN = fileURLToPath(new URL('../../../apps/broker/dist/main.js', import.meta.url));
 
+/** What acks=1 and acks=-1 promise on this broker with its defaults (flush.messages, flush.ms: never). */
+export const RUNNEL_DURABILITY = {
+  acks1:
+    'acked once in the segment file (page cache); no fsync per write (flush.messages, flush.ms: never, as in Kafka)',
+  acksAll: 'acked after an fsync of the segment (group commit, 2 ms window)',
+} as const;
+
 /** Why the built broker cannot run, or undefined when it can. */
 export function brokerMissing(): string | undefined {
   return existsSync(BROKER_MAIN) ? undefined : `${BROKER_MAIN} is not built (npx nx build @runnel/broker)`;

@@ -1,7 +1,7 @@
 import { type Acks, Runnel } from '@runnel/client';
 import { measureLatency } from './latency.js';
 import type { Figures, Peer, PeerContext } from './peer.js';
-import { brokerMissing, startRunnelBroker } from './runnel-broker.js';
+import { brokerMissing, RUNNEL_DURABILITY, startRunnelBroker } from './runnel-broker.js';
 import { deferred, sendWindowed, timed } from './throughput.js';
 import { sequenceOf } from './workload.js';
 
@@ -21,10 +21,7 @@ export function runnelClientPeer(acks: Extract<Acks, 1 | -1>): Peer {
     system: 'Runnel',
     label: acks === 1 ? 'Runnel, @runnel/client acks=1' : 'Runnel, @runnel/client acks=-1',
     client: acks === 1 ? '@runnel/client, acks=1' : '@runnel/client, acks=-1, idempotent',
-    durability:
-      acks === 1
-        ? 'acknowledged once in the segment file (page cache), no fsync per write'
-        : 'acknowledged after fsync of the segment (group commit, 2 ms window)',
+    durability: acks === 1 ? RUNNEL_DURABILITY.acks1 : RUNNEL_DURABILITY.acksAll,
     missing: brokerMissing,
     async run(context) {
       const broker = await startRunnelBroker(context.dataDir);
