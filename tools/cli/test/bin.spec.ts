@@ -35,7 +35,10 @@ describe('the runnel bin', () => {
 
   test('produce | consume: lines piped in come out the same, in order, on one partition', async () => {
     const b = ['-b', cluster.bootstrap];
-    expect((await runBin(['topics', 'create', 'piped', '--partitions', '1', ...b])).code).toBe(0);
+    expect(await runBin(['topics', 'create', 'piped', '--partitions', '1', ...b])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
     const lines = Array.from({ length: 1000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`);
     const produced = await runBin(['produce', 'piped', ...b], `${lines.join('\n')}\n`);
     expect(produced).toEqual({ code: 0, stdout: 'Wrote 1000 records to piped.\n', stderr: '' });
@@ -46,23 +49,35 @@ describe('the runnel bin', () => {
 
   test('consume | produce through a shell pipe copies a topic, keys and all', async () => {
     const b = ['-b', cluster.bootstrap];
-    await runBin(['topics', 'create', 'source', '--partitions', '1', ...b]);
-    await runBin(['topics', 'create', 'copy', '--partitions', '1', ...b]);
-    await runBin(['produce', 'source', '--key-separator', ':', ...b], 'k1:one\nk2:two\n');
+    // Each step's stderr is in the expectation, so a failure says which step and why.
+    expect(await runBin(['topics', 'create', 'source', '--partitions', '1', ...b])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    expect(await runBin(['topics', 'create', 'copy', '--partitions', '1', ...b])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    expect(
+      await runBin(['produce', 'source', '--key-separator', ':', ...b], 'k1:one\nk2:two\n'),
+    ).toMatchObject({ code: 0, stderr: '' });
     const bin = `'${process.execPath}' '${BIN}'`;
-    const { stdout } = await promisify(execFile)('/bin/sh', [
+    const { stdout, stderr } = await promisify(execFile)('/bin/sh', [
       '-c',
       `${bin} consume source --from-beginning --format '%k:%v\\n' -b ${cluster.bootstrap} | ${bin} produce copy --key-separator : -b ${cluster.bootstrap}`,
     ]);
-    expect(stdout).toBe('Wrote 2 records to copy.\n');
+    expect({ stdout, stderr }).toEqual({ stdout: 'Wrote 2 records to copy.\n', stderr: '' });
     const copied = await runBin(['consume', 'copy', '--from-beginning', '--format', '%k=%v\\n', ...b]);
     expect(copied.stdout).toBe('k1=one\nk2=two\n');
   });
 
   test('Ctrl-C ends consume --follow cleanly: exit 0, the records printed so far', async () => {
     const b = ['-b', cluster.bootstrap];
-    await runBin(['topics', 'create', 'interrupted', '--partitions', '1', ...b]);
-    await runBin(['produce', 'interrupted', ...b], 'only\n');
+    expect(await runBin(['topics', 'create', 'interrupted', '--partitions', '1', ...b])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    expect(await runBin(['produce', 'interrupted', ...b], 'only\n')).toMatchObject({ code: 0, stderr: '' });
     const child = spawn(process.execPath, [
       BIN,
       'consume',

@@ -137,7 +137,9 @@ describe('runnel dump-log', () => {
     expect(partial.stderr).toMatch(/7 bytes at the end are a partial entry \(entries are 12 bytes/);
     const missing = await runnel(['dump-log', join(dir, '00000000000000000099.log')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/ENOENT.*00000000000000000099\.log/);
+    expect(missing.stderr).toMatch(
+      /^runnel dump-log: ENOENT: no such file or directory, open '.*00000000000000000099\.log'\n$/,
+    );
     const badName = await runnel(['dump-log', join(dir, 'notes.txt')]);
     expect(badName.code).toBe(2);
   });

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { runnel, startTestBroker, type TestBroker } from './support/cli-harness.js';
 
@@ -71,6 +74,24 @@ describe('runnel produce', () => {
     );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ topic: 'pinned', records: 2, partitions: { 2: 2 } });
+  });
+
+  test('--file reads the lines of a file; a missing file is named', async () => {
+    await topic('from-file', 1);
+    const dir = await mkdtemp(join(tmpdir(), 'runnel-produce-'));
+    try {
+      await writeFile(join(dir, 'lines.txt'), 'one\r\ntwo\nthree');
+      const result = await runnel(['produce', 'from-file', '--file', join(dir, 'lines.txt'), ...b]);
+      expect(result).toEqual({ code: 0, stdout: 'Wrote 3 records to from-file.\n', stderr: '' });
+      expect((await runnel(['consume', 'from-file', '--from-beginning', ...b])).stdout).toBe(
+        'one\ntwo\nthree\n',
+      );
+      const missing = await runnel(['produce', 'from-file', '--file', join(dir, 'absent.txt'), ...b]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/^runnel produce: ENOENT.*absent\.txt/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('an unknown topic is reported, not created', async () => {

@@ -11,7 +11,7 @@ const USAGE = `Usage:
 
 export const clusterCommand: Command = {
   name: 'cluster',
-  summary: 'brokers, controller and cluster id (kafka-cluster.sh, kafka-broker-api-versions.sh)',
+  summary: 'brokers, controller and cluster id (kafka-cluster.sh cluster-id, kcat -L)',
   usage: USAGE,
   async run(args: readonly string[], context: CommandContext): Promise<number> {
     const { positionals, globals } = context.parse(args, {});

@@ -122,6 +122,7 @@ async function assignConsumer(
     start.kind === 'time' ? await admin.fetchTopicOffsetsByTimestamp(topic, start.timestamp) : [];
   const plan = planStarts(topic, partitions, start, byTime);
   for (const { partition, offset } of plan) reading.started(partition, offset);
+  reading.assigned(plan.map((p) => p.partition));
   if (reading.allDone()) return undefined;
   const consumer = context.runnel(globals).consumer({ autoOffsetReset: 'earliest' });
   await consumer.connect();
@@ -169,7 +170,8 @@ class Reading {
   private readonly done = new Promise<void>((resolve, reject) => {
     this.settle = { resolve, reject };
   });
-  private consumer: Consumer | undefined;
+  /** The partitions this consumer reads; undefined until a group member's first assignment. */
+  private reading: number[] | undefined;
 
   constructor(
     private readonly topic: string,
@@ -190,15 +192,30 @@ class Reading {
     return (this.positions.get(partition) ?? 0n) >= end;
   }
 
-  /** Every partition this consumer reads (all of them, or a group member's assignment) is at its end. */
+  /**
+   * Every partition this consumer reads is at its end. In assign mode those are the partitions
+   * given; a group member's are those of its latest assignment, unknown (so not done) until the
+   * first rebalance has completed.
+   */
   allDone(): boolean {
-    const reading = this.consumer?.assignment().map((tp) => tp.partition) ?? [...this.ends.keys()];
-    return reading.every((p) => this.isDone(p));
+    return this.reading !== undefined && this.reading.every((p) => this.isDone(p));
+  }
+
+  /** Assign mode: the consumer reads these partitions. */
+  assigned(partitions: readonly number[]): void {
+    this.reading = [...partitions];
   }
 
   async run(consumer: Consumer): Promise<void> {
-    this.consumer = consumer;
     consumer.on('crash', ({ error }) => this.settle.reject(error));
+    consumer.on('group', (event) => {
+      if (event.type === 'group-join') {
+        this.reading = event.assigned.filter((tp) => tp.topic === this.topic).map((tp) => tp.partition);
+        this.check();
+      } else if (event.type === 'member-failed') {
+        this.settle.reject(event.error);
+      }
+    });
     await consumer.run({
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset }) => {

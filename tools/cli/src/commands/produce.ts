@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Message } from '@runnel/client';
@@ -76,6 +76,9 @@ export const produceCommand: Command = {
     const acksArg = stringOption(values, 'acks');
     const compressionArg = stringOption(values, 'compression');
     const file = stringOption(values, 'file');
+    // Opened before anything else, so a missing file fails at once with its name.
+    const input: Readable =
+      file === undefined ? context.io.stdin : (await open(file, 'r')).createReadStream();
 
     const runnel = context.runnel(globals);
     const admin = runnel.admin();
@@ -90,7 +93,6 @@ export const produceCommand: Command = {
         throw new Error(`topic '${topic}' has no partition ${partition} (it has ${partitions.length})`);
       }
       await producer.connect();
-      const input: Readable = file === undefined ? context.io.stdin : createReadStream(file);
       const written = await sendLines(input, context.io.interrupted, (lines) =>
         producer.send({
           topic,
