@@ -28,7 +28,7 @@ export class Child {
   constructor(
     name,
     args,
-    { env = process.env, readyLine, width = 10, out = process.stdout, err = process.stderr },
+    { env = process.env, readyLine, width = 12, out = process.stdout, err = process.stderr },
   ) {
     this.name = name;
     this.stopping = false;
