@@ -71,6 +71,39 @@ describe('runnel dump-log', () => {
     expect(json.validBytes).toBe((await readFile(file)).length);
   });
 
+  test('a live segment dumped again and again while a producer appends: never a problem', async () => {
+    const file = join(partitionDir, `${SEGMENT}.log`);
+    let producing = true;
+    const perf = runnel([
+      'perf',
+      'produce',
+      '--topic',
+      'logged',
+      '--num-records',
+      '20000',
+      '--record-size',
+      '300',
+      '--acks',
+      '1',
+      '-b',
+      cluster.bootstrap,
+    ]).finally(() => {
+      producing = false;
+    });
+    const seen: number[] = [];
+    while (producing) {
+      const dump = await runnel(['dump-log', file, '--json']);
+      expect(dump).toMatchObject({ code: 0, stderr: '' });
+      const { batches, problems } = JSON.parse(dump.stdout);
+      expect(problems).toEqual([]);
+      seen.push(batches.length);
+    }
+    expect((await perf).code).toBe(0);
+    // The dumps saw the segment grow.
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)!).toBeGreaterThan(seen[0]!);
+  });
+
   test('.index and .timeindex: entries that agree with the log beside them', async () => {
     const index = await runnel(['dump-log', join(partitionDir, `${SEGMENT}.index`), '--json']);
     expect(index.code).toBe(0);

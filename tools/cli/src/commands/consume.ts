@@ -198,7 +198,7 @@ class Reading {
    * first rebalance has completed.
    */
   allDone(): boolean {
-    return this.reading !== undefined && this.reading.every((p) => this.isDone(p));
+    return this.reading?.every((p) => this.isDone(p)) === true;
   }
 
   /** Assign mode: the consumer reads these partitions. */

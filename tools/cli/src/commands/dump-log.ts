@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { noMorePositionals, requirePositional } from '../args.js';
 import { write } from '../cli-io.js';
@@ -15,7 +15,8 @@ const USAGE = `Usage:
   .log         every batch header, its CRC checked; with --records every record (key and payload as text)
   .index       offset -> position entries, checked against the .log beside it
   .timeindex   timestamp -> offset entries, checked against the .log beside it
-  The file is only read, up to its size when opened, so a live segment is safe to dump.
+  The file is only read, up to its size when opened, so a live segment is safe to dump; a partial batch
+  at its end while the file grows is an append in progress, and is left out rather than reported.
   Exits 1 after the dump if a CRC does not match, the file ends in a partial batch or entry, or an index
   entry disagrees with the log.
 `;
@@ -51,12 +52,20 @@ export const dumpLogCommand: Command = {
         problems.push(
           `batch at position ${b.position} (offsets ${b.baseOffset}-${b.lastOffset}): CRC ${b.crc} does not match its bytes`,
         );
-      if (dump.invalidTail !== null) problems.push(dump.invalidTail);
+      // A partial batch at the end of a file that has grown since it was read is an append in
+      // progress on a live segment, not damage: the broker writes each batch whole, after it.
+      const appending = dump.invalidTail !== null && (await stat(file)).size > bytes.length;
+      if (dump.invalidTail !== null && !appending) problems.push(dump.invalidTail);
       if (globals.json) {
-        await write(out, toJsonLine({ file, baseOffset, ...dump, problems }));
+        await write(out, toJsonLine({ file, baseOffset, ...dump, appending, problems }));
       } else {
         await write(out, `Dumping ${file}\nLog starting offset: ${baseOffset}\n`);
         for (const batch of dump.batches) await write(out, formatBatchWithRecords(batch));
+        if (appending)
+          await write(
+            out,
+            `(a batch was being appended at position ${dump.validBytes}: the dump ends before it)\n`,
+          );
         for (const p of problems) await write(out, `${p}\n`);
       }
     } else {
