@@ -58,6 +58,7 @@ export {
   type ConsumerOptions,
   DEFAULT_CONSUMER_OPTIONS,
   type IsolationLevel,
+  type PartitionsListener,
 } from './consumer/consumer-options.js';
 export {
   type ConsumerGroupOptions,

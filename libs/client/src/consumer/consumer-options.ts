@@ -1,4 +1,5 @@
 import type { Deserializer } from '@runnel/protocol';
+import type { TopicPartition } from '../metadata/topic-partition.js';
 import { ConsumerConfigError } from './consumer-errors.js';
 import type { ConsumerGroupOptions } from './group/consumer-group-options.js';
 
@@ -48,7 +49,27 @@ export interface ConsumerOptions<K = Buffer | null, V = Buffer | null>
   readonly keyDeserializer?: Deserializer<K>;
   /** `value.deserializer` (default none: values are `Buffer | null`). */
   readonly valueDeserializer?: Deserializer<V>;
+  /**
+   * Java's `ConsumerRebalanceListener.onPartitionsAssigned`: after each completed rebalance, with
+   * the partitions added to this member, once fetching them from their committed offsets has begun
+   * (default none). A listener that throws is logged; the rebalance goes on.
+   */
+  readonly onPartitionsAssigned?: PartitionsListener;
+  /**
+   * `onPartitionsRevoked`: with the partitions taken from this member (eager: all of them before
+   * every rejoin; cooperative: only those that move; and all on `disconnect()`), after their
+   * handlers finished and, with auto commit, their progress was committed (default none).
+   */
+  readonly onPartitionsRevoked?: PartitionsListener;
+  /**
+   * `onPartitionsLost`: with the partitions this member lost without a chance to commit (session
+   * expired, fenced, left after `maxPollIntervalMs`); another member may already own them (default none).
+   */
+  readonly onPartitionsLost?: PartitionsListener;
 }
+
+/** A user's rebalance listener; the rebalance waits for the promise it returns. */
+export type PartitionsListener = (partitions: TopicPartition[]) => void | Promise<void>;
 
 /** The fetch and offset options resolved to their values. */
 export interface ResolvedConsumerOptions {

@@ -333,15 +333,18 @@ export class Consumer<K = Buffer | null, V = Buffer | null> extends EventEmitter
             return { topic, partition, offset: offset >= 0n ? offset : undefined, committed: offset };
           }),
         );
+        await this.consumerOptions.onPartitionsAssigned?.(partitions);
       },
       onPartitionsRevoked: async (partitions) => {
         const states = this.fetchManager!.remove(partitions);
         await this.runner!.idle(states);
         if (this.options.autoCommit) await this.commits!.commitFinished(states);
+        if (partitions.length > 0) await this.consumerOptions.onPartitionsRevoked?.(partitions);
       },
       // Their handlers may be the ones stalled, and commits would be refused: drop, do not wait.
       onPartitionsLost: async (partitions) => {
         this.fetchManager!.remove(partitions);
+        if (partitions.length > 0) await this.consumerOptions.onPartitionsLost?.(partitions);
       },
     };
   }
