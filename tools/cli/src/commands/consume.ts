@@ -1,4 +1,4 @@
-import type { Admin, Consumer, ConsumerMessage } from '@runnel/client';
+import type { Admin, Consumer, ConsumerMessage, Runnel } from '@runnel/client';
 import {
   noMorePositionals,
   parseInteger,
@@ -91,8 +91,8 @@ export const consumeCommand: Command = {
       const reading = new Reading(topic, ends, maxMessages, render, context);
       const consumer =
         groupId === undefined
-          ? await assignConsumer(admin, context, globals, topic, partitions, start, reading)
-          : await groupConsumer(admin, context, globals, topic, groupId, start.kind === 'earliest', reading);
+          ? await assignConsumer(admin, runnel, topic, partitions, start, reading)
+          : await groupConsumer(admin, runnel, topic, groupId, start.kind === 'earliest', reading);
       if (consumer === undefined) return 0;
       try {
         await reading.finished(context.io.interrupted);
@@ -106,13 +106,10 @@ export const consumeCommand: Command = {
   },
 };
 
-type GlobalsOf = Parameters<CommandContext['runnel']>[0];
-
 /** Without a group: the partitions assigned directly at the chosen start offsets. */
 async function assignConsumer(
   admin: Admin,
-  context: CommandContext,
-  globals: GlobalsOf,
+  runnel: Runnel,
   topic: string,
   partitions: Awaited<ReturnType<typeof describeTopicPartitions>>,
   start: StartChoice,
@@ -124,18 +121,18 @@ async function assignConsumer(
   for (const { partition, offset } of plan) reading.started(partition, offset);
   reading.assigned(plan.map((p) => p.partition));
   if (reading.allDone()) return undefined;
-  const consumer = context.runnel(globals).consumer({ autoOffsetReset: 'earliest' });
-  await consumer.connect();
-  consumer.assign(plan.filter((p) => !reading.isDone(p.partition)).map((p) => ({ topic, ...p })));
-  await reading.run(consumer);
-  return consumer;
+  const consumer = runnel.consumer({ autoOffsetReset: 'earliest' });
+  return startOrDisconnect(consumer, async () => {
+    await consumer.connect();
+    consumer.assign(plan.filter((p) => !reading.isDone(p.partition)).map((p) => ({ topic, ...p })));
+    await reading.run(consumer);
+  });
 }
 
 /** As member `groupId`: committed offsets decide where each assigned partition starts. */
 async function groupConsumer(
   admin: Admin,
-  context: CommandContext,
-  globals: GlobalsOf,
+  runnel: Runnel,
   topic: string,
   groupId: string,
   fromBeginning: boolean,
@@ -148,14 +145,23 @@ async function groupConsumer(
     const from = mine !== undefined && mine.offset >= 0n ? mine.offset : fromBeginning ? low : high;
     reading.started(partition, from);
   }
-  const consumer = context.runnel(globals).consumer({
-    groupId,
-    autoOffsetReset: fromBeginning ? 'earliest' : 'latest',
+  const consumer = runnel.consumer({ groupId, autoOffsetReset: fromBeginning ? 'earliest' : 'latest' });
+  return startOrDisconnect(consumer, async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning });
+    await reading.run(consumer);
   });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning });
-  await reading.run(consumer);
-  return consumer;
+}
+
+/** Runs `start`; if it fails, the consumer is disconnected before the error goes on. */
+async function startOrDisconnect(consumer: Consumer, start: () => Promise<void>): Promise<Consumer> {
+  try {
+    await start();
+    return consumer;
+  } catch (err) {
+    await consumer.disconnect().catch(() => undefined);
+    throw err;
+  }
 }
 
 /**
