@@ -14,8 +14,11 @@ const FIRST_RECORD_BATCH_VERSION = 4;
 const FULL_FETCH_EPOCHS = new Set([0, -1]);
 
 /**
- * Fetch v0-11 advertised, v4-11 served: v0-3 consumers read legacy message sets, which this
- * broker does not down-convert to, so they get UNSUPPORTED_VERSION on every partition.
+ * Fetch v0-12 advertised, v4-12 served: v0-3 consumers read legacy message sets, which this
+ * broker does not down-convert to, so they get UNSUPPORTED_VERSION on every partition. v12 is
+ * flexible and carries the fetcher's `lastFetchedEpoch`: every partition here has had one leader
+ * epoch (0) since it was created, so no fetch position can diverge from the log, and the
+ * response's `divergingEpoch`, `currentLeader` and `snapshotId` keep their unset defaults.
  *
  * Reading follows Kafka's ReplicaManager.fetchMessages (see readFetch for the size limits): the
  * response's `maxBytes` is capped at `fetch.max.bytes`, and `minBytes` at that. The fetch is

@@ -6,7 +6,7 @@ type Request = RequestOf<typeof Heartbeat>;
 type Response = InputOf<ResponseOf<typeof Heartbeat>>;
 
 /**
- * Heartbeat v0-3: keeps a member's session alive; REBALANCE_IN_PROGRESS tells it to rejoin,
+ * Heartbeat v0-4 (v4 flexible): keeps a member's session alive; REBALANCE_IN_PROGRESS tells it to rejoin,
  * UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION that it was expelled. v3 adds static members.
  */
 export class HeartbeatHandler implements ApiHandler<Request, Response> {

@@ -10,9 +10,11 @@ const FIRST_EPOCH = 0;
 const NO_PRODUCER_EPOCH = -1;
 
 /**
- * InitProducerId v0-1, for idempotent producers (a null `transactionalId`): each call gets a
- * producer id never handed out before on this data directory (ProducerIdManager) and epoch 0.
- * Sequence numbers then start at 0 per partition, and the produce path keeps them.
+ * InitProducerId v0-3 (v2+ flexible), for idempotent producers (a null `transactionalId`): each
+ * call gets a producer id never handed out before on this data directory (ProducerIdManager) and
+ * epoch 0. Sequence numbers then start at 0 per partition, and the produce path keeps them. The
+ * id and epoch a v3 request may carry (KIP-360) are ignored without a transactional id, as
+ * Kafka's TransactionCoordinator ignores them: an idempotent producer always gets a fresh id.
  *
  * Transactions are not supported: a transactional id is refused with
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which clients treat as fatal and report, rather than a

@@ -9,7 +9,7 @@ type Response = InputOf<ResponseOf<typeof JoinGroup>>;
 const REQUIRE_KNOWN_MEMBER_ID_VERSION = 4;
 
 /**
- * JoinGroup v0-5. The answer waits until the group's rebalance completes (or the member's
+ * JoinGroup v0-6 (v6 flexible). The answer waits until the group's rebalance completes (or the member's
  * rebalance timeout passes): the coordinator's promise, which other connections never wait on.
  * v0 has no rebalance timeout, so the session timeout bounds the rebalance; v4+ new members are
  * answered MEMBER_ID_REQUIRED with an id to rejoin with; v5 adds static members

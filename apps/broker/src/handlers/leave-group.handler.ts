@@ -9,7 +9,7 @@ type Response = InputOf<ResponseOf<typeof LeaveGroup>>;
 const BATCH_VERSION = 3;
 
 /**
- * LeaveGroup v0-3. v0-2 name one member by `memberId` and carry its result in the top-level
+ * LeaveGroup v0-4 (v4 flexible). v0-2 name one member by `memberId` and carry its result in the top-level
  * error code, as Kafka answers them; v3 takes a list of members (by member id, or by
  * `groupInstanceId` for static members) and answers each one, the top level carrying only
  * group-level errors.

@@ -19,7 +19,7 @@ type TopicMetadata = NonNullable<Response['topics']>[number];
 const NO_LEADER = -1;
 
 /**
- * Metadata v0-8. This broker is every partition's leader, sole replica and whole ISR, and the
+ * Metadata v0-9 (v9 flexible). This broker is every partition's leader, sole replica and whole ISR, and the
  * controller. An empty topic list means "all topics" at v0; from v1 that is a null list. A topic
  * that does not exist is created with the broker's defaults when the request allows it (v4+;
  * always before v4) and `auto.create.topics.enable` is on.

@@ -10,7 +10,7 @@ type Response = InputOf<ResponseOf<typeof OffsetCommit>>;
 const NO_GENERATION = -1;
 
 /**
- * OffsetCommit v0-7. Each partition's result comes once the commit is durable in
+ * OffsetCommit v0-8 (v8 flexible). Each partition's result comes once the commit is durable in
  * `__consumer_offsets`. v0 carries no generation or member: it is a simple commit. v1's
  * per-partition `commitTimestamp` and v2-4's `retentionTimeMs` are ignored, as Kafka 2.1+ does
  * (offsets live for `offsets.retention.minutes` after their group empties). v6 adds the leader

@@ -6,7 +6,7 @@ type Request = RequestOf<typeof SyncGroup>;
 type Response = InputOf<ResponseOf<typeof SyncGroup>>;
 
 /**
- * SyncGroup v0-3. The leader sends every member's assignment; each member's answer (the leader's
+ * SyncGroup v0-4 (v4 flexible). The leader sends every member's assignment; each member's answer (the leader's
  * included) waits until that assignment is durable in `__consumer_offsets`, so an assignment a
  * consumer acted on survives a restart. v3 adds static members (`groupInstanceId`).
  */

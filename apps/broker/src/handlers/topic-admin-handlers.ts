@@ -11,7 +11,7 @@ export function topicAdminHandlers({ config, topics, endpoint }: HandlerDependen
   return {
     handlers: [
       new MetadataHandler(topics, endpoint),
-      new CreateTopicsHandler(topics),
+      new CreateTopicsHandler(topics, config),
       new DeleteTopicsHandler(topics, config.deleteTopicEnable),
       new CreatePartitionsHandler(topics),
       new DescribeConfigsHandler(topics, config),

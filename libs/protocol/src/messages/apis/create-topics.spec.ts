@@ -35,8 +35,29 @@ const request: RequestOf<typeof CreateTopics> = {
 const response: ResponseOf<typeof CreateTopics> = {
   throttleTimeMs: 20,
   topics: [
-    { name: 'orders', errorCode: 36, errorMessage: "Topic 'orders' already exists." },
-    { name: 'payments', errorCode: 0, errorMessage: null },
+    {
+      name: 'orders',
+      topicId: '00000000-0000-0000-0000-000000000000',
+      errorCode: 36,
+      errorMessage: "Topic 'orders' already exists.",
+      topicConfigErrorCode: 0,
+      numPartitions: -1,
+      replicationFactor: -1,
+      configs: null,
+    },
+    {
+      name: 'payments',
+      topicId: '6f0b3a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+      errorCode: 0,
+      errorMessage: null,
+      topicConfigErrorCode: 29,
+      numPartitions: 2,
+      replicationFactor: 1,
+      configs: [
+        { name: 'cleanup.policy', value: 'delete', readOnly: false, configSource: 5, isSensitive: false },
+        { name: 'secret', value: null, readOnly: true, configSource: -1, isSensitive: true },
+      ],
+    },
   ],
 };
 

@@ -1,11 +1,12 @@
 import { decode, encode } from '../codec.js';
-import type { RequestOf, ResponseOf } from '../schema.js';
+import type { InputOf, RequestOf, ResponseOf } from '../schema.js';
 import { expectApiRoundTrip, projectToVersion } from '../test-support/round-trip.js';
 import { Fetch } from './fetch.js';
 import { encodeWithKafkajs, kafkajsProtocolModule, parseWithKafkajs } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
 const request: RequestOf<typeof Fetch> = {
+  clusterId: 'cluster-7',
   replicaId: 3,
   maxWaitMs: 500,
   minBytes: 1,
@@ -21,10 +22,18 @@ const request: RequestOf<typeof Fetch> = {
           partition: 0,
           currentLeaderEpoch: 5,
           fetchOffset: 42n,
+          lastFetchedEpoch: 4,
           logStartOffset: 7n,
           partitionMaxBytes: 65536,
         },
-        { partition: 4, currentLeaderEpoch: 6, fetchOffset: 0n, logStartOffset: 0n, partitionMaxBytes: 1024 },
+        {
+          partition: 4,
+          currentLeaderEpoch: 6,
+          fetchOffset: 0n,
+          lastFetchedEpoch: -1,
+          logStartOffset: 0n,
+          partitionMaxBytes: 1024,
+        },
       ],
     },
     { topic: 'payments', partitions: [] },
@@ -50,6 +59,9 @@ const response: ResponseOf<typeof Fetch> = {
           highWatermark: 100n,
           lastStableOffset: 98n,
           logStartOffset: 3n,
+          divergingEpoch: { epoch: 3, endOffset: 90n },
+          currentLeader: { leaderId: 2, leaderEpoch: 5 },
+          snapshotId: { endOffset: 80n, epoch: 2 },
           abortedTransactions: [
             { producerId: 4000n, firstOffset: 50n },
             { producerId: 4001n, firstOffset: 60n },
@@ -63,6 +75,9 @@ const response: ResponseOf<typeof Fetch> = {
           highWatermark: 9n,
           lastStableOffset: 9n,
           logStartOffset: 0n,
+          divergingEpoch: { epoch: -1, endOffset: -1n },
+          currentLeader: { leaderId: -1, leaderEpoch: -1 },
+          snapshotId: { endOffset: -1n, epoch: -1 },
           abortedTransactions: null,
           preferredReadReplica: 1,
           records: null,
@@ -137,6 +152,9 @@ describe('Fetch', () => {
               highWatermark: 16n,
               lastStableOffset: 15n,
               logStartOffset: 0n,
+              divergingEpoch: { epoch: -1, endOffset: -1n },
+              currentLeader: { leaderId: -1, leaderEpoch: -1 },
+              snapshotId: { endOffset: -1n, epoch: -1 },
               abortedTransactions: null,
               preferredReadReplica: -1,
               records: Buffer.from('abcdef', 'hex'),
@@ -217,7 +235,7 @@ describe('Fetch', () => {
           { partitionIndex: 0, firstOffset: 40, values: ['a', 'b'] },
           { partitionIndex: 1, firstOffset: 7, values: ['c'] },
         ];
-        const ours: ResponseOf<typeof Fetch> = {
+        const ours: InputOf<ResponseOf<typeof Fetch>> = {
           ...response,
           errorCode: 0,
           responses: [

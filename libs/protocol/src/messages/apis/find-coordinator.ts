@@ -1,12 +1,12 @@
 import { api, field, message, t } from '../schema.js';
 
-/** FindCoordinator (key 10), v0-2. `keyType` 0 looks up a group's coordinator, 1 a transaction's. */
+/** FindCoordinator (key 10), v0-3; v3 is flexible. `keyType` 0 looks up a group's coordinator, 1 a transaction's. */
 export const FindCoordinator = api({
   apiKey: 10,
   name: 'FindCoordinator',
   request: message({
     name: 'FindCoordinatorRequest',
-    validVersions: '0-2',
+    validVersions: '0-3',
     flexibleVersions: '3+',
     fields: [
       field('key', t.string, { versions: '0-3' }),
@@ -15,7 +15,7 @@ export const FindCoordinator = api({
   }),
   response: message({
     name: 'FindCoordinatorResponse',
-    validVersions: '0-2',
+    validVersions: '0-3',
     flexibleVersions: '3+',
     fields: [
       field('throttleTimeMs', t.int32, { versions: '1+' }),

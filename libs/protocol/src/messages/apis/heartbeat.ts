@@ -1,12 +1,12 @@
 import { api, field, message, t } from '../schema.js';
 
-/** Heartbeat (key 12), v0-3. v4+ would be flexible. */
+/** Heartbeat (key 12), v0-4; v4 is flexible. */
 export const Heartbeat = api({
   apiKey: 12,
   name: 'Heartbeat',
   request: message({
     name: 'HeartbeatRequest',
-    validVersions: '0-3',
+    validVersions: '0-4',
     flexibleVersions: '4+',
     fields: [
       field('groupId', t.string),
@@ -17,7 +17,7 @@ export const Heartbeat = api({
   }),
   response: message({
     name: 'HeartbeatResponse',
-    validVersions: '0-3',
+    validVersions: '0-4',
     flexibleVersions: '4+',
     fields: [field('throttleTimeMs', t.int32, { versions: '1+' }), field('errorCode', t.int16)],
   }),

@@ -8,6 +8,8 @@ import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 const request: RequestOf<typeof InitProducerId> = {
   transactionalId: 'checkout-tx',
   transactionTimeoutMs: 60000,
+  producerId: 4242n,
+  producerEpoch: 7,
 };
 
 const response: ResponseOf<typeof InitProducerId> = {
@@ -56,7 +58,11 @@ describe('InitProducerId', () => {
         transactionalId: 'checkout-tx',
         transactionTimeout: 60000,
       });
-      expect(decode(InitProducerId.request, version, body)).toEqual(request);
+      expect(decode(InitProducerId.request, version, body)).toEqual({
+        ...request,
+        producerId: -1n,
+        producerEpoch: -1,
+      });
     });
 
     it.each(kafkajsVersions)('has kafkajs parse the v%i response we encode', async (version) => {

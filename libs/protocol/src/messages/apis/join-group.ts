@@ -1,12 +1,12 @@
 import { api, field, message, t } from '../schema.js';
 
-/** JoinGroup (key 11), v0-5. v6+ would be flexible. */
+/** JoinGroup (key 11), v0-6; v6 is flexible. */
 export const JoinGroup = api({
   apiKey: 11,
   name: 'JoinGroup',
   request: message({
     name: 'JoinGroupRequest',
-    validVersions: '0-5',
+    validVersions: '0-6',
     flexibleVersions: '6+',
     fields: [
       field('groupId', t.string),
@@ -21,7 +21,7 @@ export const JoinGroup = api({
   }),
   response: message({
     name: 'JoinGroupResponse',
-    validVersions: '0-5',
+    validVersions: '0-6',
     flexibleVersions: '6+',
     fields: [
       field('throttleTimeMs', t.int32, { versions: '2+' }),

@@ -1,12 +1,12 @@
 import { api, field, message, t } from '../schema.js';
 
-/** LeaveGroup (key 13), v0-3. v3 replaced the single memberId with a batch of members; v4+ would be flexible. */
+/** LeaveGroup (key 13), v0-4. v3 replaced the single memberId with a batch of members; v4 is flexible. */
 export const LeaveGroup = api({
   apiKey: 13,
   name: 'LeaveGroup',
   request: message({
     name: 'LeaveGroupRequest',
-    validVersions: '0-3',
+    validVersions: '0-4',
     flexibleVersions: '4+',
     fields: [
       field('groupId', t.string),
@@ -25,7 +25,7 @@ export const LeaveGroup = api({
   }),
   response: message({
     name: 'LeaveGroupResponse',
-    validVersions: '0-3',
+    validVersions: '0-4',
     flexibleVersions: '4+',
     fields: [
       field('throttleTimeMs', t.int32, { versions: '1+' }),

@@ -1,15 +1,15 @@
 import { api, field, message, t } from '../schema.js';
 
 /**
- * Metadata (key 3), v0-8. In v0 an empty topic list asks for every topic; from v1 that is a null
- * list, and an empty one asks for none.
+ * Metadata (key 3), v0-9; v9 is flexible. In v0 an empty topic list asks for every topic; from v1
+ * that is a null list, and an empty one asks for none.
  */
 export const Metadata = api({
   apiKey: 3,
   name: 'Metadata',
   request: message({
     name: 'MetadataRequest',
-    validVersions: '0-8',
+    validVersions: '0-9',
     flexibleVersions: '9+',
     fields: [
       field('topics', t.array(t.struct(field('name', t.string, { nullable: '10+' }))), { nullable: '1+' }),
@@ -20,7 +20,7 @@ export const Metadata = api({
   }),
   response: message({
     name: 'MetadataResponse',
-    validVersions: '0-8',
+    validVersions: '0-9',
     flexibleVersions: '9+',
     fields: [
       field('throttleTimeMs', t.int32, { versions: '3+' }),

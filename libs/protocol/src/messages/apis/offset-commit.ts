@@ -1,15 +1,15 @@
 import { api, field, message, t } from '../schema.js';
 
 /**
- * OffsetCommit (key 8), v0-7. v1 alone carries a per-partition commitTimestamp; v2-4 carry a
- * group-wide retentionTimeMs (-1: the broker's offsets.retention.minutes); v8+ would be flexible.
+ * OffsetCommit (key 8), v0-8. v1 alone carries a per-partition commitTimestamp; v2-4 carry a
+ * group-wide retentionTimeMs (-1: the broker's offsets.retention.minutes); v8 is flexible.
  */
 export const OffsetCommit = api({
   apiKey: 8,
   name: 'OffsetCommit',
   request: message({
     name: 'OffsetCommitRequest',
-    validVersions: '0-7',
+    validVersions: '0-8',
     flexibleVersions: '8+',
     fields: [
       field('groupId', t.string),
@@ -41,7 +41,7 @@ export const OffsetCommit = api({
   }),
   response: message({
     name: 'OffsetCommitResponse',
-    validVersions: '0-7',
+    validVersions: '0-8',
     flexibleVersions: '8+',
     fields: [
       field('throttleTimeMs', t.int32, { versions: '3+' }),

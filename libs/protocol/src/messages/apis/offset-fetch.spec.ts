@@ -16,6 +16,7 @@ const request = {
     { name: 'payments', partitionIndexes: [0, 5, 11] },
     { name: 'refunds', partitionIndexes: [1] },
   ],
+  requireStable: true,
 };
 
 const response = {
@@ -54,7 +55,7 @@ describe('OffsetFetch', () => {
     for (const version of [2, 3, 4, 5]) {
       const bytes = encode(OffsetFetch.request, version, everyTopic);
       expect({ version, hex: bytes.toString('hex') }).toEqual({ version, hex: '000167' + 'ffffffff' });
-      expect(decode(OffsetFetch.request, version, bytes)).toEqual(everyTopic);
+      expect(decode(OffsetFetch.request, version, bytes)).toEqual({ ...everyTopic, requireStable: false });
     }
     expect(() => encode(OffsetFetch.request, 1, everyTopic)).toThrow(ProtocolError);
     expect(() => decode(OffsetFetch.request, 1, Buffer.from('000167ffffffff', 'hex'))).toThrow(ProtocolError);
@@ -100,7 +101,11 @@ describe('OffsetFetch', () => {
     'reads the v%i all-topics request kafkajs writes as null topics',
     async (version) => {
       const { body } = await kafkajsRequestBody('offsetFetch', version, { groupId: 'orders', topics: [] });
-      expect(decode(OffsetFetch.request, version, body)).toEqual({ groupId: 'orders', topics: null });
+      expect(decode(OffsetFetch.request, version, body)).toEqual({
+        groupId: 'orders',
+        topics: null,
+        requireStable: false,
+      });
     },
   );
 

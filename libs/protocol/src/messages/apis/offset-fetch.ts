@@ -1,15 +1,16 @@
 import { api, field, message, t } from '../schema.js';
 
 /**
- * OffsetFetch (key 9), v0-5. From v2 a null topics array asks for every committed offset of the
- * group and the response carries a group-level errorCode; v6+ would be flexible.
+ * OffsetFetch (key 9), v0-7; v6+ is flexible. From v2 a null topics array asks for every committed
+ * offset of the group and the response carries a group-level errorCode. v7 adds `requireStable`:
+ * wait for offsets that pending transactions may still commit.
  */
 export const OffsetFetch = api({
   apiKey: 9,
   name: 'OffsetFetch',
   request: message({
     name: 'OffsetFetchRequest',
-    validVersions: '0-5',
+    validVersions: '0-7',
     flexibleVersions: '6+',
     fields: [
       field('groupId', t.string, { versions: '0-7' }),
@@ -23,11 +24,12 @@ export const OffsetFetch = api({
         ),
         { versions: '0-7', nullable: '2-7' },
       ),
+      field('requireStable', t.bool, { versions: '7+', default: false }),
     ],
   }),
   response: message({
     name: 'OffsetFetchResponse',
-    validVersions: '0-5',
+    validVersions: '0-7',
     flexibleVersions: '6+',
     fields: [
       field('throttleTimeMs', t.int32, { versions: '3+' }),

@@ -1,12 +1,12 @@
 import { api, field, message, t } from '../schema.js';
 
-/** SyncGroup (key 14), v0-3. v4+ would be flexible. */
+/** SyncGroup (key 14), v0-4; v4 is flexible. */
 export const SyncGroup = api({
   apiKey: 14,
   name: 'SyncGroup',
   request: message({
     name: 'SyncGroupRequest',
-    validVersions: '0-3',
+    validVersions: '0-4',
     flexibleVersions: '4+',
     fields: [
       field('groupId', t.string),
@@ -19,7 +19,7 @@ export const SyncGroup = api({
   }),
   response: message({
     name: 'SyncGroupResponse',
-    validVersions: '0-3',
+    validVersions: '0-4',
     flexibleVersions: '4+',
     fields: [
       field('throttleTimeMs', t.int32, { versions: '1+' }),
