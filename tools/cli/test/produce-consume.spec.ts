@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
 import { runnel, startTestBroker, type TestBroker } from './support/cli-harness.js';
 
@@ -92,6 +93,25 @@ describe('runnel produce', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a line is sent when it arrives, before the input ends, as at a terminal', async () => {
+    await topic('typed', 1);
+    const stdin = new PassThrough();
+    const producing = runnel(['produce', 'typed', ...b], { stdin });
+    let interrupt!: () => void;
+    const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+    stdin.write('first line\n');
+    // The consumer sees the first line while the producer's input is still open.
+    const seen = await runnel(['consume', 'typed', '--from-beginning', '--follow', ...b], {
+      interrupt: interrupted,
+      onStdout: (text) => {
+        if (text === 'first line\n') interrupt();
+      },
+    });
+    expect(seen.stdout).toBe('first line\n');
+    stdin.end('second line\n');
+    expect(await producing).toEqual({ code: 0, stdout: 'Wrote 2 records to typed.\n', stderr: '' });
   });
 
   test('an unknown topic is reported, not created', async () => {

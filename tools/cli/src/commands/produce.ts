@@ -119,45 +119,67 @@ export const produceCommand: Command = {
   },
 };
 
+type Sent = { partition: number }[];
+
 /**
- * Reads lines, hands them to `send` in groups, and resolves with the partition of every record
- * written, in order. Stops reading at the end of input or when interrupted; the first failed send
- * rejects (after the others settled, so no answer is left unobserved).
+ * Reads lines and hands them to `send` in groups: the lines that arrived together (up to
+ * LINES_PER_SEND) go in one call at the next turn of the event loop, so a pipe's chunk makes one
+ * call and a line typed at a terminal is sent at once, as kafka-console-producer.sh does. Reading
+ * pauses while SENDS_IN_FLIGHT calls are unanswered. Resolves at the end of input (or when
+ * interrupted) with the partition of every record written, in order; the first failed send
+ * rejects, after every call has settled, so no answer is left unobserved.
  */
-async function sendLines(
+function sendLines(
   input: Readable,
   interrupted: Promise<void>,
-  send: (lines: string[]) => Promise<{ partition: number }[]>,
+  send: (lines: string[]) => Promise<Sent>,
 ): Promise<number[]> {
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let stop = false;
-  void interrupted.then(() => {
-    stop = true;
-    lines.close();
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    const calls: Promise<Sent>[] = [];
+    let group: string[] = [];
+    let scheduled = false;
+    let inFlight = 0;
+    let paused = false;
+    const flush = (): void => {
+      scheduled = false;
+      if (group.length === 0) return;
+      const sent = send(group);
+      group = [];
+      calls.push(sent);
+      inFlight++;
+      if (inFlight >= SENDS_IN_FLIGHT && !paused) {
+        paused = true;
+        lines.pause();
+      }
+      const settled = (): void => {
+        inFlight--;
+        if (paused && inFlight < SENDS_IN_FLIGHT / 2) {
+          paused = false;
+          lines.resume();
+        }
+      };
+      sent.then(settled, settled);
+    };
+    lines.on('line', (line) => {
+      group.push(line);
+      if (group.length >= LINES_PER_SEND) {
+        flush();
+      } else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+    lines.on('close', () => {
+      flush();
+      Promise.allSettled(calls).then((results) => {
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed !== undefined) reject((failed as PromiseRejectedResult).reason);
+        else
+          resolve(results.flatMap((r) => (r as PromiseFulfilledResult<Sent>).value.map((m) => m.partition)));
+      }, reject);
+    });
+    input.on('error', reject);
+    void interrupted.then(() => lines.close());
   });
-  const inFlight: Promise<{ partition: number }[]>[] = [];
-  const done: Promise<{ partition: number }[]>[] = [];
-  let group: string[] = [];
-  const flushGroup = async (): Promise<void> => {
-    if (group.length === 0) return;
-    const sent = send(group);
-    group = [];
-    done.push(sent);
-    inFlight.push(sent);
-    sent.catch(() => undefined);
-    if (inFlight.length >= SENDS_IN_FLIGHT) await Promise.allSettled(inFlight.splice(0, inFlight.length / 2));
-  };
-  input.on('error', (err) => lines.emit('error', err));
-  for await (const line of lines) {
-    if (stop) break;
-    group.push(line);
-    if (group.length >= LINES_PER_SEND) await flushGroup();
-  }
-  await flushGroup();
-  const results = await Promise.allSettled(done);
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
-  return results.flatMap((r) =>
-    (r as PromiseFulfilledResult<{ partition: number }[]>).value.map((m) => m.partition),
-  );
 }

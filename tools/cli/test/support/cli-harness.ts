@@ -49,7 +49,8 @@ export interface CliResult {
 export async function runnel(
   argv: readonly string[],
   options: {
-    stdin?: string;
+    /** Text, or a stream the spec writes to as it goes. */
+    stdin?: string | Readable;
     interrupt?: Promise<void>;
     stderrIsTTY?: boolean;
     /** Called with everything written to stdout so far, after each write. */
@@ -66,7 +67,10 @@ export async function runnel(
   });
   stderr.on('data', (chunk: Buffer) => err.push(chunk));
   const io: CliIo = {
-    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    stdin:
+      typeof options.stdin === 'object'
+        ? options.stdin
+        : Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     stdout,
     stderr,
     env: {},
