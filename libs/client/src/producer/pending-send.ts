@@ -1,3 +1,4 @@
+import { type InspectOptions, inspect } from 'node:util';
 import type { RecordMetadata } from './producer-record.js';
 
 /**
@@ -69,21 +70,66 @@ export class PendingSend {
     const results = new Array<RecordMetadata>(this.count);
     for (let s = 0; s < this.firsts.length; s++) {
       const first = this.firsts[s]!;
+      const range = new SentRange(first, this.baseOffsets[s]!, this.logAppendTimes[s]!, timestamps);
       const partition = this.partitions[s]!;
-      const logAppendTime = this.logAppendTimes[s]!;
-      let offset = this.baseOffsets[s]!;
-      const known = offset >= 0n;
       for (let i = first, end = first + this.counts[s]!; i < end; i++) {
-        results[i] = {
-          topic,
-          partition,
-          offset,
-          timestamp:
-            logAppendTime >= 0 ? logAppendTime : typeof timestamps === 'number' ? timestamps : timestamps[i]!,
-        };
-        if (known) offset += 1n;
+        results[i] = new SentRecordMetadata(topic, partition, range, i);
       }
     }
     this.resolve(results);
+  }
+}
+
+/** What the records of one completed range share: where the range starts and how it was timestamped. */
+class SentRange {
+  constructor(
+    /** Index in its send() call of the range's first record. */
+    readonly first: number,
+    /** The first record's offset; -1n when not known (acks 0). */
+    readonly baseOffset: bigint,
+    /** The broker's LogAppendTime, or -1 when the topic keeps CreateTime. */
+    readonly logAppendTime: number,
+    readonly timestamps: readonly number[] | number,
+  ) {}
+}
+
+/**
+ * One record's RecordMetadata. `topic` and `partition` are plain fields; `offset` and `timestamp`
+ * are read from the range the record was acknowledged in, so a send() of a thousand records makes
+ * a thousand small objects and no bigint until an offset is read (in a heap profile of the produce
+ * bench these results were 89% of the bytes that outlived young-generation collections).
+ * `toJSON` and `util.inspect` show all four fields, as the plain object they stand for.
+ */
+class SentRecordMetadata implements RecordMetadata {
+  readonly #range: SentRange;
+  readonly #index: number;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    range: SentRange,
+    index: number,
+  ) {
+    this.#range = range;
+    this.#index = index;
+  }
+
+  get offset(): bigint {
+    const { baseOffset, first } = this.#range;
+    return baseOffset < 0n ? baseOffset : baseOffset + BigInt(this.#index - first);
+  }
+
+  get timestamp(): number {
+    const { logAppendTime, timestamps } = this.#range;
+    if (logAppendTime >= 0) return logAppendTime;
+    return typeof timestamps === 'number' ? timestamps : timestamps[this.#index]!;
+  }
+
+  toJSON(): RecordMetadata {
+    return { topic: this.topic, partition: this.partition, offset: this.offset, timestamp: this.timestamp };
+  }
+
+  [inspect.custom](_depth: number, options: InspectOptions, show: typeof inspect): string {
+    return show(this.toJSON(), options);
   }
 }
