@@ -27,26 +27,32 @@ async function kcat(
 /**
  * A Kafka-protocol broker at `bootstrap` driven by kcat (librdkafka), its defaults except
  * `acks=1`: throughput produces the workload from a file (`kcat -P -l`, the records one a line)
- * and reads it back (`kcat -C -o beginning -c <records>`: with `-e` instead, kcat on the mock's 4
- * partitions sometimes stops at an end of partition before the last record), each timed from
- * kcat's start to its exit, so connecting is counted in (a few ms in seconds). No latency: `kcat -P` reads a pipe in
+ * and reads back every record the broker holds (`kcat -C -o beginning -c <held>`), each timed from
+ * kcat's start to its exit, so connecting is counted in (a few ms in seconds). `held()` says how
+ * many records the broker still holds once the produce is done: all of them, but for a broker
+ * that drops old ones. No latency: `kcat -P` reads a pipe in
  * blocks, so a record written to its stdin waits for more input (or for EOF) before it is sent,
  * and that wait, not the broker's, would be what got measured.
  */
-export async function measureWithKcat(bootstrap: string, context: PeerContext): Promise<Figures> {
+export async function measureWithKcat(
+  bootstrap: string,
+  context: PeerContext,
+  held: () => Promise<number> = async () => context.workload.records,
+): Promise<Figures> {
   const { workload } = context;
   const file = join(context.dataDir, 'records.txt');
   workload.writeLines(file);
   const common = ['-b', bootstrap, '-t', 'peers'];
   const produce = await timed(workload.records, () => kcat(['-P', ...common, '-X', 'acks=1', '-l', file]));
 
+  const records = await held();
   let lines = 0;
-  const consume = await timed(workload.records, () =>
-    kcat(['-C', ...common, '-o', 'beginning', '-c', String(workload.records), '-q'], (chunk) => {
+  const consume = await timed(records, () =>
+    kcat(['-C', ...common, '-o', 'beginning', '-c', String(records), '-q'], (chunk) => {
       for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) lines++;
     }),
   );
-  if (lines !== workload.records) throw new Error(`kcat read ${lines} records of ${workload.records}`);
+  if (lines !== records) throw new Error(`kcat read ${lines} records of ${records}`);
 
   return { produce, consume };
 }

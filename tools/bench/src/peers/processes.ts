@@ -58,7 +58,8 @@ export interface Server<T> {
 
 /**
  * Starts `command` and resolves once `ready` returns something for a line of its stdout or
- * stderr (it returns undefined for every other line). Rejects,
+ * stderr (it returns undefined for every other line); `onLine` sees every line, before and after.
+ * Rejects,
  * with the child killed and its last lines in the message, if it exits or errs first or has not
  * matched within READY_TIMEOUT_MS. Its output is read to the end either way, so a chatty child
  * never blocks on a full pipe.
@@ -67,6 +68,7 @@ export function startServer<T>(
   command: string,
   args: readonly string[],
   ready: (line: string) => T | undefined,
+  onLine: (line: string) => void = () => undefined,
 ): Promise<Server<T>> {
   const child = spawnTracked(command, args);
   const lines: string[] = [];
@@ -95,7 +97,8 @@ export function startServer<T>(
       () => fail(`did not say it was ready within ${READY_TIMEOUT_MS} ms`),
       READY_TIMEOUT_MS,
     );
-    const onLine = (line: string) => {
+    const read = (line: string) => {
+      onLine(line);
       lines.push(line);
       if (lines.length > TAIL_LINES) lines.shift();
       if (settled) return;
@@ -105,8 +108,8 @@ export function startServer<T>(
       clearTimeout(timer);
       resolve({ child, ready: match, tail, stop });
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
+    createInterface({ input: child.stdout! }).on('line', read);
+    createInterface({ input: child.stderr! }).on('line', read);
     child.once('error', (err) => fail(`could not start: ${err.message}`));
     child.once('exit', (code, signal) => fail(`exited (${code ?? signal}) before it was ready`));
   });
