@@ -10,13 +10,15 @@ import {
   UnknownTopicOrPartitionError,
 } from '../src/consumer/consumer-errors.js';
 import type { ConsumerMessage } from '../src/consumer/consumer-message.js';
+import type { ConsumerOptions } from '../src/consumer/consumer-options.js';
 import { consumerFor, deferred, Progress } from './consumer-helpers.js';
 import { parseBootstrap, startTestBroker, type TestBroker } from './support/test-broker.js';
 
 let broker: TestBroker;
 let kafka: Kafka;
 let topicCount = 0;
-const open: Consumer<unknown, unknown>[] = [];
+/** Consumers of any key and value types, disconnected after each test. */
+const open: Pick<Consumer<unknown, unknown>, 'disconnect'>[] = [];
 
 beforeAll(async () => {
   broker = await startTestBroker();
@@ -62,10 +64,10 @@ async function produce(
 }
 
 async function connected<K = Buffer | null, V = Buffer | null>(
-  options: Parameters<typeof consumerFor>[1] = {},
+  options: ConsumerOptions<K, V> = {},
 ): Promise<Consumer<K, V>> {
   const consumer = consumerFor<K, V>(broker.bootstrap, { maxWaitMs: 50, ...options });
-  open.push(consumer as Consumer<unknown, unknown>);
+  open.push(consumer);
   await consumer.connect();
   return consumer;
 }
@@ -482,7 +484,7 @@ describe('Consumer in assign mode', () => {
     };
     await send(ownKafka, ['a', 'b', 'c']);
     const consumer = consumerFor(own.bootstrap, { maxWaitMs: 50, retryBackoffMs: 20 });
-    open.push(consumer as Consumer<unknown, unknown>);
+    open.push(consumer);
     await consumer.connect();
     consumer.assign([{ topic: 'restart', partition: 0, offset: 0n }]);
     const seen: string[] = [];

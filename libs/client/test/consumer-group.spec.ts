@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from '../src/consumer/consumer.js';
 import { ConsumerStateError } from '../src/consumer/consumer-errors.js';
+import type { ConsumerOptions } from '../src/consumer/consumer-options.js';
 import { consumerFor, deferred, Progress } from './consumer-helpers.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
 
@@ -49,7 +50,7 @@ async function fixture(
   return { topic, groupId: `billing-${count}` };
 }
 
-function member(groupId: string, options: Parameters<typeof consumerFor>[1] = {}): Consumer {
+function member(groupId: string, options: ConsumerOptions = {}): Consumer {
   const consumer = consumerFor(broker.bootstrap, {
     groupId,
     maxWaitMs: 50,

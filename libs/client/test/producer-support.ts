@@ -1,5 +1,5 @@
 import { CreateTopics, decodeRecordBatches, ErrorCode, Fetch, type RecordBatch } from '@runnel/protocol';
-import { Kafka, logLevel } from 'kafkajs';
+import { type IHeaders, Kafka, logLevel } from 'kafkajs';
 import { BrokerConnection } from '../src/connection/broker-connection.js';
 import { Cluster } from '../src/metadata/cluster.js';
 import { Producer } from '../src/producer/producer.js';
@@ -105,7 +105,7 @@ export interface ConsumedRecord {
   offset: bigint;
   key: Buffer | null;
   value: Buffer | null;
-  headers: Record<string, Buffer | Buffer[] | undefined>;
+  headers: IHeaders;
   timestamp: number;
 }
 

@@ -31,7 +31,11 @@ export interface ProducerRecord<K = RecordValue, V = RecordValue> extends Messag
 /** Several records of one topic: `producer.send({ topic, messages })`, with per-call serializers. */
 export interface TopicMessages<K = RecordValue, V = RecordValue> {
   readonly topic: string;
-  readonly messages: readonly Message<K, V>[];
+  /**
+   * Typed by the serializers that will encode them (this call's, else the producer's), never
+   * inferred from the records: a value the serializer cannot take is a compile error.
+   */
+  readonly messages: readonly Message<NoInfer<K>, NoInfer<V>>[];
   /** Replaces the producer's keySerializer for this call. */
   readonly keySerializer?: Serializer<K>;
   /** Replaces the producer's valueSerializer for this call. */

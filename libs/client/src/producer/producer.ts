@@ -113,7 +113,9 @@ export class Producer<K = RecordValue, V = RecordValue> {
    * resolves with one RecordMetadata per record, in input order, once all are acknowledged
    * (with acks 0: once written to the socket, offset -1n).
    */
-  send<CK = K, CV = V>(input: TopicMessages<CK, CV> | ProducerRecord<CK, CV>): Promise<RecordMetadata[]> {
+  send<CK = K, CV = V>(
+    input: TopicMessages<CK, CV> | ProducerRecord<NoInfer<CK>, NoInfer<CV>>,
+  ): Promise<RecordMetadata[]> {
     if (this.state !== 'connected') {
       const state = this.state === 'new' || this.state === 'connecting' ? 'not connected' : 'disconnected';
       return Promise.reject(new ProducerClosedError('send()', state));
