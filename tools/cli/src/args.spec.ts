@@ -9,7 +9,7 @@ import {
   parseTimestamp,
   parseTopicPartitions,
 } from './args.js';
-import { UsageError } from './usage-error.js';
+import { HelpRequested, UsageError } from './usage-error.js';
 
 describe('parseCommandArgs', () => {
   test('takes -b, then RUNNEL_BOOTSTRAP, then 127.0.0.1:9092', () => {
@@ -21,9 +21,23 @@ describe('parseCommandArgs', () => {
     expect(parseCommandArgs([], {}, {}).globals.brokers).toEqual(['127.0.0.1:9092']);
   });
 
-  test('a negative number is the value of the option before it', () => {
-    const { values } = parseCommandArgs(['--shift-by', '-2'], { 'shift-by': { type: 'string' } }, {});
-    expect(values['shift-by']).toBe('-2');
+  test('--help (or -h) anywhere asks for the usage, before other arguments are checked', () => {
+    expect(() => parseCommandArgs(['-h'], {}, {})).toThrow(HelpRequested);
+    expect(() => parseCommandArgs(['x', '--help', '-b', 'bad'], {}, {})).toThrow(HelpRequested);
+    const { values } = parseCommandArgs(['--format=-h'], { format: { type: 'string' } }, {});
+    expect(values.format).toBe('-h');
+  });
+
+  test('a value starting with - is the value of the option before it, unless it is an option', () => {
+    const specs = {
+      'shift-by': { type: 'string' },
+      'key-separator': { type: 'string' },
+      topic: { type: 'string' },
+    } as const;
+    const { values } = parseCommandArgs(['--shift-by', '-2', '--key-separator', '-'], specs, {});
+    expect(values).toMatchObject({ 'shift-by': '-2', 'key-separator': '-' });
+    expect(() => parseCommandArgs(['--topic', '--json'], specs, {})).toThrow(UsageError);
+    expect(() => parseCommandArgs(['--topic', '-b', 'h:1'], specs, {})).toThrow(UsageError);
   });
 
   test('an unknown option or a missing value is a UsageError of one line', () => {

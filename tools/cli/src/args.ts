@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { UsageError } from './usage-error.js';
+import { HelpRequested, UsageError } from './usage-error.js';
 
 /** Kafka's default `bootstrap.servers` for a broker on this machine. */
 export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
@@ -17,14 +17,14 @@ export interface GlobalOptions {
   /** `-b`, else `RUNNEL_BOOTSTRAP`, else 127.0.0.1:9092; a comma-separated list. */
   readonly brokers: string[];
   readonly json: boolean;
-  readonly help: boolean;
 }
 
 export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /**
  * `node:util` parseArgs in strict mode, with the global options added; its errors (unknown
- * option, missing value) become UsageError.
+ * option, missing value) become UsageError, and `--help` becomes HelpRequested, before anything
+ * else is checked.
  */
 export function parseCommandArgs(
   args: readonly string[],
@@ -35,7 +35,7 @@ export function parseCommandArgs(
   let parsed: { values: ParsedValues; positionals: string[] };
   try {
     parsed = parseArgs({
-      args: joinNegativeNumbers(args, specs),
+      args: joinDashValues(args, specs),
       options: specs,
       allowPositionals: true,
       strict: true,
@@ -44,26 +44,33 @@ export function parseCommandArgs(
     throw new UsageError((err as Error).message.split('\n')[0]!);
   }
   const { values } = parsed;
+  if (values.help === true) throw new HelpRequested();
   const bootstrap =
     (values['bootstrap-server'] as string | undefined) ?? env.RUNNEL_BOOTSTRAP ?? DEFAULT_BOOTSTRAP;
   return {
     values,
     positionals: parsed.positionals,
-    globals: { brokers: parseBrokers(bootstrap), json: values.json === true, help: values.help === true },
+    globals: { brokers: parseBrokers(bootstrap), json: values.json === true },
   };
 }
 
 /**
- * `--shift-by -2` as `--shift-by=-2`: parseArgs takes an argument starting with `-` for an option,
- * and negative numbers are ordinary values of `--shift-by`, `--throughput` and `--acks`.
+ * `--shift-by -2` as `--shift-by=-2`: parseArgs refuses a value starting with `-` written as the
+ * next argument, yet `-2` (`--shift-by`, `--throughput`, `--acks -1`) and `-` (`--key-separator`)
+ * are ordinary values. The next argument is joined to a string option unless it is one of the
+ * command's own options or looks like a long option, so a forgotten value is still reported.
  */
-function joinNegativeNumbers(args: readonly string[], specs: OptionSpecs): string[] {
+function joinDashValues(args: readonly string[], specs: OptionSpecs): string[] {
+  const known = new Set(
+    Object.entries(specs).flatMap(([name, spec]) => [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])]),
+  );
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const next = args[i + 1];
     const name = arg.startsWith('--') ? arg.slice(2) : undefined;
-    if (name !== undefined && specs[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+    const takesValue = name !== undefined && specs[name]?.type === 'string';
+    if (takesValue && next?.startsWith('-') && !next.startsWith('--') && !known.has(next)) {
       joined.push(`${arg}=${next}`);
       i++;
     } else {

@@ -8,7 +8,7 @@ import { perfCommand } from './commands/perf.js';
 import { produceCommand } from './commands/produce.js';
 import { topicsCommand } from './commands/topics.js';
 import { describeError } from './describe-error.js';
-import { UsageError } from './usage-error.js';
+import { HelpRequested, UsageError } from './usage-error.js';
 
 export const COMMANDS: readonly Command[] = [
   topicsCommand,
@@ -56,13 +56,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`runnel: unknown command '${name}'; \`runnel --help\` lists the commands\n`);
     return ExitCode.USAGE;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(command.usage);
-    return ExitCode.OK;
-  }
   try {
     return await command.run(rest, new CommandContext(io));
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.stdout.write(command.usage);
+      return ExitCode.OK;
+    }
     if (err instanceof UsageError) {
       io.stderr.write(`runnel ${name}: ${err.message}\n\n${command.usage}`);
       return ExitCode.USAGE;

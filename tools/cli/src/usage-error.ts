@@ -2,3 +2,8 @@
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** `--help` among a command's arguments: its usage is printed and the bin exits with 0. */
+export class HelpRequested extends Error {
+  override readonly name = 'HelpRequested';
+}

@@ -109,6 +109,12 @@ describe('runnel topics', () => {
     expect(result.stderr).toMatch(/IncrementalAlterConfigs/);
   });
 
+  test('--help prints the usage of the command with exit 0', async () => {
+    const help = await runnel(['topics', 'describe', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:\n {2}runnel topics list/);
+  });
+
   test('bad usage exits 2 with the reason and the usage', async () => {
     const noAction = await runnel(['topics', ...b]);
     expect(noAction.code).toBe(2);
