@@ -52,8 +52,8 @@ export interface Server<T> {
   ready: T;
   /** The last lines it wrote, for error messages. */
   tail(): string;
-  /** Stops it: SIGTERM, then SIGKILL if it has not exited after STOP_TIMEOUT_MS. Resolves once it exited. */
-  stop(): Promise<void>;
+  /** Stops it: SIGTERM, then SIGKILL if it has not exited after `graceMs` (default 5 s). Resolves once it exited. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -77,10 +77,10 @@ export function startServer<T>(
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('close', () => resolve());
   });
-  const stop = async () => {
+  const stop = async (graceMs = STOP_TIMEOUT_MS) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   };
