@@ -121,6 +121,7 @@ export { type KafkaRecord, type RecordInput, TimestampType } from './records/rec
 export {
   type DecodeOptions,
   decodeRecordBatch,
+  decodeRecordsWith,
   encodeRecordBatch,
   type RecordBatch,
   type RecordBatchInput,
@@ -139,6 +140,7 @@ export {
   type RawRecordBatch,
   RecordBatchIterator,
 } from './records/record-batch-iterator.js';
+export { NO_RECORD_HEADERS, type RecordFactory } from './records/records-reader.js';
 export { bytesDeserializer, bytesSerializer } from './serializers/bytes-serde.js';
 export { jsonDeserializer, jsonSerializer } from './serializers/json-serde.js';
 export type {

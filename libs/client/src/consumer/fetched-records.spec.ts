@@ -172,4 +172,20 @@ describe('scanFetchedRecords and decodeBatches', () => {
     await expect(failure).rejects.toThrow(SerializationError);
     await expect(failure).rejects.toThrow(/topic 'orders' partition 3 offset 9/);
   });
+
+  it('does not deserialize the records of the first batch below the fetch offset', async () => {
+    // Offsets 20-21 hold bytes the JSON deserializer refuses; the fetch starts at 22.
+    const bytes = await encodeRecordBatch({
+      baseOffset: 20n,
+      records: [
+        { value: Buffer.from('{nope') },
+        { value: Buffer.from('{nope') },
+        { value: Buffer.from('{"n":2}') },
+      ].map((r) => ({ ...r, timestamp: 1 })),
+    });
+    const { messages } = await decodeFetchedRecords(bytes, 't', 0, 22n, null, {
+      valueDeserializer: jsonDeserializer<{ n: number }>(),
+    });
+    expect(messages).toEqual([{ key: null, value: { n: 2 }, headers: {}, timestamp: 1, offset: 22n }]);
+  });
 });

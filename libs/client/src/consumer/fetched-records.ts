@@ -3,9 +3,11 @@ import {
   type DeserializationContext,
   type Deserializer,
   decodeRecordBatch,
+  decodeRecordsWith,
   type KafkaRecord,
   type RawRecordBatch,
   RecordBatchIterator,
+  type RecordFactory,
   type RecordHeader,
   SerializationError,
 } from '@runnel/protocol';
@@ -93,23 +95,69 @@ export async function decodeBatches<K = Buffer | null, V = Buffer | null>(
   partition: number,
   deserializers: MessageDeserializers<K, V>,
 ): Promise<ConsumerMessage<K, V>[]> {
-  let messages: ConsumerMessage<K, V>[] | undefined;
+  const factory = new MessageFactory(topic, partition, fromOffset, deserializers);
+  const messages: ConsumerMessage<K, V>[] = [];
   for (const raw of batches) {
-    const { records: decoded } = await decodeRecordBatch(raw.bytes, 0, { verifyCrc: false });
+    const before = messages.length;
+    await decodeRecordsWith(raw.bytes, 0, raw.header, factory, messages);
     // Only the batch holding the fetch offset starts below it; later ones need no comparison.
-    let first = 0;
     if (raw.header.baseOffset < fromOffset) {
-      while (first < decoded.length && decoded[first]!.offset < fromOffset) first++;
-    }
-    for (let i = first; i < decoded.length; i++) toMessage(decoded[i]!, topic, partition, deserializers);
-    const converted = decoded as unknown as ConsumerMessage<K, V>[];
-    if (messages === undefined && first === 0) messages = converted;
-    else {
-      messages ??= [];
-      for (let i = first; i < converted.length; i++) messages.push(converted[i]!);
+      let below = before;
+      while (below < messages.length && messages[below]!.offset < fromOffset) below++;
+      messages.splice(before, below - before);
     }
   }
-  return messages ?? [];
+  return messages;
+}
+
+/**
+ * Makes each decoded record a message directly, in one pass over the batch: the timestamp a
+ * number, headers a prototype-less object (the shared NO_HEADERS when there are none), key and
+ * value deserialized when deserializers are configured. Every message has the same shape, so
+ * handlers' property reads stay monomorphic. Records below `fromOffset` are about to be dropped
+ * and are not deserialized.
+ */
+class MessageFactory<K, V> implements RecordFactory<ConsumerMessage<K, V>> {
+  private readonly keyDeserializer: Deserializer<K> | undefined;
+  private readonly valueDeserializer: Deserializer<V> | undefined;
+
+  constructor(
+    private readonly topic: string,
+    private readonly partition: number,
+    private readonly fromOffset: bigint,
+    deserializers: MessageDeserializers<K, V>,
+  ) {
+    this.keyDeserializer = deserializers.keyDeserializer;
+    this.valueDeserializer = deserializers.valueDeserializer;
+  }
+
+  record(
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: RecordHeader[],
+    timestamp: number | bigint,
+    offset: bigint,
+  ): ConsumerMessage<K, V> {
+    const message: ConsumerMessage<K, V> = {
+      key: key as K | null,
+      value: value as V | null,
+      headers: headers.length === 0 ? NO_HEADERS : toHeaders(headers),
+      timestamp: typeof timestamp === 'number' ? timestamp : Number(timestamp),
+      offset,
+    };
+    const { keyDeserializer, valueDeserializer } = this;
+    if ((keyDeserializer || valueDeserializer) && offset >= this.fromOffset) {
+      const context: DeserializationContext = {
+        topic: this.topic,
+        partition: this.partition,
+        offset,
+        headers,
+      };
+      if (keyDeserializer) message.key = deserialize(keyDeserializer, key, context, 'key');
+      if (valueDeserializer) message.value = deserialize(valueDeserializer, value, context, 'value');
+    }
+    return message;
+  }
 }
 
 function byFirstOffset(a: AbortedTransaction, b: AbortedTransaction): number {
@@ -118,28 +166,6 @@ function byFirstOffset(a: AbortedTransaction, b: AbortedTransaction): number {
 
 function isAbortMarker(record: KafkaRecord): boolean {
   return record.key !== null && record.key.length >= 4 && record.key.readInt16BE(2) === ABORT_MARKER;
-}
-
-/**
- * Turns a decoded record into a message in place: the two share their field names, and reusing the
- * object the decoder made saves an allocation per record, and with it garbage collection. The
- * record is the decoder's and nobody else holds it.
- */
-function toMessage<K, V>(
-  record: KafkaRecord,
-  topic: string,
-  partition: number,
-  { keyDeserializer, valueDeserializer }: MessageDeserializers<K, V>,
-): ConsumerMessage<K, V> {
-  const message = record as unknown as ConsumerMessage<K, V>;
-  if (keyDeserializer || valueDeserializer) {
-    const context = contextOf(record, topic, partition);
-    if (keyDeserializer) message.key = deserialize(keyDeserializer, record.key, context, 'key');
-    if (valueDeserializer) message.value = deserialize(valueDeserializer, record.value, context, 'value');
-  }
-  message.headers = record.headers.length === 0 ? NO_HEADERS : toHeaders(record.headers);
-  message.timestamp = Number(record.timestamp);
-  return message;
 }
 
 function toHeaders(list: readonly RecordHeader[]): ConsumerMessageHeaders {
@@ -151,10 +177,6 @@ function toHeaders(list: readonly RecordHeader[]): ConsumerMessageHeaders {
     else headers[key] = [existing, value];
   }
   return headers;
-}
-
-function contextOf(record: KafkaRecord, topic: string, partition: number): DeserializationContext {
-  return { topic, partition, offset: record.offset, headers: record.headers };
 }
 
 /** Runs a deserializer; what it throws becomes a SerializationError naming the record. */

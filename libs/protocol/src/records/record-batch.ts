@@ -13,7 +13,7 @@ import {
 import { verifyBatch } from './batch-validation.js';
 import { crc32c } from './crc32c.js';
 import { type KafkaRecord, type RecordInput, TimestampType } from './record.js';
-import { readRecords } from './records-reader.js';
+import { KAFKA_RECORDS, type RecordFactory, readRecordsWith } from './records-reader.js';
 import { planRecords, timestampOf, writeRecords } from './records-writer.js';
 
 /**
@@ -167,28 +167,58 @@ export async function decodeRecordBatch(
 ): Promise<RecordBatch> {
   const header =
     options.verifyCrc === false ? readCompleteBatchHeader(buf, position) : verifyBatch(buf, position);
-  const compression = (header.attributes & BatchAttributes.COMPRESSION_MASK) as CompressionType;
-  const timestampType =
-    header.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND
-      ? TimestampType.LogAppendTime
-      : TimestampType.CreateTime;
+  const records = await decodeRecordsWith(buf, position, header, KAFKA_RECORDS, [], options);
+  return {
+    header,
+    compression: compressionOf(header),
+    timestampType: timestampTypeOf(header),
+    isTransactional: (header.attributes & BatchAttributes.TRANSACTIONAL) !== 0,
+    isControl: (header.attributes & BatchAttributes.CONTROL) !== 0,
+    records,
+  };
+}
+
+/**
+ * Decodes the records of the batch at `position`, whose `header` was already read (and its CRC
+ * checked, e.g. by RecordBatchIterator), in one pass: appends `factory.record(...)` of each
+ * record to `out` and resolves with it. For a reader that wants its own record shape (a
+ * consumer's messages, timestamps as numbers) without a KafkaRecord in between. Only a compressed
+ * batch waits for anything (zstd's binding is asynchronous).
+ */
+export async function decodeRecordsWith<T>(
+  buf: Buffer,
+  position: number,
+  header: BatchHeader,
+  factory: RecordFactory<T>,
+  out: T[],
+  options: Pick<DecodeOptions, 'maxDecompressedSize'> = {},
+): Promise<T[]> {
+  const compression = compressionOf(header);
   const start = position + BatchLayout.RECORDS;
   const end = position + header.sizeInBytes;
   const section =
     compression === CompressionType.None
       ? buf.subarray(start, end)
       : await decompress(compression, buf.subarray(start, end), options.maxDecompressedSize);
-  const records = readRecords(section, header.recordCount, {
-    baseOffset: header.baseOffset,
-    baseTimestamp: header.baseTimestamp,
-    logAppendTime: timestampType === TimestampType.LogAppendTime ? header.maxTimestamp : null,
-  });
-  return {
-    header,
-    compression,
-    timestampType,
-    isTransactional: (header.attributes & BatchAttributes.TRANSACTIONAL) !== 0,
-    isControl: (header.attributes & BatchAttributes.CONTROL) !== 0,
-    records,
-  };
+  return readRecordsWith(
+    section,
+    header.recordCount,
+    {
+      baseOffset: header.baseOffset,
+      baseTimestamp: header.baseTimestamp,
+      logAppendTime: timestampTypeOf(header) === TimestampType.LogAppendTime ? header.maxTimestamp : null,
+    },
+    factory,
+    out,
+  );
+}
+
+function compressionOf(header: BatchHeader): CompressionType {
+  return (header.attributes & BatchAttributes.COMPRESSION_MASK) as CompressionType;
+}
+
+function timestampTypeOf(header: BatchHeader): TimestampType {
+  return header.attributes & BatchAttributes.TIMESTAMP_TYPE_LOG_APPEND
+    ? TimestampType.LogAppendTime
+    : TimestampType.CreateTime;
 }

@@ -8,6 +8,12 @@ import type { KafkaRecord } from './record.js';
  */
 const MIN_RECORD_SIZE = 7;
 
+/**
+ * The headers of every decoded record that has none: one frozen array shared by all of them
+ * rather than an allocation per record, which small records feel. Decoded headers are read-only.
+ */
+export const NO_RECORD_HEADERS: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
+
 /** What each record's offset and timestamp are computed from. */
 export interface RecordsBase {
   baseOffset: bigint;
@@ -15,6 +21,35 @@ export interface RecordsBase {
   /** For LogAppendTime batches the maxTimestamp, which every record takes; else null. */
   logAppendTime: bigint | null;
 }
+
+/**
+ * Makes the value a decode yields for one record, from its fields; called once per record, in
+ * offset order. `key`, `value` and header values are views into the records section.
+ * `timestamp` is in milliseconds: a number whenever it is a safe integer (every timestamp a
+ * client writes), else the exact bigint. An object with a method rather than a function, so a
+ * decode that needs context (topic, partition, deserializers) keeps it in fields instead of a
+ * closure per call.
+ */
+export interface RecordFactory<T> {
+  record(
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: RecordHeader[],
+    timestamp: number | bigint,
+    offset: bigint,
+  ): T;
+}
+
+/** Makes the protocol's own KafkaRecord (timestamp always a bigint). */
+export const KAFKA_RECORDS: RecordFactory<KafkaRecord> = {
+  record: (key, value, headers, timestamp, offset) => ({
+    key,
+    value,
+    headers,
+    timestamp: typeof timestamp === 'bigint' ? timestamp : BigInt(timestamp),
+    offset,
+  }),
+};
 
 /**
  * A cursor over one records section. Every read is bounds-checked against `limit`, the end of the
@@ -115,7 +150,7 @@ class RecordsCursor {
 
   headers(): RecordHeader[] {
     const count = this.varint('header count');
-    if (count === 0) return [];
+    if (count === 0) return NO_RECORD_HEADERS;
     if (count < 0 || count * 2 > this.limit - this.pos) {
       throw this.fail(`header count ${count} does not fit in the ${this.limit - this.pos} bytes left`);
     }
@@ -132,9 +167,30 @@ class RecordsCursor {
 /**
  * Decodes exactly `count` records filling `section` (layout in records-writer.ts). Throws a
  * ProtocolError when a record's fields do not fill exactly its length, or when the section holds
- * fewer or more bytes than the records.
+ * fewer or more bytes than the records. A record without headers has {@link NO_RECORD_HEADERS}.
  */
 export function readRecords(section: Buffer, count: number, base: RecordsBase): KafkaRecord[] {
+  return readRecordsWith(section, count, base, KAFKA_RECORDS, []);
+}
+
+/** `value` as a number when it is a safe integer, else null. */
+function safeNumber(value: bigint): number | null {
+  return value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : null;
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Decodes as {@link readRecords}, in one pass, appending `factory.record(...)` of each record to
+ * `out` (which it returns). Offsets and timestamps are computed in numbers when the batch's base
+ * values are safe integers, so a record costs one bigint (its offset) rather than four.
+ */
+export function readRecordsWith<T>(
+  section: Buffer,
+  count: number,
+  base: RecordsBase,
+  factory: RecordFactory<T>,
+  out: T[],
+): T[] {
   const end = section.length;
   if (count < 0 || count * MIN_RECORD_SIZE > end) {
     throw new ProtocolError(
@@ -143,8 +199,11 @@ export function readRecords(section: Buffer, count: number, base: RecordsBase): 
     );
   }
   const { baseOffset, baseTimestamp, logAppendTime } = base;
+  // offsetDelta is an int32, so baseOffset + delta stays safe when baseOffset is within 2^52.
+  const baseOffsetNumber = baseOffset >= 0n && baseOffset < 2n ** 52n ? Number(baseOffset) : null;
+  const baseTimestampNumber = safeNumber(baseTimestamp);
+  const appendTime = logAppendTime === null ? null : (safeNumber(logAppendTime) ?? logAppendTime);
   const c = new RecordsCursor(section);
-  const records: KafkaRecord[] = [];
   for (let i = 0; i < count; i++) {
     c.index = i;
     c.limit = end;
@@ -164,13 +223,15 @@ export function readRecords(section: Buffer, count: number, base: RecordsBase): 
     if (c.pos !== c.limit) {
       throw c.fail(`fields take ${c.pos - recordStart} bytes but the record's length is ${length}`);
     }
-    records.push({
-      key,
-      value,
-      headers,
-      timestamp: logAppendTime ?? baseTimestamp + BigInt(timestampDelta),
-      offset: baseOffset + BigInt(offsetDelta),
-    });
+    let timestamp: number | bigint;
+    if (appendTime !== null) timestamp = appendTime;
+    else if (baseTimestampNumber !== null && typeof timestampDelta === 'number') {
+      timestamp = baseTimestampNumber + timestampDelta;
+      if (!Number.isSafeInteger(timestamp)) timestamp = baseTimestamp + BigInt(timestampDelta);
+    } else timestamp = baseTimestamp + BigInt(timestampDelta);
+    const offset =
+      baseOffsetNumber !== null ? BigInt(baseOffsetNumber + offsetDelta) : baseOffset + BigInt(offsetDelta);
+    out.push(factory.record(key, value, headers, timestamp, offset));
   }
   if (c.pos !== end) {
     throw new ProtocolError(
@@ -178,5 +239,5 @@ export function readRecords(section: Buffer, count: number, base: RecordsBase): 
       'RecordBatch.records',
     );
   }
-  return records;
+  return out;
 }
