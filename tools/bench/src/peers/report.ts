@@ -76,16 +76,19 @@ export function renderPeersSection(rows: readonly Row[], run: RunInfo): string {
 drives it with the client named, stops it afterwards (also when it fails), and rewrites this
 section and the charts from the figures of that run (nothing here is edited by hand). Every row
 moves the same records: 100 bytes, a sequence number and random printable characters. Throughput
-is one producer as fast as its window allows, then one consumer reading everything back;
-latency is one record at a time at a fixed rate, timed from the send call to its arrival at a
+is one producer as fast as its window allows, then one consumer reading everything back. The raw
+disk loop writes the same bytes with no framing: the floor a system that stores records could
+approach. Options: \`npm run bench:peers -- --help\`.
+
+Latency is one record at a time at a fixed rate, timed from the send call to its arrival at a
 consumer in the same process. For the Kafka-protocol brokers it is measured with @runnel/client
 (\`lingerMs: 0\`), not kcat: \`kcat -P\` reads its stdin in blocks, so a lone record waits there for
 more input, and that wait is not the broker's. So Runnel's kcat row has no latency (its
-@runnel/client rows give the broker's), and the mock's comes through @runnel/client; the mock
+@runnel/client rows give the broker's), and the mock's comes through @runnel/client. The mock
 answers a Fetch that finds no data only when its max wait runs out (500 ms, @runnel/client's
 \`maxWaitMs\`), not when a record arrives (a shortcut its source admits), so its latency is mostly
-that wait. Ratios and the load average matter more than the figures: the machine is shared. The raw disk
-loop writes the same bytes with no framing: the floor a system that stores records could approach. Options: \`npm run bench:peers -- --help\`.
+that wait. The machine is shared: the ratios and the load average in the caption say more than
+the figures alone.
 
 ${renderTable(rows, caption(run))}
 ![produce and consume records/s per system](${THROUGHPUT_CHART})
