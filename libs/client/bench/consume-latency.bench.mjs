@@ -12,6 +12,12 @@
 // WARMUP_SECONDS of traffic come first and are not counted; then MEASURE_SECONDS are, and the
 // figures are the p50, p99 and max of those latencies, with the CPU per MB of the broker and of
 // this process (producer, consumer and pacing together) over the run.
+//
+// To tell which side is late: `ack.p50/p99` is send() to its acknowledgement (producer, wire,
+// broker append: the first half of the trip), and the event-loop delay p99 of both processes
+// over the measured seconds (the broker's from a monitorEventLoopDelay probe loaded with
+// --import, read with SIGUSR2). A tail that matches a process's loop delay is that process not
+// being run (GC, or the machine's other load), not the wire.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,7 +46,7 @@ function report(bench, value, unit) {
 async function startBroker(dataDir) {
   const child = spawn(
     process.execPath,
-    [BROKER_MAIN, '--port', '0', '--http-port', '0', '--data-dir', dataDir],
+    ['--import', LOOP_PROBE, BROKER_MAIN, '--port', '0', '--http-port', '0', '--data-dir', dataDir],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -48,6 +54,11 @@ async function startBroker(dataDir) {
   const output = [];
   child.stderr.on('data', (chunk) => output.push(chunk.toString()));
   const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    if (!line.startsWith(PROBE_PREFIX)) return;
+    const waiter = loopReports.shift();
+    waiter?.(JSON.parse(line.slice(PROBE_PREFIX.length)));
+  });
   const ready = new Promise((resolve) => {
     lines.on('line', (line) => {
       output.push(`${line}\n`);
@@ -61,6 +72,30 @@ async function startBroker(dataDir) {
   const { port, httpPort } = await Promise.race([ready, exited]);
   exited.catch(() => undefined);
   return { child, port, httpPort };
+}
+
+/**
+ * Loaded into the broker with --import: its event-loop delay histogram, printed as one line (in
+ * ms) and reset on SIGUSR2.
+ */
+const PROBE_PREFIX = 'event-loop-delay ';
+const LOOP_PROBE = `data:text/javascript,${encodeURIComponent(`
+  import { monitorEventLoopDelay } from 'node:perf_hooks';
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  process.on('SIGUSR2', () => {
+    const ms = (ns) => ns / 1e6;
+    process.stdout.write('${PROBE_PREFIX}' + JSON.stringify({ p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }) + '\\n');
+    h.reset();
+  });
+`)}`;
+const loopReports = [];
+
+/** The broker's event-loop delay since the last call (the first call only resets it). */
+function brokerLoopDelay() {
+  const report = new Promise((resolve) => loopReports.push(resolve));
+  broker.child.kill('SIGUSR2');
+  return report;
 }
 
 async function brokerCpuMs(httpPort) {
@@ -103,6 +138,7 @@ const total = (WARMUP_SECONDS + MEASURE_SECONDS) * RATE;
 const warmup = WARMUP_SECONDS * RATE;
 const sentAt = new Float64Array(total);
 const latencies = [];
+const acks = [];
 let received = 0;
 let measureStart;
 const { promise: allReceived, resolve: receivedAll } = Promise.withResolvers?.() ?? withResolvers();
@@ -120,6 +156,7 @@ const brokerBefore = await brokerCpuMs(broker.httpPort);
 // comes from this process not running (GC, or the machine's other load), not from the wire.
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
+await brokerLoopDelay();
 const clientBefore = process.cpuUsage();
 const failures = [];
 const start = performance.now();
@@ -132,7 +169,13 @@ await new Promise((resolve) => {
       record.writeUInt32BE(sent, 0);
       if (sent === warmup) measureStart = performance.now();
       sentAt[sent] = performance.now();
-      producer.send({ topic: TOPIC, messages: [{ value: record }] }).catch((err) => failures.push(err));
+      const seq = sent;
+      producer.send({ topic: TOPIC, messages: [{ value: record }] }).then(
+        () => {
+          if (seq >= warmup) acks.push(performance.now() - sentAt[seq]);
+        },
+        (err) => failures.push(err),
+      );
       sent++;
     }
     // A timer, not a busy loop: this process must leave the CPU to the broker and the clients.
@@ -144,6 +187,7 @@ await new Promise((resolve) => {
 const sendEnd = performance.now();
 await allReceived;
 loopDelay.disable();
+const brokerLoop = await brokerLoopDelay();
 const brokerMs = (await brokerCpuMs(broker.httpPort)) - brokerBefore;
 const clientCpu = process.cpuUsage(clientBefore);
 if (failures.length > 0) throw failures[0];
@@ -154,7 +198,11 @@ latencies.sort((a, b) => a - b);
 report('client.latency.lingerMs0.p50', percentile(latencies, 50), 'ms');
 report('client.latency.lingerMs0.p99', percentile(latencies, 99), 'ms');
 report('client.latency.lingerMs0.max', latencies.at(-1), 'ms');
+acks.sort((a, b) => a - b);
+report('client.latency.lingerMs0.ack.p50', percentile(acks, 50), 'ms');
+report('client.latency.lingerMs0.ack.p99', percentile(acks, 99), 'ms');
 report('client.latency.lingerMs0.event_loop_delay.p99', loopDelay.percentile(99) / 1e6, 'ms');
+report('client.latency.lingerMs0.event_loop_delay.broker.p99', brokerLoop.p99, 'ms');
 report('client.latency.lingerMs0.rate', latencies.length / ((sendEnd - measureStart) / 1000), 'records/s');
 const runMb = (total * RECORD_BYTES) / MB;
 report('client.latency.lingerMs0.cpu_ms_per_mb.broker', brokerMs / runMb, 'ms/MB');
