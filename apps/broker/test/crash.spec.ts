@@ -12,7 +12,7 @@ import {
   type RecordBatch,
 } from '@runnel/protocol';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { BrokerProcess } from './support/broker-process.js';
+import { BrokerProcess } from '../src/testing/index.js';
 import { ConnectionClosedError, PipelinedConnection } from './support/pipelined-connection.js';
 import { RawClient } from './support/raw-client.js';
 

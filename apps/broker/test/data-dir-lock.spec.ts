@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { BrokerProcess } from './support/broker-process.js';
+import { BrokerProcess } from '../src/testing/index.js';
 import { hashFiles } from './support/data-dir-files.js';
 
 const lockedLine = (dataDir: string, pid: number) =>

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ALL_APIS } from '@runnel/protocol';
 import fc from 'fast-check';
 import { Kafka, logLevel } from 'kafkajs';
-import { BrokerProcess } from './support/broker-process.js';
+import { BrokerProcess } from '../src/testing/index.js';
 
 const GARBAGE_MS = 3000;
 const MiB = 1024 * 1024;

@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { BrokerProcess } from '../src/testing/index.js';
 import { GroupMember } from './groups-support/kafkajs-group.js';
-import { BrokerProcess } from './support/broker-process.js';
 
 const CONSUMER_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'groups-support', 'consumer-child.mjs');
 

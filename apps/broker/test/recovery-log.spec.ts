@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker } from '../src/index.js';
-import { BrokerProcess } from './support/broker-process.js';
+import { BrokerProcess } from '../src/testing/index.js';
 
 /** A LoggerService that keeps every line, with its level, for the test to read. */
 class RecordingLogger implements LoggerService {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecordBatch, Produce } from '@runnel/protocol';
-import { BrokerProcess } from './support/broker-process.js';
+import { BrokerProcess } from '../src/testing/index.js';
 import { RawClient } from './support/raw-client.js';
 import { createTopic } from './support/topics.js';
 

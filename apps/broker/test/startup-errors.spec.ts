@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerStartupError, startBroker } from '../src/index.js';
-import { type BrokerExit, BrokerProcess } from './support/broker-process.js';
+import { type BrokerExit, BrokerProcess } from '../src/testing/index.js';
 import { hashFiles } from './support/data-dir-files.js';
 
 /** Runs the built bin with these flags, expecting it to stop before it is ready. */

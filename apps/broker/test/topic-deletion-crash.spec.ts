@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DELETE_DIR_SUFFIX, setAsideDirName } from '@runnel/log-store';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker } from '../src/index.js';
-import { BrokerProcess } from './support/broker-process.js';
+import { BrokerProcess } from '../src/testing/index.js';
 
 const DOOMED_PARTITIONS = 3;
 const KEPT_PARTITIONS = 2;

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BrokerProcess } from '@runnel/broker/testing';
 import type { RecordBatch } from '@runnel/protocol';
-import { BrokerProcess } from '../../../apps/broker/test/support/broker-process.js';
 import type { Producer } from '../src/producer/producer.js';
 import type { RecordMetadata } from '../src/producer/producer-record.js';
 import { connectedProducer, createTopic, rawConnection, storedBatches } from './producer-support.js';

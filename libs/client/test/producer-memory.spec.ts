@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrokerProcess } from '../../../apps/broker/test/support/broker-process.js';
+import { BrokerProcess } from '@runnel/broker/testing';
 import { ProducerBlockedTimeoutError } from '../src/producer/producer-errors.js';
 import type { RecordMetadata } from '../src/producer/producer-record.js';
 import { connectedProducer, createTopic, rawConnection, storedBatches } from './producer-support.js';
