@@ -168,6 +168,14 @@ describe('order-service and billing-service end to end', () => {
     return report;
   }
 
+  /** `step`, which must come while the demo still runs: a demo that ended (or failed) first fails the test at once. */
+  function beforeTheDemoEnds<T>(demo: Promise<DemoReport>, step: Promise<T>): Promise<T> {
+    const ended = demo.then(() => {
+      throw new Error('the demo finished before the restart: the restart would not be mid-run');
+    });
+    return Promise.race([step, ended]);
+  }
+
   /** The topics themselves: every order event billed exactly once, no event twice; each group saw them all, lag 0. */
   async function expectTopicsAgreeWith(report: DemoReport): Promise<RecordedEvent[]> {
     const orderEvents = await readTopic('orders');
@@ -196,11 +204,14 @@ describe('order-service and billing-service end to end', () => {
     const demo = runDemo(orders.url, billing.url, 10);
 
     // Mid-run: once billing has audited some events, kill it and start it again on the same port.
-    const seenAtKill = await eventually(async () => {
-      const { body } = await getJson<{ eventsSeen: number }>(`${billing!.url}/audit/stats`);
-      if (body.eventsSeen < 60) throw new Error(`billing audited ${body.eventsSeen} events so far`);
-      return body.eventsSeen;
-    }, 60_000);
+    const seenAtKill = await beforeTheDemoEnds(
+      demo,
+      eventually(async () => {
+        const { body } = await getJson<{ eventsSeen: number }>(`${billing!.url}/audit/stats`);
+        if (body.eventsSeen < 60) throw new Error(`billing audited ${body.eventsSeen} events so far`);
+        return body.eventsSeen;
+      }, 60_000),
+    );
     await stop(billing, 'SIGKILL');
     billing = await startService('billing-service', ['--port', `${billingPort}`, ...bootstrap]);
     const rebuiltFrom = Number(/rebuilt from (\d+) billing events/.exec(billing.output.join(''))?.[1]);
@@ -220,11 +231,14 @@ describe('order-service and billing-service end to end', () => {
     const { port } = broker;
     const demo = runDemo(orders!.url, billing!.url, 11);
     const before = (await readTopic('orders')).length;
-    await eventually(async () => {
-      const { body } = await getJson<{ eventsSeen: number }>(`${billing!.url}/audit/stats`);
-      if (body.eventsSeen < before + 60)
-        throw new Error(`billing audited ${body.eventsSeen - before} new events so far`);
-    }, 60_000);
+    await beforeTheDemoEnds(
+      demo,
+      eventually(async () => {
+        const { body } = await getJson<{ eventsSeen: number }>(`${billing!.url}/audit/stats`);
+        if (body.eventsSeen < before + 60)
+          throw new Error(`billing audited ${body.eventsSeen - before} new events`);
+      }, 60_000),
+    );
     await broker.close();
     broker = await startBroker({
       port,
