@@ -1,6 +1,7 @@
 /**
- * billing-service's settings. Several instances may run side by side, each with its own `--port`. Each has a default; `resolveBillingServiceConfig` reads them from the
- * command line first, then `RUNNEL_*` variables.
+ * billing-service's settings; several instances may run side by side, each with its own `--port`.
+ * Each has a default; `resolveBillingServiceConfig` reads them from `RUNNEL_*` variables and the
+ * command line, whose flags win.
  *
  * | setting | flag | variable | default |
  * |---|---|---|---|

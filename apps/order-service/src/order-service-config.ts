@@ -1,6 +1,6 @@
 /**
- * order-service's settings. Each has a default; `resolveOrderServiceConfig` reads them from the
- * command line first, then `RUNNEL_*` variables.
+ * order-service's settings. Each has a default; `resolveOrderServiceConfig` reads them from
+ * `RUNNEL_*` variables and the command line, whose flags win.
  *
  * | setting | flag | variable | default |
  * |---|---|---|---|

@@ -23,8 +23,10 @@ export class AuditService {
   ) {}
 
   async record(event: OrderEvent, partition: number, offset: bigint): Promise<void> {
-    await this.rebuild(partition);
-    this.trail.record(event, partition, offset);
+    const rebuilt = this.rebuild(partition);
+    await rebuilt;
+    // A partition dropped meanwhile is another member's now: it counts this event, not us.
+    if (this.rebuilds.get(partition) === rebuilt) this.trail.record(event, partition, offset);
   }
 
   partitionsChanged({ added, removed }: PartitionChange): void {
