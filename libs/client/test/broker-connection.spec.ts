@@ -3,6 +3,7 @@ import {
   CreateTopics,
   ErrorCode,
   encodeRecordBatch,
+  encodeRequestFrame,
   encodeResponseFrame,
   ListOffsets,
   Metadata,
@@ -103,6 +104,55 @@ describe('BrokerConnection against the embedded broker', () => {
       topics: [{ name: 'connection-acks0', partitions: [{ partitionIndex: 0, timestamp: -1n }] }],
     });
     expect(offsets.topics[0]?.partitions[0]?.offset).toBe(1n);
+  });
+
+  it('writes a frame its caller encoded as chunks, in order with the requests around it, and decodes the answer', async () => {
+    await connection.request(CreateTopics, {
+      topics: [{ name: 'connection-frames', numPartitions: 1, replicationFactor: 1 }],
+      timeoutMs: 5000,
+    });
+    const records = await encodeRecordBatch({
+      records: [{ value: Buffer.from('in three chunks'), timestamp: Date.now() }],
+    });
+    const version = connection.versionFor(Produce);
+    const body = {
+      acks: 1,
+      timeoutMs: 5000,
+      topicData: [{ name: 'connection-frames', partitionData: [{ index: 0, records }] }],
+    };
+    const ids: number[] = [];
+    const before = connection.request(Metadata, { topics: [{ name: 'connection-frames' }] });
+    const produced = connection.requestFrame(Produce, version, (correlationId, clientId) => {
+      ids.push(correlationId);
+      const frame = encodeRequestFrame(Produce, version, { correlationId, clientId }, body);
+      return [frame.subarray(0, 5), frame.subarray(5, frame.length - 7), frame.subarray(frame.length - 7)];
+    });
+    const after = connection.request(ListOffsets, {
+      replicaId: -1,
+      topics: [{ name: 'connection-frames', partitions: [{ partitionIndex: 0, timestamp: -1n }] }],
+    });
+    expect((await before).topics[0]?.name).toBe('connection-frames');
+    const answer = (await produced).responses[0]?.partitionResponses[0];
+    expect(answer).toMatchObject({ index: 0, errorCode: ErrorCode.NONE, baseOffset: 0n });
+    expect((await after).topics[0]?.partitions[0]?.offset).toBe(1n);
+    expect(ids).toHaveLength(1);
+  });
+
+  it('rejects a request whose encoder throws, writes nothing of it, and keeps the connection', async () => {
+    const failure = new RangeError('no such frame');
+    await expect(
+      connection.requestFrame(Metadata, connection.versionFor(Metadata), () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(() =>
+      connection.sendFrameWithoutResponse(Produce, connection.versionFor(Produce), () => {
+        throw failure;
+      }),
+    ).toThrow(failure);
+    const metadata = await connection.request(Metadata, { topics: [] });
+    expect(metadata.brokers).toHaveLength(1);
+    expect(connection.closed).toBe(false);
   });
 
   it('refuses a version outside the client codec, naming the range it speaks', async () => {

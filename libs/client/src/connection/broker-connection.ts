@@ -42,6 +42,13 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Encodes a request frame, size prefix included, as chunks (written with one writev, so large
+ * fields such as record batches need not be copied into one buffer), given the correlation id and
+ * client id the connection puts in its header.
+ */
+export type FrameEncoder = (correlationId: number, clientId: string) => readonly Buffer[];
+
 /** Announced in ApiVersions v3+ (KIP-511); Kafka restricts it to `[a-zA-Z0-9.-]`. */
 const CLIENT_SOFTWARE_NAME = 'runnel-client';
 const CLIENT_SOFTWARE_VERSION = '0.1.0';
@@ -54,8 +61,8 @@ interface PendingRequest {
   readonly version: number;
   readonly expectResponse: boolean;
   readonly timeoutMs: number;
-  /** The encoded request until it is written, then null. */
-  frame: Buffer | null;
+  /** The encoded request (one buffer, or chunks written together) until it is written, then null. */
+  frame: Buffer | readonly Buffer[] | null;
   /** Date.now() after which the response is late; set when written. */
   deadline: number;
   resolve: (body: unknown) => void;
@@ -162,6 +169,25 @@ export class BrokerConnection {
   }
 
   /**
+   * Like `request()`, for a frame the caller encodes itself (`encode`, at `version`, which must be
+   * a version of `api` the broker serves: see `versionFor`); the response is decoded as `api` at
+   * `version`. The producer writes Produce requests this way, its record batches uncopied.
+   */
+  requestFrame<Req, Res>(
+    api: Api<Req, Res>,
+    version: number,
+    encode: FrameEncoder,
+    options?: { timeoutMs?: number },
+  ): Promise<Res> {
+    return this.send(api, version, encode, options?.timeoutMs ?? this.options.requestTimeoutMs, true);
+  }
+
+  /** `sendWithoutResponse()` for a frame the caller encodes itself (see `requestFrame`); an encoder that throws throws here. */
+  sendFrameWithoutResponse<Req, Res>(api: Api<Req, Res>, version: number, encode: FrameEncoder): void {
+    this.send(api, version, encode, 0, false, true).catch(ignore);
+  }
+
+  /**
    * Sends a request the broker does not answer (Produce with acks=0). It is written in order with
    * the requests around it; a failure to encode throws, a closed connection drops it silently, as
    * acks=0 promises nothing.
@@ -172,7 +198,7 @@ export class BrokerConnection {
     options?: { version?: number },
   ): void {
     const version = options?.version ?? this.versionFor(api as Api<unknown, unknown>);
-    this.send(api, version, body, 0, false).catch(ignore);
+    this.send(api, version, body, 0, false, true).catch(ignore);
   }
 
   /**
@@ -211,12 +237,17 @@ export class BrokerConnection {
     this.versions = new ApiVersionTable(this.address, response.apiKeys);
   }
 
+  /**
+   * `body` is encoded with `api`'s schema, or is a FrameEncoder. An encoding failure is a
+   * rejection, or (`throwOnEncodeError`, for callers that get no promise) thrown.
+   */
   private send<Req, Res>(
     api: Api<Req, Res>,
     version: number,
-    body: InputOf<Req>,
+    body: InputOf<Req> | FrameEncoder,
     timeoutMs: number,
     expectResponse: boolean,
+    throwOnEncodeError = false,
   ): Promise<Res> {
     if (this.isClosed) {
       return Promise.reject(
@@ -232,7 +263,16 @@ export class BrokerConnection {
       );
     }
     const correlationId = this.nextCorrelationId();
-    const frame = encodeRequestFrame(api, version, { correlationId, clientId: this.options.clientId }, body);
+    let frame: Buffer | readonly Buffer[];
+    try {
+      frame =
+        typeof body === 'function'
+          ? (body as FrameEncoder)(correlationId, this.options.clientId)
+          : encodeRequestFrame(api, version, { correlationId, clientId: this.options.clientId }, body);
+    } catch (err) {
+      if (throwOnEncodeError) throw err;
+      return Promise.reject(err);
+    }
     return new Promise<Res>((resolve, reject) => {
       const request: PendingRequest = {
         correlationId,
@@ -264,7 +304,9 @@ export class BrokerConnection {
       this.socket.cork();
       process.nextTick(BrokerConnection.uncork, this);
     }
-    this.socket.write(request.frame as Buffer);
+    const frame = request.frame as Buffer | readonly Buffer[];
+    if (Buffer.isBuffer(frame)) this.socket.write(frame);
+    else for (const chunk of frame) this.socket.write(chunk);
     request.frame = null;
     if (!request.expectResponse) {
       request.resolve(undefined);
