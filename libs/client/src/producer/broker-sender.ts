@@ -1,6 +1,11 @@
 import { ErrorCode, KafkaError, Produce, type ResponseOf } from '@runnel/protocol';
 import type { BrokerConnection } from '../connection/broker-connection.js';
 import { describeTopicPartition } from '../metadata/topic-partition.js';
+import {
+  encodeProduceRequestFrame,
+  MAX_PRODUCE_FRAME_VERSION,
+  type ProduceRequestBody,
+} from './produce-request-frame.js';
 import type { ProducerBatch } from './producer-batch.js';
 import type { PartitionQueue } from './record-accumulator.js';
 import type { Sender } from './sender.js';
@@ -133,7 +138,7 @@ export class BrokerSender {
 
   private write(connection: BrokerConnection, batches: ProducerBatch[]): void {
     const { options } = this.context;
-    const byTopic = new Map<string, { index: number; records: Buffer }[]>();
+    const byTopic = new Map<string, { index: number; records: Buffer | null }[]>();
     for (const batch of batches) {
       let partitions = byTopic.get(batch.topic);
       if (partitions === undefined) {
@@ -142,15 +147,28 @@ export class BrokerSender {
       }
       partitions.push({ index: batch.partition, records: batch.bytes! });
     }
-    const body = {
+    const body: ProduceRequestBody = {
       transactionalId: null,
       acks: options.acks,
       timeoutMs: options.requestTimeoutMs,
       topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
     };
+    let version: number;
+    try {
+      version = connection.versionFor(Produce);
+    } catch (err) {
+      this.settleRequestFailure(batches, err as Error, true);
+      return;
+    }
+    // Up to v8 the batches are written as chunks of the frame, not copied into it; a flexible
+    // version, should both sides speak one, goes through the schema encoder.
+    const chunked = version <= MAX_PRODUCE_FRAME_VERSION;
+    const encode = (correlationId: number, clientId: string) =>
+      encodeProduceRequestFrame(version, correlationId, clientId, body);
     if (options.acks === 0) {
       try {
-        connection.sendWithoutResponse(Produce, body);
+        if (chunked) connection.sendFrameWithoutResponse(Produce, version, encode);
+        else connection.sendWithoutResponse(Produce, body, { version });
       } catch (err) {
         this.settleRequestFailure(batches, err as Error, true);
         return;
@@ -158,7 +176,11 @@ export class BrokerSender {
       for (const batch of batches) this.acknowledge(batch, -1n, -1);
       return;
     }
-    connection.request(Produce, body, { timeoutMs: options.requestTimeoutMs }).then(
+    const timeoutMs = options.requestTimeoutMs;
+    const answered = chunked
+      ? connection.requestFrame(Produce, version, encode, { timeoutMs })
+      : connection.request(Produce, body, { version, timeoutMs });
+    answered.then(
       (response) => this.settleResponse(batches, response),
       (err: Error) => {
         if (connection.closed) this.context.connectionLost(this.nodeId, err);
