@@ -23,7 +23,6 @@ export class OrderServiceModule {
         RunnelModule.forRoot({
           name: BROKER_CLIENT,
           client: { clientId: config.clientId, brokers: [...config.bootstrapServers] },
-          requestTimeoutMs: config.quoteTimeoutMs,
           replyPatterns: [BILLING_QUOTE_PATTERN],
         }),
       ],
