@@ -17,10 +17,10 @@ const GROUP_KEY_TYPE = 0;
 const TRANSACTION_KEY_TYPE = 1;
 
 /**
- * FindCoordinator v0-3 (v3 flexible). This broker coordinates every group, so a group key (type 0) is answered
- * with its own endpoint. There is no transaction coordinator: a transactional id (type 1) is
- * COORDINATOR_NOT_AVAILABLE, as Kafka answers while `__transaction_state` cannot be used; any
- * other key type is INVALID_REQUEST. `errorMessage` exists from v1.
+ * FindCoordinator v0-3 (v3 flexible). This broker coordinates every group, so a group key (type
+ * 0) is answered with its own endpoint. There is no transaction coordinator: a transactional id
+ * (type 1) is COORDINATOR_NOT_AVAILABLE, as Kafka answers while `__transaction_state` cannot be
+ * used; any other key type is INVALID_REQUEST. `errorMessage` exists from v1.
  */
 export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
   readonly api = FindCoordinator;

@@ -9,11 +9,12 @@ type Response = InputOf<ResponseOf<typeof OffsetFetch>>;
 const GROUP_ERROR_VERSION = 2;
 
 /**
- * OffsetFetch v0-7 (v6+ flexible). A partition without a commit answers offset -1 and metadata ''. From v2 a
- * null topic list asks for every committed offset of the group and group-level errors
- * (COORDINATOR_LOAD_IN_PROGRESS, ...) go in the top-level error code; v0-1 have none, so such an
- * error is put on every requested partition, as Kafka does. v5 adds the committed leader epoch.
- * v7's `requireStable` has nothing to wait for: without transactions no offset is ever pending.
+ * OffsetFetch v0-7 (v6+ flexible). A partition without a commit answers offset -1 and metadata
+ * ''. From v2 a null topic list asks for every committed offset of the group and group-level
+ * errors (COORDINATOR_LOAD_IN_PROGRESS, ...) go in the top-level error code; v0-1 have none, so
+ * such an error is put on every requested partition, as Kafka does. v5 adds the committed leader
+ * epoch. v7's `requireStable` has nothing to wait for: without transactions no offset is ever
+ * pending.
  */
 export class OffsetFetchHandler implements ApiHandler<Request, Response> {
   readonly api = OffsetFetch;

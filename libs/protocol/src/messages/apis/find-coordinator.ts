@@ -1,6 +1,9 @@
 import { api, field, message, t } from '../schema.js';
 
-/** FindCoordinator (key 10), v0-3; v3 is flexible. `keyType` 0 looks up a group's coordinator, 1 a transaction's. */
+/**
+ * FindCoordinator (key 10), v0-3; v3 is flexible. `keyType` 0 looks up a group's coordinator, 1 a
+ * transaction's. v4's batch of keys (KIP-699) is not defined yet: @runnel/client sends one key.
+ */
 export const FindCoordinator = api({
   apiKey: 10,
   name: 'FindCoordinator',
