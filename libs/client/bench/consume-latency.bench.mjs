@@ -14,7 +14,8 @@
 // this process (producer, consumer and pacing together) over the run.
 //
 // To tell which side is late: `ack.p50/p99` is send() to its acknowledgement (producer, wire,
-// broker append: the first half of the trip), and the event-loop delay p99 of both processes
+// broker append: the first half of the trip); `broker_produce.p99_bucket` the broker's own time per
+// Produce request (the upper bound of its histogram bucket holding the p99); and the event-loop delay p99 of both processes
 // over the measured seconds (the broker's from a monitorEventLoopDelay probe loaded with
 // --import, read with SIGUSR2). A tail that matches a process's loop delay is that process not
 // being run (GC, or the machine's other load), not the wire.
@@ -23,7 +24,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CreateTopics } from '@runnel/protocol';
@@ -75,18 +76,23 @@ async function startBroker(dataDir) {
 }
 
 /**
- * Loaded into the broker with --import: its event-loop delay histogram, printed as one line (in
- * ms) and reset on SIGUSR2.
+ * Loaded into the broker with --import: its event-loop delay histogram and longest GC pause,
+ * printed as one line (in ms) and reset on SIGUSR2.
  */
 const PROBE_PREFIX = 'event-loop-delay ';
 const LOOP_PROBE = `data:text/javascript,${encodeURIComponent(`
-  import { monitorEventLoopDelay } from 'node:perf_hooks';
+  import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
+  let gcMax = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMax = Math.max(gcMax, entry.duration);
+  }).observe({ entryTypes: ['gc'] });
   process.on('SIGUSR2', () => {
     const ms = (ns) => ns / 1e6;
-    process.stdout.write('${PROBE_PREFIX}' + JSON.stringify({ p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }) + '\\n');
+    process.stdout.write('${PROBE_PREFIX}' + JSON.stringify({ p99: ms(h.percentile(99)), max: ms(h.max), gcMax }) + '\\n');
     h.reset();
+    gcMax = 0;
   });
 `)}`;
 const loopReports = [];
@@ -96,6 +102,28 @@ function brokerLoopDelay() {
   const report = new Promise((resolve) => loopReports.push(resolve));
   broker.child.kill('SIGUSR2');
   return report;
+}
+
+/** The broker's Produce request-duration histogram: cumulative counts by bucket upper bound (seconds). */
+async function brokerProduceBuckets(httpPort) {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const buckets = new Map();
+  for (const line of text.split('\n')) {
+    const match = /^runnel_request_duration_seconds_bucket\{(.*)\} (\d+)/.exec(line);
+    if (!match || !/api="Produce"/.test(match[1])) continue;
+    const le = /le="([^"]+)"/.exec(match[1])[1];
+    buckets.set(le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), Number(match[2]));
+  }
+  return buckets;
+}
+
+/** The upper bound (ms) of the bucket holding the p-th percentile of the Produce requests between two scrapes. */
+function bucketPercentile(before, after, p) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const count = (le) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const total = count(Number.POSITIVE_INFINITY);
+  const bound = bounds.find((le) => count(le) >= (p / 100) * total);
+  return bound * 1000;
 }
 
 async function brokerCpuMs(httpPort) {
@@ -152,10 +180,17 @@ await consumer.run({
 
 const value = Buffer.alloc(RECORD_BYTES);
 const brokerBefore = await brokerCpuMs(broker.httpPort);
+const produceBefore = await brokerProduceBuckets(broker.httpPort);
 // How late this process's event loop ran meanwhile: a latency tail with a matching loop delay
 // comes from this process not running (GC, or the machine's other load), not from the wire.
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
+// The longest GC pause here: a loop stall longer than it is the machine not running this process.
+let gcMax = 0;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMax = Math.max(gcMax, entry.duration);
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 await brokerLoopDelay();
 const clientBefore = process.cpuUsage();
 const failures = [];
@@ -187,8 +222,10 @@ await new Promise((resolve) => {
 const sendEnd = performance.now();
 await allReceived;
 loopDelay.disable();
+gcObserver.disconnect();
 const brokerLoop = await brokerLoopDelay();
 const brokerMs = (await brokerCpuMs(broker.httpPort)) - brokerBefore;
+const produceAfter = await brokerProduceBuckets(broker.httpPort);
 const clientCpu = process.cpuUsage(clientBefore);
 if (failures.length > 0) throw failures[0];
 await producer.disconnect();
@@ -201,8 +238,21 @@ report('client.latency.lingerMs0.max', latencies.at(-1), 'ms');
 acks.sort((a, b) => a - b);
 report('client.latency.lingerMs0.ack.p50', percentile(acks, 50), 'ms');
 report('client.latency.lingerMs0.ack.p99', percentile(acks, 99), 'ms');
+// The broker's own time per Produce request (read to response ready), as its histogram's bucket
+// bound: when this is small and ack.p99 is large, the ack waited for a process to be run.
+report(
+  'client.latency.lingerMs0.broker_produce.p99_bucket',
+  bucketPercentile(produceBefore, produceAfter, 99),
+  'ms',
+);
 report('client.latency.lingerMs0.event_loop_delay.p99', loopDelay.percentile(99) / 1e6, 'ms');
 report('client.latency.lingerMs0.event_loop_delay.broker.p99', brokerLoop.p99, 'ms');
+// One stall of the loop delays every record sent meanwhile, so the records' p99 follows the
+// loops' longest stalls more than their p99.
+report('client.latency.lingerMs0.event_loop_delay.max', loopDelay.max / 1e6, 'ms');
+report('client.latency.lingerMs0.event_loop_delay.broker.max', brokerLoop.max, 'ms');
+report('client.latency.lingerMs0.gc_pause.max', gcMax, 'ms');
+report('client.latency.lingerMs0.gc_pause.broker.max', brokerLoop.gcMax, 'ms');
 report('client.latency.lingerMs0.rate', latencies.length / ((sendEnd - measureStart) / 1000), 'records/s');
 const runMb = (total * RECORD_BYTES) / MB;
 report('client.latency.lingerMs0.cpu_ms_per_mb.broker', brokerMs / runMb, 'ms/MB');
