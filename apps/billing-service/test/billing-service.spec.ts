@@ -229,4 +229,51 @@ describe('billing-service', () => {
       await client.close();
     }
   }, 60_000);
+
+  it('with more instances than partitions, the extra one owns none and logs that it is idle', async () => {
+    // A broker of its own, where `orders` has a single partition for the two instances to share.
+    const small = await startBroker({
+      port: 0,
+      httpPort: -1,
+      dataDir: mkdtempSync(join(tmpdir(), 'billing-idle-')),
+      logger: false,
+      groupInitialRebalanceDelayMs: 0,
+    });
+    const lines: string[] = [];
+    const logger = {
+      log: (message: unknown) => lines.push(String(message)),
+      error: (message: unknown) => lines.push(String(message)),
+      warn: (message: unknown) => lines.push(String(message)),
+    };
+    const admin = new Kafka({ brokers: [small.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 1 }] });
+    await admin.disconnect();
+    const options = { ...FAST, logger, port: 0, bootstrapServers: [small.bootstrapServers] };
+    const instances = [await createBillingApp(options), await createBillingApp(options)];
+    try {
+      const owned = await eventually(async () => {
+        const groups = await Promise.all(
+          instances.map(
+            async (app) =>
+              (await getJson<HealthBody>(`${app.url}/health`)).body.groups['billing-audit'].partitions,
+          ),
+        );
+        expect(groups.flat()).toEqual([0]);
+        return groups;
+      });
+      expect(owned.map((partitions) => partitions.length).sort()).toEqual([0, 1]);
+      await eventually(() =>
+        expect(lines).toContain(
+          "group 'billing-audit': no partitions of 'orders' for this instance; it is idle until a rebalance gives it some",
+        ),
+      );
+      expect(lines).toContain(
+        "group 'billing-audit': this instance consumes 'orders' partitions [0] (got [0])",
+      );
+    } finally {
+      await Promise.all(instances.map((app) => app.close()));
+      await small.close();
+    }
+  }, 60_000);
 });
