@@ -18,7 +18,8 @@
 // defaults (batchSize 16384); `runnel_batch_256k` with batchSize 262144, nearer the 100 KB
 // batches kafkajs and platformatic make of each call here. @platformatic/kafka speaks only Metadata v9+ and
 // InitProducerId v3+; against a broker serving less it is reported skipped (stderr), with no
-// figure and no ratio.
+// figure and no ratio. A peer client whose run fails (an error from its send()) is reported the
+// same way; ours failing fails the bench.
 //
 // The encoder alone (`produce.encode.*`): RecordBatchBuilder, which the producer appends each
 // record with, beside @runnel/protocol's encodeRecordBatch, in records/s, before the broker starts.
@@ -339,16 +340,25 @@ try {
           await producer.disconnect().catch(() => undefined);
           continue;
         }
-        const warmupTopic = await freshTopic(`warmup-${name}`);
-        await produceAll(messagesOf(WARMUP_RECORDS[name]), (m) => producer.send(warmupTopic, m));
-        const sends = messagesOf(RECORDS[name]);
         const rounds = [];
-        for (let round = 0; round < ROUNDS; round++) {
-          const topic = await freshTopic(`${name}-${label}`);
-          rounds.push(
-            await measured(broker.httpPort, () => produceAll(sends, (m) => producer.send(topic, m))),
-          );
-          await checkProduced(admin, topic, RECORDS[name]);
+        try {
+          const warmupTopic = await freshTopic(`warmup-${name}`);
+          await produceAll(messagesOf(WARMUP_RECORDS[name]), (m) => producer.send(warmupTopic, m));
+          const sends = messagesOf(RECORDS[name]);
+          for (let round = 0; round < ROUNDS; round++) {
+            const topic = await freshTopic(`${name}-${label}`);
+            rounds.push(
+              await measured(broker.httpPort, () => produceAll(sends, (m) => producer.send(topic, m))),
+            );
+            await checkProduced(admin, topic, RECORDS[name]);
+          }
+        } catch (err) {
+          // A peer client that fails on this broker gets no figure (and no ratio), said on stderr;
+          // our own client failing fails the bench.
+          if (name.startsWith('runnel')) throw err;
+          console.error(`produce bench: ${name} ${label} failed, no figure: ${err.message}`);
+          await producer.disconnect().catch(() => undefined);
+          continue;
         }
         await producer.disconnect();
         const prefix = `produce.${label}.${name}`;
