@@ -28,11 +28,6 @@ async function main(): Promise<void> {
     process.stderr.write(`runnel-broker: ${err.message}\n`);
     process.exit(err instanceof UsageError ? 2 : 1);
   }
-  const http = broker.httpPort >= 0 ? `, http on ${config.host}:${broker.httpPort}` : '';
-  process.stdout.write(
-    `runnel broker ${config.nodeId} listening on ${broker.bootstrapServers}${http}, data in ${config.dataDir}\n`,
-  );
-
   const shutdown = (signal: string) => {
     new Logger('Broker').log(`${signal}: shutting down`);
     broker.close().then(
@@ -43,8 +38,13 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Installed before the ready line: whoever waits for that line may signal at once.
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  const http = broker.httpPort >= 0 ? `, http on ${config.host}:${broker.httpPort}` : '';
+  process.stdout.write(
+    `runnel broker ${config.nodeId} listening on ${broker.bootstrapServers}${http}, data in ${config.dataDir}\n`,
+  );
 }
 
 main().catch((err) => {
