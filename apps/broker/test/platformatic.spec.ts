@@ -122,6 +122,61 @@ describe('@platformatic/kafka', () => {
       );
     }
   });
+
+  it('consumes them in a group, intact and in order per key, and commits what it read', async () => {
+    const consumer = new platformatic.Consumer({
+      clientId: 'platformatic-consumer',
+      groupId: 'platformatic-readers',
+      bootstrapBrokers,
+      deserializers: platformatic.stringDeserializers,
+      maxWaitTime: 100,
+    });
+    const received: (Sent & { partition: number })[] = [];
+    try {
+      const stream = await consumer.consume({
+        topics: [TOPIC],
+        mode: platformatic.MessagesStreamModes.EARLIEST,
+        autocommit: false,
+      });
+      for await (const message of stream) {
+        received.push({
+          key: message.key,
+          value: message.value,
+          headers: Object.fromEntries(message.headers),
+          partition: message.partition,
+        });
+        await message.commit();
+        if (received.length === SENT.length) break;
+      }
+      await stream.close();
+    } finally {
+      await consumer.close();
+    }
+    for (const key of KEYS) {
+      const partition = partitionForKey(Buffer.from(key), PARTITIONS);
+      expect(received.filter((r) => r.key === key)).toEqual(
+        SENT.filter((s) => s.key === key).map((s) => ({ ...s, partition })),
+      );
+    }
+
+    // The commits are the group's, as another client sees them: every partition read to its end.
+    const kafka = new Kafka({
+      clientId: 'kafkajs-admin',
+      brokers: [broker.bootstrapServers],
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const [committed] = await admin.fetchOffsets({ groupId: 'platformatic-readers', topics: [TOPIC] });
+      const ends = await admin.fetchTopicOffsets(TOPIC);
+      const byPartition = (rows: { partition: number; offset: string }[]) =>
+        Object.fromEntries(rows.map(({ partition, offset }) => [partition, offset]));
+      expect(byPartition(committed?.partitions ?? [])).toEqual(byPartition(ends));
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });
 
 /** Reads `count` records of TOPIC from the beginning with a kafkajs group member. */

@@ -7,46 +7,65 @@ import {
   type ResponseOf,
 } from '@runnel/protocol';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
-import type { ApiHandler } from './api-handler.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof FindCoordinator>;
 type Response = InputOf<ResponseOf<typeof FindCoordinator>>;
+type Coordinator = NonNullable<Response['coordinators']>[number];
 
 /** FindCoordinator key types (v1+; v0 is always a group). */
 const GROUP_KEY_TYPE = 0;
 const TRANSACTION_KEY_TYPE = 1;
+/** The first version that looks up a batch of keys (KIP-699), each answered on its own. */
+const BATCHED_VERSION = 4;
 
 /**
- * FindCoordinator v0-3 (v3 flexible). This broker coordinates every group, so a group key (type
+ * FindCoordinator v0-4 (v3+ flexible). This broker coordinates every group, so a group key (type
  * 0) is answered with its own endpoint. There is no transaction coordinator: a transactional id
  * (type 1) is COORDINATOR_NOT_AVAILABLE, as Kafka answers while `__transaction_state` cannot be
- * used; any other key type is INVALID_REQUEST. `errorMessage` exists from v1.
+ * used; any other key type is INVALID_REQUEST. `errorMessage` exists from v1. v0-3 ask for one
+ * `key` and are answered at the top level; v4 asks for `coordinatorKeys`, all of one key type,
+ * and answers one coordinator per key, in request order.
  */
 export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
   readonly api = FindCoordinator;
 
   constructor(private readonly endpoint: BrokerEndpoint) {}
 
-  handle(request: Request): Response {
-    if (request.keyType === GROUP_KEY_TYPE) {
-      const { nodeId, host, port } = this.endpoint;
-      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId, host, port };
+  handle(request: Request, { version }: RequestContext): Response {
+    if (version >= BATCHED_VERSION) {
+      return {
+        throttleTimeMs: 0,
+        coordinators: request.coordinatorKeys.map((key) => this.coordinatorFor(key, request.keyType)),
+      };
     }
-    const known = request.keyType === TRANSACTION_KEY_TYPE;
-    return this.errorResponse(
-      request,
-      known ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.INVALID_REQUEST,
-    );
+    const { key: _key, ...coordinator } = this.coordinatorFor(request.key, request.keyType);
+    return { throttleTimeMs: 0, ...coordinator };
   }
 
-  errorResponse(_request: Request | null, errorCode: number): Response {
-    return {
-      throttleTimeMs: 0,
-      errorCode,
-      errorMessage: errorByCode(errorCode).message,
-      nodeId: -1,
-      host: '',
-      port: -1,
-    };
+  errorResponse(request: Request | null, errorCode: number, { version }: RequestContext): Response {
+    if (version >= BATCHED_VERSION) {
+      return {
+        throttleTimeMs: 0,
+        coordinators: (request?.coordinatorKeys ?? []).map((key) => failed(key, errorCode)),
+      };
+    }
+    const { key: _key, ...coordinator } = failed('', errorCode);
+    return { throttleTimeMs: 0, ...coordinator };
   }
+
+  private coordinatorFor(key: string, keyType: number): Coordinator {
+    if (keyType === GROUP_KEY_TYPE) {
+      const { nodeId, host, port } = this.endpoint;
+      return { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null };
+    }
+    return failed(
+      key,
+      keyType === TRANSACTION_KEY_TYPE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.INVALID_REQUEST,
+    );
+  }
+}
+
+function failed(key: string, errorCode: number): Coordinator {
+  return { key, nodeId: -1, host: '', port: -1, errorCode, errorMessage: errorByCode(errorCode).message };
 }

@@ -5,7 +5,11 @@ import { FindCoordinator } from './find-coordinator.js';
 import { encodeWithKafkajs, parseWithKafkajs } from './test-support/kafkajs.js';
 import { expectEveryTruncationToThrow } from './test-support/truncation.js';
 
-const request: RequestOf<typeof FindCoordinator> = { key: 'checkout-tx', keyType: 1 };
+const request: RequestOf<typeof FindCoordinator> = {
+  key: 'checkout-tx',
+  keyType: 1,
+  coordinatorKeys: ['checkout-tx', 'refund-tx'],
+};
 
 const response: ResponseOf<typeof FindCoordinator> = {
   throttleTimeMs: 5,
@@ -14,6 +18,17 @@ const response: ResponseOf<typeof FindCoordinator> = {
   nodeId: 2,
   host: 'broker-2.internal',
   port: 9093,
+  coordinators: [
+    {
+      key: 'checkout-tx',
+      nodeId: 2,
+      host: 'broker-2.internal',
+      port: 9093,
+      errorCode: 0,
+      errorMessage: null,
+    },
+    { key: 'refund-tx', nodeId: -1, host: '', port: -1, errorCode: 15, errorMessage: 'not available' },
+  ],
 };
 
 describe('FindCoordinator', () => {
@@ -46,6 +61,7 @@ describe('FindCoordinator', () => {
       nodeId: 1,
       host: 'h',
       port: 9092,
+      coordinators: [],
     });
   });
 
@@ -62,7 +78,9 @@ describe('FindCoordinator', () => {
         version === 0 ? { groupId: 'checkout' } : { coordinatorKey: 'checkout-tx', coordinatorType: 1 };
       const body = await encodeWithKafkajs('findCoordinator', version, args);
       expect(decode(FindCoordinator.request, version, body)).toEqual(
-        version === 0 ? { key: 'checkout', keyType: 0 } : { key: 'checkout-tx', keyType: 1 },
+        version === 0
+          ? { key: 'checkout', keyType: 0, coordinatorKeys: [] }
+          : { key: 'checkout-tx', keyType: 1, coordinatorKeys: [] },
       );
     });
 

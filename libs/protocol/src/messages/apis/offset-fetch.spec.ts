@@ -16,6 +16,10 @@ const request = {
     { name: 'payments', partitionIndexes: [0, 5, 11] },
     { name: 'refunds', partitionIndexes: [1] },
   ],
+  groups: [
+    { groupId: 'orders', topics: [{ name: 'payments', partitionIndexes: [0, 5] }] },
+    { groupId: 'audit', topics: null },
+  ],
   requireStable: true,
 };
 
@@ -43,6 +47,27 @@ const response = {
     },
   ],
   errorCode: 16,
+  groups: [
+    {
+      groupId: 'orders',
+      topics: [
+        {
+          name: 'payments',
+          partitions: [
+            {
+              partitionIndex: 0,
+              committedOffset: 12n,
+              committedLeaderEpoch: 3,
+              metadata: null,
+              errorCode: 0,
+            },
+          ],
+        },
+      ],
+      errorCode: 0,
+    },
+    { groupId: 'audit', topics: [], errorCode: 16 },
+  ],
 };
 
 describe('OffsetFetch', () => {
@@ -55,7 +80,11 @@ describe('OffsetFetch', () => {
     for (const version of [2, 3, 4, 5]) {
       const bytes = encode(OffsetFetch.request, version, everyTopic);
       expect({ version, hex: bytes.toString('hex') }).toEqual({ version, hex: '000167' + 'ffffffff' });
-      expect(decode(OffsetFetch.request, version, bytes)).toEqual({ ...everyTopic, requireStable: false });
+      expect(decode(OffsetFetch.request, version, bytes)).toEqual({
+        ...everyTopic,
+        groups: [],
+        requireStable: false,
+      });
     }
     expect(() => encode(OffsetFetch.request, 1, everyTopic)).toThrow(ProtocolError);
     expect(() => decode(OffsetFetch.request, 1, Buffer.from('000167ffffffff', 'hex'))).toThrow(ProtocolError);
@@ -104,6 +133,7 @@ describe('OffsetFetch', () => {
       expect(decode(OffsetFetch.request, version, body)).toEqual({
         groupId: 'orders',
         topics: null,
+        groups: [],
         requireStable: false,
       });
     },
