@@ -2,12 +2,14 @@ import { encodeRecordBatch } from '../../records/record-batch.js';
 import { decode, encode } from '../codec.js';
 import { CreateTopics } from './create-topics.js';
 import { Fetch } from './fetch.js';
+import { FindCoordinator } from './find-coordinator.js';
 import { Heartbeat } from './heartbeat.js';
 import { InitProducerId } from './init-producer-id.js';
 import { JoinGroup } from './join-group.js';
 import { LeaveGroup } from './leave-group.js';
 import { Metadata } from './metadata.js';
 import { OffsetCommit } from './offset-commit.js';
+import { OffsetFetch } from './offset-fetch.js';
 import { SyncGroup } from './sync-group.js';
 import { encodeWithPlatformatic, parseWithPlatformatic } from './test-support/platformatic.js';
 
@@ -204,6 +206,66 @@ describe('against @platformatic/kafka', () => {
       ['k1', 'v1', ['source=web']],
       [null, 'v2', []],
     ]);
+  });
+
+  it('writes the batched FindCoordinator v4 request it writes, and it parses our v4 response', () => {
+    expect(
+      encode(FindCoordinator.request, 4, { keyType: 0, coordinatorKeys: ['billing', 'audit'] }).toString(
+        'hex',
+      ),
+    ).toBe(encodeWithPlatformatic('findCoordinatorV4', 0, ['billing', 'audit']).toString('hex'));
+    const coordinators = [
+      { key: 'billing', nodeId: 1, host: '127.0.0.1', port: 9092, errorCode: 0, errorMessage: null },
+      { key: 'audit', nodeId: -1, host: '', port: -1, errorCode: 15, errorMessage: 'not available' },
+    ];
+    const response = encode(FindCoordinator.response, 4, { coordinators });
+    expect(parseWithPlatformatic('findCoordinatorV4', 10, 4, response)).toEqual({
+      throttleTimeMs: 0,
+      coordinators,
+    });
+  });
+
+  it('writes the batched OffsetFetch v8 request it writes, and it parses our v8 response', () => {
+    const groups = [
+      { groupId: 'billing', topics: [{ name: 'orders', partitionIndexes: [0, 2] }] },
+      { groupId: 'audit', topics: [] },
+    ];
+    expect(encode(OffsetFetch.request, 8, { groups, requireStable: true }).toString('hex')).toBe(
+      encodeWithPlatformatic('offsetFetchV8', groups, true).toString('hex'),
+    );
+    const answered = [
+      {
+        groupId: 'billing',
+        topics: [
+          {
+            name: 'orders',
+            partitions: [
+              {
+                partitionIndex: 0,
+                committedOffset: 12n,
+                committedLeaderEpoch: 0,
+                metadata: 'm',
+                errorCode: 0,
+              },
+              {
+                partitionIndex: 2,
+                committedOffset: -1n,
+                committedLeaderEpoch: -1,
+                metadata: '',
+                errorCode: 0,
+              },
+            ],
+          },
+        ],
+        errorCode: 0,
+      },
+      { groupId: 'audit', topics: [], errorCode: 0 },
+    ];
+    const response = encode(OffsetFetch.response, 8, { groups: answered });
+    expect(parseWithPlatformatic('offsetFetchV8', 9, 8, response)).toEqual({
+      throttleTimeMs: 0,
+      groups: answered,
+    });
   });
 
   it('writes the group requests it writes: JoinGroup v6, SyncGroup v4, Heartbeat v4, LeaveGroup v4, OffsetCommit v8', () => {
