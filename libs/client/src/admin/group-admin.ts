@@ -1,13 +1,7 @@
-import {
-  DeleteGroups,
-  DescribeGroups,
-  decodeAssignment,
-  FindCoordinator,
-  ListGroups,
-  OffsetCommit,
-  OffsetFetch,
-} from '@runnel/protocol';
+import { DeleteGroups, DescribeGroups, decodeAssignment, ListGroups, OffsetCommit } from '@runnel/protocol';
 import type { BrokerConnection } from '../connection/broker-connection.js';
+import { findGroupCoordinator } from '../consumer/group/find-coordinator.js';
+import { fetchGroupOffsets, type OffsetFetchTopics } from '../consumer/group/offset-fetch.js';
 import { RunnelError } from '../errors/runnel-error.js';
 import { describeTopicPartition } from '../metadata/topic-partition.js';
 import { type AdminContext, groupBy, requireTopic } from './admin-context.js';
@@ -26,9 +20,6 @@ import {
   listOffsets,
   toOffset,
 } from './offset-admin.js';
-
-/** FindCoordinator key type of a consumer group. */
-const GROUP_KEY_TYPE = 0;
 
 /** States in which a group has no members, so its offsets may be changed from outside. */
 const INACTIVE_STATES = new Set(['Empty', 'Dead']);
@@ -50,7 +41,7 @@ function requireGroupIds(operation: string, groupIds: unknown): asserts groupIds
 /** The coordinator's node id for a group (FindCoordinator); its errors name the group. */
 async function findCoordinator(context: AdminContext, groupId: string): Promise<number> {
   const connection = await context.cluster.anyConnection();
-  const answer = await connection.request(FindCoordinator, { key: groupId, keyType: GROUP_KEY_TYPE });
+  const answer = await findGroupCoordinator(connection, groupId);
   const error = errorFor(answer.errorCode, groupContext(groupId), answer.errorMessage);
   if (error !== undefined) throw error;
   return answer.nodeId;
@@ -145,7 +136,7 @@ export async function fetchOffsets(
 ): Promise<GroupTopicOffsets[]> {
   const { groupId, topics } = options ?? {};
   requireGroupIds('fetchOffsets', [groupId]);
-  let asked: { name: string; partitionIndexes: number[] }[] | null = null;
+  let asked: OffsetFetchTopics = null;
   if (topics !== undefined) {
     const metadata = await context.cluster.metadata(topics, { allowAutoTopicCreation: false });
     asked = topics.map((name) => ({
@@ -154,7 +145,7 @@ export async function fetchOffsets(
     }));
   }
   const committed = await onCoordinator(context, groupId, async (connection) => {
-    const answer = await connection.request(OffsetFetch, { groupId, topics: asked });
+    const answer = await fetchGroupOffsets(connection, groupId, asked);
     const error = errorFor(answer.errorCode, groupContext(groupId));
     if (error !== undefined) throw error;
     return answer.topics;

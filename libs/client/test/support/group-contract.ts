@@ -1,6 +1,8 @@
-import { ErrorCode, FindCoordinator, OffsetCommit, OffsetFetch } from '@runnel/protocol';
+import { ErrorCode, OffsetCommit } from '@runnel/protocol';
 import type { BrokerConnection } from '../../src/connection/broker-connection.js';
 import type { Consumer } from '../../src/consumer/consumer.js';
+import { findGroupCoordinator } from '../../src/consumer/group/find-coordinator.js';
+import { fetchGroupOffsets } from '../../src/consumer/group/offset-fetch.js';
 import type { Runnel } from '../../src/runnel.js';
 import {
   type ClusterDeviations,
@@ -26,10 +28,10 @@ const GROUP_TIMINGS = {
 /** Per test: librdkafka's mock holds every group's first join for 3 s, and a test joins twice. */
 const GROUP_TEST_TIMEOUT_MS = 30_000;
 
-/** A connection to the group's coordinator, found with a raw FindCoordinator. */
+/** A connection to the group's coordinator, found with a FindCoordinator at the negotiated version. */
 async function coordinatorOf(runnel: Runnel, groupId: string): Promise<BrokerConnection> {
   const any = await runnel.cluster.anyConnection();
-  const found = await any.request(FindCoordinator, { key: groupId, keyType: 0 });
+  const found = await findGroupCoordinator(any, groupId);
   if (found.errorCode !== ErrorCode.NONE)
     throw new Error(`FindCoordinator ${groupId}: error ${found.errorCode}`);
   return runnel.cluster.connection(found.nodeId);
@@ -70,15 +72,14 @@ async function presetOffsets(
   }
 }
 
-/** The group's committed offsets of `topic` by partition, from a raw OffsetFetch. */
+/** The group's committed offsets of `topic` by partition, from an OffsetFetch at the negotiated version. */
 async function committedOffsets(runnel: Runnel, groupId: string, topic: string, partitions: number) {
   await runnel.cluster.connect();
   try {
     const coordinator = await coordinatorOf(runnel, groupId);
-    const response = await coordinator.request(OffsetFetch, {
-      groupId,
-      topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, p) => p) }],
-    });
+    const response = await fetchGroupOffsets(coordinator, groupId, [
+      { name: topic, partitionIndexes: Array.from({ length: partitions }, (_, p) => p) },
+    ]);
     const found = response.topics[0]?.partitions ?? [];
     return Array.from(
       { length: partitions },

@@ -1,15 +1,13 @@
-import { FindCoordinator, KafkaError } from '@runnel/protocol';
+import { KafkaError } from '@runnel/protocol';
 import {
   type BrokerAddress,
   BrokerConnection,
   type ConnectionOptions,
 } from '../../connection/broker-connection.js';
 import type { Cluster } from '../../metadata/cluster.js';
+import { findGroupCoordinator } from './find-coordinator.js';
 import { findCoordinatorAction } from './group-error-actions.js';
 import { GroupMembershipError } from './group-errors.js';
-
-/** FindCoordinator's key type for a consumer group (v1+; v0 only knows groups). */
-const GROUP_KEY_TYPE = 0;
 
 /**
  * The member's own two connections to its group coordinator, found by FindCoordinator.
@@ -90,15 +88,12 @@ export class CoordinatorConnections {
 
   async #findCoordinator(): Promise<BrokerAddress> {
     const connection = await this.cluster.anyConnection();
-    const response = await connection.request(FindCoordinator, {
-      key: this.groupId,
-      keyType: GROUP_KEY_TYPE,
-    });
+    const response = await findGroupCoordinator(connection, this.groupId);
     const action = findCoordinatorAction(response.errorCode);
     if (action !== 'none') {
       const error = KafkaError.fromCode(response.errorCode, {
         context: `group '${this.groupId}' FindCoordinator`,
-        message: response.errorMessage ?? null,
+        message: response.errorMessage,
       });
       // Retrying cannot help an authorization failure or a refused request: the member stops.
       if (action === 'fatal') {

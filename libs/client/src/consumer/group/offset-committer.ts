@@ -1,9 +1,10 @@
 import type { Clock, Scheduler } from '@runnel/coordinator';
-import { KafkaError, OffsetCommit, OffsetFetch } from '@runnel/protocol';
+import { KafkaError, OffsetCommit } from '@runnel/protocol';
 import { isRetriable } from '../../errors/is-retriable.js';
 import type { TopicPartition } from '../../metadata/topic-partition.js';
 import type { CoordinatorConnections } from './coordinator-connections.js';
 import { CommitFailedError, RebalanceInProgressError } from './group-errors.js';
+import { fetchGroupOffsets } from './offset-fetch.js';
 import {
   describePartitions,
   type MemberIdentity,
@@ -11,7 +12,7 @@ import {
   offsetCommitErrors,
   offsetCommitRequest,
   offsetFetchOutcome,
-  offsetFetchRequest,
+  offsetFetchTopics,
   type PartitionError,
 } from './offset-requests.js';
 
@@ -111,8 +112,8 @@ export class OffsetCommitter {
       let outcome: ReturnType<typeof offsetFetchOutcome>;
       try {
         const connection = await this.connections.offsets();
-        const response = await connection.request(OffsetFetch, offsetFetchRequest(this.groupId, partitions));
-        outcome = offsetFetchOutcome(partitions, response);
+        const answer = await fetchGroupOffsets(connection, this.groupId, offsetFetchTopics(partitions));
+        outcome = offsetFetchOutcome(partitions, answer);
       } catch (error) {
         await this.#backOffOrThrow(error, deadline);
         continue;

@@ -4,7 +4,7 @@ import {
   offsetCommitErrors,
   offsetCommitRequest,
   offsetFetchOutcome,
-  offsetFetchRequest,
+  offsetFetchTopics,
 } from './offset-requests.js';
 
 const member = { groupId: 'billing', generationId: 4, memberId: 'm-1', groupInstanceId: 'pod-1' };
@@ -71,18 +71,14 @@ describe('OffsetFetch', () => {
   ];
 
   it('asks for the partitions by topic', () => {
-    expect(offsetFetchRequest('billing', asked)).toEqual({
-      groupId: 'billing',
-      topics: [
-        { name: 'a', partitionIndexes: [0, 1] },
-        { name: 'b', partitionIndexes: [0] },
-      ],
-    });
+    expect(offsetFetchTopics(asked)).toEqual([
+      { name: 'a', partitionIndexes: [0, 1] },
+      { name: 'b', partitionIndexes: [0] },
+    ]);
   });
 
   it('maps every partition asked to its offset, -1n where the group has none or the answer left it out', () => {
     const outcome = offsetFetchOutcome(asked, {
-      throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       topics: [
         {
@@ -119,7 +115,6 @@ describe('OffsetFetch', () => {
 
   it('applies a group-level error to every partition, and reports partition errors', () => {
     const groupLevel = offsetFetchOutcome(asked, {
-      throttleTimeMs: 0,
       errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
       topics: [],
     });
@@ -127,7 +122,6 @@ describe('OffsetFetch', () => {
     if (!groupLevel.ok)
       expect(groupLevel.errors.map(({ action }) => action)).toEqual(['retry', 'retry', 'retry']);
     const partitionLevel = offsetFetchOutcome(asked, {
-      throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       topics: [
         {

@@ -1,7 +1,8 @@
-import type { InputOf, OffsetCommit, OffsetFetch, RequestOf, ResponseOf } from '@runnel/protocol';
+import type { InputOf, OffsetCommit, RequestOf, ResponseOf } from '@runnel/protocol';
 import { describeTopicPartition, type TopicPartition } from '../../metadata/topic-partition.js';
 import { groupByTopic } from './assignment-strategy.js';
 import { type CommitErrorAction, offsetCommitAction, offsetFetchAction } from './group-error-actions.js';
+import type { GroupOffsets, OffsetFetchTopics } from './offset-fetch.js';
 import { partitionKey } from './rebalance-changes.js';
 
 /**
@@ -75,17 +76,12 @@ export function offsetCommitErrors(response: ResponseOf<typeof OffsetCommit>): P
   );
 }
 
-export function offsetFetchRequest(
-  groupId: string,
-  partitions: readonly TopicPartition[],
-): InputOf<RequestOf<typeof OffsetFetch>> {
-  return {
-    groupId,
-    topics: groupByTopic(partitions).map(({ topic, partitions: indexes }) => ({
-      name: topic,
-      partitionIndexes: [...indexes],
-    })),
-  };
+/** The partitions to ask OffsetFetch for, by topic (see offset-fetch.ts for the request at each version). */
+export function offsetFetchTopics(partitions: readonly TopicPartition[]): NonNullable<OffsetFetchTopics> {
+  return groupByTopic(partitions).map(({ topic, partitions: indexes }) => ({
+    name: topic,
+    partitionIndexes: [...indexes],
+  }));
 }
 
 export type OffsetFetchOutcome =
@@ -94,14 +90,14 @@ export type OffsetFetchOutcome =
   | { readonly ok: false; readonly errors: PartitionError[] };
 
 /**
- * What an OffsetFetch answer says for the partitions asked. A group-level error (v2+) applies to
- * every partition; a partition the answer leaves out has no committed offset.
+ * What the group's OffsetFetch answer says for the partitions asked. A group-level error (v2+)
+ * applies to every partition; a partition the answer leaves out has no committed offset.
  */
 export function offsetFetchOutcome(
   partitions: readonly TopicPartition[],
-  response: ResponseOf<typeof OffsetFetch>,
+  response: GroupOffsets,
 ): OffsetFetchOutcome {
-  const groupError = response.errorCode ?? 0;
+  const groupError = response.errorCode;
   if (groupError !== 0) {
     const action = offsetFetchAction(groupError);
     return { ok: false, errors: partitions.map((tp) => ({ ...tp, errorCode: groupError, action })) };
