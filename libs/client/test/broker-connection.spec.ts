@@ -16,6 +16,9 @@ import { TimeoutError } from '../src/errors/timeout-error.js';
 import { ScriptedPeer } from './support/scripted-peer.js';
 import { parseBootstrap, startTestBroker, type TestBroker } from './support/test-broker.js';
 
+/** The highest Metadata version this client speaks: what it sends to a broker serving more. */
+const METADATA_MAX = Metadata.request.validVersions.max;
+
 const options: ConnectionOptions = {
   clientId: 'connection-spec',
   connectTimeoutMs: 5000,
@@ -157,7 +160,7 @@ describe('BrokerConnection against the embedded broker', () => {
 
   it('refuses a version outside the client codec, naming the range it speaks', async () => {
     await expect(connection.request(Metadata, {}, { version: 99 })).rejects.toThrow(
-      'Metadata version 99 is outside the versions this client speaks (0-8)',
+      `Metadata version 99 is outside the versions this client speaks (0-${METADATA_MAX})`,
     );
   });
 });
@@ -213,7 +216,9 @@ describe('BrokerConnection against peers that misbehave', () => {
     const started = Date.now();
     const timedOut = await first;
     expect(timedOut).toBeInstanceOf(TimeoutError);
-    expect(timedOut.message).toMatch(/Metadata v8 \(correlation id \d+\) got no response within 300 ms/);
+    expect(timedOut.message).toMatch(
+      new RegExp(`Metadata v${METADATA_MAX} \\(correlation id \\d+\\) got no response within 300 ms`),
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     const other = await second;
     expect(other).toBeInstanceOf(ConnectionError);
@@ -236,13 +241,15 @@ describe('BrokerConnection against peers that misbehave', () => {
       expect(error).toBeInstanceOf(ConnectionError);
       expect(error.retriable).toBe(true);
       expect(error.message).toMatch(
-        /Metadata v8 \(correlation id \d+\) got no response: the broker closed the connection/,
+        new RegExp(
+          `Metadata v${METADATA_MAX} \\(correlation id \\d+\\) got no response: the broker closed the connection`,
+        ),
       );
     }
     const reason = await closed;
     expect(reason).toBeInstanceOf(ConnectionError);
     await expect(connection.request(Metadata, {})).rejects.toThrow(
-      'connection is closed; Metadata v8 was not sent',
+      `connection is closed; Metadata v${METADATA_MAX} was not sent`,
     );
     // A listener added after the end still hears of it, with the same reason.
     expect(await new Promise((resolve) => connection.onClose(resolve))).toBe(reason);

@@ -1,4 +1,4 @@
-import { ErrorCode, encodeRecordBatch, KafkaError, Produce } from '@runnel/protocol';
+import { CreateTopics, ErrorCode, encodeRecordBatch, KafkaError, Produce } from '@runnel/protocol';
 import { BrokerConnection } from '../src/connection/broker-connection.js';
 import { Runnel } from '../src/runnel.js';
 import { type MockCluster, startMockCluster } from './support/mock-cluster.js';
@@ -85,7 +85,9 @@ describe('Cluster against librdkafka mock cluster of 3 brokers', () => {
       expect(error).toBeInstanceOf(KafkaError);
       expect(error.code).toBe(ErrorCode.UNSUPPORTED_VERSION);
       expect(error.message).toMatch(
-        /^broker 127\.0\.0\.1:\d+: UNSUPPORTED_VERSION \(35\): CreateTopics \(key 19\): this client speaks v0-4, the broker does not serve it$/,
+        new RegExp(
+          `^broker 127\\.0\\.0\\.1:\\d+: UNSUPPORTED_VERSION \\(35\\): CreateTopics \\(key 19\\): this client speaks v0-${CreateTopics.request.validVersions.max}, the broker does not serve it$`,
+        ),
       );
     } finally {
       await admin.disconnect();

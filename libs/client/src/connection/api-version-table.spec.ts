@@ -1,11 +1,14 @@
 import { ApiVersions, ErrorCode, Fetch, KafkaError, Metadata, Produce } from '@runnel/protocol';
 import { ApiVersionTable } from './api-version-table.js';
 
+const FETCH_ABOVE_CLIENT = Fetch.request.validVersions.max + 1;
+
 describe('ApiVersionTable', () => {
   const table = new ApiVersionTable('10.0.0.1:9092', [
     { apiKey: Produce.apiKey, minVersion: 3, maxVersion: 11 },
     { apiKey: Metadata.apiKey, minVersion: 0, maxVersion: 4 },
-    { apiKey: Fetch.apiKey, minVersion: 12, maxVersion: 17 },
+    // A broker newer than this client: its lowest Fetch is above the highest the client speaks.
+    { apiKey: Fetch.apiKey, minVersion: FETCH_ABOVE_CLIENT, maxVersion: FETCH_ABOVE_CLIENT + 5 },
     { apiKey: 9999, minVersion: 0, maxVersion: 1 },
   ]);
 
@@ -28,7 +31,7 @@ describe('ApiVersionTable', () => {
     expect(error).toBeInstanceOf(KafkaError);
     expect((error as KafkaError).code).toBe(ErrorCode.UNSUPPORTED_VERSION);
     expect((error as KafkaError).message).toBe(
-      `broker 10.0.0.1:9092: UNSUPPORTED_VERSION (35): Fetch (key 1): this client speaks v0-${Fetch.request.validVersions.max}, the broker serves v12-17`,
+      `broker 10.0.0.1:9092: UNSUPPORTED_VERSION (35): Fetch (key 1): this client speaks v0-${Fetch.request.validVersions.max}, the broker serves v${FETCH_ABOVE_CLIENT}-${FETCH_ABOVE_CLIENT + 5}`,
     );
   });
 
