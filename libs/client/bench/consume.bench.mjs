@@ -12,9 +12,10 @@
 // - runnel: `runnel.consumer()` in assign mode, `run({ eachBatch })` and `run({ eachMessage })`;
 // - kafkajs: a group consumer (fromBeginning), eachBatch and eachMessage;
 // - platformatic: a group consumer stream (`consume({ mode: 'earliest' })`), one 'data' event per record.
-//   @platformatic/kafka speaks only Kafka 3.5+'s versions (FindCoordinator v3+, Fetch v12+, with topic
-//   ids), which our broker (FindCoordinator 0-2, Fetch 0-11) does not serve: it fails with
-//   UnsupportedApiError, which this script reports on stderr, and then prints no platformatic figure.
+//   @platformatic/kafka speaks only Kafka 3.5+'s versions (Fetch v12+, JoinGroup v6+, the batched
+//   FindCoordinator v4 and OffsetFetch v8), all of which our broker serves (Fetch 4-12, FindCoordinator
+//   0-4, OffsetFetch 0-8). Should it fail (a version it needs no longer served), this script reports
+//   the error on stderr and prints no platformatic figure.
 // The clock starts when the client is ready to receive (run() resolved; kafkajs's GROUP_JOIN;
 // platformatic's consume() resolved), so group joins are not counted, and stops at the last record.
 // Every record is counted and its value length summed, and a run fails unless it saw exactly
