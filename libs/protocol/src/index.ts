@@ -31,6 +31,7 @@ export { DescribeGroups } from './messages/apis/describe-groups.js';
 export { Fetch } from './messages/apis/fetch.js';
 export { FindCoordinator } from './messages/apis/find-coordinator.js';
 export { Heartbeat } from './messages/apis/heartbeat.js';
+export { IncrementalAlterConfigs } from './messages/apis/incremental-alter-configs.js';
 export { InitProducerId } from './messages/apis/init-producer-id.js';
 export { JoinGroup } from './messages/apis/join-group.js';
 export { LeaveGroup } from './messages/apis/leave-group.js';

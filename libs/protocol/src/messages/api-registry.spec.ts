@@ -39,6 +39,7 @@ describe('API registry', () => {
       SaslAuthenticate: 1,
       CreatePartitions: 1,
       DeleteGroups: 1,
+      IncrementalAlterConfigs: 1,
     });
   });
 });

@@ -9,6 +9,7 @@ import { DescribeGroups } from './apis/describe-groups.js';
 import { Fetch } from './apis/fetch.js';
 import { FindCoordinator } from './apis/find-coordinator.js';
 import { Heartbeat } from './apis/heartbeat.js';
+import { IncrementalAlterConfigs } from './apis/incremental-alter-configs.js';
 import { InitProducerId } from './apis/init-producer-id.js';
 import { JoinGroup } from './apis/join-group.js';
 import { LeaveGroup } from './apis/leave-group.js';
@@ -48,6 +49,7 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
+  IncrementalAlterConfigs,
 ] as readonly Api<unknown, unknown>[];
 
 const BY_KEY = new Map(ALL_APIS.map((api) => [api.apiKey, api]));
@@ -82,5 +84,6 @@ export const ApiKey = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.ap
     | 'DescribeConfigs'
     | 'CreatePartitions'
     | 'SaslAuthenticate'
-    | 'DeleteGroups']: number;
+    | 'DeleteGroups'
+    | 'IncrementalAlterConfigs']: number;
 };
