@@ -357,7 +357,11 @@ try {
           // our own client failing fails the bench.
           if (name.startsWith('runnel')) throw err;
           console.error(`produce bench: ${name} ${label} failed, no figure: ${err.message}`);
-          await producer.disconnect().catch(() => undefined);
+          // A client in that state may never finish closing: give it a few seconds, no more.
+          await Promise.race([
+            producer.disconnect().catch(() => undefined),
+            new Promise((resolve) => setTimeout(resolve, 5000)),
+          ]);
           continue;
         }
         await producer.disconnect();
@@ -447,3 +451,5 @@ try {
   }
   rmSync(dataDir, { recursive: true, force: true });
 }
+// A peer client that failed may still hold sockets or timers; every figure is out by now.
+process.exit(0);
