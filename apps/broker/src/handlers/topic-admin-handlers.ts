@@ -4,9 +4,10 @@ import { DeleteRecordsHandler } from './delete-records.handler.js';
 import { DeleteTopicsHandler } from './delete-topics.handler.js';
 import { DescribeConfigsHandler } from './describe-configs.handler.js';
 import type { HandlerDependencies, HandlerGroup } from './handler-group.js';
+import { IncrementalAlterConfigsHandler } from './incremental-alter-configs.handler.js';
 import { MetadataHandler } from './metadata.handler.js';
 
-/** Metadata and topic administration: creating, growing, describing and deleting topics and records. */
+/** Metadata and topic administration: creating, growing, describing, reconfiguring and deleting topics and records. */
 export function topicAdminHandlers({ config, topics, endpoint }: HandlerDependencies): HandlerGroup {
   return {
     handlers: [
@@ -15,6 +16,7 @@ export function topicAdminHandlers({ config, topics, endpoint }: HandlerDependen
       new DeleteTopicsHandler(topics, config.deleteTopicEnable),
       new CreatePartitionsHandler(topics),
       new DescribeConfigsHandler(topics, config),
+      new IncrementalAlterConfigsHandler(topics, config),
       new DeleteRecordsHandler(topics),
     ],
   };

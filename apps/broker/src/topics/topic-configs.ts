@@ -7,7 +7,7 @@ import { brokerSetting } from './broker-settings.js';
  * integers, where Long.MAX_VALUE (9223372036854775807) means "never" (Infinity in the log store);
  * `double` a decimal number; `list` comma-separated names.
  */
-type ConfigType = 'long' | 'int' | 'double' | 'list';
+export type ConfigType = 'long' | 'int' | 'double' | 'list';
 
 /**
  * The topic-level configs the broker accepts (in CreateTopics) and reports (in DescribeConfigs),
@@ -57,6 +57,11 @@ const BY_NAME = new Map(TOPIC_CONFIGS.map((c) => [c.name, c]));
 const LONG_MAX = '9223372036854775807';
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The type of a topic config this broker knows, or undefined for any other name. */
+export function topicConfigType(name: string): ConfigType | undefined {
+  return BY_NAME.get(name)?.type;
+}
 
 /** Raised for a config Kafka would answer with INVALID_CONFIG; the message names config, value and rule. */
 export class InvalidConfigError extends Error {

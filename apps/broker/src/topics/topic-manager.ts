@@ -1,9 +1,16 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { type Clock, KafkaStorageError, LogManager, type PartitionLog } from '@runnel/log-store';
+import {
+  type Clock,
+  KafkaStorageError,
+  LogManager,
+  type PartitionLog,
+  resolveLogConfig,
+} from '@runnel/log-store';
 import { ErrorCode } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { type BrokerMetadata, BrokerMetadataStore, type StoredTopic } from './broker-metadata-store.js';
 import { TopicAdminError } from './topic-admin-error.js';
+import { applyConfigAlterations, type ConfigAlteration } from './topic-config-alterations.js';
 import { InvalidConfigError, logOptionsFor, validateTopicConfigs } from './topic-configs.js';
 import {
   checkNewTopicName,
@@ -274,6 +281,45 @@ export class TopicManager {
     topic.partitions = count;
     this.persist();
     this.openLogs(name, previous, count);
+  }
+
+  /**
+   * IncrementalAlterConfigs for one topic: applies `alterations` to the configs it sets, checks
+   * the result with CreateTopics' rules (INVALID_CONFIG naming the config, value and limit) and,
+   * unless validateOnly, writes it to meta.json (atomically, before anything else changes) and
+   * then to every open partition log. A PartitionLog's LogConfig is one object its segments,
+   * flusher and cleaner share and read at each use (append, roll, retention, compaction), so
+   * overwriting its fields takes effect from the next append or maintenance pass; a partition
+   * that is offline takes the configs from meta.json when it is next opened.
+   */
+  alterTopicConfigs(name: string, alterations: readonly ConfigAlteration[], validateOnly = false): TopicInfo {
+    const topic = this.requireTopic(name);
+    let configs: Record<string, string>;
+    try {
+      configs = validateTopicConfigs(applyConfigAlterations(this.config, topic.configs, alterations));
+    } catch (err) {
+      if (!(err instanceof InvalidConfigError)) throw err;
+      throw new TopicAdminError(ErrorCode.INVALID_CONFIG, err.message);
+    }
+    if (validateOnly) return toInfo({ ...topic, configs });
+    const previous = topic.configs;
+    topic.configs = configs;
+    try {
+      this.persist();
+    } catch (err) {
+      topic.configs = previous;
+      throw err;
+    }
+    const resolved = resolveLogConfig(logOptionsFor(this.config, configs));
+    for (let p = 0; p < topic.partitions; p++) {
+      try {
+        const log = this.logs.get(name, p);
+        if (log) Object.assign(log.config, resolved);
+      } catch (err) {
+        if (!(err instanceof KafkaStorageError)) throw err;
+      }
+    }
+    return toInfo(topic);
   }
 
   /**

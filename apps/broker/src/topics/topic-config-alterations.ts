@@ -1,0 +1,87 @@
+import { ErrorCode } from '@runnel/protocol';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { TopicAdminError } from './topic-admin-error.js';
+import { effectiveTopicConfigs, topicConfigType } from './topic-configs.js';
+
+/** IncrementalAlterConfigs' `config_operation` (Kafka's AlterConfigOp.OpType). */
+export const ConfigOperation = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
+
+export interface ConfigAlteration {
+  readonly name: string;
+  readonly configOperation: number;
+  readonly value: string | null;
+}
+
+/**
+ * The configs a topic sets once `alterations` are applied to `current` (its own configs), not yet
+ * validated (validateTopicConfigs does that, with CreateTopics' rules). SET sets the value, DELETE
+ * drops the topic's own value so the broker default applies again, APPEND and SUBTRACT add or
+ * remove items of a list config (starting from the value in effect), as Kafka's
+ * ConfigAdminManager does. Throws TopicAdminError: INVALID_REQUEST for a config named twice or an
+ * unknown operation, INVALID_CONFIG for an unknown config name or APPEND/SUBTRACT on a config
+ * that is not a list.
+ */
+export function applyConfigAlterations(
+  config: BrokerConfig,
+  current: Readonly<Record<string, string>>,
+  alterations: readonly ConfigAlteration[],
+): Record<string, string | null> {
+  const names = alterations.map((a) => a.name);
+  const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
+  if (duplicates.length > 0) {
+    throw new TopicAdminError(
+      ErrorCode.INVALID_REQUEST,
+      `Error due to duplicate config keys: ${[...new Set(duplicates)].join(',')}`,
+    );
+  }
+  const next: Record<string, string | null> = { ...current };
+  const effective = new Map(effectiveTopicConfigs(config, current).map((c) => [c.name, c.value]));
+  for (const { name, configOperation, value } of alterations) {
+    const type = topicConfigType(name);
+    if (type === undefined) {
+      throw new TopicAdminError(
+        ErrorCode.INVALID_CONFIG,
+        `Unknown topic config name: ${name} (this broker supports ${[...effective.keys()].join(', ')})`,
+      );
+    }
+    switch (configOperation) {
+      case ConfigOperation.SET:
+        next[name] = value;
+        break;
+      case ConfigOperation.DELETE:
+        delete next[name];
+        break;
+      case ConfigOperation.APPEND:
+      case ConfigOperation.SUBTRACT: {
+        const verb = configOperation === ConfigOperation.APPEND ? 'append' : 'subtract';
+        if (type !== 'list') {
+          throw new TopicAdminError(
+            ErrorCode.INVALID_CONFIG,
+            `Config value ${verb} is not allowed for config key: ${name} (it is of type ${type}, not a list)`,
+          );
+        }
+        const items = splitList(effective.get(name) ?? '');
+        const given = splitList(value ?? '');
+        next[name] = (
+          configOperation === ConfigOperation.APPEND
+            ? [...items, ...given.filter((item) => !items.includes(item))]
+            : items.filter((item) => !given.includes(item))
+        ).join(',');
+        break;
+      }
+      default:
+        throw new TopicAdminError(
+          ErrorCode.INVALID_REQUEST,
+          `Unknown config operation ${configOperation} for config ${name}; it must be 0 (SET), 1 (DELETE), 2 (APPEND) or 3 (SUBTRACT)`,
+        );
+    }
+  }
+  return next;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
