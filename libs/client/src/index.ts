@@ -19,6 +19,11 @@ export {
   type TopicConfig,
   type TopicDescription,
 } from './admin/admin-types.js';
+export type {
+  ConfigAlteration,
+  ConfigOperation,
+  IncrementalAlterConfigsOptions,
+} from './admin/alter-configs-admin.js';
 export type { DescribeConfigsOptions } from './admin/config-admin.js';
 export type { DeleteRecordsOptions } from './admin/offset-admin.js';
 export type { CreatePartitionsOptions, CreateTopicsOptions } from './admin/topic-admin.js';

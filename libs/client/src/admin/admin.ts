@@ -11,6 +11,7 @@ import type {
   PartitionOffsets,
   TopicDescription,
 } from './admin-types.js';
+import { type IncrementalAlterConfigsOptions, incrementalAlterConfigs } from './alter-configs-admin.js';
 import { type DescribeConfigsOptions, describeConfigs } from './config-admin.js';
 import {
   deleteGroups,
@@ -115,6 +116,16 @@ export class Admin {
 
   describeConfigs(options: DescribeConfigsOptions): Promise<{ resources: ConfigResourceDescription[] }> {
     return describeConfigs(this.context, options);
+  }
+
+  /**
+   * Changes only the configs named (IncrementalAlterConfigs); kafkajs's `alterConfigs` sends the
+   * non-incremental AlterConfigs, which replaces a resource's whole config set.
+   */
+  incrementalAlterConfigs(
+    options: IncrementalAlterConfigsOptions,
+  ): Promise<{ resources: { resourceType: number; resourceName: string }[] }> {
+    return incrementalAlterConfigs(this.context, options);
   }
 
   listGroups(): Promise<{ groups: GroupOverview[] }> {
