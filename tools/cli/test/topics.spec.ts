@@ -103,10 +103,71 @@ describe('runnel topics', () => {
     expect((await runnel(['topics', 'describe', 'doomed', ...b])).code).toBe(1);
   });
 
-  test('alter-config says plainly that the client cannot do it yet, with exit 1', async () => {
-    const result = await runnel(['topics', 'alter-config', 'orders', '--config', 'retention.ms=1', ...b]);
+  test('alter-config sets and deletes only the configs named, and describe shows them', async () => {
+    await runnel([
+      'topics',
+      'create',
+      'altered',
+      '--partitions',
+      '1',
+      '--config',
+      'retention.ms=60000',
+      ...b,
+    ]);
+    const set = await runnel([
+      'topics',
+      'alter-config',
+      'altered',
+      '--config',
+      'segment.bytes=1048576',
+      '--config',
+      'cleanup.policy=compact',
+      ...b,
+    ]);
+    expect(set).toEqual({ code: 0, stdout: 'Completed updating config for topic altered.\n', stderr: '' });
+    const configsOf = async () =>
+      JSON.parse((await runnel(['topics', 'describe', 'altered', '--json', ...b])).stdout).configs;
+    expect(await configsOf()).toEqual({
+      'retention.ms': '60000',
+      'segment.bytes': '1048576',
+      'cleanup.policy': 'compact',
+    });
+    const deleted = await runnel([
+      'topics',
+      'alter-config',
+      'altered',
+      '--delete-config',
+      'retention.ms',
+      ...b,
+    ]);
+    expect(deleted.code).toBe(0);
+    expect(await configsOf()).toEqual({ 'segment.bytes': '1048576', 'cleanup.policy': 'compact' });
+  });
+
+  test('alter-config with a bad value exits 1 naming the key, the value and the limit, and changes nothing', async () => {
+    await runnel(['topics', 'create', 'guarded', '--partitions', '1', ...b]);
+    const result = await runnel(['topics', 'alter-config', 'guarded', '--config', 'segment.bytes=10', ...b]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/IncrementalAlterConfigs/);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^runnel topics: topic 'guarded': INVALID_CONFIG \(40\): Invalid value 10 for configuration segment\.bytes: .*between 61 and 2147483647\n$/,
+    );
+    expect(
+      JSON.parse((await runnel(['topics', 'describe', 'guarded', '--json', ...b])).stdout).configs,
+    ).toEqual({});
+    const missing = await runnel([
+      'topics',
+      'alter-config',
+      'no-such-topic',
+      '--config',
+      'retention.ms=1',
+      ...b,
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^runnel topics: topic 'no-such-topic': UNKNOWN_TOPIC_OR_PARTITION \(3\)/);
+    const nothing = await runnel(['topics', 'alter-config', 'guarded', ...b]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/alter-config needs --config k=v or --delete-config k/);
   });
 
   test('--help prints the usage of the command with exit 0', async () => {

@@ -19,22 +19,24 @@ const USAGE = `Usage:
   runnel topics describe <topic> [--json]     per partition: leader, replicas, isr, earliest and latest offset
   runnel topics create <topic> [--partitions N] [--replication-factor N] [--config k=v ...]
   runnel topics delete <topic>
-  runnel topics alter-config <topic> --config k=v ...
+  runnel topics alter-config <topic> [--config k=v ...] [--delete-config k ...]
 
   --partitions N           partitions of a new topic (default: the broker's num.partitions)
   --replication-factor N   replicas of each partition (default: the broker's default.replication.factor)
   --config k=v             a topic config (cleanup.policy, retention.ms, ...); may repeat
+  --delete-config k        alter-config: drop the topic's own value of k, so the broker default applies; may repeat
 `;
 
 const OPTIONS = {
   partitions: { type: 'string' },
   'replication-factor': { type: 'string' },
   config: { type: 'string', multiple: true },
+  'delete-config': { type: 'string', multiple: true },
 } as const;
 
 export const topicsCommand: Command = {
   name: 'topics',
-  summary: 'list, describe, create, delete topics (kafka-topics.sh)',
+  summary: 'list, describe, create, delete topics, alter their configs (kafka-topics.sh, kafka-configs.sh)',
   usage: USAGE,
   async run(args: readonly string[], context: CommandContext): Promise<number> {
     const { values, positionals, globals } = context.parse(args, OPTIONS);
@@ -94,16 +96,25 @@ export const topicsCommand: Command = {
         await write(out, `Deleted topic ${topic}.\n`);
         return 0;
       }
-      case 'alter-config':
-        // Changing a topic's configs takes IncrementalAlterConfigs (API key 44), which neither
-        // @runnel/protocol, @runnel/client nor the Runnel broker implements yet; say so plainly
-        // rather than send something that cannot work.
-        requirePositional(positionals, 1, '<topic>');
-        if (stringsOption(values, 'config').length === 0)
-          throw new UsageError('alter-config needs --config k=v');
-        throw new Error(
-          'alter-config needs the IncrementalAlterConfigs API (key 44), which @runnel/client does not implement yet; set configs at creation with `runnel topics create <topic> --config k=v`',
+      case 'alter-config': {
+        // IncrementalAlterConfigs: only the configs named change, as with kafka-configs.sh --alter.
+        const topic = requirePositional(positionals, 1, '<topic>');
+        noMorePositionals(positionals, 2);
+        const configs = [
+          ...stringsOption(values, 'config').map((entry) => {
+            const [name, value] = parseKeyValue('--config', entry);
+            return { name, value, operation: 'set' as const };
+          }),
+          ...stringsOption(values, 'delete-config').map((name) => ({ name, operation: 'delete' as const })),
+        ];
+        if (configs.length === 0)
+          throw new UsageError('alter-config needs --config k=v or --delete-config k');
+        await withAdmin(context, globals, (admin) =>
+          admin.incrementalAlterConfigs({ resources: [{ type: 'topic', name: topic, configs }] }),
         );
+        await write(out, `Completed updating config for topic ${topic}.\n`);
+        return 0;
+      }
       default:
         throw new UsageError(`unknown action '${action}'`);
     }
