@@ -35,6 +35,62 @@ describe('TopicManager', () => {
     expect(log.segmentBaseOffsets.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('applies altered configs to the open logs: retention at the next maintenance pass, the policy at once', async () => {
+    topics.createTopic('altered', {
+      numPartitions: 1,
+      replicationFactor: 1,
+      configs: { 'segment.bytes': '2048' },
+    });
+    const log = topics.partitionLog('altered', 0)!;
+    const twoHoursAgo = Date.now() - 2 * 3600_000;
+    for (let i = 0; i < 4; i++) {
+      log.append(
+        await encodeRecordBatch({ baseTimestamp: twoHoursAgo, records: [{ value: Buffer.alloc(900, 'x') }] }),
+      );
+    }
+    await topics.logs.runMaintenance();
+    expect(log.logStartOffset).toBe(0n);
+
+    topics.alterTopicConfigs('altered', [{ name: 'retention.ms', configOperation: 0, value: '3600000' }]);
+    expect(log.config).toMatchObject({ retentionMs: 3600000, segmentBytes: 2048 });
+    await topics.logs.runMaintenance();
+    expect(log.logStartOffset).toBeGreaterThan(0n);
+
+    topics.alterTopicConfigs('altered', [{ name: 'cleanup.policy', configOperation: 0, value: 'compact' }]);
+    expect(() => topics.deleteRecordsBefore('altered', 0, -1n)).toThrow(
+      expect.objectContaining({ code: ErrorCode.POLICY_VIOLATION }),
+    );
+    expect(topics.topic('altered')!.configs).toEqual({
+      'segment.bytes': '2048',
+      'retention.ms': '3600000',
+      'cleanup.policy': 'compact',
+    });
+  });
+
+  it('leaves configs, meta.json and the logs as they were when an alteration is refused or only validated', () => {
+    topics.createTopic('kept-as-is', {
+      numPartitions: 1,
+      replicationFactor: 1,
+      configs: { 'retention.ms': '60000' },
+    });
+    const meta = readFileSync(join(dataDir, 'meta.json'), 'utf8');
+    expect(() =>
+      topics.alterTopicConfigs('kept-as-is', [
+        { name: 'retention.ms', configOperation: 1, value: null },
+        { name: 'max.message.bytes', configOperation: 0, value: '-1' },
+      ]),
+    ).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_CONFIG }));
+    const validated = topics.alterTopicConfigs(
+      'kept-as-is',
+      [{ name: 'retention.ms', configOperation: 0, value: '120000' }],
+      true,
+    );
+    expect(validated.configs).toEqual({ 'retention.ms': '120000' });
+    expect(topics.topic('kept-as-is')!.configs).toEqual({ 'retention.ms': '60000' });
+    expect(topics.partitionLog('kept-as-is', 0)!.config.retentionMs).toBe(60000);
+    expect(readFileSync(join(dataDir, 'meta.json'), 'utf8')).toBe(meta);
+  });
+
   it('gives partitions added later the configs of their topic', () => {
     topics.createTopic('grown', {
       numPartitions: 1,
