@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchLayout, readBatchHeader } from '@runnel/protocol';
 import { CorruptRecordError, OffsetOutOfRangeError, RecordTooLargeError } from './errors.js';
+import { resolveLogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
 import { batchOf, batchOfSize, readAll } from './test-support/batches.js';
 import { ManualClock } from './test-support/manual-clock.js';
@@ -128,6 +129,19 @@ describe('PartitionLog', () => {
     const records = await readAll(log);
     expect(records.map((r) => r.offset)).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i)));
     expect(records[19]!.value).toMatch(/^r19-0/);
+  });
+
+  it('reconfigureAppliesNewLimitsFromTheNextAppend', async () => {
+    open();
+    log.append(await batchOfSize(1, 100, 'a-'));
+    expect(log.segmentBaseOffsets).toEqual([0n]);
+    log.reconfigure(resolveLogConfig({ segmentBytes: 200, maxMessageBytes: 500 }));
+    log.append(await batchOfSize(1, 100, 'b-'));
+    log.append(await batchOfSize(1, 100, 'c-'));
+    expect(log.segmentBaseOffsets.length).toBeGreaterThan(1);
+    const tooLarge = await batchOfSize(1, 600, 'd-');
+    expect(() => log.append(tooLarge)).toThrow(RecordTooLargeError);
+    expect(log.logEndOffset).toBe(3n);
   });
 
   it('rollsWhenBatchesSpanSegmentMs', async () => {

@@ -136,6 +136,17 @@ export class PartitionLog {
   }
 
   /**
+   * Takes new settings, as when a topic's configs are altered. The log reads each setting where it
+   * is used, so each applies from its next use: `max.message.bytes` and `index.interval.bytes` from
+   * the next append, `segment.bytes` and `segment.ms` from the next roll check, flush settings from
+   * the next flush check, retention and cleaning settings from the next pass. Segments that exist
+   * keep the index size they were created with.
+   */
+  reconfigure(config: LogConfig): void {
+    Object.assign(this.config, config);
+  }
+
+  /**
    * Appends one record batch (exactly one, as Produce v3+ sends per partition). Checks framing,
    * offsets and (unless `validated`) the CRC, and the size limits; then assigns the next offset
    * by patching baseOffset in `batch` itself (no copy) and writes it with one write. Throws

@@ -314,7 +314,7 @@ export class TopicManager {
     for (let p = 0; p < topic.partitions; p++) {
       try {
         const log = this.logs.get(name, p);
-        if (log) Object.assign(log.config, resolved);
+        log?.reconfigure(resolved);
       } catch (err) {
         if (!(err instanceof KafkaStorageError)) throw err;
       }
