@@ -1,7 +1,9 @@
 // acks=-1 produce with the broker's group-commit window at 0 ms and at 2 ms, in the same run, so the
-// choice of `groupCommitWindowMs`'s default rests on a measurement on this machine's disk. Needs a
-// build first (`npm run bench -- group-commit` after `npx nx run-many -t build -p @runnel/protocol
-// @runnel/client @runnel/broker`): it starts the built broker, dist/main.js, twice in child processes
+// choice of `groupCommitWindowMs`'s default rests on a measurement on this machine's disk.
+// `npm run bench -- group-commit` builds everything first; after `npx nx run-many -t build -p
+// @runnel/protocol @runnel/client @runnel/broker`, `node tools/bench/src/run-all.mjs group-commit`
+// runs it alone (@runnel/client comes from the workspace: the broker does not depend on the client,
+// whose tests depend on the broker). It starts the built broker, dist/main.js, twice in child processes
 // (`--group-commit-window-ms 0` and `2`, each on a fresh data directory, removed at the end) and
 // drives both with @runnel/client, alternating between them round by round (ROUNDS rounds, the
 // order swapped every round) so load from other work on the machine falls on both alike. Prints one

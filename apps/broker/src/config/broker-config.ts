@@ -106,9 +106,9 @@ export class BrokerConfig {
    * How long an acks=-1 request may wait for others to share its fsync (group commit window, ms).
    * Default 0: flush at once. The log's own group commit already lets requests that arrive while
    * an fsync runs share the next one, so a window only adds its length to every acks=-1 answer;
-   * apps/broker/bench/group-commit.bench.mjs measured 0 against 2 on this machine's disk in one
-   * run: send() latency p50 0.6 ms against 3.3 ms, sixteen one-record producers 2.8x the
-   * records/s, one batching producer the same throughput. A larger window can still pay on a disk
+   * apps/broker/bench/group-commit.bench.mjs measured 0 against 2 on this machine's disk, in two
+   * runs: send() latency p50 0.5-0.6 ms against 2.8-3.3 ms, sixteen one-record producers 1.7-2.8x
+   * the records/s, one batching producer 0.99-1.10x. A larger window can still pay on a disk
    * whose fsync is slow and cheap to share.
    */
   @IsInt()
