@@ -9,7 +9,8 @@ const BROKER_MAIN = fileURLToPath(new URL('../../../apps/broker/dist/main.js', i
 export const RUNNEL_DURABILITY = {
   acks1:
     'acked once in the segment file (page cache); no fsync per write (flush.messages, flush.ms: never, as in Kafka)',
-  acksAll: 'acked after an fsync of the segment, shared by the requests that arrive while one runs (group commit)',
+  acksAll:
+    'acked after an fsync of the segment, shared by the requests that arrive while one runs (group commit)',
 } as const;
 
 /** Why the built broker cannot run, or undefined when it can. */
