@@ -20,6 +20,7 @@ describe('renderBarChart', () => {
 
   it("is one SVG document with a bar per present value and its group's text (`not run` by default) for each missing one", () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.split('\n')[1]).toBe('<title>Produce &amp; consume</title>');
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(barWidths(svg)).toHaveLength(4);
     expect(svg.match(/>not run</g)).toHaveLength(3);
