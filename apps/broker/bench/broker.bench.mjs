@@ -21,16 +21,14 @@
 // that drives it, so with a core each the client saturates first. A warm-up of WARMUP_RECORDS
 // (produced and fetched, not measured) lets both processes' JITs settle first; then ROUNDS rounds
 // each produce to fresh topics and fetch, and every figure is the median over the rounds.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { BrokerProcess } from '../dist/testing.js';
 
 const RECORDS = 200_000;
 const RECORD_BYTES = 100;
@@ -44,39 +42,10 @@ const FETCH_MAX_BYTES = 64 * 1024 * 1024;
 const PARTITION_FETCH_MAX_BYTES = 16 * 1024 * 1024;
 const MB = 1e6;
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 const require = createRequire(import.meta.url);
 
 function report(bench, value, unit) {
   console.log(JSON.stringify({ bench, value: Math.round(value * 1000) / 1000, unit }));
-}
-
-/** Starts the built broker on `dataDir` and resolves once it prints its ready line. */
-async function startBroker(dataDir) {
-  const child = spawn(process.execPath, [MAIN, '--port', '0', '--http-port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = [];
-  child.stderr.on('data', (chunk) => output.push(chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const ready = new Promise((resolve) => {
-    lines.on('line', (line) => {
-      output.push(`${line}\n`);
-      const match = /listening on [^:]+:(\d+), http on [^:]+:(\d+)/.exec(line);
-      if (match) resolve({ port: Number(match[1]), httpPort: Number(match[2]) });
-    });
-  });
-  const exited = once(child, 'exit').then(([code, signal]) => {
-    throw new Error(`broker exited (${code ?? signal}) before it was ready:\n${output.join('')}`);
-  });
-  try {
-    const { port, httpPort } = await Promise.race([ready, exited]);
-    exited.catch(() => undefined);
-    return { child, port, httpPort };
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
 }
 
 /** The broker's process_cpu_seconds_total, in ms. */
@@ -217,7 +186,7 @@ let broker;
 const killBroker = () => broker?.child.kill('SIGKILL');
 process.once('exit', killBroker);
 try {
-  broker = await startBroker(dataDir);
+  broker = await BrokerProcess.start(dataDir);
   const kafka = new Kafka({
     clientId: 'runnel-broker-bench',
     brokers: [`127.0.0.1:${broker.port}`],

@@ -27,14 +27,11 @@
 // Ratios are runnel's median over the peer's, same handler style where the peer has it
 // (platformatic has only per-record delivery, compared with both of runnel's); each `.cpu` ratio
 // is the peer's client CPU per MB over runnel's.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BrokerProcess } from '@runnel/broker/testing';
 
 // @platformatic/kafka declares Node 22; on Node 20 it needs only Promise.withResolvers.
 if (typeof Promise.withResolvers !== 'function') {
@@ -63,50 +60,11 @@ const PEER_ROUNDS = 1;
 const TOPIC = 'consume-bench';
 const MB = 1e6;
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BROKER_MAIN = join(here, '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
-
 function report(bench, value, unit) {
   console.log(JSON.stringify({ bench, value: Math.round(value * 1000) / 1000, unit }));
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** Starts the built broker on `dataDir`; resolves once it prints its ready line. */
-async function startBroker(dataDir) {
-  const args = [
-    '--port',
-    '0',
-    '--http-port',
-    '0',
-    '--data-dir',
-    dataDir,
-    '--group-initial-rebalance-delay-ms',
-    '0',
-  ];
-  const child = spawn(process.execPath, [BROKER_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = [];
-  child.stderr.on('data', (chunk) => output.push(chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const ready = new Promise((resolve) => {
-    lines.on('line', (line) => {
-      output.push(`${line}\n`);
-      const match = /listening on [^:]+:(\d+), http on [^:]+:(\d+)/.exec(line);
-      if (match) resolve({ port: Number(match[1]), httpPort: Number(match[2]) });
-    });
-  });
-  const exited = once(child, 'exit').then(([code, signal]) => {
-    throw new Error(`broker exited (${code ?? signal}) before it was ready:\n${output.join('')}`);
-  });
-  try {
-    const { port, httpPort } = await Promise.race([ready, exited]);
-    exited.catch(() => undefined);
-    return { child, port, httpPort };
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-}
 
 /** The broker's process_cpu_seconds_total, in ms. */
 async function brokerCpuMs(httpPort) {
@@ -274,7 +232,7 @@ process.once('exit', () => {
   broker?.child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
-broker = await startBroker(dataDir);
+broker = await BrokerProcess.start(dataDir, ['--group-initial-rebalance-delay-ms', '0']);
 await preload(broker.port);
 
 const cases = [

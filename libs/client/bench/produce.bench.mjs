@@ -30,14 +30,12 @@
 // what an application handling requests does). Reported: records/s, mean records per stored batch
 // (batches counted by fetching the topic back) and Produce requests per second (the broker's
 // runnel_requests_total).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BrokerProcess } from '@runnel/broker/testing';
 import { decodeRecordBatches, encodeRecordBatch, Fetch, RecordBatchBuilder } from '@runnel/protocol';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { BrokerConnection, Runnel } from '../dist/index.js';
@@ -66,50 +64,11 @@ const PACED_SECONDS = 2;
 const ENCODE_MS = 1000;
 const MB = 1e6;
 
-const MAIN = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'apps',
-  'broker',
-  'dist',
-  'main.js',
-);
-
 function report(bench, value, unit) {
   console.log(JSON.stringify({ bench, value: Math.round(value * 1000) / 1000, unit }));
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** Starts the built broker on `dataDir` and resolves once it prints its ready line. */
-async function startBroker(dataDir) {
-  const child = spawn(process.execPath, [MAIN, '--port', '0', '--http-port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = [];
-  child.stderr.on('data', (chunk) => output.push(chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const ready = new Promise((resolve) => {
-    lines.on('line', (line) => {
-      output.push(`${line}\n`);
-      const match = /listening on [^:]+:(\d+), http on [^:]+:(\d+)/.exec(line);
-      if (match) resolve({ port: Number(match[1]), httpPort: Number(match[2]) });
-    });
-  });
-  const exited = once(child, 'exit').then(([code, signal]) => {
-    throw new Error(`broker exited (${code ?? signal}) before it was ready:\n${output.join('')}`);
-  });
-  try {
-    const { port, httpPort } = await Promise.race([ready, exited]);
-    exited.catch(() => undefined);
-    return { child, port, httpPort };
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-}
 
 /** The broker's CPU time (ms) and Produce requests answered so far, from its /metrics. */
 async function brokerCounters(httpPort) {
@@ -306,7 +265,7 @@ let broker;
 const killBroker = () => broker?.child.kill('SIGKILL');
 process.once('exit', killBroker);
 try {
-  broker = await startBroker(dataDir);
+  broker = await BrokerProcess.start(dataDir);
   const bootstrap = `127.0.0.1:${broker.port}`;
   const kafka = new Kafka({
     clientId: 'produce-bench-admin',
