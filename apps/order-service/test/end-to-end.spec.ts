@@ -112,13 +112,18 @@ describe('order-service and billing-service end to end', () => {
     await broker.close();
   });
 
-  /** Every record of `topic`, read by kafkajs from the start. */
-  async function readTopic(topic: string): Promise<RecordedEvent[]> {
+  /** How many records `topic` holds, by kafkajs's admin. */
+  async function recordCount(topic: string): Promise<number> {
     const admin = kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
-    const total = offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+    return offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+  }
+
+  /** Every record of `topic`, read by kafkajs from the start. */
+  async function readTopic(topic: string): Promise<RecordedEvent[]> {
+    const total = await recordCount(topic);
     const consumer = kafka.consumer({ groupId: `oracle-${topic}-${Date.now()}`, maxWaitTimeInMs: 100 });
     const events: RecordedEvent[] = [];
     await consumer.connect();
@@ -209,6 +214,9 @@ describe('order-service and billing-service end to end', () => {
       eventually(async () => {
         const { body } = await getJson<{ eventsSeen: number }>(`${billing!.url}/audit/stats`);
         if (body.eventsSeen < 60) throw new Error(`billing audited ${body.eventsSeen} events so far`);
+        // ... and has written billing events of its own, so the restart has a log to rebuild from.
+        const written = await recordCount('billing');
+        if (written === 0) throw new Error('billing has written no billing event yet');
         return body.eventsSeen;
       }, 60_000),
     );
