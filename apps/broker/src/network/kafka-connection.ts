@@ -6,8 +6,15 @@ export class CloseConnection extends Error {
   override readonly name = 'CloseConnection';
 }
 
-/** Answers one request frame: a response frame, or null when the request wants none (acks=0). */
-export type Dispatch = (frame: Buffer, connection: ConnectionInfo) => Buffer | null | Promise<Buffer | null>;
+/**
+ * A response frame as it leaves: one buffer, or a list of buffers written in order under one cork
+ * (so record bytes can be passed by reference, never copied into the frame), or null when the
+ * request wants no response (acks=0).
+ */
+export type ResponseFrame = Buffer | readonly Buffer[] | null;
+
+/** Answers one request frame. */
+export type Dispatch = (frame: Buffer, connection: ConnectionInfo) => ResponseFrame | Promise<ResponseFrame>;
 
 export interface ConnectionInfo {
   readonly id: number;
@@ -16,7 +23,7 @@ export interface ConnectionInfo {
 
 interface Slot {
   done: boolean;
-  response: Buffer | null;
+  response: ResponseFrame;
 }
 
 /**
@@ -92,7 +99,7 @@ export class KafkaConnection implements ConnectionInfo {
   private dispatchFrame(frame: Buffer): void {
     const slot: Slot = { done: false, response: null };
     this.inFlight.push(slot);
-    let result: Buffer | null | Promise<Buffer | null>;
+    let result: ResponseFrame | Promise<ResponseFrame>;
     try {
       result = this.dispatch(frame, this);
     } catch (err) {
@@ -126,11 +133,15 @@ export class KafkaConnection implements ConnectionInfo {
     let head = this.inFlight[0];
     if (!head?.done) return;
     this.socket.cork();
+    let full = false;
     while (head?.done) {
       this.inFlight.shift();
-      if (head.response && !this.socket.write(head.response)) this.socket.pause();
+      const response = head.response;
+      if (Buffer.isBuffer(response)) full = !this.socket.write(response) || full;
+      else if (response) for (const part of response) full = !this.socket.write(part) || full;
       head = this.inFlight[0];
     }
+    if (full) this.socket.pause();
     this.socket.uncork();
     if (this.inFlight.length === 0) this.wakeIdleWaiters();
   }

@@ -11,7 +11,7 @@ import {
 import { type AnyApiHandler, NO_RESPONSE, type RequestContext } from '../handlers/api-handler.js';
 import type { HandlerGroup } from '../handlers/handler-group.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
-import { CloseConnection, type ConnectionInfo } from './kafka-connection.js';
+import { CloseConnection, type ConnectionInfo, type ResponseFrame } from './kafka-connection.js';
 
 /**
  * The request path: header -> handler -> response frame, with no framework in between. What it
@@ -51,7 +51,7 @@ export class RequestRouter {
       .sort((a, b) => a.apiKey - b.apiKey);
   }
 
-  dispatch = (frame: Buffer, connection: ConnectionInfo): Buffer | null | Promise<Buffer | null> => {
+  dispatch = (frame: Buffer, connection: ConnectionInfo): ResponseFrame | Promise<ResponseFrame> => {
     const started = performance.now();
     this.metrics.requestReceived(frame.length + 4);
     let header: RequestHeaderData;
@@ -106,7 +106,7 @@ export class RequestRouter {
     context: RequestContext,
     body: InputOf<unknown> | typeof NO_RESPONSE,
     started: number,
-  ): Buffer | null {
+  ): ResponseFrame {
     if (body === NO_RESPONSE) {
       this.metrics.responseSent(handler.api.name, 0, (performance.now() - started) / 1000, 'ok');
       return null;

@@ -1,0 +1,75 @@
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { type Dispatch, KafkaConnection } from './kafka-connection.js';
+
+function sized(body: Buffer): Buffer {
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length);
+  return Buffer.concat([size, body]);
+}
+
+/** A connection over a real loopback socket pair, served by `dispatch`. */
+async function serve(dispatch: Dispatch): Promise<{ client: Socket; server: Server }> {
+  const server = createServer((socket) => {
+    new KafkaConnection(1, socket, dispatch, { maxFrameBytes: 1 << 20, maxIdleMs: 60_000 }, () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  const client = connect(port, '127.0.0.1');
+  await once(client, 'connect');
+  return { client, server };
+}
+
+/** Reads from `client` until `n` bytes have arrived. */
+async function readBytes(client: Socket, n: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of client) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+    if (length >= n) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+describe('KafkaConnection', () => {
+  it('writes a response given as a list of buffers in order, behind an earlier response still pending', async () => {
+    let releaseFirst!: () => void;
+    const firstDone = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const { client, server } = await serve((frame) => {
+      const name = frame.toString();
+      if (name === 'slow') return firstDone.then(() => sized(Buffer.from('slow-answer')));
+      if (name === 'none') return null;
+      // A frame in three parts, passed by reference as a fetch response's record bytes are.
+      const body = Buffer.from(`${name}-head|${name}-records|${name}-tail`);
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(body.length);
+      const [head, records, tail] = body.toString().split('|');
+      return [size, Buffer.from(`${head}|`), Buffer.from(`${records}|`), Buffer.from(tail!)];
+    });
+    client.write(Buffer.concat(['slow', 'none', 'list', 'more'].map((n) => sized(Buffer.from(n)))));
+    const expected = Buffer.concat([
+      sized(Buffer.from('slow-answer')),
+      sized(Buffer.from('list-head|list-records|list-tail')),
+      sized(Buffer.from('more-head|more-records|more-tail')),
+    ]);
+    const received = readBytes(client, expected.length);
+    releaseFirst();
+    expect((await received).toString('hex')).toBe(expected.toString('hex'));
+    client.destroy();
+    server.close();
+  });
+
+  it('writes an empty list as no bytes and keeps serving', async () => {
+    const { client, server } = await serve((frame) =>
+      frame.toString() === 'empty' ? [] : sized(Buffer.from('ok')),
+    );
+    client.write(Buffer.concat([sized(Buffer.from('empty')), sized(Buffer.from('next'))]));
+    expect((await readBytes(client, 6)).toString('hex')).toBe(sized(Buffer.from('ok')).toString('hex'));
+    client.destroy();
+    server.close();
+  });
+});
