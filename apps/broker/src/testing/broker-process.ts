@@ -60,16 +60,18 @@ export class BrokerProcess {
       output.push(chunk.toString());
       stderr.push(chunk.toString());
     });
+    // Every line is kept for as long as the child runs: a reader that stopped after the ready line
+    // would leave the pipe undrained, and a broker that logs past the pipe's buffer would block.
     const lines = createInterface({ input: child.stdout! });
-    const ready = (async () => {
-      for await (const line of lines) {
+    const ready = new Promise<{ port: number; httpPort: number } | undefined>((resolve) => {
+      lines.on('line', (line) => {
         output.push(`${line}\n`);
         stdout.push(`${line}\n`);
         const match = /listening on [^:]+:(\d+), http on [^:]+:(\d+)/.exec(line);
-        if (match) return { port: Number(match[1]), httpPort: Number(match[2]) };
-      }
-      return undefined;
-    })();
+        if (match) resolve({ port: Number(match[1]), httpPort: Number(match[2]) });
+      });
+      lines.on('close', () => resolve(undefined));
+    });
     // 'close', not 'exit': by then everything the child printed has been read.
     const exited = once(child, 'close');
     const first = await Promise.race([ready, exited.then(() => undefined)]);
