@@ -1,5 +1,10 @@
 import type { Api, InputOf, RequestHeaderData } from '@runnel/protocol';
-import type { ConnectionInfo } from '../network/kafka-connection.js';
+
+/** What a handler may know of the connection a request came on. */
+export interface ConnectionInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+}
 
 /** What a handler knows about the request beyond its body. */
 export interface RequestContext {
@@ -12,6 +17,18 @@ export interface RequestContext {
 export const NO_RESPONSE = Symbol('no response');
 
 /**
+ * Returned by a handler (or the router) when a request must not be answered and its connection
+ * must close: the only way to tell a client that wants no response that its request failed
+ * (Kafka closes an acks=0 producer's connection when its produce fails). `reason` is logged.
+ */
+export class CloseConnection {
+  constructor(readonly reason: string) {}
+}
+
+/** What a handler says should happen with a request: this response, no response, or a close. */
+export type HandlerResult<Res> = InputOf<Res> | typeof NO_RESPONSE | CloseConnection;
+
+/**
  * One Kafka API served by the broker. Every API is advertised from version 0 (librdkafka 2.0
  * disables features when a minimum is above 0); versions below `minServedVersion` are answered
  * with UNSUPPORTED_VERSION through `errorResponse`, which must build a response of this API that
@@ -21,10 +38,7 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
   readonly api: Api<Req, Res>;
   /** Lowest version actually served (default 0). */
   readonly minServedVersion?: number;
-  handle(
-    request: Req,
-    context: RequestContext,
-  ): InputOf<Res> | typeof NO_RESPONSE | Promise<InputOf<Res> | typeof NO_RESPONSE>;
+  handle(request: Req, context: RequestContext): HandlerResult<Res> | Promise<HandlerResult<Res>>;
   /** A response answering `request` (null when the body could not be decoded) with `errorCode`. */
   errorResponse(request: Req | null, errorCode: number, context: RequestContext): InputOf<Res>;
 }

@@ -7,14 +7,13 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
-import { CloseConnection } from '../network/kafka-connection.js';
 import { awaitDurable, type GroupCommitWindow } from '../produce/group-commit-window.js';
 import { ProduceError } from '../produce/produce-error.js';
 import { appendProducedBatch } from '../produce/produced-batch-append.js';
 import type { ProducerStates } from '../produce/producer-states.js';
 import type { TopicManager } from '../topics/topic-manager.js';
-import type { ApiHandler, RequestContext } from './api-handler.js';
-import { NO_RESPONSE } from './api-handler.js';
+import type { ApiHandler, HandlerResult, RequestContext } from './api-handler.js';
+import { CloseConnection, NO_RESPONSE } from './api-handler.js';
 
 type Request = RequestOf<typeof Produce>;
 type Response = InputOf<ResponseOf<typeof Produce>>;
@@ -82,7 +81,7 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
   handle(
     request: Request,
     { version }: RequestContext,
-  ): Response | typeof NO_RESPONSE | Promise<Response | typeof NO_RESPONSE> {
+  ): HandlerResult<ResponseOf<typeof Produce>> | Promise<HandlerResult<ResponseOf<typeof Produce>>> {
     const refusal = refuseRequest(request);
     const nowMs = Date.now();
     const outcomes = refusal
@@ -199,11 +198,11 @@ function failed(index: number, error: KafkaError): PartitionOutcome {
 }
 
 /** acks=0: no response, or a closed connection if a partition failed. */
-function noResponse(outcomes: TopicOutcome[]): typeof NO_RESPONSE {
+function noResponse(outcomes: TopicOutcome[]): typeof NO_RESPONSE | CloseConnection {
   for (const { name, partitions } of outcomes) {
     const failure = partitions.find(({ errorCode }) => errorCode !== ErrorCode.NONE);
     if (failure) {
-      throw new CloseConnection(
+      return new CloseConnection(
         `Produce with acks=0 failed on ${name}-${failure.index} (error ${failure.errorCode}): ${failure.errorMessage}`,
       );
     }

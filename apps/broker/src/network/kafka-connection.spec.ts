@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { CloseConnection } from '../handlers/api-handler.js';
 import { type Dispatch, KafkaConnection } from './kafka-connection.js';
 
 function sized(body: Buffer): Buffer {
@@ -9,9 +10,14 @@ function sized(body: Buffer): Buffer {
 }
 
 /** A connection over a real loopback socket pair, served by `dispatch`. */
-async function serve(dispatch: Dispatch): Promise<{ client: Socket; server: Server }> {
+async function serve(
+  dispatch: Dispatch,
+  onClose: (reason: string | null) => void = () => {},
+): Promise<{ client: Socket; server: Server }> {
   const server = createServer((socket) => {
-    new KafkaConnection(1, socket, dispatch, { maxFrameBytes: 1 << 20, maxIdleMs: 60_000 }, () => {});
+    new KafkaConnection(1, socket, dispatch, { maxFrameBytes: 1 << 20, maxIdleMs: 60_000 }, (_, reason) =>
+      onClose(reason),
+    );
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -69,6 +75,36 @@ describe('KafkaConnection', () => {
     );
     client.write(Buffer.concat([sized(Buffer.from('empty')), sized(Buffer.from('next'))]));
     expect((await readBytes(client, 6)).toString('hex')).toBe(sized(Buffer.from('ok')).toString('hex'));
+    client.destroy();
+    server.close();
+  });
+
+  it('closes on a CloseConnection outcome only after the responses before it have left, dispatching nothing after it', async () => {
+    let releaseFirst!: () => void;
+    const firstDone = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const dispatched: string[] = [];
+    let reportClose!: (reason: string | null) => void;
+    const closeReason = new Promise<string | null>((resolve) => {
+      reportClose = resolve;
+    });
+    const { client, server } = await serve((frame) => {
+      const name = frame.toString();
+      dispatched.push(name);
+      if (name === 'slow') return firstDone.then(() => sized(Buffer.from('slow-answer')));
+      if (name === 'bad') return new CloseConnection('bad request');
+      return sized(Buffer.from(`${name}-answer`));
+    }, reportClose);
+    client.write(Buffer.concat(['slow', 'bad', 'after'].map((n) => sized(Buffer.from(n)))));
+    const chunks: Buffer[] = [];
+    client.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = once(client, 'end');
+    releaseFirst();
+    await ended;
+    expect(Buffer.concat(chunks).toString('hex')).toBe(sized(Buffer.from('slow-answer')).toString('hex'));
+    expect(await closeReason).toBe('bad request');
+    expect(dispatched).toEqual(['slow', 'bad']);
     client.destroy();
     server.close();
   });

@@ -1,10 +1,8 @@
 import type { Socket } from 'node:net';
+import { CloseConnection, type ConnectionInfo } from '../handlers/api-handler.js';
 import { FrameDecoder, FrameSizeError } from './frame-decoder.js';
 
-/** Thrown by a dispatcher when a request cannot be answered at all: the connection is closed. */
-export class CloseConnection extends Error {
-  override readonly name = 'CloseConnection';
-}
+export type { ConnectionInfo };
 
 /**
  * A response frame as it leaves: one buffer, or a list of buffers written in order under one cork
@@ -13,17 +11,19 @@ export class CloseConnection extends Error {
  */
 export type ResponseFrame = Buffer | readonly Buffer[] | null;
 
-/** Answers one request frame. */
-export type Dispatch = (frame: Buffer, connection: ConnectionInfo) => ResponseFrame | Promise<ResponseFrame>;
-
-export interface ConnectionInfo {
-  readonly id: number;
-  readonly remoteAddress: string;
-}
+/**
+ * Answers one request frame: with its response, or with CloseConnection when the connection must
+ * close once the responses to earlier requests have left. A dispatch that throws or rejects
+ * closes the connection at once, with the error logged.
+ */
+export type Dispatch = (
+  frame: Buffer,
+  connection: ConnectionInfo,
+) => ResponseFrame | CloseConnection | Promise<ResponseFrame | CloseConnection>;
 
 interface Slot {
   done: boolean;
-  response: ResponseFrame;
+  response: ResponseFrame | CloseConnection;
 }
 
 /**
@@ -38,6 +38,8 @@ export class KafkaConnection implements ConnectionInfo {
   private readonly decoder: FrameDecoder;
   private readonly inFlight: Slot[] = [];
   private closed = false;
+  /** Set once a request's outcome is a close: nothing after it is read or dispatched. */
+  private closing = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -73,9 +75,18 @@ export class KafkaConnection implements ConnectionInfo {
 
   /** Closes the connection; `reason` is logged by the owner when it is not a normal close. */
   close(reason: string | null): void {
+    // Also ends a socket still writing its last responses after a CloseConnection (closeAfterWrites).
+    this.socket.destroy();
     if (this.closed) return;
     this.closed = true;
-    this.socket.destroy();
+    this.wakeIdleWaiters();
+    this.onClose(this, reason);
+  }
+
+  /** Closes once what has been written reaches the socket, so no earlier response is lost. */
+  private closeAfterWrites(reason: string): void {
+    this.closed = true;
+    this.socket.end(() => this.socket.destroy());
     this.wakeIdleWaiters();
     this.onClose(this, reason);
   }
@@ -90,7 +101,7 @@ export class KafkaConnection implements ConnectionInfo {
       return;
     }
     for (const frame of frames) {
-      if (this.closed) return;
+      if (this.closed || this.closing) break;
       this.dispatchFrame(frame);
     }
     this.flush();
@@ -99,7 +110,7 @@ export class KafkaConnection implements ConnectionInfo {
   private dispatchFrame(frame: Buffer): void {
     const slot: Slot = { done: false, response: null };
     this.inFlight.push(slot);
-    let result: ResponseFrame | Promise<ResponseFrame>;
+    let result: ResponseFrame | CloseConnection | Promise<ResponseFrame | CloseConnection>;
     try {
       result = this.dispatch(frame, this);
     } catch (err) {
@@ -109,22 +120,28 @@ export class KafkaConnection implements ConnectionInfo {
     if (result instanceof Promise) {
       result.then(
         (response) => {
-          slot.done = true;
-          slot.response = response;
+          this.settle(slot, response);
           this.flush();
         },
         (err) => this.fail(err),
       );
     } else {
-      slot.done = true;
-      slot.response = result;
+      this.settle(slot, result);
+    }
+  }
+
+  private settle(slot: Slot, response: ResponseFrame | CloseConnection): void {
+    slot.done = true;
+    slot.response = response;
+    if (response instanceof CloseConnection && !this.closing) {
+      // Stop reading now; the close itself waits until the earlier responses have been written.
+      this.closing = true;
+      this.socket.pause();
     }
   }
 
   private fail(err: unknown): void {
-    const reason =
-      err instanceof CloseConnection ? err.message : `request failed: ${(err as Error).stack ?? err}`;
-    this.close(reason);
+    this.close(`request failed: ${(err as Error).stack ?? err}`);
   }
 
   /** Writes every finished response at the head of the queue, in request order. */
@@ -137,6 +154,11 @@ export class KafkaConnection implements ConnectionInfo {
     while (head?.done) {
       this.inFlight.shift();
       const response = head.response;
+      if (response instanceof CloseConnection) {
+        this.socket.uncork();
+        this.closeAfterWrites(response.reason);
+        return;
+      }
       if (Buffer.isBuffer(response)) full = !this.socket.write(response) || full;
       else if (response) for (const part of response) full = !this.socket.write(part) || full;
       head = this.inFlight[0];

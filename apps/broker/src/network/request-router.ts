@@ -4,14 +4,20 @@ import {
   decodeRequestHeaderPrefix,
   ErrorCode,
   encodeResponseFrame,
-  type InputOf,
   ProtocolError,
   type RequestHeaderData,
 } from '@runnel/protocol';
-import { type AnyApiHandler, NO_RESPONSE, type RequestContext } from '../handlers/api-handler.js';
+import {
+  type AnyApiHandler,
+  CloseConnection,
+  type ConnectionInfo,
+  type HandlerResult,
+  NO_RESPONSE,
+  type RequestContext,
+} from '../handlers/api-handler.js';
 import type { HandlerGroup } from '../handlers/handler-group.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
-import { CloseConnection, type ConnectionInfo, type ResponseFrame } from './kafka-connection.js';
+import type { ResponseFrame } from './kafka-connection.js';
 
 /**
  * The request path: header -> handler -> response frame, with no framework in between. What it
@@ -51,18 +57,22 @@ export class RequestRouter {
       .sort((a, b) => a.apiKey - b.apiKey);
   }
 
-  dispatch = (frame: Buffer, connection: ConnectionInfo): ResponseFrame | Promise<ResponseFrame> => {
+  dispatch = (
+    frame: Buffer,
+    connection: ConnectionInfo,
+  ): ResponseFrame | CloseConnection | Promise<ResponseFrame | CloseConnection> => {
     const started = performance.now();
     this.metrics.requestReceived(frame.length + 4);
     let header: RequestHeaderData;
     try {
       header = decodeRequestHeaderPrefix(frame);
     } catch (err) {
-      throw new CloseConnection(`unreadable request header: ${(err as Error).message}`);
+      if (!(err instanceof ProtocolError)) throw err;
+      return new CloseConnection(`unreadable request header: ${err.message}`);
     }
     const handler = this.handlers.get(header.requestApiKey);
     if (!handler) {
-      throw new CloseConnection(
+      return new CloseConnection(
         `unknown API key ${header.requestApiKey} (correlation id ${header.correlationId})`,
       );
     }
@@ -70,7 +80,7 @@ export class RequestRouter {
     const { api } = handler;
     if (version < 0 || version > api.request.validVersions.max) {
       if (api === ApiVersions) return this.unsupportedApiVersions(header, started);
-      throw new CloseConnection(
+      return new CloseConnection(
         `${api.name} v${version} is above the highest version served (${api.request.validVersions.max})`,
       );
     }
@@ -104,9 +114,13 @@ export class RequestRouter {
   private respond(
     handler: AnyApiHandler,
     context: RequestContext,
-    body: InputOf<unknown> | typeof NO_RESPONSE,
+    body: HandlerResult<unknown>,
     started: number,
-  ): ResponseFrame {
+  ): ResponseFrame | CloseConnection {
+    if (body instanceof CloseConnection) {
+      this.metrics.responseSent(handler.api.name, 0, (performance.now() - started) / 1000, 'error');
+      return body;
+    }
     if (body === NO_RESPONSE) {
       this.metrics.responseSent(handler.api.name, 0, (performance.now() - started) / 1000, 'ok');
       return null;
