@@ -68,6 +68,12 @@ export {
 } from './messages/frames.js';
 export { RequestHeader, ResponseHeader } from './messages/headers.js';
 export {
+  decodeRequestBody,
+  type RequestHeaderPrefix,
+  readRequestHeaderPrefix,
+} from './messages/request-body.js';
+export { chunksByteLength, encodeResponseChunks } from './messages/response-chunks.js';
+export {
   type AnyField,
   type Api,
   api,
