@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type INestApplication, Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Runnel } from '@runnel/client';
-import { ServerRunnel } from '@runnel/nestjs';
+import { ensureTopics, type ReplayReport, replayTopic, ServerRunnel } from '@runnel/nestjs';
 import { AuditService } from './audit/audit.service.js';
 import { BillingServiceModule } from './billing-service.module.js';
 import { type BillingServiceConfig, DEFAULT_BILLING_SERVICE_CONFIG } from './billing-service-config.js';
@@ -18,9 +18,8 @@ import {
 import { describeChange, GroupMembership } from './groups/group-membership.js';
 import { InvoiceLedger } from './invoices/invoice-ledger.js';
 import { InvoicesService } from './invoices/invoices.service.js';
-import { ensureTopics } from './log/ensure-topics.js';
+
 import type { LogReader } from './log/log-reader.js';
-import { type ReplayReport, replayTopic } from './log/log-replay.js';
 
 export interface BillingAppOptions extends Partial<BillingServiceConfig> {
   /** NestJS's logger: a LoggerService, the levels to print, or false for silence (default NestJS's console logger). */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type INestApplication, type LoggerService, type LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Runnel } from '@runnel/client';
-import { ServerRunnel } from '@runnel/nestjs';
+import { ensureTopics, type ReplayReport, replayTopic, ServerRunnel } from '@runnel/nestjs';
 import {
   BILLING_TOPIC,
   isBillingEvent,
@@ -12,8 +12,7 @@ import {
   ORDERS_TOPIC,
   TOPIC_PARTITIONS,
 } from './events.js';
-import { ensureTopics } from './log/ensure-topics.js';
-import { type ReplayReport, replayTopic } from './log/log-replay.js';
+
 import { OrderServiceModule } from './order-service.module.js';
 import { DEFAULT_ORDER_SERVICE_CONFIG, type OrderServiceConfig } from './order-service-config.js';
 import { OrderBook } from './orders/order-book.js';

@@ -25,6 +25,13 @@ export {
   type RunnelServerConsumerOptions,
   type RunnelServerOptions,
 } from './interfaces/runnel-server-options.interface.js';
+export { ensureTopics } from './log/ensure-topics.js';
+export {
+  type ReplayedRecord,
+  type ReplayOptions,
+  type ReplayReport,
+  replayTopic,
+} from './log/replay-topic.js';
 export {
   RunnelModule,
   type RunnelModuleAsyncOptions,

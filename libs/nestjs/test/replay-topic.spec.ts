@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type RunningBroker, startBroker } from '@runnel/broker';
 import { Runnel } from '@runnel/client';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { type ReplayedRecord, replayTopic } from '../src/log/log-replay.js';
+import { type ReplayedRecord, replayTopic } from '../src/index.js';
 
 describe('replayTopic', () => {
   let broker: RunningBroker;

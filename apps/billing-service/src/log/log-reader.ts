@@ -1,4 +1,4 @@
-import type { ReplayedRecord, ReplayOptions, ReplayReport } from './log-replay.js';
+import type { ReplayedRecord, ReplayOptions, ReplayReport } from '@runnel/nestjs';
 
 /** Reads partitions of a topic back from the log (see `replayTopic`); bound to a broker in the module's wiring. */
 export interface LogReader {

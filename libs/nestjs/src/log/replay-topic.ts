@@ -23,7 +23,8 @@ export interface ReplayOptions {
 }
 
 /**
- * Reads partitions of `topic` up to the high watermarks they had when the replay began, in
+ * Rebuilds a service's state from its log on start, as an event-sourced service does: reads
+ * partitions of `topic` up to the high watermarks they had when the replay began, in
  * assign mode (no group, no commits), handing each record's JSON value to `apply` in offset order
  * per partition. Records written after the replay began are left to the caller's group consumer,
  * which may read again some of those read here: what `apply` builds must be idempotent.
