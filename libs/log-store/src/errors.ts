@@ -20,18 +20,66 @@ export class OffsetOutOfRangeError extends KafkaError {
   }
 }
 
-/** CORRUPT_MESSAGE (2): a batch whose framing, offsets or CRC are wrong; nothing was appended. */
-export class CorruptRecordError extends KafkaError {
-  constructor(dir: string, message: string, options: { cause?: unknown } = {}) {
-    super(errorByCode(ErrorCode.CORRUPT_MESSAGE), { context: `log ${dir}`, message, cause: options.cause });
+/**
+ * A batch LogValidator refused, with nothing appended: the Kafka code, and apart from it the
+ * `description` a produce response's errorMessage carries, naming the field, the value and the
+ * limit. Each code has its own subclass, as Kafka has an exception per code.
+ */
+export abstract class InvalidBatchError extends KafkaError {
+  protected constructor(
+    code: number,
+    dir: string,
+    readonly description: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(errorByCode(code), { context: `log ${dir}`, message: description, cause: options.cause });
+  }
+}
+
+/** CORRUPT_MESSAGE (2): a batch whose magic, batchLength or CRC is wrong. */
+export class CorruptRecordError extends InvalidBatchError {
+  constructor(dir: string, description: string, options: { cause?: unknown } = {}) {
+    super(ErrorCode.CORRUPT_MESSAGE, dir, description, options);
   }
 }
 
 /**
- * MESSAGE_TOO_LARGE (10) for a batch over `maxMessageBytes`, RECORD_LIST_TOO_LARGE (18) for one
- * that could never fit in a segment of `segmentBytes`; nothing was appended.
+ * INVALID_RECORD (87): no whole batch, more than one, or header fields a producer may not send
+ * (a base offset, inconsistent counts, a control batch, an idempotent batch without a sequence).
  */
-export class RecordTooLargeError extends KafkaError {
+export class InvalidRecordError extends InvalidBatchError {
+  constructor(dir: string, description: string) {
+    super(ErrorCode.INVALID_RECORD, dir, description);
+  }
+}
+
+/** UNSUPPORTED_FOR_MESSAGE_FORMAT (43): a legacy message set (magic 0 or 1); logs store magic 2 only. */
+export class UnsupportedForMessageFormatError extends InvalidBatchError {
+  constructor(dir: string, description: string) {
+    super(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, dir, description);
+  }
+}
+
+/** UNSUPPORTED_COMPRESSION_TYPE (76): an unknown codec id, or zstd where the request may not use it. */
+export class UnsupportedCompressionTypeError extends InvalidBatchError {
+  constructor(dir: string, description: string) {
+    super(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, dir, description);
+  }
+}
+
+/** INVALID_TXN_STATE (48): a transactional batch; logs keep no transaction index, so nothing could commit it. */
+export class InvalidTxnStateError extends InvalidBatchError {
+  constructor(dir: string, description: string) {
+    super(ErrorCode.INVALID_TXN_STATE, dir, description);
+  }
+}
+
+/**
+ * MESSAGE_TOO_LARGE (10) for a batch over `maxMessageBytes` (max.message.bytes),
+ * RECORD_LIST_TOO_LARGE (18) for one that could never fit in a segment of `segmentBytes`
+ * (segment.bytes).
+ */
+export class RecordTooLargeError extends InvalidBatchError {
   constructor(
     dir: string,
     readonly sizeInBytes: number,
@@ -39,10 +87,9 @@ export class RecordTooLargeError extends KafkaError {
     readonly option: 'maxMessageBytes' | 'segmentBytes',
   ) {
     super(
-      errorByCode(
-        option === 'maxMessageBytes' ? ErrorCode.MESSAGE_TOO_LARGE : ErrorCode.RECORD_LIST_TOO_LARGE,
-      ),
-      { context: `log ${dir}`, message: `batch of ${sizeInBytes} bytes is larger than ${option} (${limit})` },
+      option === 'maxMessageBytes' ? ErrorCode.MESSAGE_TOO_LARGE : ErrorCode.RECORD_LIST_TOO_LARGE,
+      dir,
+      `batch of ${sizeInBytes} bytes is larger than ${option === 'maxMessageBytes' ? 'max.message.bytes' : 'segment.bytes'} (${limit})`,
     );
   }
 }

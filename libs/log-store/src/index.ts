@@ -2,9 +2,14 @@ export { type Clock, systemClock } from './clock.js';
 export { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 export {
   CorruptRecordError,
+  InvalidBatchError,
+  InvalidRecordError,
+  InvalidTxnStateError,
   KafkaStorageError,
   OffsetOutOfRangeError,
   RecordTooLargeError,
+  UnsupportedCompressionTypeError,
+  UnsupportedForMessageFormatError,
 } from './errors.js';
 export type { CleanerStats } from './log-cleaner.js';
 export {
@@ -32,6 +37,7 @@ export {
   type MaintenanceReport,
   type StrayDir,
 } from './log-manager.js';
+export type { AppendOrigin, ValidatedBatch, ValidationOptions } from './log-validator.js';
 export { PartitionLog } from './partition-log.js';
-export type { AppendOptions, AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
+export type { AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
 export type { OffsetAndTimestamp } from './timestamp-lookup.js';

@@ -156,8 +156,10 @@ export class LogCleaner {
     for (const segment of group) {
       this.stats.bytesBefore += segment.size;
       await this.forEachBatch(segment, async (batch, header) => {
-        for (const out of await this.cleanBatch(batch, header, newest))
-          cleaned.append(out, readBatchHeader(out));
+        for (const out of await this.cleanBatch(batch, header, newest)) {
+          const written = readBatchHeader(out);
+          cleaned.append(out, written, lastOffsetOf(written));
+        }
       });
     }
     cleaned.seal();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { patchBaseOffset, readBatchHeader } from '@runnel/protocol';
-import { LogSegment } from './log-segment.js';
+import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { batchOfSize } from './test-support/batches.js';
 import { tempDir } from './test-support/temp-dir.js';
 
@@ -21,7 +21,8 @@ describe('LogSegment', () => {
       const batch = await batchOfSize(2, 50 + i * 5, `s${i}-`, BigInt(5000 + i));
       patchBaseOffset(batch, next);
       positions.push(segment.size);
-      segment.append(batch, readBatchHeader(batch));
+      const header = readBatchHeader(batch);
+      segment.append(batch, header, lastOffsetOf(header));
       next += 2n;
     }
   });

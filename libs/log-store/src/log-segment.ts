@@ -11,11 +11,8 @@ const NO_TIMESTAMP = -1n;
 
 export type SegmentConfig = Pick<LogConfig, 'indexIntervalBytes' | 'segmentIndexBytes' | 'segmentMs'>;
 
-/** The header fields a segment needs to append a batch (a whole BatchHeader has them too). */
-export type AppendedBatch = Pick<
-  BatchHeader,
-  'baseOffset' | 'sizeInBytes' | 'lastOffsetDelta' | 'maxTimestamp'
->;
+/** The header fields a segment needs to account for a batch (a BatchHeader and a ValidatedBatch have them). */
+export type AppendedBatch = Pick<BatchHeader, 'sizeInBytes' | 'maxTimestamp'>;
 
 /** A batch located in a segment. */
 export interface BatchLocation {
@@ -139,7 +136,9 @@ export class LogSegment {
     }
     const start = this.offsetIndex.lastEntry().position;
     const scanner = new BatchScanner(this.log, start, this.log.size, HEADER_SCAN);
-    for (let batch = scanner.next(); batch !== undefined; batch = scanner.next()) this.track(batch.header);
+    for (let batch = scanner.next(); batch !== undefined; batch = scanner.next()) {
+      this.track(batch.header, lastOffsetOf(batch.header));
+    }
     if (scanner.invalid !== undefined) return scanner.invalid;
     if (lastEntry !== undefined && lastEntry.offset >= this.nextOffset) {
       return `${this.timeIndex.path} points at offset ${lastEntry.offset}, past the log's end ${this.nextOffset}`;
@@ -147,7 +146,7 @@ export class LogSegment {
     return undefined;
   }
 
-  private track(header: AppendedBatch, last = lastOffsetOf(header)): void {
+  private track(header: AppendedBatch, last: bigint): void {
     if (header.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = header.maxTimestamp;
       this.offsetOfMaxTimestamp = last;
@@ -188,11 +187,11 @@ export class LogSegment {
   }
 
   /**
-   * Appends one batch whose baseOffset is already set. `buf` holds exactly the batch. The caller
-   * has checked that it fits (offsets, size); the write either completes or throws with nothing
-   * recorded.
+   * Appends one batch whose baseOffset is already set and whose last offset is `lastOffset`.
+   * `buf` holds exactly the batch. The caller has checked that it fits (offsets, size); the
+   * write either completes or throws with nothing recorded.
    */
-  append(buf: Buffer, header: AppendedBatch, lastOffset = lastOffsetOf(header)): void {
+  append(buf: Buffer, header: AppendedBatch, lastOffset: bigint): void {
     const position = this.log.append(buf, header.sizeInBytes);
     this.firstBatchTimestamp ??= header.maxTimestamp;
     this.index(header, lastOffset, position);

@@ -11,11 +11,6 @@ export interface PartitionLogOptions extends LogOptions {
   onOffline?: (error: KafkaStorageError) => void;
 }
 
-export interface AppendOptions {
-  /** The caller already checked framing and CRC (e.g. with verifyBatch), so append skips the CRC (default false). */
-  validated?: boolean;
-}
-
 export interface AppendResult {
   /** Offset assigned to the batch's first record. */
   baseOffset: bigint;

@@ -1,7 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchLayout, readBatchHeader } from '@runnel/protocol';
-import { CorruptRecordError, OffsetOutOfRangeError, RecordTooLargeError } from './errors.js';
+import {
+  CorruptRecordError,
+  InvalidRecordError,
+  OffsetOutOfRangeError,
+  RecordTooLargeError,
+} from './errors.js';
 import { resolveLogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
 import { batchOf, batchOfSize, readAll } from './test-support/batches.js';
@@ -92,21 +97,36 @@ describe('PartitionLog', () => {
     batch[batch.length - 1]! ^= 0xff;
     expect(() => log.append(batch)).toThrow(CorruptRecordError);
     expect(() => log.append(batch)).toThrow(/CORRUPT_MESSAGE \(2\).*CRC/);
-    expect(() => log.append(batch.subarray(0, 30))).toThrow(CorruptRecordError);
+    expect(() => log.append(batch.subarray(0, 30))).toThrow(InvalidRecordError);
     const two = Buffer.concat([await batchOf([{ value: 'a' }]), await batchOf([{ value: 'b' }])]);
-    expect(() => log.append(two)).toThrow(/exactly one batch/);
+    expect(() => log.append(two)).toThrow(/exactly one per partition/);
     expect(log.logEndOffset).toBe(0n);
     expect(log.size).toBe(0);
   });
 
-  it('validatedAppendSkipsTheCrcButStillChecksFraming', async () => {
+  it('validatedBatchIsAppendedWithItsHeaderReadOnce', async () => {
     open();
-    const batch = await batchOf([{ value: 'a' }]);
-    batch[batch.length - 1]! ^= 0xff;
-    expect(log.append(batch, { validated: true }).baseOffset).toBe(0n);
-    expect(() => log.append(batch.subarray(0, batch.length - 1), { validated: true })).toThrow(
-      CorruptRecordError,
-    );
+    const batch = await batchOf([{ value: 'a' }, { value: 'b' }]);
+    const validated = log.validate(batch);
+    expect(validated).toMatchObject({
+      bytes: batch,
+      sizeInBytes: batch.length,
+      recordCount: 2,
+      lastOffsetDelta: 1,
+    });
+    expect(log.append(validated)).toEqual({ baseOffset: 0n, lastOffset: 1n, logEndOffset: 2n });
+    expect((await readAll(log)).map((r) => r.value)).toEqual(['a', 'b']);
+  });
+
+  it('clientBatchesMeetTheProducerRules', async () => {
+    open();
+    // Appended once, the batch carries its offset; a producer never sends one.
+    const appended = await batchOf([{ value: 'a' }]);
+    log.append(appended);
+    log.append(appended);
+    expect(() => log.validate(appended)).toThrow(/baseOffset of the record batch should be 0, but it is 1/);
+    expect(() => log.validate(appended, { origin: 'coordinator' })).not.toThrow();
+    expect(log.logEndOffset).toBe(2n);
   });
 
   it('batchOverMaxMessageBytesIsRefusedNamingTheLimit', async () => {
@@ -114,7 +134,7 @@ describe('PartitionLog', () => {
     const batch = await batchOfSize(1, 300);
     expect(() => log.append(batch)).toThrow(RecordTooLargeError);
     expect(() => log.append(batch)).toThrow(
-      `batch of ${batch.length} bytes is larger than maxMessageBytes (200)`,
+      `batch of ${batch.length} bytes is larger than max.message.bytes (200)`,
     );
     expect(log.logEndOffset).toBe(0n);
   });

@@ -1,5 +1,4 @@
 import { type BatchHeader, patchBaseOffset } from '@runnel/protocol';
-import { type AppendHeader, checkAppendBatch } from './append-validation.js';
 import { AppendWaiters } from './append-waiters.js';
 import { CleanShutdownMarker } from './clean-shutdown-marker.js';
 import { type Clock, systemClock } from './clock.js';
@@ -12,7 +11,8 @@ import { LogLoader, type RecoveryReport } from './log-loader.js';
 import { retentionDecision } from './log-retention.js';
 import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
-import type { AppendOptions, AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
+import { type ValidatedBatch, type ValidationOptions, validateBatch } from './log-validator.js';
+import type { AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
 import { StorageFaultHandler } from './storage-fault-handler.js';
 import { type OffsetAndTimestamp, offsetForTimestamp } from './timestamp-lookup.js';
 
@@ -147,22 +147,30 @@ export class PartitionLog {
   }
 
   /**
-   * Appends one record batch (exactly one, as Produce v3+ sends per partition). Checks framing,
-   * offsets and (unless `validated`) the CRC, and the size limits; then assigns the next offset
-   * by patching baseOffset in `batch` itself (no copy) and writes it with one write. Throws
-   * CorruptRecordError or RecordTooLargeError with nothing appended.
+   * Validates `records` for an append to this log (see validateBatch: framing, magic, codec, CRC,
+   * sizes against this log's config, and for a client the fields producers may send). Throws the
+   * InvalidBatchError of the first rule broken.
    */
-  append(batch: Buffer, options: AppendOptions = {}): AppendResult {
+  validate(records: Buffer, options?: ValidationOptions): ValidatedBatch {
+    return validateBatch(this.dir, records, this.config, options);
+  }
+
+  /**
+   * Appends one record batch: a ValidatedBatch from `validate` as it is, or bytes, which are
+   * validated first as a `coordinator` batch (see ValidationOptions). Assigns the next offset by
+   * patching baseOffset in the batch's own bytes (no copy) and writes them with one write. Throws
+   * an InvalidBatchError with nothing appended.
+   */
+  append(batch: ValidatedBatch | Buffer): AppendResult {
     this.checkOpen();
-    const header = checkAppendBatch(this.dir, batch, this.config, options.validated === true);
+    const validated = Buffer.isBuffer(batch) ? this.validate(batch, { origin: 'coordinator' }) : batch;
     const baseOffset = this.endOffset;
-    const lastOffset = baseOffset + BigInt(header.lastOffsetDelta);
+    const lastOffset = baseOffset + BigInt(validated.lastOffsetDelta);
     try {
-      this.maybeRoll(header, lastOffset);
-      patchBaseOffset(batch, baseOffset);
-      header.baseOffset = baseOffset;
+      this.maybeRoll(validated, lastOffset);
+      patchBaseOffset(validated.bytes, baseOffset);
       const active = this.segments.active;
-      active.append(batch, header, lastOffset);
+      active.append(validated.bytes, validated, lastOffset);
       this.flusher.markUnflushed(active);
     } catch (error) {
       throw this.faults.record(error);
@@ -175,12 +183,12 @@ export class PartitionLog {
   }
 
   /** Rolls before an append that would overfill the active segment, outlast segmentMs, fill an index or overflow int32 offsets. */
-  private maybeRoll(header: AppendHeader, lastOffset: bigint): void {
+  private maybeRoll(batch: ValidatedBatch, lastOffset: bigint): void {
     const segment = this.segments.active;
     if (segment.size === 0) return;
     if (
-      segment.size > this.config.segmentBytes - header.sizeInBytes ||
-      segment.rollDue(this.clock.now(), header.maxTimestamp) ||
+      segment.size > this.config.segmentBytes - batch.sizeInBytes ||
+      segment.rollDue(this.clock.now(), batch.maxTimestamp) ||
       segment.indexesFull ||
       !segment.canHoldOffset(lastOffset)
     ) {

@@ -32,7 +32,7 @@ export class ConsumerOffsetsStore implements GroupStore {
     });
     const logs = this.topic.logs();
     const log = logs[offsetsTopicPartitionFor(groupId, logs.length)]!;
-    log.append(batch, { validated: true });
+    log.append(log.validate(batch, { origin: 'coordinator' }));
     await log.flush();
   }
 }

@@ -1,4 +1,4 @@
-import type { PartitionLog } from '@runnel/log-store';
+import { InvalidBatchError, type PartitionLog } from '@runnel/log-store';
 import {
   ErrorCode,
   type InputOf,
@@ -193,7 +193,8 @@ function failed(index: number, error: KafkaError): PartitionOutcome {
     errorCode: error.code,
     baseOffset: UNKNOWN,
     logStartOffset: UNKNOWN,
-    errorMessage: error instanceof ProduceError ? error.description : error.message,
+    errorMessage:
+      error instanceof ProduceError || error instanceof InvalidBatchError ? error.description : error.message,
   };
 }
 

@@ -1,6 +1,10 @@
 import type { PartitionLog } from '@runnel/log-store';
-import { validateProducedBatch } from './produced-batch-validation.js';
+import { ErrorCode } from '@runnel/protocol';
+import { ProduceError } from './produce-error.js';
 import type { ProducerStates } from './producer-states.js';
+
+/** Produce v7 is the first whose records may be zstd-compressed (KIP-110). */
+const FIRST_ZSTD_VERSION = 7;
 
 /** Where a produced batch is in its partition. */
 export interface ProducedBatchPosition {
@@ -11,14 +15,16 @@ export interface ProducedBatchPosition {
 }
 
 /**
- * One partition of a Produce request: the batch is validated (CRC included, once), checked
- * against its producer's state, then appended exactly as received — the log patches the
- * assigned baseOffset into these bytes, which are a slice of the request frame, and writes them
- * with no copy and no second CRC — and the producer's state records where it landed. A retry of
+ * One partition of a Produce request: the batch is validated once by the log it goes to
+ * (`PartitionLog.validate`: framing, magic, codec, CRC, sizes, the fields producers may send;
+ * see log-store's LogValidator for the codes), checked against its producer's state, then
+ * appended exactly as received: the log patches the assigned baseOffset into these bytes, which
+ * are a slice of the request frame, and writes them with no copy and no second check. A retry of
  * a batch already written is answered with that batch's offset and not written again.
  *
- * Throws ProduceError when the batch is refused, or the log's KafkaError (RecordTooLargeError
- * for a batch no segment can hold, KafkaStorageError) with nothing appended.
+ * Throws ProduceError for null records (INVALID_RECORD) or a sequence the producer state
+ * refuses, or the log's KafkaError (an InvalidBatchError, KafkaStorageError) with nothing
+ * appended.
  */
 export function appendProducedBatch(
   log: PartitionLog,
@@ -27,14 +33,19 @@ export function appendProducedBatch(
   producers: ProducerStates,
   nowMs: number,
 ): ProducedBatchPosition {
-  const header = validateProducedBatch(records, version, log.config.maxMessageBytes);
+  if (records === null) {
+    throw new ProduceError(
+      ErrorCode.INVALID_RECORD,
+      `Produce requests with version ${version} must have at least one record batch per partition (got null records)`,
+    );
+  }
+  const batch = log.validate(records, { origin: 'client', zstdAllowed: version >= FIRST_ZSTD_VERSION });
   const state = producers.of(log);
-  const original = state.check(header, nowMs);
+  const original = state.check(batch, nowMs);
   if (original !== undefined) {
     return { baseOffset: original.firstOffset, logStartOffset: log.logStartOffset };
   }
-  // validateProducedBatch refused null records.
-  const { baseOffset } = log.append(records!, { validated: true });
-  state.update(header, baseOffset);
+  const { baseOffset } = log.append(batch);
+  state.update(batch, baseOffset);
   return { baseOffset, logStartOffset: log.logStartOffset };
 }
