@@ -4,6 +4,7 @@ import {
   fileSize,
   openFile,
   readAt,
+  readAtAsync,
   renameFile,
   syncFile,
   syncFileAsync,
@@ -22,8 +23,17 @@ import {
  *
  * After a crash the file may end in a torn batch, zeros or garbage; LogSegment.recover finds the
  * end of the last valid batch and truncates there.
+ *
+ * Asynchronous reads (`readAsync`, for fetches) may still be running when the segment leaves the
+ * log (retention, compaction, close): the descriptor is closed only once the last read that
+ * `retain`ed it has finished, so a read never lands on a descriptor number reused by another file
+ * (Kafka defers the deletion itself by `file.delete.delay.ms` for the same reason).
  */
 export class FileRecords {
+  /** Asynchronous reads in progress; `close` waits for them. */
+  private readers = 0;
+  private closeRequested = false;
+
   private constructor(
     public path: string,
     private readonly fd: number,
@@ -61,6 +71,32 @@ export class FileRecords {
     return n === length ? buf : buf.subarray(0, n);
   }
 
+  /**
+   * `length` bytes at `position` (fewer if the file ends first), read on libuv's thread pool into
+   * a buffer of exactly that size.
+   */
+  async readAsync(position: number, length: number): Promise<Buffer> {
+    this.retain();
+    try {
+      const buf = Buffer.allocUnsafe(length);
+      const n = await readAtAsync(this.fd, this.path, buf, 0, length, position);
+      return n === length ? buf : buf.subarray(0, n);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Keeps the descriptor open until the matching `release`, whatever `close` is called meanwhile. */
+  retain(): void {
+    if (this.closeRequested) throw new Error(`${this.path} is closed`);
+    this.readers++;
+  }
+
+  release(): void {
+    this.readers--;
+    if (this.readers === 0 && this.closeRequested) closeFile(this.fd, this.path);
+  }
+
   /** Cuts the file to `size` bytes. */
   truncateTo(size: number): void {
     truncateFile(this.fd, this.path, size);
@@ -75,8 +111,11 @@ export class FileRecords {
     return syncFileAsync(this.fd, this.path);
   }
 
+  /** Closes the descriptor now, or once the asynchronous reads still running have finished. */
   close(): void {
-    closeFile(this.fd, this.path);
+    if (this.closeRequested) return;
+    this.closeRequested = true;
+    if (this.readers === 0) closeFile(this.fd, this.path);
   }
 
   renameTo(path: string): void {

@@ -230,18 +230,56 @@ export class LogSegment {
     const first = this.translateOffset(offset, maxPosition);
     if (first === undefined) return undefined;
     const length = Math.max(first.header.sizeInBytes, Math.min(maxBytes, maxPosition - first.position));
-    const buf = this.log.read(first.position, length);
-    // Keep whole batches only: walk their length prefixes to the last one that fits.
-    let end = 0;
-    while (end + LOG_OVERHEAD <= buf.length) {
-      const batchLength = buf.readInt32BE(end + BatchLayout.BATCH_LENGTH);
-      // Bytes below `size` were checked when written or recovered; a length that cannot be one
-      // ends the read rather than looping on it.
-      if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD || end + LOG_OVERHEAD + batchLength > buf.length)
-        break;
-      end += LOG_OVERHEAD + batchLength;
+    return wholeBatches(this.log.read(first.position, length));
+  }
+
+  /**
+   * As `read`, with the file read on libuv's thread pool, so a read that misses the page cache
+   * does not hold up the event loop. No scanner and no header objects: one read from the offset
+   * index's position of the batches up to `offset` and the answer (`indexIntervalBytes + maxBytes`,
+   * within the segment), the batches before `offset` skipped by their length prefixes in those
+   * bytes, and the answer returned as a view of them; a second read, of exactly the answer, only
+   * when the batches to skip or a first batch larger than `maxBytes` ran past the first.
+   * The file stays open until the read ends, even if the segment leaves the log meanwhile.
+   */
+  async readAsync(offset: bigint, maxBytes: number, maxPosition = this.size): Promise<Buffer | undefined> {
+    let start = this.offsetIndex.lookup(offset).position;
+    if (start >= maxPosition) return undefined;
+    this.log.retain();
+    try {
+      const span = this.config.indexIntervalBytes + Math.max(maxBytes, BATCH_HEADER_SIZE);
+      let buf = await this.log.readAsync(start, Math.min(maxPosition - start, span));
+      let at = 0;
+      for (;;) {
+        if (start + at >= maxPosition) return undefined;
+        if (at + BATCH_HEADER_SIZE > buf.length) {
+          // The next header is past what was read: read on from it.
+          start += at;
+          at = 0;
+          buf = await this.log.readAsync(start, Math.min(maxPosition - start, span));
+          if (buf.length < BATCH_HEADER_SIZE) return undefined;
+        }
+        const size = LOG_OVERHEAD + buf.readInt32BE(at + BatchLayout.BATCH_LENGTH);
+        // Bytes below `size` were checked when written or recovered; a length that cannot be a
+        // batch's ends the read, as the scanner of `read` stops there.
+        if (size < BATCH_HEADER_SIZE) return undefined;
+        const last =
+          buf.readBigInt64BE(at + BatchLayout.BASE_OFFSET) +
+          BigInt(buf.readInt32BE(at + BatchLayout.LAST_OFFSET_DELTA));
+        if (last >= offset) {
+          const position = start + at;
+          const length = Math.max(size, Math.min(maxBytes, maxPosition - position));
+          const answer =
+            at + length <= buf.length
+              ? buf.subarray(at, at + length)
+              : await this.log.readAsync(position, length);
+          return wholeBatches(answer);
+        }
+        at += size;
+      }
+    } finally {
+      this.log.release();
     }
-    return end === buf.length ? buf : buf.subarray(0, end);
   }
 
   /**
@@ -362,4 +400,20 @@ export class LogSegment {
     this.offsetIndex.deleteFile();
     this.timeIndex.deleteFile();
   }
+}
+
+/**
+ * `buf` cut after its last whole batch, walking the batches' length prefixes. Bytes below a
+ * segment's size were checked when written or recovered; a length that cannot be a batch's ends
+ * the walk rather than looping on it.
+ */
+function wholeBatches(buf: Buffer): Buffer {
+  let end = 0;
+  while (end + LOG_OVERHEAD <= buf.length) {
+    const batchLength = buf.readInt32BE(end + BatchLayout.BATCH_LENGTH);
+    if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD || end + LOG_OVERHEAD + batchLength > buf.length)
+      break;
+    end += LOG_OVERHEAD + batchLength;
+  }
+  return end === buf.length ? buf : buf.subarray(0, end);
 }

@@ -236,6 +236,47 @@ export class PartitionLog {
     });
   }
 
+  /**
+   * As `read`, for fetches: the same answer, read with asynchronous file reads (see
+   * LogSegment.readAsync), so a read that misses the page cache holds up no other request. The
+   * answer is bounded by the high watermark when the call is made: appends that land while the
+   * read waits are left for the next fetch, and the offsets returned are those of the call.
+   */
+  async readAsync(fetchOffset: bigint, maxBytes: number): Promise<FetchResult> {
+    this.checkOpen();
+    if (!Number.isInteger(maxBytes) || maxBytes < 0) {
+      throw new RangeError(`maxBytes ${maxBytes} is not an integer of 0 or more`);
+    }
+    if (fetchOffset < this.startOffset || fetchOffset > this.endOffset) {
+      throw new OffsetOutOfRangeError(fetchOffset, this.startOffset, this.endOffset, this.dir);
+    }
+    const result = {
+      records: EMPTY,
+      highWatermark: this.committedOffset,
+      logStartOffset: this.startOffset,
+      logEndOffset: this.endOffset,
+    };
+    if (fetchOffset >= this.committedOffset) return result;
+    const active = this.segments.active;
+    const activeEnd = active.size;
+    try {
+      const candidates = this.segments.from(fetchOffset);
+      for (let i = 0; i < candidates.length; i++) {
+        const segment = candidates[i]!;
+        // After an await, a later segment may have left the log (retention, compaction, close):
+        // it is not read, and the next fetch finds where the log stands then.
+        if (i > 0 && (this.closed || !this.segments.includes(segment))) break;
+        const end = segment === active ? activeEnd : segment.size;
+        const records = await segment.readAsync(fetchOffset, maxBytes, end);
+        if (records !== undefined) return { ...result, records };
+        if (segment === active) break;
+      }
+      return result;
+    } catch (error) {
+      throw this.faults.record(error);
+    }
+  }
+
   /** ListOffsets EARLIEST. */
   earliestOffset(): bigint {
     this.checkOpen();

@@ -8,10 +8,11 @@ import { KafkaStorageError } from './errors.js';
  * 00000000000000000000.log at position 4096 (16384 bytes) failed: ENOSPC ...`). Nothing here
  * retries or guesses: the caller (PartitionLog) takes its log offline on the first such error.
  *
- * Writes, reads and truncation are synchronous: on the page cache they cost microseconds, less
- * than a hop to libuv's thread pool, and they keep the order of appends and reads trivially
- * consistent on the event loop. Only fsync, which waits for the disk, is offered asynchronously
- * so that group commit does not block the loop.
+ * Writes, truncation and the reads of recovery, cleaning and lookups are synchronous: on the page
+ * cache they cost microseconds, less than a hop to libuv's thread pool, and they keep the order of
+ * appends and reads trivially consistent on the event loop. fsync, which waits for the disk, and
+ * the reads that answer fetches (readAtAsync), which may miss the page cache, are asynchronous,
+ * so neither blocks the loop.
  */
 function fail(operation: string, path: string, values: string, cause: unknown): KafkaStorageError {
   // Not `instanceof Error`: errors from another realm (a vm context, a worker) fail that test.
@@ -64,6 +65,33 @@ export function readAt(
   } catch (cause) {
     throw fail('read', path, `${length} bytes at position ${position}`, cause);
   }
+}
+
+/**
+ * As readAt, on libuv's thread pool: a read that misses the page cache waits there, not on the
+ * event loop. Resolves with how many bytes were read (fewer than `length` only at the file's end).
+ */
+export function readAtAsync(
+  fd: number,
+  path: string,
+  buf: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let done = 0;
+    const next = (cause: NodeJS.ErrnoException | null, n: number): void => {
+      if (cause !== null) {
+        reject(fail('read', path, `${length} bytes at position ${position}`, cause));
+        return;
+      }
+      done += n;
+      if (n === 0 || done >= length) resolve(done);
+      else fs.read(fd, buf, offset + done, length - done, position + done, next);
+    };
+    fs.read(fd, buf, offset, length, position, next);
+  });
 }
 
 /** Writes all of `buf[offset, offset + length)` at `position`. A short write is an error. */
