@@ -7,55 +7,97 @@ export class FrameSizeError extends Error {
 
 /**
  * Splits a TCP byte stream into Kafka frames: an int32 size, then that many bytes. Chunks are
- * kept in a list and joined only once a whole frame is there, so a large produce request arriving
- * in many chunks is copied once, not once per chunk.
+ * kept in a list with a byte count, and a frame is assembled only once all of it is there: a
+ * frame inside one chunk is a view of it (no copy), one spread over chunks is copied once into a
+ * buffer of its size. So a large produce request arriving in many chunks is copied once, not once
+ * per chunk, and nothing is joined while a frame is still incomplete.
  *
  * A size that is negative or above `maxFrameBytes` (`socket.request.max.bytes`) is refused before
  * anything is buffered for it: the caller closes the connection.
  */
 export class FrameDecoder {
+  /** Unconsumed input: `chunks[0]` from `head` on, then the other chunks whole. */
   private chunks: Buffer[] = [];
-  private buffered = 0;
+  private head = 0;
+  private bufferedBytes = 0;
 
   constructor(private readonly maxFrameBytes: number) {}
 
+  /** Bytes received and not yet returned in a frame. */
+  get buffered(): number {
+    return this.bufferedBytes;
+  }
+
   /** Adds a chunk and returns the frames (without their size prefix) it completes. */
   push(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.bufferedBytes += chunk.length;
+    }
     const frames: Buffer[] = [];
-    while (this.buffered >= FRAME_SIZE_PREFIX) {
+    while (this.bufferedBytes >= FRAME_SIZE_PREFIX) {
       const size = this.peekSize();
       if (size < 0 || size > this.maxFrameBytes) {
         throw new FrameSizeError(
           `request size ${size} is outside 0..${this.maxFrameBytes} (socket.request.max.bytes)`,
         );
       }
-      if (this.buffered < FRAME_SIZE_PREFIX + size) break;
-      frames.push(this.take(FRAME_SIZE_PREFIX + size).subarray(FRAME_SIZE_PREFIX));
+      if (this.bufferedBytes < FRAME_SIZE_PREFIX + size) break;
+      this.skip(FRAME_SIZE_PREFIX);
+      frames.push(this.take(size));
     }
     return frames;
   }
 
+  /** The int32 at the front, which may straddle chunks. */
   private peekSize(): number {
     const first = this.chunks[0]!;
-    if (first.length >= FRAME_SIZE_PREFIX) return first.readInt32BE(0);
-    return this.take(FRAME_SIZE_PREFIX, true).readInt32BE(0);
+    if (first.length - this.head >= FRAME_SIZE_PREFIX) return first.readInt32BE(this.head);
+    let size = 0;
+    let chunk = 0;
+    let at = this.head;
+    for (let i = 0; i < FRAME_SIZE_PREFIX; i++) {
+      while (at >= this.chunks[chunk]!.length) {
+        chunk++;
+        at = 0;
+      }
+      size = size * 256 + this.chunks[chunk]![at++]!;
+    }
+    return size | 0;
   }
 
-  /** Removes `n` bytes from the front (or only reads them, with `peek`). */
-  private take(n: number, peek = false): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length >= n) {
-      if (peek) return first;
-      const out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      this.buffered -= n;
-      return out;
+  private skip(n: number): void {
+    this.bufferedBytes -= n;
+    while (n > 0) {
+      const first = this.chunks[0]!;
+      const available = first.length - this.head;
+      if (available > n) {
+        this.head += n;
+        return;
+      }
+      n -= available;
+      this.chunks.shift();
+      this.head = 0;
     }
-    const joined = Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [joined];
-    return this.take(n, peek);
+  }
+
+  /** Removes the next `n` bytes (all buffered): a view when they lie in one chunk, else one copy. */
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (n === 0) return Buffer.alloc(0);
+    if (first!.length - this.head >= n) {
+      const frame = first!.subarray(this.head, this.head + n);
+      this.skip(n);
+      return frame;
+    }
+    const frame = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[0]!;
+      const copied = chunk.copy(frame, filled, this.head, Math.min(chunk.length, this.head + n - filled));
+      filled += copied;
+      this.skip(copied);
+    }
+    return frame;
   }
 }

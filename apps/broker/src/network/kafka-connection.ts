@@ -11,6 +11,15 @@ export type { ConnectionInfo };
  */
 export type ResponseFrame = Buffer | readonly Buffer[] | null;
 
+/** Bytes a response frame puts on the wire. */
+export function responseFrameBytes(frame: ResponseFrame): number {
+  if (frame === null) return 0;
+  if (Buffer.isBuffer(frame)) return frame.length;
+  let bytes = 0;
+  for (const part of frame) bytes += part.length;
+  return bytes;
+}
+
 /**
  * Answers one request frame: with its response, or with CloseConnection when the connection must
  * close once the responses to earlier requests have left. A dispatch that throws or rejects

@@ -1,11 +1,12 @@
 import {
   ApiVersions,
-  decodeRequestFrame,
-  decodeRequestHeaderPrefix,
+  decodeRequestBody,
   ErrorCode,
   encodeResponseFrame,
   ProtocolError,
   type RequestHeaderData,
+  type RequestHeaderPrefix,
+  readRequestHeaderPrefix,
 } from '@runnel/protocol';
 import {
   type AnyApiHandler,
@@ -16,8 +17,15 @@ import {
   type RequestContext,
 } from '../handlers/api-handler.js';
 import type { HandlerGroup } from '../handlers/handler-group.js';
+import type { ApiRequestStats } from '../metrics/api-request-stats.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
-import type { ResponseFrame } from './kafka-connection.js';
+import { type ResponseFrame, responseFrameBytes } from './kafka-connection.js';
+
+/** A served API: its handler, and its request stats bound once so no request looks them up. */
+interface Route {
+  readonly handler: AnyApiHandler;
+  readonly stats: ApiRequestStats;
+}
 
 /**
  * The request path: header -> handler -> response frame, with no framework in between. What it
@@ -31,7 +39,7 @@ import type { ResponseFrame } from './kafka-connection.js';
  *   of that API built by its handler.
  */
 export class RequestRouter {
-  private readonly handlers = new Map<number, AnyApiHandler>();
+  private readonly routes = new Map<number, Route>();
   private readonly groups: HandlerGroup[] = [];
 
   constructor(private readonly metrics: BrokerMetrics) {}
@@ -40,7 +48,9 @@ export class RequestRouter {
   register(...groups: HandlerGroup[]): this {
     for (const group of groups) {
       this.groups.push(group);
-      for (const handler of group.handlers) this.handlers.set(handler.api.apiKey, handler);
+      for (const handler of group.handlers) {
+        this.routes.set(handler.api.apiKey, { handler, stats: this.metrics.forApi(handler.api.name) });
+      }
     }
     return this;
   }
@@ -52,8 +62,12 @@ export class RequestRouter {
 
   /** `{ apiKey, minVersion: 0, maxVersion }` for every API served, as ApiVersions reports them. */
   supportedApis(): { apiKey: number; minVersion: number; maxVersion: number }[] {
-    return [...this.handlers.values()]
-      .map((h) => ({ apiKey: h.api.apiKey, minVersion: 0, maxVersion: h.api.request.validVersions.max }))
+    return [...this.routes.values()]
+      .map(({ handler: h }) => ({
+        apiKey: h.api.apiKey,
+        minVersion: 0,
+        maxVersion: h.api.request.validVersions.max,
+      }))
       .sort((a, b) => a.apiKey - b.apiKey);
   }
 
@@ -63,23 +77,25 @@ export class RequestRouter {
   ): ResponseFrame | CloseConnection | Promise<ResponseFrame | CloseConnection> => {
     const started = performance.now();
     this.metrics.requestReceived(frame.length + 4);
-    let header: RequestHeaderData;
+    let prefix: RequestHeaderPrefix;
     try {
-      header = decodeRequestHeaderPrefix(frame);
+      prefix = readRequestHeaderPrefix(frame);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       return new CloseConnection(`unreadable request header: ${err.message}`);
     }
-    const handler = this.handlers.get(header.requestApiKey);
-    if (!handler) {
+    const { header } = prefix;
+    const route = this.routes.get(header.requestApiKey);
+    if (!route) {
       return new CloseConnection(
         `unknown API key ${header.requestApiKey} (correlation id ${header.correlationId})`,
       );
     }
     const version = header.requestApiVersion;
+    const { handler } = route;
     const { api } = handler;
     if (version < 0 || version > api.request.validVersions.max) {
-      if (api === ApiVersions) return this.unsupportedApiVersions(header, started);
+      if (api === ApiVersions) return this.unsupportedApiVersions(route, header, started);
       return new CloseConnection(
         `${api.name} v${version} is above the highest version served (${api.request.validVersions.max})`,
       );
@@ -87,11 +103,11 @@ export class RequestRouter {
     const context: RequestContext = { header, version, connection };
     let request: unknown;
     try {
-      request = decodeRequestFrame(api, frame).body;
+      request = decodeRequestBody(api, frame, prefix);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       return this.respond(
-        handler,
+        route,
         context,
         handler.errorResponse(null, ErrorCode.INVALID_REQUEST, context),
         started,
@@ -99,49 +115,48 @@ export class RequestRouter {
     }
     if (version < (handler.minServedVersion ?? 0)) {
       return this.respond(
-        handler,
+        route,
         context,
         handler.errorResponse(request, ErrorCode.UNSUPPORTED_VERSION, context),
         started,
       );
     }
     const result = handler.handle(request, context);
-    if (result instanceof Promise)
-      return result.then((body) => this.respond(handler, context, body, started));
-    return this.respond(handler, context, result, started);
+    if (result instanceof Promise) return result.then((body) => this.respond(route, context, body, started));
+    return this.respond(route, context, result, started);
   };
 
   private respond(
-    handler: AnyApiHandler,
+    { handler, stats }: Route,
     context: RequestContext,
     body: HandlerResult<unknown>,
     started: number,
   ): ResponseFrame | CloseConnection {
     if (body instanceof CloseConnection) {
-      this.metrics.responseSent(handler.api.name, 0, (performance.now() - started) / 1000, 'error');
+      this.metrics.responseSent(stats, 0, (performance.now() - started) / 1000, 'error');
       return body;
     }
     if (body === NO_RESPONSE) {
-      this.metrics.responseSent(handler.api.name, 0, (performance.now() - started) / 1000, 'ok');
+      this.metrics.responseSent(stats, 0, (performance.now() - started) / 1000, 'ok');
       return null;
     }
     const frame = encodeResponseFrame(handler.api, context.version, context.header.correlationId, body);
     const failed = typeof body === 'object' && body !== null && (body as { errorCode?: number }).errorCode;
     this.metrics.responseSent(
-      handler.api.name,
-      frame.length,
+      stats,
+      responseFrameBytes(frame),
       (performance.now() - started) / 1000,
       failed ? 'error' : 'ok',
     );
     return frame;
   }
 
-  private unsupportedApiVersions(header: RequestHeaderData, started: number): Buffer {
+  private unsupportedApiVersions({ stats }: Route, header: RequestHeaderData, started: number): Buffer {
     const frame = encodeResponseFrame(ApiVersions, 0, header.correlationId, {
       errorCode: ErrorCode.UNSUPPORTED_VERSION,
       apiKeys: this.supportedApis(),
     });
-    this.metrics.responseSent(ApiVersions.name, frame.length, (performance.now() - started) / 1000, 'error');
+    this.metrics.responseSent(stats, frame.length, (performance.now() - started) / 1000, 'error');
     return frame;
   }
 }
