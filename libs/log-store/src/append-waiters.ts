@@ -7,12 +7,35 @@ interface Waiter {
 }
 
 /**
- * The promises behind `PartitionLog.waitForAppend`, which long-polling fetches await: each
- * resolves once the log end offset is past its offset, and rejects when its AbortSignal fires
- * (with the signal's reason) or the log goes offline or closes.
+ * Where a log ends in bytes (Kafka's LogOffsetMetadata of the log end): its active segment, by
+ * base offset, and that segment's size.
+ */
+export interface LogEndPosition {
+  readonly segmentBaseOffset: bigint;
+  readonly position: number;
+}
+
+/**
+ * Told about every append to a log and about its end (PartitionLog.watchAppends): how a waiting
+ * fetch (the broker's DelayedFetch) learns that bytes arrived without re-reading the log.
+ */
+export interface AppendWatcher {
+  /** Something was appended; the log's `bytesAppendedSince` says how much. */
+  appended(): void;
+  /** The log went offline or closed: no append will come. The watcher is dropped. */
+  failed(error: Error): void;
+}
+
+/**
+ * Who waits for appends to one log: the promises behind `PartitionLog.waitForAppend`, each
+ * resolved once the log end offset is past its offset and rejected when its AbortSignal fires
+ * (with the signal's reason), and the AppendWatchers told of every append. Both are kept in sets,
+ * so adding and removing one costs O(1) however many wait; the log going offline or closing
+ * rejects the promises and fails the watchers.
  */
 export class AppendWaiters {
-  private waiters: Waiter[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private readonly watchers = new Set<AppendWatcher>();
 
   wait(offset: bigint, logEndOffset: bigint, signal?: AbortSignal): Promise<void> {
     if (offset < logEndOffset) return Promise.resolve();
@@ -24,36 +47,46 @@ export class AppendWaiters {
         reject,
         signal,
         onAbort: () => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
+          this.waiters.delete(waiter);
           reject(signal?.reason);
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      this.waiters.push(waiter);
+      this.waiters.add(waiter);
     });
   }
 
-  /** Resolves the waiters whose offset is now below the log end offset. */
-  notify(logEndOffset: bigint): void {
-    if (this.waiters.length === 0) return;
-    const remaining: Waiter[] = [];
-    for (const waiter of this.waiters) {
-      if (waiter.offset < logEndOffset) {
-        waiter.signal?.removeEventListener('abort', waiter.onAbort);
-        waiter.resolve();
-      } else {
-        remaining.push(waiter);
-      }
-    }
-    this.waiters = remaining;
+  watch(watcher: AppendWatcher): void {
+    this.watchers.add(watcher);
   }
 
-  /** Rejects every waiter with `error`. */
+  unwatch(watcher: AppendWatcher): void {
+    this.watchers.delete(watcher);
+  }
+
+  /** Resolves the waiters whose offset is now below the log end offset, and tells every watcher. */
+  notify(logEndOffset: bigint): void {
+    for (const waiter of this.waiters) {
+      if (waiter.offset < logEndOffset) {
+        this.waiters.delete(waiter);
+        waiter.signal?.removeEventListener('abort', waiter.onAbort);
+        waiter.resolve();
+      }
+    }
+    // A watcher may unwatch itself (or others) from here: deleting from a Set while iterating it
+    // skips the deleted entries and visits each remaining one once.
+    for (const watcher of this.watchers) watcher.appended();
+  }
+
+  /** Rejects every waiter and fails every watcher with `error`. */
   failAll(error: Error): void {
     for (const waiter of this.waiters) {
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.reject(error);
     }
-    this.waiters = [];
+    this.waiters.clear();
+    const watchers = [...this.watchers];
+    this.watchers.clear();
+    for (const watcher of watchers) watcher.failed(error);
   }
 }

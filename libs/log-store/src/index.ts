@@ -1,3 +1,4 @@
+export type { AppendWatcher, LogEndPosition } from './append-waiters.js';
 export { type Clock, systemClock } from './clock.js';
 export { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 export {

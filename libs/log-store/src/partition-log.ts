@@ -1,5 +1,5 @@
 import { type BatchHeader, patchBaseOffset } from '@runnel/protocol';
-import { AppendWaiters } from './append-waiters.js';
+import { AppendWaiters, type AppendWatcher, type LogEndPosition } from './append-waiters.js';
 import { CleanShutdownMarker } from './clean-shutdown-marker.js';
 import { type Clock, systemClock } from './clock.js';
 import { KafkaStorageError, OffsetOutOfRangeError } from './errors.js';
@@ -391,6 +391,37 @@ export class PartitionLog {
   waitForAppend(offset: bigint, signal?: AbortSignal): Promise<void> {
     this.checkOpen();
     return this.waiters.wait(offset, this.endOffset, signal);
+  }
+
+  /** Where the log ends now, in bytes, for `bytesAppendedSince`. */
+  endPosition(): LogEndPosition {
+    const active = this.segments.active;
+    return { segmentBaseOffset: active.baseOffset, position: active.size };
+  }
+
+  /**
+   * Bytes appended since the log ended at `position` (from `endPosition`); Infinity once the log
+   * has rolled to another segment since, which a waiting fetch takes as enough, as Kafka's
+   * DelayedFetch does for a fetch whose segment is no longer the active one.
+   */
+  bytesAppendedSince(position: LogEndPosition): number {
+    const active = this.segments.active;
+    return active.baseOffset === position.segmentBaseOffset
+      ? active.size - position.position
+      : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Tells `watcher` of every append from now on, until `unwatchAppends` or until the log goes
+   * offline or closes (then `failed`, and it is dropped). Both calls are O(1).
+   */
+  watchAppends(watcher: AppendWatcher): void {
+    this.checkOpen();
+    this.waiters.watch(watcher);
+  }
+
+  unwatchAppends(watcher: AppendWatcher): void {
+    this.waiters.unwatch(watcher);
   }
 
   /** Share of the closed segments' bytes not compacted yet (0 when there are none). */
