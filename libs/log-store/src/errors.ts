@@ -74,6 +74,20 @@ export class InvalidTxnStateError extends InvalidBatchError {
   }
 }
 
+/** OUT_OF_ORDER_SEQUENCE_NUMBER (45): an idempotent batch whose sequence does not follow its producer's last. */
+export class OutOfOrderSequenceError extends InvalidBatchError {
+  constructor(dir: string, description: string) {
+    super(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, dir, description);
+  }
+}
+
+/** INVALID_PRODUCER_EPOCH (47): a batch from an epoch older than its producer's (sent instead of PRODUCER_FENCED since Kafka 2.7). */
+export class InvalidProducerEpochError extends InvalidBatchError {
+  constructor(dir: string, description: string) {
+    super(ErrorCode.INVALID_PRODUCER_EPOCH, dir, description);
+  }
+}
+
 /**
  * MESSAGE_TOO_LARGE (10) for a batch over `maxMessageBytes` (max.message.bytes),
  * RECORD_LIST_TOO_LARGE (18) for one that could never fit in a segment of `segmentBytes`

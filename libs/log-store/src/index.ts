@@ -4,10 +4,12 @@ export { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 export {
   CorruptRecordError,
   InvalidBatchError,
+  InvalidProducerEpochError,
   InvalidRecordError,
   InvalidTxnStateError,
   KafkaStorageError,
   OffsetOutOfRangeError,
+  OutOfOrderSequenceError,
   RecordTooLargeError,
   UnsupportedCompressionTypeError,
   UnsupportedForMessageFormatError,
@@ -41,4 +43,14 @@ export {
 export type { AppendOrigin, ValidatedBatch, ValidationOptions } from './log-validator.js';
 export { PartitionLog } from './partition-log.js';
 export type { AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
+export {
+  BATCHES_TO_RETAIN,
+  type BatchMetadata,
+  lastSequenceOf,
+  NO_PRODUCER_EPOCH,
+  NO_SEQUENCE,
+  type ProducerBatchHeader,
+  type ProducerEntry,
+  ProducerStateManager,
+} from './producer-state-manager.js';
 export type { OffsetAndTimestamp } from './timestamp-lookup.js';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
  *   00000000000000000000.log          record batches (FileRecords)
  *   00000000000000000000.index        offset -> position (OffsetIndex)
  *   00000000000000000000.timeindex    timestamp -> offset (TimeIndex)
+ *   00000000000000000000.snapshot     idempotent-producer state below that offset (ProducerStateSnapshot)
  *   log-checkpoint                    recovery point, log start offset, cleaner offset (LogCheckpoint)
  *   .kafka_cleanshutdown              present only while the log is closed after a clean shutdown
  * ```
@@ -36,6 +37,14 @@ export const CLEAN_SHUTDOWN_TEMP_FILE = '.kafka_cleanshutdown.tmp';
 export const CHECKPOINT_FILE = 'log-checkpoint';
 /** A checkpoint being written; renamed over CHECKPOINT_FILE once it is on disk. */
 export const CHECKPOINT_TEMP_FILE = 'log-checkpoint.tmp';
+
+/**
+ * Producer-state snapshots are named by the offset their state reaches (Kafka's `<offset>.snapshot`);
+ * one is written as `<offset>.snapshot.tmp`, then renamed.
+ */
+export const PRODUCER_SNAPSHOT_FILE_SUFFIX = '.snapshot';
+export const PRODUCER_SNAPSHOT_TEMP_SUFFIX = '.tmp';
+const SNAPSHOT_NAME = /^(\d{20})\.snapshot(\.tmp)?$/;
 
 /** The three files of one segment. */
 export type SegmentFileKind =
@@ -163,4 +172,18 @@ export function parseSetAsideDirName(name: string): SetAsideDirName | undefined 
     uniqueId: match[3]!,
     suffix: match[4] as SetAsideDirName['suffix'],
   };
+}
+
+/** Path of the producer-state snapshot of offset `offset`, or of its temporary file. */
+export function producerSnapshotFile(dir: string, offset: bigint, temporary = false): string {
+  const suffix = temporary ? PRODUCER_SNAPSHOT_TEMP_SUFFIX : '';
+  return join(dir, `${filenamePrefixFromOffset(offset)}${PRODUCER_SNAPSHOT_FILE_SUFFIX}${suffix}`);
+}
+
+/** The offset a snapshot file name carries and whether it is a temporary file; undefined for other names. */
+export function parseProducerSnapshotFileName(
+  name: string,
+): { offset: bigint; temporary: boolean } | undefined {
+  const match = SNAPSHOT_NAME.exec(name);
+  return match === null ? undefined : { offset: BigInt(match[1]!), temporary: match[2] !== undefined };
 }

@@ -14,6 +14,8 @@ import {
   segmentFile,
 } from './log-file-names.js';
 import { LogSegment, lastOffsetOf, type SegmentConfig } from './log-segment.js';
+import { loadProducerState } from './producer-state-loader.js';
+import type { ProducerStateManager } from './producer-state-manager.js';
 import { deleteFile, listDir, makeDir, renameFile, syncDir } from './storage-io.js';
 
 type OpenedSegment = ReturnType<typeof LogSegment.open>;
@@ -24,6 +26,8 @@ export interface LoadedLog {
   segments: LogSegment[];
   logStartOffset: bigint;
   cleanerOffset: bigint;
+  /** Idempotent-producer state of every batch in the log. */
+  producerState: ProducerStateManager;
   recovery: RecoveryReport;
 }
 
@@ -37,6 +41,10 @@ export interface RecoveryReport {
   readonly bytesTruncated: number;
   /** Segments deleted: after damage, overlapping, or below the log start offset. */
   readonly segmentsDeleted: number;
+  /** Offset of the producer-state snapshot loaded; undefined when the whole log was scanned for it. */
+  readonly producerSnapshotOffset: bigint | undefined;
+  /** Batch headers read to rebuild producer state: those after the snapshot, or all without one. */
+  readonly producerBatchesScanned: number;
   /** What was found and done, one line each (empty after a clean shutdown of a sound log). */
   readonly lines: readonly string[];
 }
@@ -58,6 +66,8 @@ export interface RecoveryReport {
  *    deleted; a log left with no segment gets an empty one at the log start offset.
  * 5. What was recovered is fsynced, the checkpoint records recoveryPoint = logEndOffset, and the
  *    marker is removed, so a crash from now on is recognised as one.
+ * 6. Idempotent-producer state is loaded from the newest sound `.snapshot` and the batches after
+ *    it (see loadProducerState); a corrupt snapshot is noted and the log scanned instead.
  */
 export class LogLoader {
   private readonly recoveryLog: string[] = [];
@@ -119,16 +129,21 @@ export class LogLoader {
       logStartOffset,
       cleanerOffset: cleanerOffset < logStartOffset ? logStartOffset : cleanerOffset,
     });
+    const producers = loadProducerState(this.dir, segments, active.nextOffset);
+    this.recoveryLog.push(...producers.lines);
     if (hadCleanShutdown) CleanShutdownMarker.remove(this.dir);
     return {
       segments,
       logStartOffset,
       cleanerOffset: cleanerOffset < logStartOffset ? logStartOffset : cleanerOffset,
+      producerState: producers.state,
       recovery: {
         hadCleanShutdown,
         segmentsRecovered: this.segmentsRecovered,
         bytesTruncated: this.bytesTruncated,
         segmentsDeleted: this.segmentsDeleted,
+        producerSnapshotOffset: producers.snapshotOffset,
+        producerBatchesScanned: producers.batchesScanned,
         lines: this.recoveryLog,
       },
     };

@@ -11,6 +11,8 @@ import { LogLoader, type RecoveryReport } from './log-loader.js';
 import { retentionDecision } from './log-retention.js';
 import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
+import type { ProducerStateManager } from './producer-state-manager.js';
+import { ProducerStateSnapshot } from './producer-state-snapshot.js';
 import { type ValidatedBatch, type ValidationOptions, validateBatch } from './log-validator.js';
 import type { AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
 import { StorageFaultHandler } from './storage-fault-handler.js';
@@ -56,6 +58,12 @@ export class PartitionLog {
   private readonly flusher: LogFlusher;
   /** What recovery found and did when the log was opened. */
   readonly recovery: RecoveryReport;
+  /**
+   * Idempotent-producer state of every batch in the log: loaded at open from the newest
+   * `.snapshot` and the batches after it, updated by every append. Producers check a batch
+   * against it (`check`) before appending it.
+   */
+  readonly producerState: ProducerStateManager;
 
   private constructor(
     readonly dir: string,
@@ -94,6 +102,7 @@ export class PartitionLog {
       this.endOffset,
     );
     this.recovery = loaded.recovery;
+    this.producerState = loaded.producerState;
   }
 
   /** Opens (creating if needed) the log in `dir`, recovering it after an unclean stop. */
@@ -175,6 +184,7 @@ export class PartitionLog {
     } catch (error) {
       throw this.faults.record(error);
     }
+    this.producerState.update(validated, baseOffset);
     this.endOffset = lastOffset + 1n;
     this.committedOffset = this.endOffset;
     this.waiters.notify(this.endOffset);
@@ -196,11 +206,16 @@ export class PartitionLog {
     }
   }
 
-  /** Closes the active segment and starts a new one at logEndOffset; the closed one is flushed in the background. */
+  /**
+   * Closes the active segment and starts a new one at logEndOffset; the closed one is flushed in
+   * the background. The producer state of everything before the new segment is snapshotted first
+   * (`<logEndOffset>.snapshot`), so recovery replays at most the active segment.
+   */
   private roll(): void {
     const previous = this.segments.active;
     previous.seal();
     this.flusher.markUnflushed(previous);
+    ProducerStateSnapshot.write(this.dir, this.endOffset, this.producerState.entries());
     const next = LogSegment.create(this.dir, this.endOffset, this.config, this.clock.now());
     this.segments.add(next);
     this.flusher.markCreated(next);
@@ -302,9 +317,9 @@ export class PartitionLog {
   }
 
   /**
-   * Headers of the batches from the one holding `fromOffset` to the end, oldest first: what the
-   * broker replays at start to rebuild idempotent-producer state (producerId, producerEpoch,
-   * baseSequence, last offset). Iterate without appending or compacting in between.
+   * Headers of the batches from the one holding `fromOffset` to the end, oldest first
+   * (producerId, producerEpoch, baseSequence, offsets, timestamps). Iterate without appending or
+   * compacting in between.
    */
   *batchHeaders(fromOffset: bigint = this.startOffset): Generator<BatchHeader> {
     this.checkOpen();
@@ -357,6 +372,10 @@ export class PartitionLog {
       this.segments.removeOldest(decision.count);
       const first = this.segments.all[0]!.baseOffset;
       if (first > this.startOffset) this.startOffset = first;
+      // Snapshots of state before the first segment go with the segments they followed.
+      for (const offset of ProducerStateSnapshot.offsets(this.dir)) {
+        if (offset < first) ProducerStateSnapshot.delete(this.dir, offset);
+      }
       if (this.cleanerOffset < this.startOffset) this.cleanerOffset = this.startOffset;
       this.writeCheckpoint();
       return decision.count;
@@ -462,7 +481,8 @@ export class PartitionLog {
 
   /**
    * Clean shutdown: waits for running flushes and compaction, fsyncs what is unflushed, writes
-   * the checkpoint (recoveryPoint = logEndOffset) and the clean-shutdown marker, closes files.
+   * the producer-state snapshot of logEndOffset, the checkpoint (recoveryPoint = logEndOffset)
+   * and the clean-shutdown marker, closes files.
    * An offline log only closes its files.
    */
   async close(): Promise<void> {
@@ -477,6 +497,7 @@ export class PartitionLog {
         this.segments.active.seal();
         this.flusher.markUnflushed(this.segments.active);
         this.flusher.flushAllSync();
+        ProducerStateSnapshot.write(this.dir, this.endOffset, this.producerState.entries());
         this.writeCheckpoint();
         CleanShutdownMarker.write(this.dir);
       });

@@ -22,9 +22,9 @@ export interface ProducedBatchPosition {
  * are a slice of the request frame, and writes them with no copy and no second check. A retry of
  * a batch already written is answered with that batch's offset and not written again.
  *
- * Throws ProduceError for null records (INVALID_RECORD) or a sequence the producer state
- * refuses, or the log's KafkaError (an InvalidBatchError, KafkaStorageError) with nothing
- * appended.
+ * Throws ProduceError for null records (INVALID_RECORD), or the log's KafkaError with nothing
+ * appended: an InvalidBatchError (the batch's own checks, or OUT_OF_ORDER_SEQUENCE_NUMBER /
+ * INVALID_PRODUCER_EPOCH from the producer state), KafkaStorageError.
  */
 export function appendProducedBatch(
   log: PartitionLog,
@@ -40,12 +40,11 @@ export function appendProducedBatch(
     );
   }
   const batch = log.validate(records, { origin: 'client', zstdAllowed: version >= FIRST_ZSTD_VERSION });
-  const state = producers.of(log);
-  const original = state.check(batch, nowMs);
+  const original = producers.of(log, nowMs).check(batch);
   if (original !== undefined) {
     return { baseOffset: original.firstOffset, logStartOffset: log.logStartOffset };
   }
+  // The log records the batch in its producer state as it appends it.
   const { baseOffset } = log.append(batch);
-  state.update(batch, baseOffset);
   return { baseOffset, logStartOffset: log.logStartOffset };
 }

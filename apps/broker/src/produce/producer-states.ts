@@ -1,38 +1,34 @@
-import type { PartitionLog } from '@runnel/log-store';
-import { ProducerStateManager } from './producer-state-manager.js';
+import type { PartitionLog, ProducerStateManager } from '@runnel/log-store';
 
 /** How often producer expiry is checked (Kafka's `producer.id.expiration.check.interval.ms`): 10 minutes. */
 const EXPIRATION_CHECK_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * The ProducerStateManager of every partition log, rebuilt from the log's batch headers the first
- * time a produce reaches that log after the broker starts (or after the log was created): the log
- * is the only record of producer state, so a retry of a batch written before a restart is still
- * recognised. Replay reads headers only (PartitionLog.batchHeaders), no records.
- *
- * Keyed by the log object itself, so a topic deleted and created again under the same name starts
- * with empty state, and the state of a deleted log goes with it.
+ * Where the produce path finds a partition's idempotent-producer state: the log's own
+ * (`PartitionLog.producerState`, which log-store keeps equal to the log's batches, loads at open
+ * from its `.snapshot` files and the batches after the newest, and snapshots at every roll and
+ * clean shutdown), so the first produce after a restart finds it ready. What the broker adds is
+ * `producer.id.expiration.ms`: producers silent that long are forgotten, checked at most once per
+ * EXPIRATION_CHECK_INTERVAL_MS per log, when a produce reaches it.
  */
 export class ProducerStates {
-  private readonly byLog = new WeakMap<PartitionLog, ProducerStateManager>();
+  /** When each log's producers were last checked for expiry; the first produce to a log starts its clock. */
+  private readonly lastExpiryCheck = new WeakMap<PartitionLog, number>();
 
   constructor(
     /** `producer.id.expiration.ms`: how long a silent producer's state is kept. */
     private readonly expirationMs: number,
-    private readonly now: () => number = Date.now,
   ) {}
 
-  /** The state of `log`'s producers; throws the log's KafkaStorageError if its headers cannot be read. */
-  of(log: PartitionLog): ProducerStateManager {
-    let state = this.byLog.get(log);
-    if (state === undefined) {
-      state = ProducerStateManager.rebuild(log.batchHeaders(), {
-        expirationMs: this.expirationMs,
-        expirationCheckIntervalMs: EXPIRATION_CHECK_INTERVAL_MS,
-        nowMs: this.now(),
-      });
-      this.byLog.set(log, state);
+  /** The state of `log`'s producers, with those expired by `nowMs` removed when a check is due. */
+  of(log: PartitionLog, nowMs: number): ProducerStateManager {
+    const lastCheck = this.lastExpiryCheck.get(log);
+    if (lastCheck === undefined) {
+      this.lastExpiryCheck.set(log, nowMs);
+    } else if (nowMs - lastCheck >= EXPIRATION_CHECK_INTERVAL_MS) {
+      this.lastExpiryCheck.set(log, nowMs);
+      log.producerState.removeExpiredProducers(nowMs, this.expirationMs);
     }
-    return state;
+    return log.producerState;
   }
 }

@@ -1,5 +1,5 @@
-import { BatchAttributes, type BatchHeader, ErrorCode } from '@runnel/protocol';
-import { ProduceError } from './produce-error.js';
+import { BatchAttributes, type BatchHeader } from '@runnel/protocol';
+import { InvalidProducerEpochError, OutOfOrderSequenceError } from './errors.js';
 
 /** Kafka's RecordBatch.NO_PRODUCER_EPOCH and NO_SEQUENCE: the header values of a non-idempotent batch. */
 export const NO_PRODUCER_EPOCH = -1;
@@ -13,7 +13,7 @@ export const BATCHES_TO_RETAIN = 5;
 
 const MAX_SEQUENCE = 0x7fffffff;
 
-/** The header fields producer state is kept from. */
+/** The header fields producer state is kept from (a ValidatedBatch and a BatchHeader have them). */
 export type ProducerBatchHeader = Pick<
   BatchHeader,
   'producerId' | 'producerEpoch' | 'baseSequence' | 'lastOffsetDelta' | 'maxTimestamp' | 'attributes'
@@ -27,7 +27,8 @@ export interface BatchMetadata {
   readonly lastOffset: bigint;
 }
 
-interface ProducerEntry {
+/** What is kept of one producer (Kafka's ProducerStateEntry), as snapshots store it. */
+export interface ProducerEntry {
   epoch: number;
   /** The last BATCHES_TO_RETAIN batches of `epoch`, oldest first. */
   batches: BatchMetadata[];
@@ -50,12 +51,14 @@ function inSequence(lastSequence: number, nextSequence: number): boolean {
 }
 
 /**
- * Idempotent-producer state of one partition (Kafka's ProducerStateManager without
+ * Idempotent-producer state of one partition log (Kafka's ProducerStateManager without
  * transactions): per producer id, its epoch and the sequence ranges and offsets of its last
- * BATCHES_TO_RETAIN batches. Pure: no I/O, time is passed in.
+ * BATCHES_TO_RETAIN batches. Pure: no I/O, time is passed in. The log keeps it equal to its
+ * batches: `PartitionLog.append` calls `update` for every batch it writes, and at open the state
+ * is loaded from the latest `.snapshot` and the batches after it (see ProducerStateLoader).
  *
- * `check` decides what to do with a batch before it is appended, as Kafka's
- * UnifiedLog.analyzeAndValidateProducerState and ProducerAppendInfo do for client appends:
+ * `check` decides what to do with a client's batch before it is appended, as Kafka's
+ * UnifiedLog.analyzeAndValidateProducerState and ProducerAppendInfo do:
  * 1. same epoch and the same sequence range as a remembered batch: a retry of it. The batch
  *    must not be written again; the producer is answered NONE with the original base offset.
  * 2. an unknown producer id: accepted whatever its sequence (Kafka 2.5+, KIP-360: the producer's
@@ -68,40 +71,18 @@ function inSequence(lastSequence: number, nextSequence: number): boolean {
  * 5. the same epoch: baseSequence must follow the last batch's last sequence (wrapping at
  *    2^31-1), else OUT_OF_ORDER_SEQUENCE_NUMBER (45); that also covers retries of batches older
  *    than the remembered ones.
- * `update` records a batch once appended, and is also how state is replayed from the log's batch
- * headers at start (`rebuild`), where nothing is checked: the log holds what was accepted.
- *
- * Producers whose last batch is older than `expirationMs` are forgotten (Kafka's
- * `producer.id.expiration.ms`), checked at most once per `expirationCheckIntervalMs`, so state
- * does not grow with every producer that ever wrote.
+ * `update` records a batch once appended, and is also how state is replayed from batch headers,
+ * where nothing is checked: the log holds what was accepted.
  */
 export class ProducerStateManager {
-  private readonly producers = new Map<bigint, ProducerEntry>();
-  private lastExpiryCheck: number;
+  private readonly producers: Map<bigint, ProducerEntry>;
 
   constructor(
-    private readonly expirationMs: number,
-    private readonly expirationCheckIntervalMs: number,
-    nowMs: number,
+    /** The log directory, named in refusals. */
+    private readonly dir: string,
+    producers: Iterable<[bigint, ProducerEntry]> = [],
   ) {
-    this.lastExpiryCheck = nowMs;
-  }
-
-  /**
-   * State replayed from a log's batch headers, oldest first (batches without a producer id are
-   * skipped; control batches only carry the producer's epoch forward).
-   */
-  static rebuild(
-    headers: Iterable<ProducerBatchHeader & Pick<BatchHeader, 'baseOffset'>>,
-    options: { expirationMs: number; expirationCheckIntervalMs: number; nowMs: number },
-  ): ProducerStateManager {
-    const state = new ProducerStateManager(
-      options.expirationMs,
-      options.expirationCheckIntervalMs,
-      options.nowMs,
-    );
-    for (const header of headers) state.update(header, header.baseOffset);
-    return state;
+    this.producers = new Map(producers);
   }
 
   /** Producers with state here. */
@@ -109,14 +90,19 @@ export class ProducerStateManager {
     return this.producers.size;
   }
 
+  /** Every producer's entry, in the order they were first seen (what a snapshot stores). */
+  entries(): IterableIterator<[bigint, Readonly<ProducerEntry>]> {
+    return this.producers.entries();
+  }
+
   /**
    * What to do with `batch` from a client: undefined when it may be appended, the original
-   * batch when it is a retry of one already written; throws ProduceError when it is refused.
-   * Batches without a producer id (-1) are not idempotent and always pass.
+   * batch when it is a retry of one already written; throws OutOfOrderSequenceError or
+   * InvalidProducerEpochError when it is refused. Batches without a producer id (-1) are not
+   * idempotent and always pass.
    */
-  check(batch: ProducerBatchHeader, nowMs: number): BatchMetadata | undefined {
+  check(batch: ProducerBatchHeader): BatchMetadata | undefined {
     if (batch.producerId < 0n) return undefined;
-    this.expireIfDue(nowMs);
     const entry = this.producers.get(batch.producerId);
     if (entry === undefined || entry.epoch === NO_PRODUCER_EPOCH) return undefined;
     const { producerId, producerEpoch, baseSequence } = batch;
@@ -128,15 +114,15 @@ export class ProducerStateManager {
       if (retried) return retried;
     }
     if (producerEpoch < entry.epoch) {
-      throw new ProduceError(
-        ErrorCode.INVALID_PRODUCER_EPOCH,
+      throw new InvalidProducerEpochError(
+        this.dir,
         `Epoch of producer ${producerId} is ${producerEpoch}, which is smaller than the last seen epoch ${entry.epoch}`,
       );
     }
     if (producerEpoch > entry.epoch) {
       if (baseSequence !== 0) {
-        throw new ProduceError(
-          ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        throw new OutOfOrderSequenceError(
+          this.dir,
           `Invalid sequence number for new epoch ${producerEpoch} of producer ${producerId}: ${baseSequence} (must be 0; current epoch ${entry.epoch})`,
         );
       }
@@ -144,8 +130,8 @@ export class ProducerStateManager {
     }
     const lastSequence = entry.batches.at(-1)?.lastSequence ?? NO_SEQUENCE;
     if (!inSequence(lastSequence, baseSequence)) {
-      throw new ProduceError(
-        ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+      throw new OutOfOrderSequenceError(
+        this.dir,
         `Out of order sequence number for producer ${producerId}: ${baseSequence} (incoming seq. number), ${lastSequence} (current end sequence number)`,
       );
     }
@@ -175,11 +161,19 @@ export class ProducerStateManager {
     });
   }
 
-  private expireIfDue(nowMs: number): void {
-    if (nowMs - this.lastExpiryCheck < this.expirationCheckIntervalMs) return;
-    this.lastExpiryCheck = nowMs;
+  /**
+   * Forgets producers whose last batch is `expirationMs` or more older than `nowMs` (Kafka's
+   * `producer.id.expiration.ms`), so state does not grow with every producer that ever wrote.
+   * Returns how many were forgotten.
+   */
+  removeExpiredProducers(nowMs: number, expirationMs: number): number {
+    let removed = 0;
     for (const [producerId, entry] of this.producers) {
-      if (nowMs - entry.lastTimestamp >= this.expirationMs) this.producers.delete(producerId);
+      if (nowMs - entry.lastTimestamp >= expirationMs) {
+        this.producers.delete(producerId);
+        removed++;
+      }
     }
+    return removed;
   }
 }
