@@ -22,7 +22,8 @@
 // from closing every load connection (their parked requests with them) to the normal client's
 // next acknowledgement, at most CLOSE_STALL_CAP_MS.
 // Knobs: RUNNEL_BENCH_QUICK=1 runs one round of 3 s; RUNNEL_BENCH_ROUNDS; RUNNEL_BENCH_BROKER as
-// in request-path.bench.mjs.
+// in request-path.bench.mjs; RUNNEL_BENCH_PROFILE=<file> writes the broker's CPU profile of the
+// load there (support/cpu-profile-top.mjs prints its top functions).
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -50,6 +51,8 @@ const LARGE_RECORD_BYTES = 1000;
 const NORMAL_RATE = 500;
 const MB = 1e6;
 const PREFIX = 'broker.memory';
+/** A file for the broker's CPU profile of the load (the last round's), when set. */
+const PROFILE = process.env.RUNNEL_BENCH_PROFILE;
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -150,7 +153,7 @@ function pacedProducer(producer, topic) {
 }
 
 async function round(dataDir, batch) {
-  const broker = await startBenchBroker(dataDir);
+  const broker = await startBenchBroker(dataDir, PROFILE ? { cpuProfile: PROFILE } : {});
   const sockets = [];
   try {
     await createTopics(broker.port, ['normal', 'idle']);
@@ -165,6 +168,7 @@ async function round(dataDir, batch) {
     const beforeLoad = await idle();
     const rssBefore = broker.rss();
 
+    if (PROFILE) await broker.profileStart();
     const normal = pacedProducer(producer, 'normal');
     const polls = longPollFrames('idle', LOAD_MS + ACK_GRACE_MS + 60_000);
     let pollsAnswered = 0;
@@ -193,6 +197,7 @@ async function round(dataDir, batch) {
     loading = false;
     const loadSeconds = (performance.now() - loadStart) / 1000;
     const during = await normal();
+    if (PROFILE) await broker.profileStop();
     const peakRss = broker.peakRss();
     // How long the broker is unavailable while it lets go of the parked requests of connections
     // that close: the time from closing every load connection to the normal client's next ack.

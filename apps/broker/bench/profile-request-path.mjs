@@ -9,10 +9,11 @@
 // by signal, support/cpu-profile.mjs) and stays in RUNNEL_BENCH_PROFILE_DIR (produce.cpuprofile,
 // fetch.cpuprofile; default a temp directory, printed) for Chrome DevTools or speedscope. Idle
 // time is left out of the percentages. RUNNEL_BENCH_BROKER as in the benches.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { startBenchBroker } from './support/bench-broker.mjs';
+import { printTop } from './support/cpu-profile-top.mjs';
 import { kcatConsume, kcatMissing, kcatProduce, writeRecordLines } from './support/kcat.mjs';
 import { createTopics } from './support/topics.mjs';
 
@@ -26,38 +27,6 @@ const problem = kcatMissing();
 if (problem) {
   process.stderr.write(`profile-request-path: ${problem}\n`);
   process.exit(1);
-}
-
-/** A script's URL from its package on (`log-store/dist/index.js`), or Node's own name (`node:net`). */
-function shortUrl(url) {
-  const inWorkspace = /\/(?:libs|apps|node_modules)\/(.*)$/.exec(url);
-  return inWorkspace ? inWorkspace[1] : basename(url);
-}
-
-/** Self time per function (functionName, file and line), in ms, from a .cpuprofile. */
-function selfTimes(profile) {
-  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
-  const totals = new Map();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const { callFrame } = byNode.get(profile.samples[i]);
-    const where = callFrame.url ? `${shortUrl(callFrame.url)}:${callFrame.lineNumber + 1}` : '';
-    const key = `${callFrame.functionName || '(anonymous)'} ${where}`.trim();
-    totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-  }
-  return totals;
-}
-
-function printTop(phase, file) {
-  const totals = selfTimes(JSON.parse(readFileSync(file, 'utf8')));
-  const busy = [...totals].filter(([name]) => name !== '(idle)');
-  const busyMs = busy.reduce((sum, [, ms]) => sum + ms, 0);
-  console.log(
-    `\n${phase}: ${busyMs.toFixed(0)} ms busy (idle ${(totals.get('(idle)') ?? 0).toFixed(0)} ms), ${file}`,
-  );
-  console.log(`${'self ms'.padStart(9)} ${'%'.padStart(6)}  function`);
-  for (const [name, ms] of busy.sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
-    console.log(`${ms.toFixed(1).padStart(9)} ${((100 * ms) / busyMs).toFixed(1).padStart(6)}  ${name}`);
-  }
 }
 
 const profileDir =
@@ -88,10 +57,11 @@ try {
   await fetching.stop();
 
   printTop(
+    TOP,
     `produce (kcat -P, ${TOPICS} x ${RECORDS.toLocaleString('en')} records of ${RECORD_BYTES} bytes)`,
     join(profileDir, 'produce.cpuprofile'),
   );
-  printTop(`fetch (kcat -C, the same records)`, join(profileDir, 'fetch.cpuprofile'));
+  printTop(TOP, `fetch (kcat -C, the same records)`, join(profileDir, 'fetch.cpuprofile'));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
