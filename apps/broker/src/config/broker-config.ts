@@ -78,6 +78,30 @@ export class BrokerConfig {
   @Min(1000)
   connectionsMaxIdleMs = 10 * 60 * 1000;
 
+  /**
+   * Requests one connection may have read and not yet answered; at the limit the broker stops
+   * reading that connection until a response leaves (the bytes wait in its socket). A long poll
+   * counts until it is answered. Kafka has no per-connection count (it reads one request per
+   * connection at a time) but a broker-wide `queued.max.requests` (500), which here would let one
+   * client's parked long polls stall every other client. Default 64.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  queuedMaxRequestsPerConnection = 64;
+
+  /**
+   * Request bytes the broker holds at once, over every connection (`queued.max.request.bytes`): a
+   * frame is counted, size prefix included, from when its size is read until it is handled. Once
+   * the budget is used up, no connection starts reading another frame until bytes are released;
+   * a frame started is read to its end, so the total stays below this plus one
+   * `socketRequestMaxBytes`. -1: no budget. At least `socketRequestMaxBytes`, as Kafka requires.
+   * Default 256 MiB (Kafka's is -1).
+   */
+  @IsInt()
+  @Min(-1)
+  queuedMaxRequestBytes = 256 * MiB;
+
   /** Largest record batch a topic accepts by default (`message.max.bytes`). Default 1 MiB + 12 bytes, as Kafka. */
   @IsInt()
   @Min(64)

@@ -32,6 +32,20 @@ describe('broker configuration', () => {
     });
   });
 
+  it('refuses a queued request byte budget smaller than the largest request, as Kafka does', () => {
+    expect(() => loadConfig(['--queued-max-request-bytes', '1048576'], {})).toThrow(
+      new ConfigError(
+        'invalid broker configuration: queuedMaxRequestBytes = 1048576 (--queued-max-request-bytes, RUNNEL_QUEUED_MAX_REQUEST_BYTES) must be -1 (no budget) or at least socketRequestMaxBytes (104857600)',
+      ),
+    );
+    expect(() => resolveConfig({ queuedMaxRequestBytes: 0 })).toThrow(/must be -1 \(no budget\) or at least/);
+    expect(resolveConfig({ queuedMaxRequestBytes: -1 }).queuedMaxRequestBytes).toBe(-1);
+    expect(
+      loadConfig(['--socket-request-max-bytes', '1048576'], { RUNNEL_QUEUED_MAX_REQUEST_BYTES: '1048576' })
+        .queuedMaxRequestBytes,
+    ).toBe(1048576);
+  });
+
   it('names the option, the value and the limit of a bad value, in one line', () => {
     expect(() => loadConfig(['--port', '70000'], {})).toThrow(
       new ConfigError(

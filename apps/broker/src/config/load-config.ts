@@ -67,6 +67,13 @@ export function resolveConfig(options: BrokerOptions | Record<string, unknown>):
     });
     throw new ConfigError(`invalid broker configuration: ${problems.join('; ')}`);
   }
+  const budget = config.queuedMaxRequestBytes;
+  if (budget !== -1 && budget < config.socketRequestMaxBytes) {
+    // As Kafka's KafkaConfig: a request of the largest allowed size must fit in the budget.
+    throw new ConfigError(
+      `invalid broker configuration: queuedMaxRequestBytes = ${budget} (${optionFlag('queuedMaxRequestBytes')}, ${optionVariable('queuedMaxRequestBytes')}) must be -1 (no budget) or at least socketRequestMaxBytes (${config.socketRequestMaxBytes})`,
+    );
+  }
   return config;
 }
 

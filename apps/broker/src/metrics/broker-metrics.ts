@@ -84,6 +84,39 @@ export class BrokerMetrics {
     if (groups) registerGroupGauges(this.registry, groups);
   }
 
+  /** Gauges of the broker-wide request byte budget (`queued.max.request.bytes`), read at scrape time. */
+  registerQueuedRequestBytes(budget: { used: number; peak: number; waiting: number }): void {
+    const gauges: [string, string, () => number][] = [
+      [
+        'runnel_queued_request_bytes',
+        'Request bytes read and not yet handled (queued.max.request.bytes counts these)',
+        () => budget.used,
+      ],
+      [
+        'runnel_queued_request_bytes_peak',
+        'Most request bytes held at once since the broker started',
+        () => budget.peak,
+      ],
+      [
+        'runnel_connections_waiting_for_request_bytes',
+        'Connections not reading because the request byte budget is used up',
+        () => budget.waiting,
+      ],
+    ];
+    for (const [name, help, read] of gauges) {
+      this.registry.registerMetric(
+        new Gauge({
+          name,
+          help,
+          registers: [],
+          collect() {
+            this.set(read());
+          },
+        }),
+      );
+    }
+  }
+
   /** The stats of `api` (by its name), taken once per API so the request path looks nothing up. */
   forApi(api: string): ApiRequestStats {
     let stats = this.apis.get(api);

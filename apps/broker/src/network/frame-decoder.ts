@@ -14,14 +14,35 @@ export class FrameSizeError extends Error {
  *
  * A size that is negative or above `maxFrameBytes` (`socket.request.max.bytes`) is refused before
  * anything is buffered for it: the caller closes the connection.
+ *
+ * Each frame is offered to `admit` (with its size prefix) once its size is read, before its body
+ * (the broker's `queued.max.request.bytes` budget reserves it then). While `admit` refuses, no
+ * frame is returned and `refused` is set: the caller stops reading and calls `push` again, with
+ * no new bytes if it has none, once the budget may have room. A returned frame's reservation
+ * passes to the caller; `admittedBytes` is the reservation of a frame still incomplete.
  */
 export class FrameDecoder {
   /** Unconsumed input: `chunks[0]` from `head` on, then the other chunks whole. */
   private chunks: Buffer[] = [];
   private head = 0;
   private bufferedBytes = 0;
+  private admitted = 0;
+  private wasRefused = false;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly admit: (frameBytes: number) => boolean = () => true,
+  ) {}
+
+  /** Whether the last `push` stopped at a frame `admit` refused. */
+  get refused(): boolean {
+    return this.wasRefused;
+  }
+
+  /** Bytes admitted for the frame being read (0 between frames). */
+  get admittedBytes(): number {
+    return this.admitted;
+  }
 
   /** Bytes received and not yet returned in a frame. */
   get buffered(): number {
@@ -30,6 +51,7 @@ export class FrameDecoder {
 
   /** Adds a chunk and returns the frames (without their size prefix) it completes. */
   push(chunk: Buffer): Buffer[] {
+    this.wasRefused = false;
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.bufferedBytes += chunk.length;
@@ -42,9 +64,17 @@ export class FrameDecoder {
           `request size ${size} is outside 0..${this.maxFrameBytes} (socket.request.max.bytes)`,
         );
       }
+      if (this.admitted === 0) {
+        if (!this.admit(FRAME_SIZE_PREFIX + size)) {
+          this.wasRefused = true;
+          break;
+        }
+        this.admitted = FRAME_SIZE_PREFIX + size;
+      }
       if (this.bufferedBytes < FRAME_SIZE_PREFIX + size) break;
       this.skip(FRAME_SIZE_PREFIX);
       frames.push(this.take(size));
+      this.admitted = 0;
     }
     return frames;
   }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { CloseConnection } from '../handlers/api-handler.js';
 import { type Dispatch, KafkaConnection } from './kafka-connection.js';
+import { QueuedRequestBytes } from './queued-request-bytes.js';
 
 function sized(body: Buffer): Buffer {
   const size = Buffer.alloc(4);
@@ -15,9 +16,13 @@ async function serve(
   onClose: (reason: string | null) => void = () => {},
 ): Promise<{ client: Socket; server: Server }> {
   const server = createServer((socket) => {
-    new KafkaConnection(1, socket, dispatch, { maxFrameBytes: 1 << 20, maxIdleMs: 60_000 }, (_, reason) =>
-      onClose(reason),
-    );
+    const limits = {
+      maxFrameBytes: 1 << 20,
+      maxIdleMs: 60_000,
+      maxInFlightRequests: 100,
+      queuedBytes: new QueuedRequestBytes(-1),
+    };
+    new KafkaConnection(1, socket, dispatch, limits, (_, reason) => onClose(reason));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
+import { FRAME_SIZE_PREFIX } from '@runnel/protocol';
 import { CloseConnection, type ConnectionInfo } from '../handlers/api-handler.js';
 import { FrameDecoder, FrameSizeError } from './frame-decoder.js';
+import type { QueuedRequestBytes } from './queued-request-bytes.js';
 
 export type { ConnectionInfo };
 
@@ -30,49 +32,84 @@ export type Dispatch = (
   connection: ConnectionInfo,
 ) => ResponseFrame | CloseConnection | Promise<ResponseFrame | CloseConnection>;
 
+/** What bounds a connection: frame size, idleness, requests in flight, the broker's byte budget. */
+export interface ConnectionLimits {
+  /** `socket.request.max.bytes`: a larger frame closes the connection. */
+  maxFrameBytes: number;
+  /** `connections.max.idle.ms`: a connection silent this long is closed. */
+  maxIdleMs: number;
+  /** `queued.max.requests.per.connection`: requests read and not yet answered, at most. */
+  maxInFlightRequests: number;
+  /** `queued.max.request.bytes`, shared by every connection of the broker. */
+  queuedBytes: QueuedRequestBytes;
+}
+
 interface Slot {
   done: boolean;
   response: ResponseFrame | CloseConnection;
+  /** Bytes of the broker's budget this request holds until it is handled. */
+  reserved: number;
 }
 
 /**
  * One client connection. Requests are pipelined: each frame is dispatched as soon as it is read,
  * so a long-polling fetch does not hold up the decoding of what follows, but responses leave in
  * request order, as the Kafka protocol requires (clients match them by position as well as by
- * correlation id). While the socket's write buffer is full, reading pauses, so a client that
- * does not read its responses cannot make the broker buffer without bound.
+ * correlation id).
+ *
+ * Reading pauses (the bytes stay in the socket, nothing is dropped) while any of these holds, and
+ * resumes as soon as none does:
+ * - `maxInFlightRequests` requests are read and not yet written out (a slow long poll at the head
+ *   counts, and so does every response finished behind it);
+ * - the broker's queued-bytes budget refused the next frame (see QueuedRequestBytes);
+ * - the socket's write buffer is full: a client that does not read its responses cannot make the
+ *   broker buffer without bound.
+ * Frames already read when the limit is reached wait in `pending`, in order, still holding their
+ * share of the budget.
  */
 export class KafkaConnection implements ConnectionInfo {
   readonly remoteAddress: string;
   private readonly decoder: FrameDecoder;
   private readonly inFlight: Slot[] = [];
+  /** Frames read but not yet dispatched, because `maxInFlightRequests` are in flight. */
+  private readonly pending: Buffer[] = [];
   private closed = false;
   /** Set once a request's outcome is a close: nothing after it is read or dispatched. */
   private closing = false;
+  private writeBlocked = false;
+  private waitingForBytes = false;
+  private paused = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly retryAdmission = () => {
+    this.waitingForBytes = false;
+    if (!this.closed) this.decode(EMPTY);
+  };
 
   constructor(
     readonly id: number,
     private readonly socket: Socket,
     private readonly dispatch: Dispatch,
-    limits: { maxFrameBytes: number; maxIdleMs: number },
+    private readonly limits: ConnectionLimits,
     private readonly onClose: (connection: KafkaConnection, reason: string | null) => void,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.decoder = new FrameDecoder(limits.maxFrameBytes);
+    this.decoder = new FrameDecoder(limits.maxFrameBytes, (bytes) => limits.queuedBytes.tryReserve(bytes));
     socket.setNoDelay(true);
     socket.setTimeout(limits.maxIdleMs, () =>
       this.close(`idle for ${limits.maxIdleMs} ms (connections.max.idle.ms)`),
     );
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => socket.resume());
+    socket.on('data', (chunk: Buffer) => this.decode(chunk));
+    socket.on('drain', () => {
+      this.writeBlocked = false;
+      this.updateReading();
+    });
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
     socket.on('close', () => this.close(null));
   }
 
   /** Resolves once every request read so far has been answered (or the connection closed). */
   idle(): Promise<void> {
-    if (this.closed || this.inFlight.length === 0) return Promise.resolve();
+    if (this.closed || (this.inFlight.length === 0 && this.pending.length === 0)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -87,20 +124,32 @@ export class KafkaConnection implements ConnectionInfo {
     // Also ends a socket still writing its last responses after a CloseConnection (closeAfterWrites).
     this.socket.destroy();
     if (this.closed) return;
-    this.closed = true;
-    this.wakeIdleWaiters();
+    this.markClosed();
     this.onClose(this, reason);
   }
 
   /** Closes once what has been written reaches the socket, so no earlier response is lost. */
   private closeAfterWrites(reason: string): void {
-    this.closed = true;
+    this.markClosed();
     this.socket.end(() => this.socket.destroy());
-    this.wakeIdleWaiters();
     this.onClose(this, reason);
   }
 
-  private onData(chunk: Buffer): void {
+  /** Gives back every byte of the budget this connection holds; nothing more is dispatched. */
+  private markClosed(): void {
+    this.closed = true;
+    const { queuedBytes } = this.limits;
+    queuedBytes.cancelWait(this.retryAdmission);
+    let held = this.decoder.admittedBytes;
+    for (const frame of this.pending) held += FRAME_SIZE_PREFIX + frame.length;
+    for (const slot of this.inFlight) held += slot.reserved;
+    this.pending.length = 0;
+    for (const slot of this.inFlight) slot.reserved = 0;
+    if (held > 0) queuedBytes.release(held);
+    this.wakeIdleWaiters();
+  }
+
+  private decode(chunk: Buffer): void {
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);
@@ -109,15 +158,49 @@ export class KafkaConnection implements ConnectionInfo {
       this.close(err.message);
       return;
     }
-    for (const frame of frames) {
-      if (this.closed || this.closing) break;
-      this.dispatchFrame(frame);
+    if (this.decoder.refused && !this.waitingForBytes) {
+      this.waitingForBytes = true;
+      this.limits.queuedBytes.waitForBytes(this.retryAdmission);
     }
-    this.flush();
+    for (const frame of frames) this.pending.push(frame);
+    this.dispatchPending();
+  }
+
+  /** Dispatches pending frames while fewer than the limit are in flight, writing what is done. */
+  private dispatchPending(): void {
+    const max = this.limits.maxInFlightRequests;
+    while (!this.closed && !this.closing && this.pending.length > 0) {
+      if (this.inFlight.length >= max) {
+        // Responses already done at the head leave now and make room (synchronous handlers).
+        if (!this.inFlight[0]!.done) break;
+        this.writeDone();
+        continue;
+      }
+      this.dispatchFrame(this.pending.shift()!);
+    }
+    this.writeDone();
+    this.updateReading();
+  }
+
+  private updateReading(): void {
+    if (this.closed) return;
+    const read =
+      !this.closing &&
+      !this.writeBlocked &&
+      !this.waitingForBytes &&
+      this.pending.length === 0 &&
+      this.inFlight.length < this.limits.maxInFlightRequests;
+    if (read && this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    } else if (!read && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
   }
 
   private dispatchFrame(frame: Buffer): void {
-    const slot: Slot = { done: false, response: null };
+    const slot: Slot = { done: false, response: null, reserved: FRAME_SIZE_PREFIX + frame.length };
     this.inFlight.push(slot);
     let result: ResponseFrame | CloseConnection | Promise<ResponseFrame | CloseConnection>;
     try {
@@ -130,7 +213,7 @@ export class KafkaConnection implements ConnectionInfo {
       result.then(
         (response) => {
           this.settle(slot, response);
-          this.flush();
+          this.dispatchPending();
         },
         (err) => this.fail(err),
       );
@@ -139,13 +222,17 @@ export class KafkaConnection implements ConnectionInfo {
     }
   }
 
+  /** The request is handled: its bytes go back to the budget, its response waits its turn. */
   private settle(slot: Slot, response: ResponseFrame | CloseConnection): void {
     slot.done = true;
     slot.response = response;
+    if (slot.reserved > 0) {
+      this.limits.queuedBytes.release(slot.reserved);
+      slot.reserved = 0;
+    }
     if (response instanceof CloseConnection && !this.closing) {
       // Stop reading now; the close itself waits until the earlier responses have been written.
       this.closing = true;
-      this.socket.pause();
     }
   }
 
@@ -154,12 +241,11 @@ export class KafkaConnection implements ConnectionInfo {
   }
 
   /** Writes every finished response at the head of the queue, in request order. */
-  private flush(): void {
+  private writeDone(): void {
     if (this.closed) return;
     let head = this.inFlight[0];
     if (!head?.done) return;
     this.socket.cork();
-    let full = false;
     while (head?.done) {
       this.inFlight.shift();
       const response = head.response;
@@ -168,12 +254,17 @@ export class KafkaConnection implements ConnectionInfo {
         this.closeAfterWrites(response.reason);
         return;
       }
-      if (Buffer.isBuffer(response)) full = !this.socket.write(response) || full;
-      else if (response) for (const part of response) full = !this.socket.write(part) || full;
+      if (Buffer.isBuffer(response)) this.write(response);
+      else if (response) for (const part of response) this.write(part);
       head = this.inFlight[0];
     }
-    if (full) this.socket.pause();
     this.socket.uncork();
-    if (this.inFlight.length === 0) this.wakeIdleWaiters();
+    if (this.inFlight.length === 0 && this.pending.length === 0) this.wakeIdleWaiters();
+  }
+
+  private write(bytes: Buffer): void {
+    if (!this.socket.write(bytes)) this.writeBlocked = true;
   }
 }
+
+const EMPTY = Buffer.alloc(0);

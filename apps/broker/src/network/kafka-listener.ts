@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { type Dispatch, KafkaConnection } from './kafka-connection.js';
+import { QueuedRequestBytes } from './queued-request-bytes.js';
 
 export interface ListenerOptions {
   host: string;
@@ -8,6 +9,10 @@ export interface ListenerOptions {
   maxFrameBytes: number;
   /** `connections.max.idle.ms`: a connection silent for this long is closed. */
   maxIdleMs: number;
+  /** `queued.max.requests.per.connection`: requests in flight on one connection before it stops reading. */
+  maxInFlightRequests: number;
+  /** `queued.max.request.bytes`: request bytes queued broker-wide before every connection stops reading (-1: no budget). */
+  queuedMaxRequestBytes: number;
   dispatch: Dispatch;
   /** Called when a connection closes for a reason other than the client hanging up. */
   onConnectionError: (remoteAddress: string, reason: string) => void;
@@ -18,14 +23,22 @@ export class KafkaListener {
   private readonly server: Server;
   private readonly connections = new Set<KafkaConnection>();
   private nextConnectionId = 0;
+  /** The broker-wide budget of request bytes, shared by every connection. */
+  readonly queuedBytes: QueuedRequestBytes;
 
   constructor(private readonly options: ListenerOptions) {
+    this.queuedBytes = new QueuedRequestBytes(options.queuedMaxRequestBytes);
     this.server = createServer((socket) => {
       const connection = new KafkaConnection(
         this.nextConnectionId++,
         socket,
         options.dispatch,
-        { maxFrameBytes: options.maxFrameBytes, maxIdleMs: options.maxIdleMs },
+        {
+          maxFrameBytes: options.maxFrameBytes,
+          maxIdleMs: options.maxIdleMs,
+          maxInFlightRequests: options.maxInFlightRequests,
+          queuedBytes: this.queuedBytes,
+        },
         (closed, reason) => {
           this.connections.delete(closed);
           if (reason) options.onConnectionError(closed.remoteAddress, reason);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BrokerConfig } from '../config/broker-config.js';
+import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { BrokerEndpoint } from './broker-endpoint.js';
 import { KafkaListener } from './kafka-listener.js';
 import { RequestRouter } from './request-router.js';
@@ -15,15 +16,19 @@ export class KafkaServer {
     @Inject(BrokerConfig) config: BrokerConfig,
     @Inject(RequestRouter) private readonly router: RequestRouter,
     @Inject(BrokerEndpoint) private readonly endpoint: BrokerEndpoint,
+    @Inject(BrokerMetrics) metrics: BrokerMetrics,
   ) {
     this.listener = new KafkaListener({
       host: config.host,
       port: config.port,
       maxFrameBytes: config.socketRequestMaxBytes,
       maxIdleMs: config.connectionsMaxIdleMs,
+      maxInFlightRequests: config.queuedMaxRequestsPerConnection,
+      queuedMaxRequestBytes: config.queuedMaxRequestBytes,
       dispatch: router.dispatch,
       onConnectionError: (remote, reason) => this.logger.warn(`closed connection from ${remote}: ${reason}`),
     });
+    metrics.registerQueuedRequestBytes(this.listener.queuedBytes);
   }
 
   async start(): Promise<number> {
