@@ -19,7 +19,8 @@ function selfTimes(profile) {
     const { callFrame } = byNode.get(profile.samples[i]);
     const where = callFrame.url ? `${shortUrl(callFrame.url)}:${callFrame.lineNumber + 1}` : '';
     const key = `${callFrame.functionName || '(anonymous)'} ${where}`.trim();
-    totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    // timeDeltas[i] is the time before sample i; the time a sample stands for is the one after it.
+    totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
   }
   return totals;
 }
