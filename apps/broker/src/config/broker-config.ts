@@ -1,6 +1,6 @@
 import { DEFAULT_COORDINATOR_CONFIG, DEFAULT_OFFSETS_TOPIC_PARTITIONS } from '@runnel/coordinator';
 import { DEFAULT_LOG_CONFIG } from '@runnel/log-store';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const MiB = 1024 * 1024;
 
@@ -189,6 +189,42 @@ export class BrokerConfig {
   @IsInt()
   @Min(1)
   offsetsRetentionMinutes = DEFAULT_COORDINATOR_CONFIG.offsetsRetentionMs / 60_000;
+
+  /**
+   * The etcd cluster that keeps a cluster's metadata, `etcd://host:port[,host:port...]`. Unset
+   * (the default), the broker is a single node with its metadata in `<data-dir>/meta.json`.
+   */
+  @IsOptional()
+  @Matches(/^etcd:\/\/[^\s,]+(,(etcd:\/\/)?[^\s,]+)*$/, { message: 'must be etcd://host:port[,host:port...]' })
+  cluster?: string;
+
+  /** The cluster this broker joins: its keys live under `/runnel/<clusterId>/` in etcd. Default runnel. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, ".", "_" or "-"' })
+  clusterId = 'runnel';
+
+  /**
+   * How long etcd keeps a broker's registration (and its controllership) after its last
+   * heartbeat: a broker that dies leaves the cluster this long after (`broker.session.timeout.ms`;
+   * etcd counts leases in whole seconds, so it is rounded up). Default 9000, as Kafka.
+   */
+  @IsInt()
+  @Min(2000)
+  @Max(600_000)
+  brokerSessionTimeoutMs = 9000;
+
+  /** Replicas of a topic created without a replication factor, auto-created ones included (`default.replication.factor`). Default 1. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  defaultReplicationFactor = 1;
+
+  /**
+   * Fewest in-sync replicas an acks=-1 produce needs, topic default (`min.insync.replicas`).
+   * Default 1. Reported by DescribeConfigs; acks=-1 waits for it once followers replicate.
+   */
+  @IsInt()
+  @Min(1)
+  minInsyncReplicas = 1;
 }
 
 /** The options `startBroker` and the command line accept: any subset of BrokerConfig. */
