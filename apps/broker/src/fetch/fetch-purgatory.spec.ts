@@ -3,10 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PartitionLog } from '@runnel/log-store';
 import { encodeRecordBatch } from '@runnel/protocol';
-import { FetchPurgatory } from './fetch-purgatory.js';
+import { FetchPurgatory, type WatchedPartition } from './fetch-purgatory.js';
 
-const batch = () => encodeRecordBatch({ records: [{ value: Buffer.from('v'), timestamp: 1 }] });
+/** One batch of about `bytes` bytes. */
+const batch = (bytes: number) =>
+  encodeRecordBatch({ records: [{ value: Buffer.alloc(Math.max(1, bytes - 70), 'v'), timestamp: 1 }] });
 const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+/** Resolves true once `waiting` has settled, false if it has not after pending callbacks ran. */
+async function settled(waiting: Promise<void>): Promise<boolean> {
+  let done = false;
+  void waiting.then(() => {
+    done = true;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
 
 describe('FetchPurgatory', () => {
   let logs: PartitionLog[];
@@ -14,46 +26,93 @@ describe('FetchPurgatory', () => {
 
   beforeEach(() => {
     const dir = mkdtempSync(join(tmpdir(), 'runnel-purgatory-'));
-    logs = [PartitionLog.open(join(dir, 'a-0')), PartitionLog.open(join(dir, 'a-1'))];
+    logs = [
+      PartitionLog.open(join(dir, 'a-0'), { segmentBytes: 10_000 }),
+      PartitionLog.open(join(dir, 'a-1'), { segmentBytes: 10_000 }),
+    ];
     purgatory = new FetchPurgatory();
   });
   afterEach(() => Promise.all(logs.map((log) => log.close())));
 
-  const endsOfAll = () => logs.map((log) => ({ log, offset: log.logEndOffset }));
+  /** Every log, as a fetch that read nothing from it and may take up to `maxBytes` of it. */
+  const atTheirEnds = (maxBytes = 1 << 20): WatchedPartition[] =>
+    logs.map((log) => ({ log, readTo: log.endPosition(), bytesRead: 0, maxBytes }));
 
-  it('releases a waiting fetch with true as soon as any of its partitions gets an append', async () => {
-    const waiting = purgatory.awaitAppend(endsOfAll(), 30_000);
-    logs[1]!.append(await batch());
-    await expect(waiting).resolves.toBe(true);
+  it('waits through appends below minBytes and completes on the one that crosses it, over its partitions', async () => {
+    const waiting = purgatory.awaitBytes(atTheirEnds(), 1000, 30_000);
+    logs[0]!.append(await batch(400));
+    expect(await settled(waiting)).toBe(false);
+    logs[1]!.append(await batch(400));
+    expect(await settled(waiting)).toBe(false);
+    logs[1]!.append(await batch(400));
+    expect(await settled(waiting)).toBe(true);
+    expect(purgatory.size).toBe(0);
   });
 
-  it('releases it with false once its wait runs out, after about that long', async () => {
-    const started = performance.now();
-    await expect(purgatory.awaitAppend(endsOfAll(), 50)).resolves.toBe(false);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
-  });
-
-  it('leaves no timer behind however the wait ends', async () => {
-    const before = activeTimers();
-    const byAppend = purgatory.awaitAppend(endsOfAll(), 30_000);
-    expect(activeTimers()).toBe(before + 1);
-    logs[0]!.append(await batch());
-    await byAppend;
-    expect(activeTimers()).toBe(before);
-    await purgatory.awaitAppend(endsOfAll(), 10);
-    expect(activeTimers()).toBe(before);
-  });
-
-  it('wakes a fetch whose log closes, so its next read reports the log', async () => {
-    const waiting = purgatory.awaitAppend([{ log: logs[0]!, offset: logs[0]!.logEndOffset }], 30_000);
-    await logs[0]!.close();
-    await expect(waiting).resolves.toBe(true);
-  });
-
-  it('stop releases every waiting fetch at once, and later fetches do not wait at all', async () => {
-    const waiting = [purgatory.awaitAppend(endsOfAll(), 30_000), purgatory.awaitAppend(endsOfAll(), 30_000)];
+  it('counts what the read returned, and caps each partition at its maxBytes', async () => {
+    const [first, second] = atTheirEnds(300);
+    const waiting = purgatory.awaitBytes([{ ...first!, bytesRead: 250 }, second!], 700, 30_000);
+    logs[0]!.append(await batch(400)); // counts 300 - 250 = 50 more: 300 of 700
+    expect(await settled(waiting)).toBe(false);
+    logs[1]!.append(await batch(400)); // counts 300: 600 of 700
+    expect(await settled(waiting)).toBe(false);
+    logs[1]!.append(await batch(400)); // still capped at 300
+    expect(await settled(waiting)).toBe(false);
     purgatory.stop();
-    await expect(Promise.all(waiting)).resolves.toEqual([false, false]);
-    await expect(purgatory.awaitAppend(endsOfAll(), 30_000)).resolves.toBe(false);
+    await waiting;
+  });
+
+  it('counts at once the bytes appended between the read and the wait', async () => {
+    const partitions = atTheirEnds();
+    logs[0]!.append(await batch(600));
+    await purgatory.awaitBytes(partitions, 500, 30_000);
+    expect(purgatory.size).toBe(0);
+  });
+
+  it('completes at its deadline when minBytes never arrives, not before', async () => {
+    const started = performance.now();
+    const waiting = purgatory.awaitBytes(atTheirEnds(), 1000, 80);
+    logs[0]!.append(await batch(100));
+    await waiting;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
+  });
+
+  it('leaves no timer and no watcher behind however it completes', async () => {
+    const before = activeTimers();
+    const byBytes = purgatory.awaitBytes(atTheirEnds(), 100, 30_000);
+    expect(activeTimers()).toBe(before + 1);
+    logs[0]!.append(await batch(200));
+    await byBytes;
+    expect(activeTimers()).toBe(before);
+    await purgatory.awaitBytes(atTheirEnds(), 100, 10);
+    expect(activeTimers()).toBe(before);
+    expect(purgatory.size).toBe(0);
+    // A watcher left on a log would be told of this append and throw on its completed fetch.
+    logs[0]!.append(await batch(200));
+  });
+
+  it('completes when one of its logs closes (a deleted partition), so the next read reports it', async () => {
+    const waiting = purgatory.awaitBytes(atTheirEnds(), 1000, 30_000);
+    await logs[0]!.close();
+    expect(await settled(waiting)).toBe(true);
+  });
+
+  it('completes when a log it watches rolls to another segment, as Kafka does', async () => {
+    const partitions = atTheirEnds();
+    const waiting = purgatory.awaitBytes(partitions, 1 << 20, 30_000);
+    while (logs[0]!.segmentBaseOffsets.length === 1) logs[0]!.append(await batch(3000));
+    expect(await settled(waiting)).toBe(true);
+  });
+
+  it('stop completes every waiting fetch at once, and later fetches do not wait at all', async () => {
+    const waiting = [
+      purgatory.awaitBytes(atTheirEnds(), 1000, 30_000),
+      purgatory.awaitBytes(atTheirEnds(), 1000, 30_000),
+    ];
+    expect(purgatory.size).toBe(2);
+    purgatory.stop();
+    await Promise.all(waiting);
+    expect(purgatory.size).toBe(0);
+    expect(await settled(purgatory.awaitBytes(atTheirEnds(), 1000, 30_000))).toBe(true);
   });
 });

@@ -1,4 +1,9 @@
-import { type FetchResult, OffsetOutOfRangeError, type PartitionLog } from '@runnel/log-store';
+import {
+  type FetchResult,
+  type LogEndPosition,
+  OffsetOutOfRangeError,
+  type PartitionLog,
+} from '@runnel/log-store';
 import {
   ErrorCode,
   type Fetch,
@@ -9,16 +14,11 @@ import {
 } from '@runnel/protocol';
 import { leadershipError } from '../topics/partition-leadership.js';
 import type { TopicManager } from '../topics/topic-manager.js';
+import type { WatchedPartition } from './fetch-purgatory.js';
 
 type FetchRequest = RequestOf<typeof Fetch>;
 export type FetchableTopic = NonNullable<InputOf<ResponseOf<typeof Fetch>>['responses']>[number];
 export type FetchablePartition = NonNullable<FetchableTopic['partitions']>[number];
-
-/** A log and an offset in it: a waiting fetch wakes once the log ends past the offset. */
-export interface LogPosition {
-  readonly log: PartitionLog;
-  readonly offset: bigint;
-}
 
 /** What one pass over a Fetch request's partitions found. */
 export interface FetchRead {
@@ -28,8 +28,8 @@ export interface FetchRead {
   readonly bytes: number;
   /** Some partition was answered with an error; Kafka answers such a fetch without waiting. */
   readonly failed: boolean;
-  /** The end of every partition read without error: a waiting fetch waits for an append past it. */
-  readonly logEnds: LogPosition[];
+  /** Every partition read without error, with where its log ended: what a waiting fetch watches. */
+  readonly watched: WatchedPartition[];
 }
 
 const READ_COMMITTED = 1;
@@ -47,48 +47,60 @@ const EMPTY = Buffer.alloc(0);
  * There are no transactions yet, so the last stable offset is the high watermark and
  * READ_COMMITTED reads what READ_UNCOMMITTED reads; `abortedTransactions` is [] under
  * READ_COMMITTED and null otherwise, as Kafka sends it.
+ *
+ * Record bytes are read asynchronously (PartitionLog.readAsync), one partition after the other
+ * since each one's limit depends on what the earlier ones returned; a partition at its log's end
+ * costs no file read.
  */
-export function readFetch(
+export async function readFetch(
   topics: TopicManager,
   request: FetchRequest,
   version: number,
   maxBytes: number,
-): FetchRead {
+): Promise<FetchRead> {
   let budget = maxBytes;
   let minOneBatch = true;
   let bytes = 0;
   let failed = false;
-  const logEnds: LogPosition[] = [];
-  const responses = request.topics.map(({ topic, partitions }) => ({
-    topic,
-    partitions: partitions.map((wanted): FetchablePartition => {
+  const watched: WatchedPartition[] = [];
+  const responses: FetchableTopic[] = [];
+  for (const { topic, partitions } of request.topics) {
+    const answered: FetchablePartition[] = [];
+    responses.push({ topic, partitions: answered });
+    for (const wanted of partitions) {
       let log: PartitionLog | undefined;
       let read: FetchResult;
+      let readTo: LogEndPosition;
       try {
         log = topics.partitionLog(topic, wanted.partition);
         if (!log) {
           failed = true;
-          return refusedPartition(wanted.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          answered.push(refusedPartition(wanted.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+          continue;
         }
         const refusal = leadershipError(request.replicaId, wanted.currentLeaderEpoch);
         if (refusal !== ErrorCode.NONE) {
           failed = true;
-          return failedRead(wanted.partition, refusal);
+          answered.push(failedRead(wanted.partition, refusal));
+          continue;
         }
         const limit = Math.max(0, Math.min(wanted.partitionMaxBytes, budget));
-        read = readPartition(log, wanted.fetchOffset, limit, minOneBatch);
+        // Taken as the read starts: the read covers the log up to here and no further.
+        readTo = log.endPosition();
+        read = await readPartition(log, wanted.fetchOffset, limit, minOneBatch);
       } catch (err) {
         // OFFSET_OUT_OF_RANGE, or KAFKA_STORAGE_ERROR from a log that is offline or could not be opened.
         if (!(err instanceof KafkaError)) throw err;
         failed = true;
-        return failedRead(wanted.partition, downConvertedError(err.code, version));
+        answered.push(failedRead(wanted.partition, downConvertedError(err.code, version)));
+        continue;
       }
       const size = read.records.length;
       if (size > 0) minOneBatch = false;
       budget = Math.max(0, budget - size);
       bytes += size;
-      logEnds.push({ log, offset: read.logEndOffset });
-      return {
+      watched.push({ log, readTo, bytesRead: size, maxBytes: Math.max(0, wanted.partitionMaxBytes) });
+      answered.push({
         partitionIndex: wanted.partition,
         errorCode: ErrorCode.NONE,
         highWatermark: read.highWatermark,
@@ -97,10 +109,10 @@ export function readFetch(
         abortedTransactions: request.isolationLevel === READ_COMMITTED ? [] : null,
         preferredReadReplica: -1,
         records: read.records,
-      };
-    }),
-  }));
-  return { responses, bytes, failed, logEnds };
+      });
+    }
+  }
+  return { responses, bytes, failed, watched };
 }
 
 /**
@@ -135,12 +147,12 @@ function failedRead(partitionIndex: number, errorCode: number): FetchablePartiti
  * `minOneBatch`, otherwise none. With no budget at all the log is not read, only its offsets
  * taken, by the same range rule PartitionLog.read applies.
  */
-function readPartition(
+async function readPartition(
   log: PartitionLog,
   fetchOffset: bigint,
   limit: number,
   minOneBatch: boolean,
-): FetchResult {
+): Promise<FetchResult> {
   if (limit === 0 && !minOneBatch) {
     const highWatermark = log.latestOffset();
     const { logStartOffset, logEndOffset } = log;
@@ -149,7 +161,7 @@ function readPartition(
     }
     return { records: EMPTY, highWatermark, logStartOffset, logEndOffset };
   }
-  const read = log.read(fetchOffset, limit);
+  const read = await log.readAsync(fetchOffset, limit);
   return !minOneBatch && read.records.length > limit ? { ...read, records: EMPTY } : read;
 }
 

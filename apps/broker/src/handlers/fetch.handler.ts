@@ -23,8 +23,9 @@ const FULL_FETCH_EPOCHS = new Set([0, -1]);
  * Reading follows Kafka's ReplicaManager.fetchMessages (see readFetch for the size limits): the
  * response's `maxBytes` is capped at `fetch.max.bytes`, and `minBytes` at that. The fetch is
  * answered at once when it gathered `minBytes`, when `maxWaitMs` is 0, or when a partition
- * failed; otherwise it waits in the purgatory for appends to its partitions (reading again after
- * each) until it has `minBytes` or `maxWaitMs` has passed.
+ * failed; otherwise it waits in the purgatory (a DelayedFetch) without reading, counting the
+ * bytes appended to its partitions since it read them, until they make `minBytes`, a partition
+ * fails or `maxWaitMs` has passed, and then reads once more and answers with that.
  *
  * Fetch sessions (KIP-227) are not kept: a full request (session epoch 0 or -1) gets a full,
  * sessionless response (sessionId 0, which tells the client no session was created), and an
@@ -53,13 +54,10 @@ export class FetchHandler implements ApiHandler<Request, Response> {
     const maxBytes = Math.min(request.maxBytes, this.config.fetchMaxBytes);
     const minBytes = Math.min(request.minBytes, maxBytes);
     const deadline = performance.now() + request.maxWaitMs;
-    let read: FetchRead = readFetch(this.topics, request, version, maxBytes);
-    while (read.bytes < minBytes && !read.failed && read.logEnds.length > 0) {
-      const remainingMs = deadline - performance.now();
-      if (remainingMs <= 0) break;
-      const appended = await this.purgatory.awaitAppend(read.logEnds, remainingMs);
-      read = readFetch(this.topics, request, version, maxBytes);
-      if (!appended) break;
+    let read: FetchRead = await readFetch(this.topics, request, version, maxBytes);
+    if (read.bytes < minBytes && !read.failed && read.watched.length > 0) {
+      await this.purgatory.awaitBytes(read.watched, minBytes, deadline - performance.now());
+      read = await readFetch(this.topics, request, version, maxBytes);
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: read.responses };
   }
