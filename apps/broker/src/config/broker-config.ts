@@ -195,7 +195,9 @@ export class BrokerConfig {
    * (the default), the broker is a single node with its metadata in `<data-dir>/meta.json`.
    */
   @IsOptional()
-  @Matches(/^etcd:\/\/[^\s,]+(,(etcd:\/\/)?[^\s,]+)*$/, { message: 'must be etcd://host:port[,host:port...]' })
+  @Matches(/^etcd:\/\/[^\s,]+(,(etcd:\/\/)?[^\s,]+)*$/, {
+    message: 'must be etcd://host:port[,host:port...]',
+  })
   cluster?: string;
 
   /** The cluster this broker joins: its keys live under `/runnel/<clusterId>/` in etcd. Default runnel. */
