@@ -20,7 +20,9 @@
 // normal client's send-to-ack p50/p99/max during the load and before it, plus how many of its
 // sends failed or were not acknowledged within ACK_GRACE_MS after the load; then `close_stall`:
 // from closing every load connection (their parked requests with them) to the normal client's
-// next acknowledgement, at most CLOSE_STALL_CAP_MS.
+// next acknowledgement, at most CLOSE_STALL_CAP_MS. The normal client shares this process with the
+// load's sockets: `bench_loop_delay_p99`, this process's own event-loop delay over the load, is
+// the control (when it is small, the normal client's latency is the broker's).
 // Knobs: RUNNEL_BENCH_QUICK=1 runs one round of 3 s; RUNNEL_BENCH_ROUNDS; RUNNEL_BENCH_BROKER as
 // in request-path.bench.mjs; RUNNEL_BENCH_PROFILE=<file> writes the broker's CPU profile of the
 // load there (support/cpu-profile-top.mjs prints its top functions).
@@ -29,6 +31,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Runnel } from '@runnel/client';
 import { encodeRequestFrame, Fetch, Produce } from '@runnel/protocol';
 import { median, report, startBenchBroker } from './support/bench-broker.mjs';
@@ -169,6 +172,8 @@ async function round(dataDir, batch) {
     const rssBefore = broker.rss();
 
     if (PROFILE) await broker.profileStart();
+    const ownLoop = monitorEventLoopDelay({ resolution: 1 });
+    ownLoop.enable();
     const normal = pacedProducer(producer, 'normal');
     const polls = longPollFrames('idle', LOAD_MS + ACK_GRACE_MS + 60_000);
     let pollsAnswered = 0;
@@ -197,6 +202,7 @@ async function round(dataDir, batch) {
     loading = false;
     const loadSeconds = (performance.now() - loadStart) / 1000;
     const during = await normal();
+    ownLoop.disable();
     if (PROFILE) await broker.profileStop();
     const peakRss = broker.peakRss();
     // How long the broker is unavailable while it lets go of the parked requests of connections
@@ -217,6 +223,7 @@ async function round(dataDir, batch) {
         (largeAcked * LARGE_PARTITIONS * LARGE_BATCH_RECORDS * LARGE_RECORD_BYTES) / MB / loadSeconds,
       pollsAnsweredEarly: pollsAnswered,
       closeStallMs,
+      ownLoopP99: ownLoop.percentile(99) / 1e6,
       idle: beforeLoad,
       during,
     };
@@ -243,6 +250,7 @@ try {
   figure('normal_produce_failed', 'records', (r) => r.during.failed);
   figure('normal_produce_ack_p99.idle', 'ms', (r) => percentile(r.idle.latencies, 99));
   figure('close_stall', 'ms', (r) => r.closeStallMs);
+  figure('bench_loop_delay_p99', 'ms', (r) => r.ownLoopP99);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
