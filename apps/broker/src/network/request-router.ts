@@ -2,6 +2,7 @@ import {
   ApiVersions,
   decodeRequestBody,
   ErrorCode,
+  encodeResponseChunks,
   encodeResponseFrame,
   ProtocolError,
   type RequestHeaderData,
@@ -140,7 +141,7 @@ export class RequestRouter {
       this.metrics.responseSent(stats, 0, (performance.now() - started) / 1000, 'ok');
       return null;
     }
-    const frame = encodeResponseFrame(handler.api, context.version, context.header.correlationId, body);
+    const frame = encodeResponseChunks(handler.api, context.version, context.header.correlationId, body);
     const failed = typeof body === 'object' && body !== null && (body as { errorCode?: number }).errorCode;
     this.metrics.responseSent(
       stats,

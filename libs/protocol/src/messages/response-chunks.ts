@@ -1,6 +1,6 @@
 import { Writer } from '../bytes/writer.js';
 import { encodeInto } from './codec.js';
-import { FRAME_SIZE_PREFIX, responseHeaderVersion } from './frames.js';
+import { encodeResponseFrame, FRAME_SIZE_PREFIX, responseHeaderVersion } from './frames.js';
 import { ResponseHeader } from './headers.js';
 import { type AnyField, type Api, type InputOf, inRange, type MessageSchema, type Type } from './schema.js';
 
@@ -20,8 +20,10 @@ export function encodeResponseChunks<Res>(
   correlationId: number,
   body: InputOf<Res>,
 ): Buffer[] {
+  const collect = recordsCollectorFor(api.response as MessageSchema<unknown>, version);
+  if (collect === null) return [encodeResponseFrame(api, version, correlationId, body)];
   const byReference = new Set<Buffer>();
-  recordsCollectorFor(api.response as MessageSchema<unknown>, version)?.(body, byReference);
+  collect(body, byReference);
   const w = new ChunkWriter(byReference);
   w.int32(0);
   encodeInto(w, ResponseHeader, responseHeaderVersion(api as Api<unknown, unknown>, version), {
