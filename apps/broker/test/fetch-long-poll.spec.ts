@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ApiVersions,
+  DeleteTopics,
   decodeRecordBatches,
   encodeRecordBatch,
   Fetch,
@@ -146,6 +147,50 @@ describe('Fetch long polls', () => {
       'second-1',
       'second-2',
     ]);
+  });
+
+  it('is answered at its deadline, not earlier, when what arrives stays below minBytes', async () => {
+    const topic = await emptyTopic();
+    const started = performance.now();
+    const fetch = track(waiting.request(Fetch, 11, longPoll(topic, 0n, 400, 100_000)));
+    await other.request(ApiVersions, 3, {});
+    await produce(other, topic, 0, numberedRecords('small', 2, T0));
+    await produce(other, topic, 0, numberedRecords('small-again', 2, T0));
+    const response = await fetch.response;
+    expect(fetch.at - started).toBeGreaterThanOrEqual(390);
+    expect(await recordValues(response)).toEqual(['small-0', 'small-1', 'small-again-0', 'small-again-1']);
+  });
+
+  it('counts minBytes over all its partitions: appends to two partitions that cross it together answer it', async () => {
+    const topic = `long-poll-${++topicCount}`;
+    await createTopic(other, topic, 2);
+    const first = numberedRecords('p0', 3, T0);
+    const second = numberedRecords('p1', 3, T0);
+    const minBytes = (await encodeRecordBatch(first)).length + 1;
+    const request = longPoll(topic, 0n, 10_000, minBytes);
+    request.topics![0]!.partitions!.push({ partition: 1, fetchOffset: 0n, partitionMaxBytes: 1024 * 1024 });
+    const fetch = track(waiting.request(Fetch, 11, request));
+    await other.request(ApiVersions, 3, {});
+    await produce(other, topic, 0, first);
+    await other.request(ApiVersions, 3, {});
+    expect(fetch.answered).toBe(false);
+    await produce(other, topic, 1, second);
+    const [p0, p1] = (await fetch.response).responses[0]!.partitions;
+    expect(p0!.records!.length + p1!.records!.length).toBeGreaterThanOrEqual(minBytes);
+    expect(p1!.highWatermark).toBe(3n);
+  });
+
+  it('is answered at once when its partition is deleted while it waits, with UNKNOWN_TOPIC_OR_PARTITION', async () => {
+    const topic = await emptyTopic();
+    const fetch = track(waiting.request(Fetch, 11, longPoll(topic, 0n, 30_000)));
+    await other.request(ApiVersions, 3, {});
+    expect(fetch.answered).toBe(false);
+    const started = performance.now();
+    const deleted = await other.request(DeleteTopics, 3, { topicNames: [topic], timeoutMs: 5000 });
+    expect(deleted.responses[0]!.errorCode).toBe(0);
+    const response = await fetch.response;
+    expect(fetch.at - started).toBeLessThan(2000);
+    expect(response.responses[0]!.partitions[0]!.errorCode).toBe(3);
   });
 
   it('is answered when the broker stops, so close() does not wait out maxWaitMs', async () => {
