@@ -70,4 +70,28 @@ describe('FrameDecoder', () => {
       expect(decoder.buffered).toBe(0);
     }
   });
+
+  it('offers each frame to admit once, when its size is read, and returns nothing past a refusal until admitted', () => {
+    const offered: number[] = [];
+    let room = true;
+    const decoder = new FrameDecoder(1024, (bytes) => {
+      offered.push(bytes);
+      return room;
+    });
+    const stream = Buffer.concat([frame('first'), frame('second'), frame('third')]);
+    // The first frame's size and half its body: admitted at its size, before the body is there.
+    expect(decoder.push(stream.subarray(0, 6))).toEqual([]);
+    expect(offered).toEqual([9]);
+    expect(decoder.admittedBytes).toBe(9);
+    room = false;
+    expect(decoder.push(stream.subarray(6)).map(String)).toEqual(['first']);
+    expect(decoder.refused).toBe(true);
+    expect(offered).toEqual([9, 10]);
+    expect(decoder.admittedBytes).toBe(0);
+    expect(decoder.buffered).toBe(stream.length - 9);
+    room = true;
+    expect(decoder.push(Buffer.alloc(0)).map(String)).toEqual(['second', 'third']);
+    expect(decoder.refused).toBe(false);
+    expect(offered).toEqual([9, 10, 10, 9]);
+  });
 });

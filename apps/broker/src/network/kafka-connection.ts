@@ -38,7 +38,7 @@ export interface ConnectionLimits {
   maxFrameBytes: number;
   /** `connections.max.idle.ms`: a connection silent this long is closed. */
   maxIdleMs: number;
-  /** `queued.max.requests.per.connection`: requests read and not yet answered, at most. */
+  /** `queuedMaxRequestsPerConnection`: requests read and not yet written out, at most. */
   maxInFlightRequests: number;
   /** `queued.max.request.bytes`, shared by every connection of the broker. */
   queuedBytes: QueuedRequestBytes;

@@ -9,7 +9,7 @@ export interface ListenerOptions {
   maxFrameBytes: number;
   /** `connections.max.idle.ms`: a connection silent for this long is closed. */
   maxIdleMs: number;
-  /** `queued.max.requests.per.connection`: requests in flight on one connection before it stops reading. */
+  /** `queuedMaxRequestsPerConnection`: requests in flight on one connection before it stops reading. */
   maxInFlightRequests: number;
   /** `queued.max.request.bytes`: request bytes queued broker-wide before every connection stops reading (-1: no budget). */
   queuedMaxRequestBytes: number;
