@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GroupCoordinator } from '@runnel/coordinator';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { BrokerConfig } from './config/broker-config.js';
 import { startGroupCoordinator } from './groups/start-group-coordinator.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
@@ -36,7 +37,7 @@ export class BrokerModule {
               groupMetrics: () => coordinator.groupMetrics(),
               logEndOffset: (topic, partition) =>
                 topics.isPartitionOnline(topic, partition)
-                  ? topics.partitionLog(topic, partition)?.logEndOffset
+                  ? topics.localLog(topic, partition)?.logEndOffset
                   : undefined,
             }),
         },
@@ -47,16 +48,24 @@ export class BrokerModule {
           useFactory: (topics: TopicManager) => startGroupCoordinator(config, topics),
         },
         {
+          // With `--cluster`: the cluster's metadata read from etcd before the listener starts;
+          // registration follows once the port is bound (startBroker). Null on a single broker.
+          provide: ClusterNode,
+          inject: [TopicManager],
+          useFactory: (topics: TopicManager) => (config.cluster ? ClusterNode.join(config, topics) : null),
+        },
+        {
           provide: RequestRouter,
-          inject: [BrokerMetrics, TopicManager, BrokerEndpoint, GroupCoordinator],
+          inject: [BrokerMetrics, TopicManager, BrokerEndpoint, GroupCoordinator, ClusterNode],
           useFactory: (
             metrics: BrokerMetrics,
             topics: TopicManager,
             endpoint: BrokerEndpoint,
             coordinator: GroupCoordinator,
+            cluster: ClusterNode | null,
           ) => {
             const router = new RequestRouter(metrics);
-            const dependencies = { config, topics, endpoint };
+            const dependencies = { config, topics, endpoint, ...(cluster ? { cluster } : {}) };
             return router.register(
               { handlers: [new ApiVersionsHandler(() => router.supportedApis())] },
               topicAdminHandlers(dependencies),

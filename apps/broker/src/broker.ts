@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BrokerModule } from './broker.module.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import type { BrokerConfig, BrokerOptions } from './config/broker-config.js';
 import { resolveConfig } from './config/load-config.js';
 import { KafkaServer } from './network/kafka-server.js';
@@ -55,6 +56,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     });
     return await listen(app, config, lock);
   } catch (err) {
+    await clusterOf(app)
+      ?.close()
+      .catch(() => undefined);
     await app
       ?.get(TopicManager)
       .close()
@@ -63,6 +67,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     lock.release();
     throw err;
   }
+}
+
+/** The broker's cluster membership, or undefined on a single broker (or before the app exists). */
+function clusterOf(app: INestApplication | undefined): ClusterNode | undefined {
+  return app?.get<ClusterNode | null>(ClusterNode) ?? undefined;
 }
 
 async function listen(
@@ -85,6 +94,8 @@ async function listen(
     throw listenError('port', config.host, config.port, cause);
   });
   const host = config.advertisedHost ?? config.host;
+  const cluster = clusterOf(app);
+  await cluster?.register(host, port);
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -94,6 +105,7 @@ async function listen(
       closing ??= (async () => {
         try {
           await server.stop();
+          await cluster?.close();
           await app.get(TopicManager).close();
           await app.close();
         } finally {

@@ -6,19 +6,21 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { describeTopicConfigs } from '../topics/config-descriptions.js';
 import { errorMessageOf } from '../topics/topic-admin-error.js';
-import type { TopicInfo, TopicManager } from '../topics/topic-manager.js';
+import type { CreateTopicRequest, TopicInfo, TopicManager } from '../topics/topic-manager.js';
 import { namesGivenTwice } from '../topics/topic-validation.js';
 import type { ApiHandler } from './api-handler.js';
 
 type Request = RequestOf<typeof CreateTopics>;
 type Response = InputOf<ResponseOf<typeof CreateTopics>>;
 type TopicResult = NonNullable<Response['topics']>[number];
+type WantedTopic = Request['topics'][number];
 
-/** Every partition of this broker has one replica: itself. */
-const REPLICATION_FACTOR = 1;
+/** On a single broker every partition has one replica: the broker itself. */
+const SINGLE_NODE_REPLICATION_FACTOR = 1;
 
 /**
  * CreateTopics v0-7. Every topic is answered on its own, in request order: one that fails
@@ -33,6 +35,12 @@ const REPLICATION_FACTOR = 1;
  * -1, -1 and null configs, as Kafka answers. v7's `topicId` is the zero UUID, Kafka's "no id":
  * this broker assigns no topic ids (it serves Metadata to v9 and Fetch to v12, the versions
  * before topic ids), so there is none to tell.
+ *
+ * In a cluster (`cluster` given) the topic is checked against the live brokers and written to
+ * etcd with its assignment (ClusterNode.createTopic): a replication factor above the live
+ * brokers is INVALID_REPLICATION_FACTOR, a broker that lost its registration answers
+ * NOT_CONTROLLER. The response is sent once etcd has the topic; each broker creates its logs
+ * when the assignment reaches it, and clients wait for leaders through Metadata.
  */
 export class CreateTopicsHandler implements ApiHandler<Request, Response> {
   readonly api = CreateTopics;
@@ -40,40 +48,55 @@ export class CreateTopicsHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
+    private readonly cluster?: ClusterNode,
   ) {}
 
-  handle(request: Request): Response {
+  handle(request: Request): Response | Promise<Response> {
     const duplicates = namesGivenTwice(request.topics.map(({ name }) => name));
-    return {
-      throttleTimeMs: 0,
-      topics: request.topics.map((topic): TopicResult => {
-        if (duplicates.has(topic.name)) {
-          return failed(topic.name, ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.');
-        }
-        try {
-          const created = this.topics.createTopic(topic.name, {
-            numPartitions: topic.numPartitions,
-            replicationFactor: topic.replicationFactor,
-            assignments: topic.assignments,
-            configs: Object.fromEntries(topic.configs.map(({ name, value }) => [name, value])),
-            validateOnly: request.validateOnly,
-          });
-          return this.succeeded(created);
-        } catch (err) {
-          if (!(err instanceof KafkaError)) throw err;
-          return failed(topic.name, err.code, errorMessageOf(err));
-        }
-      }),
-    };
+    const results = request.topics.map((topic): TopicResult | Promise<TopicResult> => {
+      if (duplicates.has(topic.name)) {
+        return failed(topic.name, ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.');
+      }
+      const wanted = creation(topic, request.validateOnly);
+      return this.cluster
+        ? this.createInCluster(this.cluster, topic.name, wanted)
+        : this.createHere(topic.name, wanted);
+    });
+    if (!this.cluster) return { throttleTimeMs: 0, topics: results as TopicResult[] };
+    return Promise.all(results).then((topics) => ({ throttleTimeMs: 0, topics }));
   }
 
-  private succeeded(topic: TopicInfo): TopicResult {
+  private createHere(name: string, wanted: CreateTopicRequest): TopicResult {
+    try {
+      return this.succeeded(this.topics.createTopic(name, wanted), SINGLE_NODE_REPLICATION_FACTOR);
+    } catch (err) {
+      if (!(err instanceof KafkaError)) throw err;
+      return failed(name, err.code, errorMessageOf(err));
+    }
+  }
+
+  private async createInCluster(
+    cluster: ClusterNode,
+    name: string,
+    wanted: CreateTopicRequest,
+  ): Promise<TopicResult> {
+    try {
+      const { partitions, configs } = await cluster.createTopic(name, wanted);
+      const topic = { name, partitions: partitions.length, configs, internal: false };
+      return this.succeeded(topic, partitions[0]?.length ?? 0);
+    } catch (err) {
+      if (!(err instanceof KafkaError)) throw err;
+      return failed(name, err.code, errorMessageOf(err));
+    }
+  }
+
+  private succeeded(topic: TopicInfo, replicationFactor: number): TopicResult {
     return {
       name: topic.name,
       errorCode: ErrorCode.NONE,
       errorMessage: null,
       numPartitions: topic.partitions,
-      replicationFactor: REPLICATION_FACTOR,
+      replicationFactor,
       configs: describeTopicConfigs(this.config, topic.configs).map(({ name, value, readOnly, source }) => ({
         name,
         value,
@@ -90,6 +113,16 @@ export class CreateTopicsHandler implements ApiHandler<Request, Response> {
       topics: (request?.topics ?? []).map(({ name }) => failed(name, errorCode, null)),
     };
   }
+}
+
+function creation(topic: WantedTopic, validateOnly: boolean): CreateTopicRequest {
+  return {
+    numPartitions: topic.numPartitions,
+    replicationFactor: topic.replicationFactor,
+    assignments: topic.assignments,
+    configs: Object.fromEntries(topic.configs.map(({ name, value }) => [name, value])),
+    validateOnly,
+  };
 }
 
 function failed(name: string, errorCode: number, errorMessage: string | null): TopicResult {

@@ -1,3 +1,4 @@
+import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
 import type { TopicManager } from '../topics/topic-manager.js';
@@ -8,6 +9,8 @@ export interface HandlerDependencies {
   readonly config: BrokerConfig;
   readonly topics: TopicManager;
   readonly endpoint: BrokerEndpoint;
+  /** This broker's membership of a cluster (`--cluster`); absent on a single broker. */
+  readonly cluster?: ClusterNode;
 }
 
 /**

@@ -6,6 +6,8 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import { describePartitions, liveBrokers } from '../cluster/cluster-metadata-view.js';
+import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
 import { PARTITION_LEADER_EPOCH } from '../topics/partition-leadership.js';
 import type { TopicInfo, TopicManager } from '../topics/topic-manager.js';
@@ -17,6 +19,8 @@ type TopicMetadata = NonNullable<Response['topics']>[number];
 
 /** `leaderId` of a partition without a leader. */
 const NO_LEADER = -1;
+/** `controllerId` while no controller is elected (Kafka's MetadataResponse.NO_CONTROLLER_ID). */
+const NO_CONTROLLER = -1;
 
 /**
  * Metadata v0-9 (v9 flexible). This broker is every partition's leader, sole replica and whole ISR, and the
@@ -27,6 +31,12 @@ const NO_LEADER = -1;
  * A partition whose log is offline (it could not be opened, or an I/O error stopped it) has no
  * leader: LEADER_NOT_AVAILABLE, leader -1, this broker in `offlineReplicas` and an empty ISR, as
  * Kafka reports a partition whose only replica sits in a failed log directory.
+ *
+ * In a cluster (`cluster` given) the brokers, the controller and the topics come from the
+ * cluster's metadata cache (see describePartitions); a topic the cluster does not know but this
+ * broker holds by itself (its `__consumer_offsets`) is described as on a single broker, and an
+ * auto-created topic is created in the cluster and answered LEADER_NOT_AVAILABLE, as Kafka
+ * answers a topic whose leaders are being elected: the client asks again.
  */
 export class MetadataHandler implements ApiHandler<Request, Response> {
   readonly api = Metadata;
@@ -34,16 +44,59 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly topics: TopicManager,
     private readonly endpoint: BrokerEndpoint,
+    private readonly cluster?: ClusterNode,
   ) {}
 
-  handle(request: Request, { version }: RequestContext): Response {
+  handle(request: Request, { version }: RequestContext): Response | Promise<Response> {
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
+    const autoCreate = request.allowAutoTopicCreation || version < 4;
+    if (this.cluster) return this.clusterResponse(this.cluster, all ? null : request.topics!, autoCreate);
     const topics = all
       ? this.topics.allTopics().map((topic) => this.describe(topic))
-      : request.topics!.map(({ name }) =>
-          this.lookup(name ?? '', request.allowAutoTopicCreation || version < 4),
-        );
+      : request.topics!.map(({ name }) => this.lookup(name ?? '', autoCreate));
     return this.response(topics);
+  }
+
+  private async clusterResponse(
+    cluster: ClusterNode,
+    wanted: Request['topics'],
+    autoCreate: boolean,
+  ): Promise<Response> {
+    const { cache } = cluster;
+    const names = wanted === null ? [...cache.topics.keys()] : wanted.map(({ name }) => name ?? '');
+    const topics = await Promise.all(
+      names.map(async (name): Promise<TopicMetadata> => {
+        const assignment = cache.topics.get(name)?.value;
+        if (assignment) {
+          return {
+            errorCode: ErrorCode.NONE,
+            name,
+            isInternal: false,
+            partitions: describePartitions(cache, name, assignment),
+          };
+        }
+        const local = this.topics.topic(name);
+        if (local) return this.describe(local);
+        if (!autoCreate || !this.topics.autoCreateEnabled) {
+          return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: [] };
+        }
+        try {
+          await cluster.createTopic(name, { numPartitions: -1, replicationFactor: -1 });
+        } catch (err) {
+          if (!(err instanceof KafkaError)) throw err;
+          if (err.code !== ErrorCode.TOPIC_ALREADY_EXISTS)
+            return { errorCode: err.code, name, partitions: [] };
+        }
+        return { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, name, partitions: [] };
+      }),
+    );
+    return {
+      throttleTimeMs: 0,
+      brokers: liveBrokers(cache),
+      clusterId: cluster.clusterId,
+      controllerId: cache.controller?.value.brokerId ?? NO_CONTROLLER,
+      topics,
+    };
   }
 
   errorResponse(request: Request | null, errorCode: number): Response {

@@ -8,11 +8,11 @@ import { IncrementalAlterConfigsHandler } from './incremental-alter-configs.hand
 import { MetadataHandler } from './metadata.handler.js';
 
 /** Metadata and topic administration: creating, growing, describing, reconfiguring and deleting topics and records. */
-export function topicAdminHandlers({ config, topics, endpoint }: HandlerDependencies): HandlerGroup {
+export function topicAdminHandlers({ config, topics, endpoint, cluster }: HandlerDependencies): HandlerGroup {
   return {
     handlers: [
-      new MetadataHandler(topics, endpoint),
-      new CreateTopicsHandler(topics, config),
+      new MetadataHandler(topics, endpoint, cluster),
+      new CreateTopicsHandler(topics, config, cluster),
       new DeleteTopicsHandler(topics, config.deleteTopicEnable),
       new CreatePartitionsHandler(topics),
       new DescribeConfigsHandler(topics, config),

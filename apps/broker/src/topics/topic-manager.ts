@@ -34,7 +34,7 @@ export interface TopicInfo {
 export interface CreateTopicRequest {
   /** -1 takes the broker's `num.partitions`; must be -1 when `assignments` are given. */
   numPartitions: number;
-  /** 1 or -1 (the broker's default, 1) on a single broker; must be -1 when `assignments` are given. */
+  /** 1 or -1 (`default.replication.factor`) on a single broker; must be -1 when `assignments` are given. */
   replicationFactor: number;
   /** Manual placement of every partition (CreateTopics `assignments`); empty or absent: none. */
   assignments?: readonly ReplicaAssignment[];
@@ -76,6 +76,7 @@ export class TopicManager {
   readonly clusterId: string;
   readonly logs: LogManager;
   private readonly store: BrokerMetadataStore;
+  private notLeaderReason: ((topic: string, partition: number) => string | undefined) | undefined;
 
   /** The data directory must be locked by the caller (see startBroker). */
   constructor(
@@ -150,19 +151,70 @@ export class TopicManager {
   }
 
   /**
-   * The log of a partition, or undefined when the topic or partition does not exist. Throws
-   * KafkaStorageError when the partition's log could not be opened (it is offline).
+   * In a cluster, makes `partitionLog` refuse the partitions this broker does not lead:
+   * `notLeaderReason` says why (the message of the NOT_LEADER_OR_FOLLOWER error) or returns
+   * undefined for a partition this broker serves. Set once, by ClusterNode.join.
+   */
+  followLeadership(notLeaderReason: (topic: string, partition: number) => string | undefined): void {
+    this.notLeaderReason = notLeaderReason;
+  }
+
+  /**
+   * The log of a partition as clients may read and write it (Produce, Fetch, ListOffsets,
+   * DeleteRecords), or undefined when the topic or partition does not exist. Throws
+   * NOT_LEADER_OR_FOLLOWER (a TopicAdminError) in a cluster when this broker does not lead the
+   * partition, and KafkaStorageError when the partition's log could not be opened (it is offline).
    */
   partitionLog(topic: string, partition: number): PartitionLog | undefined {
+    const refusal = this.notLeaderReason?.(topic, partition);
+    if (refusal !== undefined) throw new TopicAdminError(ErrorCode.NOT_LEADER_OR_FOLLOWER, refusal);
+    return this.localLog(topic, partition);
+  }
+
+  /**
+   * The log of a partition this broker holds, whoever leads it (for metrics and, with
+   * replication, followers), or undefined when the topic or partition does not exist or is not
+   * hosted here. Throws KafkaStorageError when the log could not be opened.
+   */
+  localLog(topic: string, partition: number): PartitionLog | undefined {
     const stored = this.topics.get(topic);
     if (!stored || partition < 0 || partition >= stored.partitions) return undefined;
     return this.logs.get(topic, partition);
   }
 
-  /** Whether an existing partition's log is open and has had no I/O error. */
+  /**
+   * A topic of the cluster this broker hosts partitions of: recorded in meta.json as the cluster
+   * assigned it (partition count and configs, so a restart recognises its directories), then the
+   * logs of `hosted` opened, created empty if new. Called again with a grown assignment it opens
+   * the new partitions; already open ones are left as they are.
+   */
+  hostPartitions(
+    name: string,
+    partitions: number,
+    configs: Readonly<Record<string, string>>,
+    hosted: readonly number[],
+  ): void {
+    const known = this.topics.get(name);
+    if (!known || known.partitions !== partitions || !sameConfigs(known.configs, configs)) {
+      this.topics.set(name, { name, partitions, configs: { ...configs } });
+      this.persist();
+    }
+    let failure: KafkaStorageError | undefined;
+    for (const p of hosted) {
+      try {
+        this.logs.getOrCreate(name, p);
+      } catch (err) {
+        if (!(err instanceof KafkaStorageError)) throw err;
+        failure ??= err;
+      }
+    }
+    if (failure) throw failure;
+  }
+
+  /** Whether an existing partition's log is open here and has had no I/O error. */
   isPartitionOnline(topic: string, partition: number): boolean {
     try {
-      const log = this.partitionLog(topic, partition);
+      const log = this.localLog(topic, partition);
       return log !== undefined && !log.isOffline;
     } catch (err) {
       if (err instanceof KafkaStorageError) return false;
@@ -206,8 +258,15 @@ export class TopicManager {
     }
     const partitions = numPartitions === -1 ? this.config.numPartitions : numPartitions;
     checkPartitionCount(name, partitions);
-    checkReplicationFactor(replicationFactor === -1 ? 1 : replicationFactor);
+    checkReplicationFactor(
+      replicationFactor === -1 ? this.config.defaultReplicationFactor : replicationFactor,
+    );
     return partitions;
+  }
+
+  /** Whether a topic a client asks for that does not exist is created (`auto.create.topics.enable`). */
+  get autoCreateEnabled(): boolean {
+    return this.config.autoCreateTopicsEnable;
   }
 
   /** Creates a topic with the broker's defaults if auto-creation is on; undefined otherwise. */
@@ -394,6 +453,11 @@ export class TopicManager {
     };
     this.store.save(metadata);
   }
+}
+
+function sameConfigs(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 function toInfo(topic: StoredTopic): TopicInfo {

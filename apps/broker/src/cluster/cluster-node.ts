@@ -1,0 +1,248 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { BrokerStartupError } from '../startup/startup-error.js';
+import type { CreateTopicRequest, TopicManager } from '../topics/topic-manager.js';
+import { ClusterController } from './cluster-controller.js';
+import { ClusterFencedError } from './cluster-fenced-error.js';
+import type { TopicAssignment } from './cluster-keys.js';
+import type { ClusterMetadataCache } from './cluster-metadata-cache.js';
+import { ClusterMetadataStore, type Registration } from './cluster-metadata-store.js';
+import { planTopic } from './cluster-topic-plan.js';
+import { etcdEndpoints } from './etcd-endpoints.js';
+import { initialPartitionState } from './partition-election.js';
+import { randomAssignmentStart } from './replica-assignment.js';
+
+/** How long a start waits for etcd's first answer. */
+const ETCD_DIAL_TIMEOUT_MS = 5000;
+/** How long a broker that lost its lease waits between attempts to register again. */
+const REJOIN_DELAY_MS = 1000;
+
+/**
+ * This broker as a member of a cluster (`--cluster`): its registration in etcd, the metadata
+ * cache the handlers answer from, the controller role, and the partitions it hosts.
+ *
+ * - `join` reads the cluster's metadata, makes the TopicManager refuse client reads and writes
+ *   of partitions this broker does not lead (NOT_LEADER_OR_FOLLOWER), and from then on creates
+ *   the local log of every partition whose replicas include this broker as soon as the
+ *   assignment reaches it (at start, and from the watch);
+ * - `register`, once the Kafka port is bound, puts the broker's address under its lease (epoch:
+ *   the key's create revision) and stands for controller. A broker whose lease is lost (etcd
+ *   unreachable for the session timeout, the process paused) is fenced by etcd at once and
+ *   registers again under a new lease and epoch when it can;
+ * - `close` revokes the lease, so the others see it leave at once (as Kafka's controlled
+ *   shutdown, without moving leadership first).
+ */
+export class ClusterNode {
+  private registration: Registration | undefined;
+  private readonly controller: ClusterController;
+  private readonly hosted = new Map<string, number>();
+  private address: { host: string; port: number } | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly config: BrokerConfig,
+    private readonly store: ClusterMetadataStore,
+    private readonly topics: TopicManager,
+    private readonly logger: LoggerService,
+  ) {
+    this.controller = new ClusterController(store, config.nodeId, () => this.registration, logger);
+  }
+
+  static async join(
+    config: BrokerConfig,
+    topics: TopicManager,
+    logger: LoggerService = new Logger('Cluster'),
+  ): Promise<ClusterNode> {
+    const endpoints = etcdEndpoints(config.cluster ?? '');
+    if (!endpoints)
+      throw new BrokerStartupError(
+        `--cluster ${config.cluster} is not etcd://host:port[,host:port...]`,
+        'cluster',
+      );
+    let store: ClusterMetadataStore;
+    try {
+      store = await ClusterMetadataStore.open(endpoints, config.clusterId, {
+        dialTimeoutMs: ETCD_DIAL_TIMEOUT_MS,
+        onIgnored: (key, reason) => logger.warn(`etcd key ${key} ignored: ${reason}`),
+      });
+    } catch (err) {
+      throw new BrokerStartupError(
+        `cannot read cluster ${config.clusterId} from etcd (--cluster ${config.cluster}, RUNNEL_CLUSTER): ${(err as Error).message}; is etcd running? (apt-get install etcd-server)`,
+        'cluster',
+        { cause: err },
+      );
+    }
+    const node = new ClusterNode(config, store, topics, logger);
+    topics.followLeadership((topic, partition) => node.notLeaderReason(topic, partition));
+    node.hostAssignedPartitions();
+    store.onChange(() => {
+      node.hostAssignedPartitions();
+      void node.controller.schedule();
+    });
+    return node;
+  }
+
+  get cache(): ClusterMetadataCache {
+    return this.store.cache;
+  }
+
+  get nodeId(): number {
+    return this.config.nodeId;
+  }
+
+  get clusterId(): string {
+    return this.config.clusterId;
+  }
+
+  /** The broker epoch of the current registration, or undefined while not registered. */
+  get epoch(): number | undefined {
+    return this.registration?.epoch;
+  }
+
+  /**
+   * Registers this broker at `host:port`. When its id is still held by a registration of a
+   * previous run (killed before its lease expired), waits up to twice the session timeout for
+   * that lease to expire; BrokerStartupError if it does not.
+   */
+  async register(host: string, port: number): Promise<void> {
+    this.address = { host, port };
+    const deadline = Date.now() + 2 * this.config.brokerSessionTimeoutMs;
+    for (;;) {
+      const registration = await this.store.registerBroker(
+        this.config.nodeId,
+        { host, port },
+        this.leaseTtlSeconds,
+      );
+      if (registration) {
+        this.adopt(registration);
+        break;
+      }
+      if (Date.now() >= deadline) {
+        throw new BrokerStartupError(
+          `broker id ${this.config.nodeId} is registered in cluster ${this.config.clusterId} by a live broker (etcd key ${this.store.keys.broker(this.config.nodeId)}): stop it or give this one another --node-id (RUNNEL_NODE_ID)`,
+          'nodeId',
+        );
+      }
+      await this.idRelease(deadline - Date.now());
+    }
+    await this.controller.schedule();
+  }
+
+  /**
+   * Why a client may not read or write `topic`-`partition` here, or undefined when it may: the
+   * cluster knows the partition and this broker is not its leader. Topics the cluster does not
+   * know (this broker's own `__consumer_offsets`) are served as on a single broker.
+   */
+  notLeaderReason(topic: string, partition: number): string | undefined {
+    if (!this.cache.topics.has(topic)) return undefined;
+    const state = this.cache.partitionState(topic, partition)?.value;
+    if (state?.leader === this.config.nodeId) return undefined;
+    const leader = state
+      ? `its leader is broker ${state.leader} at leader epoch ${state.leaderEpoch}`
+      : 'its state is not known yet';
+    return `Broker ${this.config.nodeId} is not the leader of partition ${topic}-${partition}: ${leader}.`;
+  }
+
+  /** Creates a topic in the cluster (CreateTopics, auto-creation); validateOnly checks only. */
+  async createTopic(name: string, request: CreateTopicRequest): Promise<TopicAssignment> {
+    const liveBrokers = [...this.cache.brokers.keys()];
+    const assignment = planTopic(name, request, {
+      existingTopics: this.cache.topics.keys(),
+      liveBrokers,
+      defaultPartitions: this.config.numPartitions,
+      defaultReplicationFactor: this.config.defaultReplicationFactor,
+      start: randomAssignmentStart(liveBrokers.length),
+    });
+    if (request.validateOnly) return assignment;
+    const registration = this.registration;
+    if (!registration) {
+      throw new ClusterFencedError(
+        `Topic '${name}' was not created: broker ${this.config.nodeId} is not registered in the cluster; it is rejoining.`,
+      );
+    }
+    const controllerEpoch = this.cache.controllerEpoch?.value ?? 0;
+    const states = assignment.partitions.map((replicas) => initialPartitionState(replicas, controllerEpoch));
+    await this.store.createTopic(name, assignment, states, registration.fence);
+    return assignment;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.controller.close();
+    await this.registration?.lease.revoke().catch(() => undefined);
+    this.registration = undefined;
+    await this.store.close();
+  }
+
+  private get leaseTtlSeconds(): number {
+    return Math.ceil(this.config.brokerSessionTimeoutMs / 1000);
+  }
+
+  private adopt(registration: Registration): void {
+    this.registration = registration;
+    this.logger.log(
+      `broker ${this.config.nodeId} registered in cluster ${this.config.clusterId} at broker epoch ${registration.epoch}`,
+    );
+    registration.lease.once('lost', (err) => {
+      if (this.closed || this.registration !== registration) return;
+      this.registration = undefined;
+      this.logger.warn(
+        `broker ${this.config.nodeId} lost its etcd lease (${err.message}); registering again`,
+      );
+      void this.rejoin();
+    });
+  }
+
+  private async rejoin(): Promise<void> {
+    while (!this.closed && !this.registration && this.address) {
+      try {
+        const registration = await this.store.registerBroker(
+          this.config.nodeId,
+          this.address,
+          this.leaseTtlSeconds,
+        );
+        if (registration) {
+          this.adopt(registration);
+          await this.controller.schedule();
+          return;
+        }
+      } catch (err) {
+        this.logger.warn(`broker ${this.config.nodeId} could not register again: ${(err as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, REJOIN_DELAY_MS).unref());
+    }
+  }
+
+  /** Resolves when the cache no longer shows this broker's id registered, or after `ms`. */
+  private idRelease(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stopListening();
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      const stopListening = this.store.onChange(() => {
+        if (!this.cache.brokers.has(this.config.nodeId)) done();
+      });
+    });
+  }
+
+  /** Opens the logs of every partition assigned to this broker whose assignment it has not hosted yet. */
+  private hostAssignedPartitions(): void {
+    for (const [topic, { value: assignment, modRevision }] of this.cache.topics) {
+      if (this.hosted.get(topic) === modRevision) continue;
+      const mine = assignment.partitions.flatMap((replicas, p) =>
+        replicas.includes(this.config.nodeId) ? [p] : [],
+      );
+      try {
+        this.topics.hostPartitions(topic, assignment.partitions.length, assignment.configs, mine);
+        this.hosted.set(topic, modRevision);
+      } catch (err) {
+        this.logger.error(
+          `topic ${topic}: cannot host partitions ${mine.join(', ')}: ${(err as Error).message}`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { ErrorCode } from '@runnel/protocol';
+import { TopicAdminError } from '../topics/topic-admin-error.js';
+import { InvalidConfigError, validateTopicConfigs } from '../topics/topic-configs.js';
+import type { CreateTopicRequest } from '../topics/topic-manager.js';
+import { checkNewTopicName, checkPartitionCount } from '../topics/topic-validation.js';
+import type { TopicAssignment } from './cluster-keys.js';
+import { type AssignmentStart, assignReplicasToBrokers } from './replica-assignment.js';
+
+/** What the cluster looks like to a topic being planned. */
+export interface PlanContext {
+  readonly existingTopics: Iterable<string>;
+  readonly liveBrokers: readonly number[];
+  /** -1 in a request means these (`num.partitions`, `default.replication.factor`). */
+  readonly defaultPartitions: number;
+  readonly defaultReplicationFactor: number;
+  readonly start: AssignmentStart;
+}
+
+/**
+ * Checks a CreateTopics entry against the cluster as Kafka's controller does and returns the
+ * assignment to write: the topic's name (INVALID_TOPIC_EXCEPTION) and absence
+ * (TOPIC_ALREADY_EXISTS), its configs (INVALID_CONFIG), then either its manual assignment
+ * (INVALID_REPLICA_ASSIGNMENT: partitions 0 to n-1, the same number of replicas each, live
+ * brokers only, none twice) or a partition count (INVALID_PARTITIONS) and replication factor
+ * (INVALID_REPLICATION_FACTOR above the live brokers) placed by assignReplicasToBrokers.
+ */
+export function planTopic(name: string, request: CreateTopicRequest, context: PlanContext): TopicAssignment {
+  const existing = [...context.existingTopics];
+  checkNewTopicName(name, existing);
+  if (existing.includes(name))
+    throw new TopicAdminError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+  let configs: Record<string, string>;
+  try {
+    configs = validateTopicConfigs(request.configs ?? {});
+  } catch (err) {
+    if (!(err instanceof InvalidConfigError)) throw err;
+    throw new TopicAdminError(ErrorCode.INVALID_CONFIG, err.message);
+  }
+  const { numPartitions, replicationFactor, assignments = [] } = request;
+  if (assignments.length > 0) {
+    if (numPartitions !== -1 || replicationFactor !== -1) {
+      throw new TopicAdminError(
+        ErrorCode.INVALID_REQUEST,
+        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      );
+    }
+    const sorted = [...assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
+    checkPartitionCount(name, sorted.length);
+    return { partitions: checkManualAssignment(sorted, context.liveBrokers), configs };
+  }
+  const partitions = numPartitions === -1 ? context.defaultPartitions : numPartitions;
+  checkPartitionCount(name, partitions);
+  const factor = replicationFactor === -1 ? context.defaultReplicationFactor : replicationFactor;
+  return {
+    partitions: assignReplicasToBrokers(context.liveBrokers, partitions, factor, context.start),
+    configs,
+  };
+}
+
+function checkManualAssignment(
+  sorted: readonly { partitionIndex: number; brokerIds: readonly number[] }[],
+  liveBrokers: readonly number[],
+): number[][] {
+  const fail = (message: string): never => {
+    throw new TopicAdminError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
+  };
+  const factor = sorted[0]?.brokerIds.length ?? 0;
+  return sorted.map(({ partitionIndex, brokerIds }, i) => {
+    if (partitionIndex !== i) {
+      fail(
+        `The manual partition assignment must number its partitions 0 to ${sorted.length - 1}, each once.`,
+      );
+    }
+    if (brokerIds.length === 0)
+      fail(`The manual partition assignment of partition ${i} is an empty replica list.`);
+    if (brokerIds.length !== factor) {
+      fail(
+        `All partitions should have the same number of replicas (partition ${i} has ${brokerIds.length}, partition 0 has ${factor}).`,
+      );
+    }
+    const duplicate = brokerIds.find((id, j) => brokerIds.indexOf(id) !== j);
+    if (duplicate !== undefined)
+      fail(`The manual partition assignment of partition ${i} includes broker ${duplicate} more than once.`);
+    const unknown = brokerIds.filter((id) => !liveBrokers.includes(id));
+    if (unknown.length > 0) {
+      fail(
+        `Unknown broker(s) in replica assignment of partition ${i}: ${unknown.join(', ')} (live brokers: ${liveBrokers.join(', ')}).`,
+      );
+    }
+    return [...brokerIds];
+  });
+}

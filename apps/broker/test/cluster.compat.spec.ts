@@ -1,0 +1,168 @@
+// Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
+import { ErrorCode, Fetch, Produce } from '@runnel/protocol';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { eventually, TestCluster } from './cluster-support/test-cluster.js';
+import { batchOf, partitionResults, produceOf } from './produce-support/produce-requests.js';
+import { RawClient } from './support/raw-client.js';
+
+const SUITE_TIMEOUT_MS = 60_000;
+
+describe('three brokers in cluster mode', () => {
+  let cluster: TestCluster;
+  let kafka: Kafka;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start(3);
+    kafka = new Kafka({ brokers: cluster.bootstrapServers, logLevel: logLevel.NOTHING });
+    admin = kafka.admin();
+    await admin.connect();
+  }, SUITE_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await cluster?.stop();
+  }, SUITE_TIMEOUT_MS);
+
+  it(
+    'forms one cluster: every broker lists the three brokers and the same controller',
+    async () => {
+      const described = await eventually(async () => {
+        const result = await admin.describeCluster();
+        expect(result.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
+        return result;
+      });
+      expect([1, 2, 3]).toContain(described.controller);
+      expect(described.clusterId).toBe('runnel');
+      for (const member of cluster.members.values()) {
+        const one = new Kafka({
+          brokers: [member.broker.bootstrapServers],
+          logLevel: logLevel.NOTHING,
+        }).admin();
+        await one.connect();
+        const seen = await eventually(async () => {
+          const result = await one.describeCluster();
+          expect(result.brokers).toHaveLength(3);
+          return result;
+        });
+        await one.disconnect();
+        expect(seen.controller).toBe(described.controller);
+      }
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
+    'spreads the leaders of 6 partitions with replication factor 3 over the brokers, and serves them from their leaders',
+    async () => {
+      await admin.createTopics({ topics: [{ topic: 'spread', numPartitions: 6, replicationFactor: 3 }] });
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: ['spread'] })).topics;
+      const partitions = metadata!.partitions.sort((a, b) => a.partitionId - b.partitionId);
+      expect(partitions).toHaveLength(6);
+      for (const p of partitions) {
+        expect([...p.replicas].sort()).toEqual([1, 2, 3]);
+        expect(p.leader).toBe(p.replicas[0]);
+        expect(p.isr).toEqual([p.leader]);
+      }
+      for (const broker of [1, 2, 3]) expect(partitions.filter((p) => p.leader === broker)).toHaveLength(2);
+
+      const producer = kafka.producer();
+      await producer.connect();
+      for (const { partitionId } of partitions) {
+        await producer.send({
+          topic: 'spread',
+          acks: -1,
+          messages: [0, 1, 2].map((i) => ({ partition: partitionId, value: `p${partitionId}-${i}` })),
+        });
+      }
+      await producer.disconnect();
+
+      const consumer = kafka.consumer({ groupId: 'spread-reader', maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'spread', fromBeginning: true });
+      const seen = new Map<number, string[]>();
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            eachMessage: async ({ partition, message }) => {
+              seen.set(partition, [...(seen.get(partition) ?? []), message.value!.toString()]);
+              if ([...seen.values()].flat().length === 18) resolve();
+            },
+          })
+          .catch(reject);
+      });
+      await consumer.disconnect();
+      for (const { partitionId } of partitions) {
+        expect(seen.get(partitionId)).toEqual([0, 1, 2].map((i) => `p${partitionId}-${i}`));
+      }
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
+    'answers NOT_LEADER_OR_FOLLOWER to a produce or fetch sent to a replica that does not lead',
+    async () => {
+      await admin.createTopics({
+        topics: [{ topic: 'led-by-two', replicaAssignment: [{ partition: 0, replicas: [2, 3] }] }],
+      });
+      const follower = cluster.members.get(3)!.broker;
+      const client = await RawClient.connect(follower.port);
+      try {
+        const produced = await eventually(async () => {
+          const response = await client.request(
+            Produce,
+            8,
+            produceOf('led-by-two', [{ index: 0, records: await batchOf(['x']) }]),
+          );
+          const [result] = partitionResults(response);
+          expect(result?.errorCode).not.toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          return result;
+        });
+        expect(produced?.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        const fetched = await client.request(Fetch, 11, {
+          replicaId: -1,
+          maxWaitMs: 0,
+          minBytes: 0,
+          maxBytes: 1 << 20,
+          isolationLevel: 0,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [
+            {
+              topic: 'led-by-two',
+              partitions: [
+                {
+                  partition: 0,
+                  currentLeaderEpoch: -1,
+                  fetchOffset: 0n,
+                  logStartOffset: -1n,
+                  partitionMaxBytes: 1 << 20,
+                },
+              ],
+            },
+          ],
+          forgottenTopicsData: [],
+          rackId: '',
+        });
+        expect(fetched.responses[0]?.partitions[0]?.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+      } finally {
+        client.close();
+      }
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses a replication factor above the live brokers with INVALID_REPLICATION_FACTOR',
+    async () => {
+      await expect(
+        admin.createTopics({
+          topics: [{ topic: 'too-many-replicas', numPartitions: 1, replicationFactor: 4 }],
+        }),
+      ).rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })] });
+      const { topics } = await admin.fetchTopicMetadata({ topics: [] });
+      expect(topics.map((t) => t.name)).not.toContain('too-many-replicas');
+    },
+    SUITE_TIMEOUT_MS,
+  );
+});
