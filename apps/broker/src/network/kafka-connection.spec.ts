@@ -14,14 +14,10 @@ function sized(body: Buffer): Buffer {
 async function serve(
   dispatch: Dispatch,
   onClose: (reason: string | null) => void = () => {},
+  { maxInFlightRequests = 100, queuedBytes = new QueuedRequestBytes(-1) } = {},
 ): Promise<{ client: Socket; server: Server }> {
   const server = createServer((socket) => {
-    const limits = {
-      maxFrameBytes: 1 << 20,
-      maxIdleMs: 60_000,
-      maxInFlightRequests: 100,
-      queuedBytes: new QueuedRequestBytes(-1),
-    };
+    const limits = { maxFrameBytes: 1 << 20, maxIdleMs: 60_000, maxInFlightRequests, queuedBytes };
     new KafkaConnection(1, socket, dispatch, limits, (_, reason) => onClose(reason));
   });
   server.listen(0, '127.0.0.1');
@@ -111,6 +107,50 @@ describe('KafkaConnection', () => {
     expect(await closeReason).toBe('bad request');
     expect(dispatched).toEqual(['slow', 'bad']);
     client.destroy();
+    server.close();
+  });
+
+  it('answers many pipelined frames of one chunk in order through a small in-flight limit, synchronous or not', async () => {
+    const { client, server } = await serve(
+      (frame) => {
+        const answer = sized(Buffer.from(`re:${frame}`));
+        return Number(frame.toString()) % 3 === 0 ? Promise.resolve(answer) : answer;
+      },
+      undefined,
+      { maxInFlightRequests: 2 },
+    );
+    const names = Array.from({ length: 200 }, (_, i) => String(i));
+    client.write(Buffer.concat(names.map((n) => sized(Buffer.from(n)))));
+    const expected = Buffer.concat(names.map((n) => sized(Buffer.from(`re:${n}`))));
+    expect((await readBytes(client, expected.length)).toString()).toBe(expected.toString());
+    client.destroy();
+    server.close();
+  });
+
+  it('gives back every byte of the budget it holds when it closes: in flight, waiting, half read', async () => {
+    const queuedBytes = new QueuedRequestBytes(1 << 20);
+    let reportClose!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      reportClose = resolve;
+    });
+    let dispatched = 0;
+    const { client, server } = await serve(
+      () => {
+        dispatched++;
+        return new Promise<null>(() => {}); // never answered
+      },
+      () => reportClose(),
+      { maxInFlightRequests: 1, queuedBytes },
+    );
+    // One frame in flight, one waiting behind the limit, and the first 10 bytes of a third.
+    const third = sized(Buffer.alloc(100));
+    client.write(Buffer.concat([sized(Buffer.from('a')), sized(Buffer.from('b')), third.subarray(0, 10)]));
+    while (queuedBytes.used < 5 + 5 + 104) await new Promise((resolve) => setImmediate(resolve));
+    expect(queuedBytes.used).toBe(5 + 5 + 104);
+    expect(dispatched).toBe(1);
+    client.destroy();
+    await closed;
+    expect(queuedBytes.used).toBe(0);
     server.close();
   });
 });
