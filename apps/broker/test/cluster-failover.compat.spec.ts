@@ -1,0 +1,113 @@
+// Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
+import { ErrorCode, Metadata } from '@runnel/protocol';
+import { Kafka, logLevel } from 'kafkajs';
+import { eventually, TestCluster } from './cluster-support/test-cluster.js';
+import { RawClient } from './support/raw-client.js';
+
+const TIMEOUT_MS = 60_000;
+
+/** Metadata v9 of `topic` as broker `port` answers it. */
+async function metadataOf(port: number, topic: string) {
+  const client = await RawClient.connect(port);
+  try {
+    return await client.request(Metadata, 9, {
+      topics: [{ name: topic }],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
+  } finally {
+    client.close();
+  }
+}
+
+describe('a cluster through the loss of a broker and of its controller', () => {
+  let cluster: TestCluster;
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start(2);
+    await cluster.startBrokerProcess(3);
+  }, TIMEOUT_MS);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  }, TIMEOUT_MS);
+
+  it(
+    'takes a killed broker out of Metadata when its lease expires, and gives its partition back when it returns',
+    async () => {
+      const observer = cluster.members.get(1)!.broker;
+      const kafka = new Kafka({ brokers: [observer.bootstrapServers], logLevel: logLevel.NOTHING });
+      const admin = kafka.admin();
+      await admin.connect();
+      await eventually(async () => expect((await admin.describeCluster()).brokers).toHaveLength(3));
+      await admin.createTopics({
+        topics: [{ topic: 'on-three', replicaAssignment: [{ partition: 0, replicas: [3, 1] }] }],
+      });
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic: 'on-three', acks: -1, messages: [{ value: 'kept' }] });
+      await producer.disconnect();
+
+      const killed = cluster.members.get(3)!;
+      if (killed.kind !== 'process') throw new Error('broker 3 runs in a child process');
+      await killed.broker.stop('SIGKILL');
+
+      // No deregistration: broker 3 leaves when etcd expires its lease, and its partition has no
+      // in-sync replica left to lead it (broker 1 is a replica, but not in sync: nothing replicates yet).
+      const offline = await eventually(async () => {
+        const response = await metadataOf(observer.port, 'on-three');
+        expect(response.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2]);
+        // Written by the controller: before that Metadata says -1 as well (the leader is not live), at epoch 0.
+        expect(response.topics[0]?.partitions[0]?.leaderEpoch).toBe(1);
+        return response.topics[0]!.partitions[0]!;
+      });
+      expect(offline).toMatchObject({
+        errorCode: ErrorCode.LEADER_NOT_AVAILABLE,
+        leaderId: -1,
+        replicaNodes: [3, 1],
+        isrNodes: [3],
+        offlineReplicas: [3],
+      });
+
+      await cluster.startBrokerProcess(3);
+      const back = await eventually(async () => {
+        const partition = (await metadataOf(observer.port, 'on-three')).topics[0]!.partitions[0]!;
+        expect(partition.leaderId).toBe(3);
+        return partition;
+      });
+      expect(back).toMatchObject({
+        errorCode: ErrorCode.NONE,
+        isrNodes: [3],
+        offlineReplicas: [],
+        leaderEpoch: 2,
+      });
+
+      const offsets = await eventually(() => admin.fetchTopicOffsets('on-three'));
+      expect(offsets).toEqual([expect.objectContaining({ partition: 0, high: '1' })]);
+      await admin.disconnect();
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'elects another controller when the controller leaves',
+    async () => {
+      const before = (await metadataOf(cluster.members.get(1)!.broker.port, 'on-three')).controllerId;
+      const leaving = cluster.members.get(before);
+      if (leaving?.kind !== 'in-process')
+        throw new Error(`controller ${before} should be one of the in-process brokers`);
+      const staying = cluster.members.get(before === 1 ? 2 : 1)!.broker;
+      await cluster.stopBroker(before);
+      const after = await eventually(async () => {
+        const response = await metadataOf(staying.port, 'on-three');
+        expect(response.controllerId).not.toBe(before);
+        expect(response.controllerId).not.toBe(-1);
+        return response;
+      });
+      expect(after.brokers.map((b) => b.nodeId)).toContain(after.controllerId);
+      expect(after.brokers.map((b) => b.nodeId)).not.toContain(before);
+    },
+    TIMEOUT_MS,
+  );
+});
