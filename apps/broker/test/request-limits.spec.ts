@@ -70,6 +70,19 @@ async function scrape(httpPort: number, metric: string): Promise<number> {
   return Number(line.split(' ')[1]);
 }
 
+/** Scrapes `metric` until `accept` holds: the broker's own account of what it holds. */
+async function untilMetric(
+  httpPort: number,
+  metric: string,
+  accept: (value: number) => boolean,
+): Promise<number> {
+  for (;;) {
+    const value = await scrape(httpPort, metric);
+    if (accept(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('request limits', () => {
   const started: RunningBroker[] = [];
   afterAll(async () => {
@@ -123,7 +136,7 @@ describe('request limits', () => {
     const frameBytes = encodeRequestFrame(
       Fetch,
       11,
-      { correlationId: 1, clientId: 'x' },
+      { correlationId: 1, clientId: 'pipelined-connection' },
       longPoll('budget', rackId),
     ).length;
     expect(3 * frameBytes).toBeLessThan(budget);
@@ -134,8 +147,10 @@ describe('request limits', () => {
       track(holder.send(Fetch, 11, longPoll('budget', rackId)), t0),
     );
     const produced = track(holder.send(Produce, 7, await produceRequest('budget')), t0);
-    // Wait for the broker to hold all four: another connection's request is read only once the
-    // budget is free again, so it is answered after the first long poll.
+    // Once the broker holds all four and has refused the fifth, another connection's request is
+    // read only when the budget is free again, so it is answered after the first long poll.
+    await untilMetric(broker.httpPort, 'runnel_connections_waiting_for_request_bytes', (n) => n === 1);
+    expect(await scrape(broker.httpPort, 'runnel_queued_request_bytes')).toBe(4 * frameBytes);
     const other = await PipelinedConnection.connect(broker.port);
     const otherServed = track(other.send(ApiVersions, 3, {}), t0);
 
@@ -166,7 +181,8 @@ describe('request limits', () => {
     const waiting = await PipelinedConnection.connect(broker.port);
     const t0 = performance.now();
     const poll = track(waiting.send(Fetch, 11, longPoll('whole-budget')), t0);
-    await admin.request(ApiVersions, 3, {}); // the long poll is read by now, holding its bytes
+    // The long poll is read and holds its bytes.
+    await untilMetric(broker.httpPort, 'runnel_queued_request_bytes', (bytes) => bytes > 0);
     // A produce frame of exactly socketRequestMaxBytes (= the budget), size prefix included.
     const request = async (valueBytes: number): Promise<InputOf<RequestOf<typeof Produce>>> => ({
       ...(await produceRequest('whole-budget')),
