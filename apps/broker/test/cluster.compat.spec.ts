@@ -1,5 +1,5 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
-import { ErrorCode, Fetch, Produce } from '@runnel/protocol';
+import { DeleteTopics, ErrorCode, Fetch, Produce } from '@runnel/protocol';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { batchOf, partitionResults, produceOf } from './produce-support/produce-requests.js';
@@ -162,6 +162,22 @@ describe('three brokers in cluster mode', () => {
       ).rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })] });
       const { topics } = await admin.fetchTopicMetadata({ topics: [] });
       expect(topics.map((t) => t.name)).not.toContain('too-many-replicas');
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses to delete a cluster topic, which one broker alone cannot do yet, and keeps serving it',
+    async () => {
+      const client = await RawClient.connect(cluster.members.get(1)!.broker.port);
+      try {
+        const response = await client.request(DeleteTopics, 3, { topicNames: ['spread'], timeoutMs: 1000 });
+        expect(response.responses).toEqual([{ name: 'spread', errorCode: ErrorCode.INVALID_REQUEST }]);
+      } finally {
+        client.close();
+      }
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: ['spread'] })).topics;
+      expect(metadata?.partitions).toHaveLength(6);
     },
     SUITE_TIMEOUT_MS,
   );

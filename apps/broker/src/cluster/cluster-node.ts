@@ -73,7 +73,10 @@ export class ClusterNode {
       );
     }
     const node = new ClusterNode(config, store, topics, logger);
-    topics.followLeadership((topic, partition) => node.notLeaderReason(topic, partition));
+    topics.followCluster({
+      notLeaderReason: (topic, partition) => node.notLeaderReason(topic, partition),
+      isClusterTopic: (name) => store.cache.topics.has(name),
+    });
     node.hostAssignedPartitions();
     store.onChange(() => {
       node.hostAssignedPartitions();

@@ -31,6 +31,14 @@ export interface TopicInfo {
   readonly internal: boolean;
 }
 
+/** What the TopicManager of a broker in a cluster asks the cluster (ClusterNode). */
+export interface ClusterTopics {
+  /** Why clients may not read or write the partition here (NOT_LEADER_OR_FOLLOWER), or undefined when they may. */
+  notLeaderReason(topic: string, partition: number): string | undefined;
+  /** Whether the topic is one of the cluster's, rather than this broker's own (`__consumer_offsets`). */
+  isClusterTopic(name: string): boolean;
+}
+
 export interface CreateTopicRequest {
   /** -1 takes the broker's `num.partitions`; must be -1 when `assignments` are given. */
   numPartitions: number;
@@ -76,7 +84,7 @@ export class TopicManager {
   readonly clusterId: string;
   readonly logs: LogManager;
   private readonly store: BrokerMetadataStore;
-  private notLeaderReason: ((topic: string, partition: number) => string | undefined) | undefined;
+  private cluster: ClusterTopics | undefined;
 
   /** The data directory must be locked by the caller (see startBroker). */
   constructor(
@@ -151,12 +159,22 @@ export class TopicManager {
   }
 
   /**
-   * In a cluster, makes `partitionLog` refuse the partitions this broker does not lead:
-   * `notLeaderReason` says why (the message of the NOT_LEADER_OR_FOLLOWER error) or returns
-   * undefined for a partition this broker serves. Set once, by ClusterNode.join.
+   * In a cluster (set once, by ClusterNode.join): `partitionLog` refuses the partitions this
+   * broker does not lead, and the topic's cluster-wide changes that only this broker's copy would
+   * see (deletion, new partitions, altered configs) are refused with INVALID_REQUEST until the
+   * controller makes them.
    */
-  followLeadership(notLeaderReason: (topic: string, partition: number) => string | undefined): void {
-    this.notLeaderReason = notLeaderReason;
+  followCluster(cluster: ClusterTopics): void {
+    this.cluster = cluster;
+  }
+
+  /** Refuses `what` for a topic the cluster holds (see followCluster). */
+  private refuseClusterChange(name: string, what: string): void {
+    if (!this.cluster?.isClusterTopic(name)) return;
+    throw new TopicAdminError(
+      ErrorCode.INVALID_REQUEST,
+      `${what} of topic '${name}' is not supported in cluster mode yet (docs/cluster.md): only CreateTopics changes the cluster's topics.`,
+    );
   }
 
   /**
@@ -166,7 +184,7 @@ export class TopicManager {
    * partition, and KafkaStorageError when the partition's log could not be opened (it is offline).
    */
   partitionLog(topic: string, partition: number): PartitionLog | undefined {
-    const refusal = this.notLeaderReason?.(topic, partition);
+    const refusal = this.cluster?.notLeaderReason(topic, partition);
     if (refusal !== undefined) throw new TopicAdminError(ErrorCode.NOT_LEADER_OR_FOLLOWER, refusal);
     return this.localLog(topic, partition);
   }
@@ -285,6 +303,7 @@ export class TopicManager {
    * if removing fails, the name stays taken until the next start removes them.
    */
   async deleteTopic(name: string): Promise<void> {
+    this.refuseClusterChange(name, 'Deletion');
     const topic = this.requireTopic(name);
     const pending = { topic, renamed: false };
     this.topics.delete(name);
@@ -316,6 +335,7 @@ export class TopicManager {
     assignments: readonly (readonly number[])[] | null = null,
     validateOnly = false,
   ): void {
+    this.refuseClusterChange(name, 'Adding partitions');
     const topic = this.requireTopic(name);
     const previous = topic.partitions;
     if (count <= previous) {
@@ -352,6 +372,7 @@ export class TopicManager {
    * that is offline takes the configs from meta.json when it is next opened.
    */
   alterTopicConfigs(name: string, alterations: readonly ConfigAlteration[], validateOnly = false): TopicInfo {
+    this.refuseClusterChange(name, 'Altering the configs');
     const topic = this.requireTopic(name);
     let configs: Record<string, string>;
     try {
