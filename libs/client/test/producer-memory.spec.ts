@@ -92,4 +92,78 @@ describe('Producer bufferMemory', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('with acks 0 holds a batch until its bytes are written to the socket: a stopped broker blocks send() after bufferMemory, and every record of a resolved call arrives intact', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'runnel-memory-acks0-'));
+    const broker = await BrokerProcess.start(dataDir);
+    const admin = await rawConnection(broker.bootstrapServers);
+    await createTopic(admin, 'stalled-acks0', 1);
+    const { producer, close } = await connectedProducer(broker.bootstrapServers, {
+      acks: 0,
+      bufferMemory: BUFFER_MEMORY,
+      maxBlockMs: MAX_BLOCK_MS,
+      lingerMs: 0,
+    });
+    // Each record says which call and index it is, and fills the rest with a byte of its own, so
+    // a batch whose buffer was reused before it left would arrive with other records' bytes (or
+    // fail the broker's CRC check and not arrive at all).
+    const recordValue = (call: number, i: number) => {
+      const v = Buffer.alloc(1000, (call * 7 + i) % 251);
+      v.writeUInt32BE(call, 0);
+      v.writeUInt32BE(i, 4);
+      return v;
+    };
+    try {
+      await producer.send({ topic: 'stalled-acks0', messages: [{ value: recordValue(0, 0) }] });
+      broker.child.kill('SIGSTOP');
+      const resolved: number[] = [0];
+      const refused: unknown[] = [];
+      // 200 calls of 100 KB, 20 MB: more than the kernel's socket buffers (a few MB) and 40 times
+      // bufferMemory, to a broker that reads nothing.
+      for (let call = 1; call <= 200 && refused.length < 3; call++) {
+        const sent = producer.send({
+          topic: 'stalled-acks0',
+          messages: Array.from({ length: 100 }, (_, i) => ({ value: recordValue(call, i) })),
+        });
+        const outcome = await Promise.race([
+          sent.then(() => 'done'),
+          new Promise((resolve) => setTimeout(resolve, MAX_BLOCK_MS + 200, 'pending')),
+        ]).catch((err: unknown) => err);
+        if (outcome === 'done') resolved.push(call);
+        else if (outcome !== 'pending') refused.push(outcome);
+      }
+      // The kernel's buffers fill, then batches wait for the socket and send() for memory.
+      expect(refused).toHaveLength(3);
+      for (const err of refused) expect(err).toBeInstanceOf(ProducerBlockedTimeoutError);
+      expect(producer.bufferAvailableBytes).toBeLessThan(BUFFER_MEMORY / 4);
+
+      broker.child.kill('SIGCONT');
+      await producer.flush();
+      expect(producer.bufferAvailableBytes).toBe(BUFFER_MEMORY);
+      const expected = 1 + (resolved.length - 1) * 100;
+      let stored: Buffer[] = [];
+      // acks 0 gives no signal of the broker's appends: read until every resolved record shows.
+      for (let attempt = 0; attempt < 200 && stored.length < expected; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+        stored = (await storedBatches(admin, 'stalled-acks0', 0)).flatMap((b) =>
+          b.records.map((r) => r.value!),
+        );
+      }
+      const intact = new Set(
+        stored
+          .filter((v) => v.equals(recordValue(v.readUInt32BE(0), v.readUInt32BE(4))))
+          .map((v) => `${v.readUInt32BE(0)}/${v.readUInt32BE(4)}`),
+      );
+      for (const call of resolved) {
+        for (let i = 0; i < (call === 0 ? 1 : 100); i++) expect(intact.has(`${call}/${i}`)).toBe(true);
+      }
+      expect(stored.length).toBeGreaterThanOrEqual(expected);
+    } finally {
+      broker.child.kill('SIGCONT');
+      await close();
+      await admin.close();
+      await broker.stop('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -69,8 +69,6 @@ interface PendingRequest {
   reject: (err: Error) => void;
 }
 
-function ignore(): void {}
-
 /**
  * One TCP connection to a broker with any number of requests pipelined on it.
  *
@@ -183,22 +181,27 @@ export class BrokerConnection {
   }
 
   /** `sendWithoutResponse()` for a frame the caller encodes itself (see `requestFrame`); an encoder that throws throws here. */
-  sendFrameWithoutResponse<Req, Res>(api: Api<Req, Res>, version: number, encode: FrameEncoder): void {
-    this.send(api, version, encode, 0, false, true).catch(ignore);
+  sendFrameWithoutResponse<Req, Res>(
+    api: Api<Req, Res>,
+    version: number,
+    encode: FrameEncoder,
+  ): Promise<void> {
+    return this.send(api, version, encode, 0, false, true) as Promise<unknown> as Promise<void>;
   }
 
   /**
    * Sends a request the broker does not answer (Produce with acks=0). It is written in order with
-   * the requests around it; a failure to encode throws, a closed connection drops it silently, as
-   * acks=0 promises nothing.
+   * the requests around it; a failure to encode throws. Resolves once every byte of it has been
+   * handed to the kernel (so the caller may reuse the buffers it was made of, as Kafka completes
+   * acks=0 batches once sent), or rejects with a ConnectionError when the connection ends first.
    */
   sendWithoutResponse<Req, Res>(
     api: Api<Req, Res>,
     body: InputOf<Req>,
     options?: { version?: number },
-  ): void {
+  ): Promise<void> {
     const version = options?.version ?? this.versionFor(api as Api<unknown, unknown>);
-    this.send(api, version, body, 0, false, true).catch(ignore);
+    return this.send(api, version, body, 0, false, true) as Promise<unknown> as Promise<void>;
   }
 
   /**
@@ -305,13 +308,32 @@ export class BrokerConnection {
       process.nextTick(BrokerConnection.uncork, this);
     }
     const frame = request.frame as Buffer | readonly Buffer[];
-    if (Buffer.isBuffer(frame)) this.socket.write(frame);
-    else for (const chunk of frame) this.socket.write(chunk);
     request.frame = null;
     if (!request.expectResponse) {
-      request.resolve(undefined);
+      // No answer will come: the request is done when its last byte has left for the kernel.
+      // Until then the socket still reads from the caller's buffers (under backpressure it holds
+      // them for as long as the peer does not read), so only then may they be reused.
+      const written = (err?: Error | null) => {
+        if (err) {
+          request.reject(
+            new ConnectionError(
+              this.address,
+              `${request.api.name} v${request.version} was not written: ${err.message}`,
+              {
+                cause: err,
+              },
+            ),
+          );
+        } else request.resolve(undefined);
+      };
+      if (Buffer.isBuffer(frame)) this.socket.write(frame, written);
+      else
+        for (let i = 0; i < frame.length; i++)
+          this.socket.write(frame[i]!, i === frame.length - 1 ? written : undefined);
       return;
     }
+    if (Buffer.isBuffer(frame)) this.socket.write(frame);
+    else for (const chunk of frame) this.socket.write(chunk);
     request.deadline = Date.now() + request.timeoutMs;
     this.inFlight.push(request);
     if (request.deadline < this.timerDeadline) this.armTimer(request.deadline);

@@ -166,14 +166,29 @@ export class BrokerSender {
     const encode = (correlationId: number, clientId: string) =>
       encodeProduceRequestFrame(version, correlationId, clientId, body);
     if (options.acks === 0) {
+      // No answer comes; a batch is done once its request has been written to the socket (as in
+      // Kafka), not when it is queued there: until then the socket reads from the batch's pooled
+      // buffer, which must not be handed to a new batch, and its bytes still count against
+      // bufferMemory, so a broker that stops reading blocks send() instead of growing the queue.
+      let written: Promise<void>;
       try {
-        if (chunked) connection.sendFrameWithoutResponse(Produce, version, encode);
-        else connection.sendWithoutResponse(Produce, body, { version });
+        written = chunked
+          ? connection.sendFrameWithoutResponse(Produce, version, encode)
+          : connection.sendWithoutResponse(Produce, body, { version });
       } catch (err) {
         this.settleRequestFailure(batches, err as Error, true);
         return;
       }
-      for (const batch of batches) this.acknowledge(batch, -1n, -1);
+      written.then(
+        () => {
+          for (const batch of batches) this.acknowledge(batch, -1n, -1);
+          this.context.wake();
+        },
+        (err: Error) => {
+          if (connection.closed) this.context.connectionLost(this.nodeId, err);
+          this.settleRequestFailure(batches, err, false);
+        },
+      );
       return;
     }
     const timeoutMs = options.requestTimeoutMs;

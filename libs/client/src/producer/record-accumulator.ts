@@ -320,7 +320,8 @@ export class RecordAccumulator {
 
   private release(batch: ProducerBatch): void {
     if (!this.incomplete.delete(batch)) return;
-    // Nothing reads the batch's bytes after it completes: requests were encoded as copies.
+    // Nothing reads the batch's bytes after it completes: it completes once its request was
+    // answered, or (acks 0) written to the socket, so its buffer may go to the next batch.
     batch.bytes = undefined;
     this.pool.recycle(batch.buffer);
     this.pool.release(batch.reservedBytes);
