@@ -137,6 +137,8 @@ describe('PartitionLog retention', () => {
     expect(log.read(4n, 1).records.readBigInt64BE(0)).toBe(4n);
     expect(() => log.read(3n, 1)).toThrow(expect.objectContaining({ code: 1 }));
     expect(() => log.deleteRecordsBefore(13n)).toThrow(expect.objectContaining({ code: 1 }));
+    // The crash comes after the appends were acknowledged (written).
+    await log.whenWritten();
     const recovered = PartitionLog.open(crashImage(log, join(dir.path, 'image')), {
       segmentBytes: 3 * 170,
       clock,

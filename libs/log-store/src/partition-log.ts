@@ -11,10 +11,10 @@ import { LogLoader, type RecoveryReport } from './log-loader.js';
 import { retentionDecision } from './log-retention.js';
 import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
-import type { ProducerStateManager } from './producer-state-manager.js';
-import { ProducerStateSnapshot } from './producer-state-snapshot.js';
 import { type ValidatedBatch, type ValidationOptions, validateBatch } from './log-validator.js';
 import type { AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
+import type { ProducerStateManager } from './producer-state-manager.js';
+import { ProducerStateSnapshot } from './producer-state-snapshot.js';
 import { StorageFaultHandler } from './storage-fault-handler.js';
 import { type OffsetAndTimestamp, offsetForTimestamp } from './timestamp-lookup.js';
 
@@ -32,8 +32,14 @@ const EMPTY = Buffer.alloc(0);
  * fsync (see storage-io.ts), so a read sees the log either before or after an append, never
  * during; `flush()` and `compact()` await the disk or the codec without blocking appends.
  *
- * Durability: an append is in the page cache when `append` returns; `flush()` makes every earlier
- * append durable, sharing one fsync round among concurrent callers (group commit, for acks=all);
+ * Writes: the appends of one event-loop turn are written together, with one writev, at the end
+ * of the turn (setImmediate); offsets are assigned at `append`, and every read, fsync, roll and
+ * close writes what is pending first, so nothing else sees the difference. `whenWritten()`
+ * resolves once the appends made before it are in the page cache (what acks=1 waits for).
+ *
+ * Durability: an append is in the page cache once `whenWritten()` resolves; `flush()` makes
+ * every earlier append durable, sharing one fsync round among concurrent callers (group commit,
+ * for acks=all);
  * flushMessages and flushMs trigger it too, and so does every roll for the segment it closes.
  * The checkpoint records the recovery point whenever it moves into another segment (recovery
  * rescans whole segments, so finer steps would not shorten it) and at close, which also writes
@@ -64,6 +70,12 @@ export class PartitionLog {
    * against it (`check`) before appending it.
    */
   readonly producerState: ProducerStateManager;
+  /** Whether the write of this turn's appends is scheduled. */
+  private writeScheduled = false;
+  /** Settles when the scheduled write is done; made only when someone waits (`whenWritten`). */
+  private written:
+    | { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void }
+    | undefined;
 
   private constructor(
     readonly dir: string,
@@ -167,8 +179,9 @@ export class PartitionLog {
   /**
    * Appends one record batch: a ValidatedBatch from `validate` as it is, or bytes, which are
    * validated first as a `coordinator` batch (see ValidationOptions). Assigns the next offset by
-   * patching baseOffset in the batch's own bytes (no copy) and writes them with one write. Throws
-   * an InvalidBatchError with nothing appended.
+   * patching baseOffset in the batch's own bytes (no copy) and queues them for this turn's write
+   * (see `whenWritten`); the bytes must not change until then. Throws an InvalidBatchError with
+   * nothing appended.
    */
   append(batch: ValidatedBatch | Buffer): AppendResult {
     this.checkOpen();
@@ -184,12 +197,57 @@ export class PartitionLog {
     } catch (error) {
       throw this.faults.record(error);
     }
+    this.scheduleWrite();
     this.producerState.update(validated, baseOffset);
     this.endOffset = lastOffset + 1n;
     this.committedOffset = this.endOffset;
     this.waiters.notify(this.endOffset);
     this.flusher.appended();
     return { baseOffset, lastOffset, logEndOffset: this.endOffset };
+  }
+
+  /**
+   * Resolves once every append made before the call is written to its file (in the page cache:
+   * it survives a crash of this process); rejects with the KafkaStorageError that took the log
+   * offline if the write failed.
+   */
+  whenWritten(): Promise<void> {
+    try {
+      this.faults.check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!this.writeScheduled) return Promise.resolve();
+    if (this.written === undefined) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.written = { promise, resolve, reject };
+    }
+    return this.written.promise;
+  }
+
+  private scheduleWrite(): void {
+    if (this.writeScheduled) return;
+    this.writeScheduled = true;
+    setImmediate(() => this.writeAppended());
+  }
+
+  /** Writes the appends of the turn that ended (a read, flush or close may have written them already). */
+  private writeAppended(): void {
+    this.writeScheduled = false;
+    const waiting = this.written;
+    this.written = undefined;
+    try {
+      this.faults.check();
+      this.faults.run(() => this.segments.active.log.writePending());
+      waiting?.resolve();
+    } catch (error) {
+      waiting?.reject(error);
+    }
   }
 
   /** Rolls before an append that would overfill the active segment, outlast segmentMs, fill an index or overflow int32 offsets. */
@@ -213,6 +271,7 @@ export class PartitionLog {
    */
   private roll(): void {
     const previous = this.segments.active;
+    previous.log.writePending();
     previous.seal();
     this.flusher.markUnflushed(previous);
     ProducerStateSnapshot.write(this.dir, this.endOffset, this.producerState.entries());

@@ -65,7 +65,9 @@ describe('ProducerStateSnapshot', () => {
     expect(snapshotsIn(logDir)).toEqual(
       bases.slice(1).map((base) => `${base.toString().padStart(20, '0')}.snapshot`),
     );
-    // A crash: the directory as the open log leaves it (a process crash keeps the page cache).
+    // A crash once the appends were written: the directory as the open log leaves it (a process
+    // crash keeps the page cache).
+    await log.whenWritten();
     const image = join(dir.path, 'crashed-0');
     cpSync(logDir, image, { recursive: true });
     const recovered = PartitionLog.open(image, { segmentBytes: 2000 });
@@ -89,6 +91,7 @@ describe('ProducerStateSnapshot', () => {
     // The old snapshot (offset 4); a new one (offset 6, two more batches) is being written.
     const reopened = open();
     await produce(reopened, 2, 4);
+    await reopened.whenWritten();
     const steps = ProducerStateSnapshot.writeSteps(logDir, 6n, reopened.producerState.entries());
     expect(steps.length).toBe(4);
     for (let done = 0; done <= steps.length; done++) {

@@ -35,9 +35,14 @@ describe('storage faults', () => {
     onFullDisk(logDir, '00000000000000000000.log');
     const offline: KafkaStorageError[] = [];
     const log = PartitionLog.open(logDir, { onOffline: (error) => offline.push(error) });
-    const waiting = log.waitForAppend(0n).catch((error: unknown) => error);
+    // A waiter past the batch: the append itself wakes waiters at 0 before its write fails.
+    const waiting = log.waitForAppend(1n).catch((error: unknown) => error);
     const batch = await batchOf([{ value: 'a' }]);
-    expect(() => log.append(batch)).toThrow(KafkaStorageError);
+    // The offset is assigned at once; the write, at the end of the turn, fails.
+    expect(log.append(batch).baseOffset).toBe(0n);
+    const written = log.whenWritten();
+    await expect(written).rejects.toThrow(KafkaStorageError);
+    await expect(written).rejects.toBe(offline[0]);
     expect(offline).toHaveLength(1);
     expect(offline[0]!.message).toMatch(
       new RegExp(
@@ -49,7 +54,7 @@ describe('storage faults', () => {
     expect(log.isOffline).toBe(true);
     expect(() => log.read(0n, 100)).toThrow(/is offline after: .*ENOSPC/);
     expect(() => log.append(batch)).toThrow(expect.objectContaining({ cause: offline[0] }));
-    expect(log.logEndOffset).toBe(0n);
+    await expect(log.whenWritten()).rejects.toThrow(expect.objectContaining({ cause: offline[0] }));
     await log.close();
   });
 

@@ -111,6 +111,41 @@ export function writeAt(
   }
 }
 
+/** Most buffers one writev takes (Linux's IOV_MAX). */
+const IOV_MAX = 1024;
+
+/**
+ * Writes `buffers` (`length` bytes in all) back to back from `position`, with as few writev calls
+ * as the kernel allows; a short write continues where it stopped. A failure names the file, the
+ * byte count and the position.
+ */
+export function writevAt(
+  fd: number,
+  path: string,
+  buffers: readonly Buffer[],
+  length: number,
+  position: number,
+): void {
+  try {
+    let done = 0;
+    let first = 0;
+    let skip = 0;
+    while (done < length) {
+      const batch = buffers.slice(first, first + IOV_MAX);
+      if (skip > 0) batch[0] = batch[0]!.subarray(skip);
+      let written = fs.writevSync(fd, batch, position + done);
+      done += written;
+      // Step past the buffers written whole; a partly written one is resumed from its offset.
+      written += skip;
+      skip = 0;
+      while (first < buffers.length && written >= buffers[first]!.length) written -= buffers[first++]!.length;
+      skip = written;
+    }
+  } catch (cause) {
+    throw fail('write', path, `${length} bytes at position ${position}`, cause);
+  }
+}
+
 export function truncateFile(fd: number, path: string, size: number): void {
   attempt('truncate', path, `to ${size} bytes`, () => fs.ftruncateSync(fd, size));
 }

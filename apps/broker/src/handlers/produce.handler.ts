@@ -54,7 +54,9 @@ interface PartitionOutcome {
  * - 0: appended as for 1, and no response is ever written. If a partition failed, the
  *   connection is closed instead (as Kafka does), the only way to tell the producer, which then
  *   refreshes its metadata;
- * - 1: answered once appended (in the page cache);
+ * - 1: answered once appended and written to the file (in the page cache: the log writes the
+ *   appends of one event-loop turn together, at its end; see PartitionLog.whenWritten); a write
+ *   that fails answers KAFKA_STORAGE_ERROR;
  * - -1: answered once fsynced, through the GroupCommitWindow that lets concurrent requests share
  *   fsyncs; `timeoutMs` bounds that wait, after which the partitions not yet durable get
  *   REQUEST_TIMED_OUT (their records stay appended, as in Kafka);
@@ -91,7 +93,8 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
           partitions: partitionData.map((data) => this.appendPartition(name, data, version, nowMs)),
         }));
     if (request.acks === NO_ACKS) return noResponse(outcomes);
-    if (refusal || request.acks !== ALL_ACKS) return response(outcomes);
+    if (refusal) return response(outcomes);
+    if (request.acks !== ALL_ACKS) return afterWrite(outcomes);
     return this.afterFsync(outcomes, request.timeoutMs);
   }
 
@@ -155,6 +158,26 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
     }
     return response(outcomes);
   }
+}
+
+/** acks=1: the response once every log appended to has written the batches (in the page cache). */
+async function afterWrite(outcomes: TopicOutcome[]): Promise<Response> {
+  const logs = new Set<PartitionLog>();
+  for (const { partitions } of outcomes) for (const { log } of partitions) if (log) logs.add(log);
+  const failed = new Map<PartitionLog, unknown>();
+  await Promise.all(
+    [...logs].map((log) => log.whenWritten().catch((error: unknown) => failed.set(log, error))),
+  );
+  for (const { partitions } of outcomes) {
+    for (const outcome of partitions) {
+      const error = outcome.log && failed.get(outcome.log);
+      if (error !== undefined) {
+        outcome.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
+        outcome.errorMessage = `Records were appended but could not be written: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+  }
+  return response(outcomes);
 }
 
 interface TopicOutcome {
