@@ -55,8 +55,9 @@ export class FetchHandler implements ApiHandler<Request, Response> {
     const minBytes = Math.min(request.minBytes, maxBytes);
     const deadline = performance.now() + request.maxWaitMs;
     let read: FetchRead = await readFetch(this.topics, request, version, maxBytes);
-    if (read.bytes < minBytes && !read.failed && read.watched.length > 0) {
-      await this.purgatory.awaitBytes(read.watched, minBytes, deadline - performance.now());
+    const waitMs = deadline - performance.now();
+    if (read.bytes < minBytes && !read.failed && read.watched.length > 0 && waitMs > 0) {
+      await this.purgatory.awaitBytes(read.watched, minBytes, waitMs);
       read = await readFetch(this.topics, request, version, maxBytes);
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: read.responses };
