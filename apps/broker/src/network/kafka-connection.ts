@@ -71,6 +71,13 @@ export class KafkaConnection implements ConnectionInfo {
   readonly remoteAddress: string;
   private readonly decoder: FrameDecoder;
   private readonly inFlight: Slot[] = [];
+  /**
+   * How many slots at the head of `inFlight` are done: they are written before this turn of the
+   * event loop ends, so they do not count against `maxInFlightRequests` (which bounds requests
+   * still being handled and the responses stuck behind them), and synchronous answers to a chunk
+   * of pipelined requests leave in one write.
+   */
+  private leadingDone = 0;
   /** Frames read but not yet dispatched, because `maxInFlightRequests` are in flight. */
   private readonly pending: Buffer[] = [];
   private closed = false;
@@ -170,12 +177,7 @@ export class KafkaConnection implements ConnectionInfo {
   private dispatchPending(): void {
     const max = this.limits.maxInFlightRequests;
     while (!this.closed && !this.closing && this.pending.length > 0) {
-      if (this.inFlight.length >= max) {
-        // Responses already done at the head leave now and make room (synchronous handlers).
-        if (!this.inFlight[0]!.done) break;
-        this.writeDone();
-        continue;
-      }
+      if (this.inFlight.length - this.leadingDone >= max) break;
       this.dispatchFrame(this.pending.shift()!);
     }
     this.writeDone();
@@ -189,7 +191,7 @@ export class KafkaConnection implements ConnectionInfo {
       !this.writeBlocked &&
       !this.waitingForBytes &&
       this.pending.length === 0 &&
-      this.inFlight.length < this.limits.maxInFlightRequests;
+      this.inFlight.length - this.leadingDone < this.limits.maxInFlightRequests;
     if (read && this.paused) {
       this.paused = false;
       this.socket.resume();
@@ -226,6 +228,7 @@ export class KafkaConnection implements ConnectionInfo {
   private settle(slot: Slot, response: ResponseFrame | CloseConnection): void {
     slot.done = true;
     slot.response = response;
+    while (this.inFlight[this.leadingDone]?.done) this.leadingDone++;
     if (slot.reserved > 0) {
       this.limits.queuedBytes.release(slot.reserved);
       slot.reserved = 0;
@@ -258,6 +261,7 @@ export class KafkaConnection implements ConnectionInfo {
       else if (response) for (const part of response) this.write(part);
       head = this.inFlight[0];
     }
+    this.leadingDone = 0;
     this.socket.uncork();
     if (this.inFlight.length === 0 && this.pending.length === 0) this.wakeIdleWaiters();
   }
