@@ -49,6 +49,8 @@ export class FileRecords {
   /** Appended batches not yet written, in order; they end at `bytes`. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The buffers of `pending`, to tell one appended again before its write (see writeIfQueued). */
+  private readonly queued = new Set<Buffer>();
 
   private constructor(
     public path: string,
@@ -76,6 +78,7 @@ export class FileRecords {
   append(buf: Buffer, length = buf.length): number {
     const position = this.bytes;
     this.pending.push(length === buf.length ? buf : buf.subarray(0, length));
+    this.queued.add(buf);
     this.pendingBytes += length;
     this.bytes = position + length;
     if (this.pendingBytes >= MAX_PENDING_BYTES) this.writePending();
@@ -90,7 +93,17 @@ export class FileRecords {
     if (this.pendingBytes === 0) return;
     writevAt(this.fd, this.path, this.pending, this.pendingBytes, this.bytes - this.pendingBytes);
     this.pending = [];
+    this.queued.clear();
     this.pendingBytes = 0;
+  }
+
+  /**
+   * Writes what is pending if `buf` itself is among it: a caller about to change a buffer it
+   * appended before (PartitionLog patches the base offset of a batch appended again) calls this
+   * first, so the earlier append is written as it was.
+   */
+  writeIfQueued(buf: Buffer): void {
+    if (this.queued.has(buf)) this.writePending();
   }
 
   /** Reads up to `length` bytes at `position` into `buf` at `offset`; returns how many were read. */

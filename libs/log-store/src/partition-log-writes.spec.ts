@@ -104,6 +104,15 @@ describe('PartitionLog writes', () => {
     expect((await readAll(log)).map((r) => r.offset)).toEqual([0n, 1n, 2n, 3n]);
   });
 
+  it('theSameBufferAppendedTwiceInOneTurnIsStoredWithBothOffsets', async () => {
+    open();
+    const batch = await batchOf([{ value: 'again' }]);
+    log.append(batch);
+    log.append(batch);
+    await log.whenWritten();
+    expect(await offsetsAfterCrash()).toEqual([0n, 1n]);
+  });
+
   it('moreBatchesInOneTurnThanOneWritevTakesAreAllWritten', async () => {
     open();
     const input = await batches(1500, 10);

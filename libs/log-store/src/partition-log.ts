@@ -190,8 +190,10 @@ export class PartitionLog {
     const lastOffset = baseOffset + BigInt(validated.lastOffsetDelta);
     try {
       this.maybeRoll(validated, lastOffset);
-      patchBaseOffset(validated.bytes, baseOffset);
       const active = this.segments.active;
+      // The same bytes appended again before their first write: write them before the patch.
+      active.log.writeIfQueued(validated.bytes);
+      patchBaseOffset(validated.bytes, baseOffset);
       active.append(validated.bytes, validated, lastOffset);
       this.flusher.markUnflushed(active);
     } catch (error) {
