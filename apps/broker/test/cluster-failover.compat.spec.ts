@@ -1,10 +1,25 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
-import { ErrorCode, Metadata } from '@runnel/protocol';
+import { ErrorCode, ListOffsets, Metadata } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { RawClient } from './support/raw-client.js';
 
 const TIMEOUT_MS = 60_000;
+
+/** ListOffsets v4 of the latest offset of `topic`-0 with the client's `currentLeaderEpoch`, at broker `port`. */
+async function latestOffset(port: number, topic: string, currentLeaderEpoch: number) {
+  const client = await RawClient.connect(port);
+  try {
+    const response = await client.request(ListOffsets, 4, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch, timestamp: -1n }] }],
+    });
+    return response.topics[0]!.partitions[0]!;
+  } finally {
+    client.close();
+  }
+}
 
 /** Metadata v9 of `topic` as broker `port` answers it. */
 async function metadataOf(port: number, topic: string) {
@@ -83,6 +98,16 @@ describe('a cluster through the loss of a broker and of its controller', () => {
         leaderEpoch: 2,
       });
 
+      // The returned leader holds its record, answers at its new epoch and fences a client that knew the old one.
+      const leader = cluster.members.get(3)!.broker;
+      await expect(latestOffset(leader.port, 'on-three', 2)).resolves.toMatchObject({
+        errorCode: ErrorCode.NONE,
+        offset: 1n,
+        leaderEpoch: 2,
+      });
+      await expect(latestOffset(leader.port, 'on-three', 0)).resolves.toMatchObject({
+        errorCode: ErrorCode.FENCED_LEADER_EPOCH,
+      });
       const offsets = await eventually(() => admin.fetchTopicOffsets('on-three'));
       expect(offsets).toEqual([expect.objectContaining({ partition: 0, high: '1' })]);
       await admin.disconnect();

@@ -76,6 +76,7 @@ export class ClusterNode {
     topics.followCluster({
       notLeaderReason: (topic, partition) => node.notLeaderReason(topic, partition),
       isClusterTopic: (name) => store.cache.topics.has(name),
+      leaderEpoch: (topic, partition) => store.cache.partitionState(topic, partition)?.value.leaderEpoch,
     });
     node.hostAssignedPartitions();
     store.onChange(() => {

@@ -7,7 +7,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
-import { leadershipError, PARTITION_LEADER_EPOCH } from '../topics/partition-leadership.js';
+import { leadershipError } from '../topics/partition-leadership.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -28,7 +28,7 @@ const EARLIEST_TIMESTAMP = -2n;
  * - any other value t: the first offset whose record timestamp is >= t, with that timestamp, or
  *   offset -1 and timestamp -1 when no record is that recent.
  * v1+ answer one offset with its timestamp (-1 for earliest and latest) and, from v4, the leader
- * epoch (PARTITION_LEADER_EPOCH; -1 with no offset); v0 answers the old list form, [offset] (or
+ * epoch (TopicManager.leaderEpoch; -1 with no offset); v0 answers the old list form, [offset] (or
  * [] when nothing was found), whatever `maxNumOffsets` beyond 1 asks.
  *
  * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION, KAFKA_STORAGE_ERROR, FENCED_LEADER_EPOCH /
@@ -78,7 +78,8 @@ export class ListOffsetsHandler implements ApiHandler<Request, Response> {
     try {
       const log = this.topics.partitionLog(topic, wanted.partitionIndex);
       if (!log) return failed(wanted.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      const refusal = leadershipError(replicaId, wanted.currentLeaderEpoch);
+      const leaderEpoch = this.topics.leaderEpoch(topic, wanted.partitionIndex);
+      const refusal = leadershipError(replicaId, wanted.currentLeaderEpoch, leaderEpoch);
       if (refusal !== ErrorCode.NONE) return failed(wanted.partitionIndex, refusal);
       const found = await offsetFor(log, wanted.timestamp);
       if (version === 0) {
@@ -93,7 +94,7 @@ export class ListOffsetsHandler implements ApiHandler<Request, Response> {
         errorCode: ErrorCode.NONE,
         timestamp: found?.timestamp ?? -1n,
         offset: found?.offset ?? -1n,
-        leaderEpoch: found ? PARTITION_LEADER_EPOCH : -1,
+        leaderEpoch: found ? leaderEpoch : -1,
       };
     } catch (err) {
       // KAFKA_STORAGE_ERROR from a log that is offline or could not be opened.

@@ -1,9 +1,10 @@
 import { ErrorCode } from '@runnel/protocol';
 
 /**
- * This broker leads every partition, alone: no followers replicate from it and the leader never
- * changes, so every partition's leader epoch stays 0. Metadata reports that epoch and ListOffsets
- * v4+ answers it with each offset.
+ * The leader epoch of every partition of a single broker: it leads every partition, alone, and
+ * the leader never changes, so the epoch stays 0. In a cluster a partition's epoch is the one
+ * its state in etcd holds (TopicManager.leaderEpoch). Metadata reports it and ListOffsets v4+
+ * answers it with each offset.
  */
 export const PARTITION_LEADER_EPOCH = 0;
 
@@ -17,12 +18,15 @@ const NO_EPOCH = -1;
  *   debugging consumer): there are no followers, so it is told NOT_LEADER_OR_FOLLOWER;
  * - a `currentLeaderEpoch` (Fetch v9+, ListOffsets v4+; -1 skips the check) other than ours, as
  *   Kafka's Partition.checkCurrentLeaderEpoch decides: older is FENCED_LEADER_EPOCH (the client's
- *   metadata is stale), newer is UNKNOWN_LEADER_EPOCH (the broker's would be).
+ *   metadata is stale), newer is UNKNOWN_LEADER_EPOCH (the broker's would be). `leaderEpoch` is
+ *   the partition's (PARTITION_LEADER_EPOCH on a single broker).
  */
-export function leadershipError(replicaId: number, currentLeaderEpoch: number): number {
+export function leadershipError(
+  replicaId: number,
+  currentLeaderEpoch: number,
+  leaderEpoch: number = PARTITION_LEADER_EPOCH,
+): number {
   if (replicaId >= 0) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
-  if (currentLeaderEpoch === NO_EPOCH || currentLeaderEpoch === PARTITION_LEADER_EPOCH) return ErrorCode.NONE;
-  return currentLeaderEpoch < PARTITION_LEADER_EPOCH
-    ? ErrorCode.FENCED_LEADER_EPOCH
-    : ErrorCode.UNKNOWN_LEADER_EPOCH;
+  if (currentLeaderEpoch === NO_EPOCH || currentLeaderEpoch === leaderEpoch) return ErrorCode.NONE;
+  return currentLeaderEpoch < leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
 }

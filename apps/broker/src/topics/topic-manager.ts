@@ -9,6 +9,7 @@ import {
 import { ErrorCode } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { type BrokerMetadata, BrokerMetadataStore, type StoredTopic } from './broker-metadata-store.js';
+import { PARTITION_LEADER_EPOCH } from './partition-leadership.js';
 import { TopicAdminError } from './topic-admin-error.js';
 import { applyConfigAlterations, type ConfigAlteration } from './topic-config-alterations.js';
 import { InvalidConfigError, logOptionsFor, validateTopicConfigs } from './topic-configs.js';
@@ -37,6 +38,8 @@ export interface ClusterTopics {
   notLeaderReason(topic: string, partition: number): string | undefined;
   /** Whether the topic is one of the cluster's, rather than this broker's own (`__consumer_offsets`). */
   isClusterTopic(name: string): boolean;
+  /** The partition's leader epoch in the cluster, or undefined for a partition the cluster does not know. */
+  leaderEpoch(topic: string, partition: number): number | undefined;
 }
 
 export interface CreateTopicRequest {
@@ -187,6 +190,11 @@ export class TopicManager {
     const refusal = this.cluster?.notLeaderReason(topic, partition);
     if (refusal !== undefined) throw new TopicAdminError(ErrorCode.NOT_LEADER_OR_FOLLOWER, refusal);
     return this.localLog(topic, partition);
+  }
+
+  /** A partition's leader epoch: its cluster state's, or PARTITION_LEADER_EPOCH on a single broker. */
+  leaderEpoch(topic: string, partition: number): number {
+    return this.cluster?.leaderEpoch(topic, partition) ?? PARTITION_LEADER_EPOCH;
   }
 
   /**
