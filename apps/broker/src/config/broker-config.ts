@@ -96,7 +96,8 @@ export class BrokerConfig {
    * the budget is used up, no connection starts reading another frame until bytes are released;
    * a frame started is read to its end, so the total stays below this plus one
    * `socketRequestMaxBytes`. -1: no budget. At least `socketRequestMaxBytes`, as Kafka requires.
-   * Default 256 MiB (Kafka's is -1).
+   * The last eighth is kept for requests of up to 64 KiB, so large frames cannot stall every other
+   * client. Default 256 MiB (Kafka's is -1).
    */
   @IsInt()
   @Min(-1)

@@ -100,7 +100,11 @@ export class KafkaConnection implements ConnectionInfo {
     private readonly onClose: (connection: KafkaConnection, reason: string | null) => void,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.decoder = new FrameDecoder(limits.maxFrameBytes, (bytes) => limits.queuedBytes.tryReserve(bytes));
+    this.decoder = new FrameDecoder(limits.maxFrameBytes, (bytes) => {
+      if (limits.queuedBytes.reserveOrWait(bytes, this.retryAdmission)) return true;
+      this.waitingForBytes = true;
+      return false;
+    });
     socket.setNoDelay(true);
     socket.setTimeout(limits.maxIdleMs, () =>
       this.close(`idle for ${limits.maxIdleMs} ms (connections.max.idle.ms)`),
@@ -164,10 +168,6 @@ export class KafkaConnection implements ConnectionInfo {
       if (!(err instanceof FrameSizeError)) throw err;
       this.close(err.message);
       return;
-    }
-    if (this.decoder.refused && !this.waitingForBytes) {
-      this.waitingForBytes = true;
-      this.limits.queuedBytes.waitForBytes(this.retryAdmission);
     }
     for (const frame of frames) this.pending.push(frame);
     this.dispatchPending();
