@@ -19,6 +19,7 @@ import { createTopic } from './support/topics.js';
 
 type FetchResponse = ResponseOf<typeof Fetch>;
 
+const MiB = 1024 * 1024;
 const T0 = Date.now() - 60_000;
 const LONG_POLL_MS = 1500;
 
@@ -221,5 +222,44 @@ describe('request limits', () => {
     admin.close();
     producer.close();
     waiting.close();
+  });
+
+  it('keeps the last eighth of the budget for small requests while large frames wait among themselves', async () => {
+    const budget = 8 * MiB; // large frames get in below 7 MiB
+    const broker = await brokerWith({ socketRequestMaxBytes: budget, queuedMaxRequestBytes: budget });
+    const admin = await RawClient.connect(broker.port);
+    await createTopic(admin, 'reserve', 1);
+    // Three 2.4 MiB produce frames, each sent but for its last byte: admitted, read, holding 7.2 MiB.
+    const large = encodeRequestFrame(
+      Produce,
+      7,
+      { correlationId: 1, clientId: 'large' },
+      {
+        ...(await produceRequest('reserve')),
+        topicData: [{ name: 'reserve', partitionData: [{ index: 0, records: Buffer.alloc(2.4 * MiB) }] }],
+      },
+    );
+    const holders = await Promise.all([0, 1, 2].map(() => RawClient.connect(broker.port)));
+    for (const holder of holders) holder.write(large.subarray(0, large.length - 1));
+    await untilMetric(broker.httpPort, 'runnel_queued_request_bytes', (bytes) => bytes === 3 * large.length);
+    // A fourth large frame waits; a small request from another client is read and answered.
+    const fourth = await RawClient.connect(broker.port);
+    const fourthAnswered = track(
+      fourth.request(Produce, 7, {
+        ...(await produceRequest('reserve')),
+        topicData: [{ name: 'reserve', partitionData: [{ index: 0, records: Buffer.alloc(2.4 * MiB) }] }],
+      }),
+      performance.now(),
+    );
+    await untilMetric(broker.httpPort, 'runnel_connections_waiting_for_request_bytes', (n) => n === 1);
+    const normal = await RawClient.connect(broker.port);
+    expect((await normal.request(ApiVersions, 3, {})).errorCode).toBe(0);
+    expect(fourthAnswered.at).toBe(-1);
+    // One holder finishes its frame: its request is handled, and the fourth is admitted.
+    holders[0]!.write(large.subarray(large.length - 1));
+    expect(await holders[0]!.nextFrame()).toBeDefined();
+    const { partitionResponses } = (await fourthAnswered.response).responses[0]!;
+    expect(partitionResponses[0]!.errorCode).not.toBe(0); // not a record batch: refused, but answered
+    for (const c of [admin, fourth, normal, ...holders]) c.close();
   });
 });
