@@ -1,5 +1,6 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
 import { ErrorCode, ListOffsets, Metadata } from '@runnel/protocol';
+import { Etcd3 } from 'etcd3';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { RawClient } from './support/raw-client.js';
@@ -132,6 +133,38 @@ describe('a cluster through the loss of a broker and of its controller', () => {
       });
       expect(after.brokers.map((b) => b.nodeId)).toContain(after.controllerId);
       expect(after.brokers.map((b) => b.nodeId)).not.toContain(before);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'registers a broker again, at a new epoch, when its lease is revoked behind its back',
+    async () => {
+      const etcd = new Etcd3({ hosts: cluster.etcd.clientUrl });
+      try {
+        // The in-process broker the previous test left running (1 or 2).
+        const member = [...cluster.members.values()].find((m) => m.kind === 'in-process')!;
+        const key = `/runnel/runnel/brokers/ids/${member.nodeId}`;
+        const before = (await etcd.get(key).exec()).kvs[0]!;
+        await etcd.leaseClient.leaseRevoke({ ID: before.lease });
+        // The broker learns from its next keepalive that the lease is gone and registers again.
+        const after = await eventually(async () => {
+          const kv = (await etcd.get(key).exec()).kvs[0];
+          expect(Number(kv?.create_revision ?? 0)).toBeGreaterThan(Number(before.create_revision));
+          return kv!;
+        });
+        expect(after.lease).not.toBe(before.lease);
+        const staying = member.broker;
+        const response = await eventually(async () => {
+          const metadata = await metadataOf(staying.port, 'on-three');
+          expect(metadata.brokers.map((b) => b.nodeId)).toContain(member.nodeId);
+          expect(metadata.controllerId).not.toBe(-1);
+          return metadata;
+        });
+        expect(response.brokers.find((b) => b.nodeId === member.nodeId)?.port).toBe(staying.port);
+      } finally {
+        etcd.close();
+      }
     },
     TIMEOUT_MS,
   );
