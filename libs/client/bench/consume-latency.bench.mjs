@@ -23,7 +23,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,10 @@ const TOPIC = 'latency-bench';
 const MB = 1e6;
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BROKER_MAIN = join(here, '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
+// This workspace's broker build, or the @runnel/broker package directory RUNNEL_BENCH_BROKER names.
+const BROKER_MAIN = process.env.RUNNEL_BENCH_BROKER
+  ? join(resolve(process.env.RUNNEL_BENCH_BROKER), 'dist', 'main.js')
+  : join(here, '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
 
 function report(bench, value, unit) {
   console.log(JSON.stringify({ bench, value: Math.round(value * 1000) / 1000, unit }));

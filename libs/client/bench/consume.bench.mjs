@@ -30,8 +30,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BrokerProcess } from '@runnel/broker/testing';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// The broker under the bench: this workspace's build, or the @runnel/broker package directory named
+// by RUNNEL_BENCH_BROKER (a snapshot of another commit, as apps/broker/bench/build-snapshot.mjs
+// makes), so one client can be measured against two broker builds.
+const { BrokerProcess } = await import(
+  process.env.RUNNEL_BENCH_BROKER
+    ? pathToFileURL(join(resolve(process.env.RUNNEL_BENCH_BROKER), 'dist', 'testing.js')).href
+    : '@runnel/broker/testing'
+);
 
 // @platformatic/kafka declares Node 22; on Node 20 it needs only Promise.withResolvers.
 if (typeof Promise.withResolvers !== 'function') {

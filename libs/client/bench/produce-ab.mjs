@@ -14,8 +14,15 @@
 // process produces WARMUP records to one topic, then <records> to another: 100-byte random values,
 // no key, 6 partitions, 32 send() calls of 1000 outstanding, the producer's defaults but for acks
 // (and idempotence, on with acks -1), as produce.bench.mjs. Printed per variant: records/s and the
-// client's CPU ms per MB of values, median (min-max) over the rounds. With RUNNEL_AB_CPU_PROFILE
-// set to a directory, each variant writes a CPU profile of its measured phase there.
+// client's CPU ms per MB of values (each round also says how much of it was the kernel's), median
+// (min-max) over the rounds. Environment:
+// - RUNNEL_AB_CPU_PROFILE=<dir>: each variant writes a CPU profile of its measured phase there;
+// - RUNNEL_AB_PRODUCER_OPTIONS=<JSON>, e.g. '{"batchSize":262144}': added to every variant's options;
+// - RUNNEL_AB_DISTINCT_SENDS=<n>: build only n distinct send() calls and cycle through them, so the
+//   heap does not hold every record of the run (2,000,000 pre-built messages are 270 MB of old
+//   objects that every full collection marks);
+// - RUNNEL_BENCH_BROKER=<dir>: the @runnel/broker package directory to run (a snapshot made by
+//   apps/broker/bench/build-snapshot.mjs), instead of this workspace's apps/broker.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +37,9 @@ const MESSAGES_PER_SEND = 1000;
 const SENDS_IN_FLIGHT = 32;
 const WARMUP = 300_000;
 const HERE = fileURLToPath(import.meta.url);
-const MAIN = join(dirname(HERE), '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
+const MAIN = process.env.RUNNEL_BENCH_BROKER
+  ? join(resolve(process.env.RUNNEL_BENCH_BROKER), 'dist', 'main.js')
+  : join(dirname(HERE), '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
 
 /** The child: one variant, one measured produce; prints {"recordsPerSecond", "cpuMsPerMb"}. */
 async function child(dist, acks, port, records, profileFile) {
@@ -38,9 +47,18 @@ async function child(dist, acks, port, records, profileFile) {
   const runnel = new Runnel({ clientId: 'produce-ab', brokers: [`127.0.0.1:${port}`] });
   const admin = runnel.admin();
   await admin.connect();
-  const producer = runnel.producer({ acks, idempotent: acks === -1 });
+  const producer = runnel.producer({
+    acks,
+    idempotent: acks === -1,
+    ...JSON.parse(process.env.RUNNEL_AB_PRODUCER_OPTIONS ?? '{}'),
+  });
   await producer.connect();
+  const distinct = Number(process.env.RUNNEL_AB_DISTINCT_SENDS ?? 0);
   const messagesOf = (count) => {
+    if (distinct > 0 && count > distinct * MESSAGES_PER_SEND) {
+      const built = messagesOf(distinct * MESSAGES_PER_SEND);
+      return Array.from({ length: Math.ceil(count / MESSAGES_PER_SEND) }, (_, i) => built[i % built.length]);
+    }
     const pool = randomBytes(count * RECORD_BYTES);
     const sends = [];
     for (let first = 0; first < count; first += MESSAGES_PER_SEND) {
@@ -87,6 +105,7 @@ async function child(dist, acks, port, records, profileFile) {
     JSON.stringify({
       recordsPerSecond: records / seconds,
       cpuMsPerMb: (used.user + used.system) / 1000 / mb,
+      systemCpuMsPerMb: used.system / 1000 / mb,
     }),
   );
 }
@@ -149,7 +168,7 @@ async function main([acksArg, roundsArg, recordsArg, ...variantArgs]) {
         const figures = JSON.parse(run.stdout.trim().split('\n').at(-1));
         results.get(v.label).push(figures);
         console.error(
-          `${v.label} round ${round}: ${Math.round(figures.recordsPerSecond)} records/s, ${figures.cpuMsPerMb.toFixed(2)} ms/MB`,
+          `${v.label} round ${round}: ${Math.round(figures.recordsPerSecond)} records/s, ${figures.cpuMsPerMb.toFixed(2)} ms/MB (${figures.systemCpuMsPerMb.toFixed(2)} in the kernel)`,
         );
       }
     }
