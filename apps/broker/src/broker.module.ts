@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GroupCoordinator } from '@runnel/coordinator';
+import type { ClusterMetadataStore } from './cluster/cluster-metadata-store.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import { BrokerConfig } from './config/broker-config.js';
 import { startGroupCoordinator } from './groups/start-group-coordinator.js';
@@ -21,7 +22,8 @@ import { TopicManager } from './topics/topic-manager.js';
  */
 @Module({})
 export class BrokerModule {
-  static forRoot(config: BrokerConfig): DynamicModule {
+  /** `clusterStore`: the cluster's metadata, read from etcd by startBroker when `config.cluster` is set. */
+  static forRoot(config: BrokerConfig, clusterStore?: ClusterMetadataStore): DynamicModule {
     return {
       module: BrokerModule,
       controllers: [HealthController],
@@ -48,11 +50,12 @@ export class BrokerModule {
           useFactory: (topics: TopicManager) => startGroupCoordinator(config, topics),
         },
         {
-          // With `--cluster`: the cluster's metadata read from etcd before the listener starts;
+          // With `--cluster`: this broker's side of the cluster, before the listener starts;
           // registration follows once the port is bound (startBroker). Null on a single broker.
           provide: ClusterNode,
           inject: [TopicManager],
-          useFactory: (topics: TopicManager) => (config.cluster ? ClusterNode.join(config, topics) : null),
+          useFactory: (topics: TopicManager) =>
+            clusterStore ? ClusterNode.join(config, clusterStore, topics) : null,
         },
         {
           provide: RequestRouter,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BrokerModule } from './broker.module.js';
+import type { ClusterMetadataStore } from './cluster/cluster-metadata-store.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import type { BrokerConfig, BrokerOptions } from './config/broker-config.js';
 import { resolveConfig } from './config/load-config.js';
@@ -40,7 +41,8 @@ export interface StartBrokerOptions extends BrokerOptions {
  * In this order, so that a broker that cannot start leaves its data directory as it found it:
  * the options are validated (ConfigError), the ports are checked free (BrokerStartupError), the
  * data directory is created if needed and locked (BrokerStartupError when it is a file or another
- * broker holds it), and only then are files opened: meta.json, the logs (recovered after a
+ * broker holds it), with `cluster` the cluster's metadata is read from etcd (BrokerStartupError
+ * when etcd does not answer), and only then are files opened: meta.json, the logs (recovered after a
  * crash), `__consumer_offsets` replayed. The lock is released by `close()`, or by a failed start.
  */
 export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
@@ -49,16 +51,17 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   await checkListenPorts(config);
   const lock = lockDataDir(config.dataDir);
   let app: INestApplication | undefined;
+  let clusterStore: ClusterMetadataStore | undefined;
   try {
-    app = await NestFactory.create(BrokerModule.forRoot(config), {
+    clusterStore = config.cluster ? await ClusterNode.connect(config) : undefined;
+    app = await NestFactory.create(BrokerModule.forRoot(config, clusterStore), {
       logger: logger === false ? false : (logger ?? undefined),
       abortOnError: false,
     });
     return await listen(app, config, lock);
   } catch (err) {
-    await clusterOf(app)
-      ?.close()
-      .catch(() => undefined);
+    const cluster = clusterOf(app);
+    await (cluster ?? clusterStore)?.close().catch(() => undefined);
     await app
       ?.get(TopicManager)
       .close()

@@ -21,7 +21,8 @@ const REJOIN_DELAY_MS = 1000;
  * This broker as a member of a cluster (`--cluster`): its registration in etcd, the metadata
  * cache the handlers answer from, the controller role, and the partitions it hosts.
  *
- * - `join` reads the cluster's metadata, makes the TopicManager refuse client reads and writes
+ * - `connect` reads the cluster's metadata (startBroker calls it before any file is opened);
+ * - `join` makes the TopicManager refuse client reads and writes
  *   of partitions this broker does not lead (NOT_LEADER_OR_FOLLOWER), and from then on creates
  *   the local log of every partition whose replicas include this broker as soon as the
  *   assignment reaches it (at start, and from the watch);
@@ -48,30 +49,42 @@ export class ClusterNode {
     this.controller = new ClusterController(store, config.nodeId, () => this.registration, logger);
   }
 
-  static async join(
+  /**
+   * Reads the cluster's metadata from etcd (before any file of the data directory is opened):
+   * BrokerStartupError naming `--cluster` when the value is malformed or etcd does not answer.
+   */
+  static async connect(
     config: BrokerConfig,
-    topics: TopicManager,
     logger: LoggerService = new Logger('Cluster'),
-  ): Promise<ClusterNode> {
+  ): Promise<ClusterMetadataStore> {
     const endpoints = etcdEndpoints(config.cluster ?? '');
-    if (!endpoints)
+    if (!endpoints) {
       throw new BrokerStartupError(
         `--cluster ${config.cluster} is not etcd://host:port[,host:port...]`,
         'cluster',
       );
-    let store: ClusterMetadataStore;
+    }
     try {
-      store = await ClusterMetadataStore.open(endpoints, config.clusterId, {
+      return await ClusterMetadataStore.open(endpoints, config.clusterId, {
         dialTimeoutMs: ETCD_DIAL_TIMEOUT_MS,
         onIgnored: (key, reason) => logger.warn(`etcd key ${key} ignored: ${reason}`),
       });
     } catch (err) {
       throw new BrokerStartupError(
-        `cannot read cluster ${config.clusterId} from etcd (--cluster ${config.cluster}, RUNNEL_CLUSTER): ${(err as Error).message}; is etcd running? (apt-get install etcd-server)`,
+        `cannot read cluster ${config.clusterId} from etcd (--cluster ${config.cluster}, RUNNEL_CLUSTER): ${grpcReason(err)}; is etcd running? (apt-get install etcd-server)`,
         'cluster',
         { cause: err },
       );
     }
+  }
+
+  /** Becomes the cluster side of `topics` (see the class comment); `store` comes from `connect`. */
+  static join(
+    config: BrokerConfig,
+    store: ClusterMetadataStore,
+    topics: TopicManager,
+    logger: LoggerService = new Logger('Cluster'),
+  ): ClusterNode {
     const node = new ClusterNode(config, store, topics, logger);
     topics.followCluster({
       notLeaderReason: (topic, partition) => node.notLeaderReason(topic, partition),
@@ -249,4 +262,9 @@ export class ClusterNode {
       }
     }
   }
+}
+
+/** The first sentence of a gRPC error (its message goes on with resolver notes and addresses tried). */
+function grpcReason(err: unknown): string {
+  return (err as Error).message.split('. ')[0] ?? String(err);
 }
