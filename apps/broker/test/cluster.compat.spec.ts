@@ -1,5 +1,6 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
-import { DeleteTopics, ErrorCode, Fetch, Produce } from '@runnel/protocol';
+import { readdirSync } from 'node:fs';
+import { DeleteTopics, ErrorCode, Fetch, FindCoordinator, Produce } from '@runnel/protocol';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { batchOf, partitionResults, produceOf } from './produce-support/produce-requests.js';
@@ -65,6 +66,13 @@ describe('three brokers in cluster mode', () => {
         expect(p.isr).toEqual([p.leader]);
       }
       for (const broker of [1, 2, 3]) expect(partitions.filter((p) => p.leader === broker)).toHaveLength(2);
+      // Every replica's broker made its log when the assignment reached it, leader or not.
+      for (const id of [1, 2, 3]) {
+        await eventually(async () => {
+          const dirs = readdirSync(cluster.dataDir(id)).filter((d) => d.startsWith('spread-'));
+          expect(dirs.sort()).toEqual([0, 1, 2, 3, 4, 5].map((p) => `spread-${p}`));
+        });
+      }
 
       const producer = kafka.producer();
       await producer.connect();
@@ -178,6 +186,53 @@ describe('three brokers in cluster mode', () => {
       }
       const [metadata] = (await admin.fetchTopicMetadata({ topics: ['spread'] })).topics;
       expect(metadata?.partitions).toHaveLength(6);
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
+    'names one coordinator for a group on every broker, so consumers bootstrapped at different brokers share it',
+    async () => {
+      const coordinators = await Promise.all(
+        [...cluster.members.values()].map(async ({ broker }) => {
+          const client = await RawClient.connect(broker.port);
+          try {
+            const response = await client.request(FindCoordinator, 1, { key: 'shared-group', keyType: 0 });
+            expect(response.errorCode).toBe(ErrorCode.NONE);
+            return response.nodeId;
+          } finally {
+            client.close();
+          }
+        }),
+      );
+      expect(new Set(coordinators).size).toBe(1);
+      expect([1, 2, 3]).toContain(coordinators[0]);
+
+      const latest = new Map<number, number[]>();
+      let balanced!: () => void;
+      const bothAssigned = new Promise<void>((resolve) => {
+        balanced = resolve;
+      });
+      const consumers = [1, 3].map((id, index) => {
+        const consumer = new Kafka({
+          brokers: [cluster.members.get(id)!.broker.bootstrapServers],
+          logLevel: logLevel.NOTHING,
+        }).consumer({ groupId: 'shared-group', maxWaitTimeInMs: 100 });
+        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+          latest.set(index, payload.memberAssignment.spread ?? []);
+          const counts = [...latest.values()].map((partitions) => partitions.length);
+          if (counts.length === 2 && counts.every((n) => n === 3)) balanced();
+        });
+        return consumer;
+      });
+      for (const consumer of consumers) {
+        await consumer.connect();
+        await consumer.subscribe({ topic: 'spread', fromBeginning: true });
+        await consumer.run({ eachMessage: async () => undefined });
+      }
+      await bothAssigned;
+      await Promise.all(consumers.map((c) => c.disconnect()));
+      expect([...latest.values()].flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
     },
     SUITE_TIMEOUT_MS,
   );

@@ -1,11 +1,12 @@
 import { Logger, type LoggerService } from '@nestjs/common';
+import { offsetsTopicPartitionFor } from '@runnel/coordinator';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { BrokerStartupError } from '../startup/startup-error.js';
 import type { CreateTopicRequest, TopicManager } from '../topics/topic-manager.js';
 import { ClusterController } from './cluster-controller.js';
 import { ClusterFencedError } from './cluster-fenced-error.js';
 import type { TopicAssignment } from './cluster-keys.js';
-import type { ClusterMetadataCache } from './cluster-metadata-cache.js';
+import type { ClusterMetadataCache, LiveBroker } from './cluster-metadata-cache.js';
 import { ClusterMetadataStore, type Registration } from './cluster-metadata-store.js';
 import { planTopic } from './cluster-topic-plan.js';
 import { etcdEndpoints } from './etcd-endpoints.js';
@@ -158,6 +159,20 @@ export class ClusterNode {
       ? `its leader is broker ${state.leader} at leader epoch ${state.leaderEpoch}`
       : 'its state is not known yet';
     return `Broker ${this.config.nodeId} is not the leader of partition ${topic}-${partition}: ${leader}.`;
+  }
+
+  /**
+   * The broker that coordinates `groupId` until replication puts `__consumer_offsets` in the
+   * cluster: the live brokers sorted by id, indexed by the group's `__consumer_offsets`
+   * partition (Kafka's partitionFor) modulo their count. Every broker whose cache has the same
+   * live brokers gives the same answer, so a group's members meet at one coordinator; when the
+   * live brokers change, groups may move, and their committed offsets (kept by the old
+   * coordinator) stay behind. Undefined while no broker is live.
+   */
+  groupCoordinator(groupId: string): LiveBroker | undefined {
+    const live = [...this.cache.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
+    if (live.length === 0) return undefined;
+    return live[offsetsTopicPartitionFor(groupId, this.config.offsetsTopicNumPartitions) % live.length];
   }
 
   /** Creates a topic in the cluster (CreateTopics, auto-creation); validateOnly checks only. */

@@ -6,6 +6,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -26,11 +27,17 @@ const BATCHED_VERSION = 4;
  * used; any other key type is INVALID_REQUEST. `errorMessage` exists from v1. v0-3 ask for one
  * `key` and are answered at the top level; v4 asks for `coordinatorKeys`, all of one key type,
  * and answers one coordinator per key, in request order.
+ *
+ * In a cluster a group's coordinator is the broker ClusterNode.groupCoordinator names, the same
+ * on every broker (COORDINATOR_NOT_AVAILABLE while none is live).
  */
 export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
   readonly api = FindCoordinator;
 
-  constructor(private readonly endpoint: BrokerEndpoint) {}
+  constructor(
+    private readonly endpoint: BrokerEndpoint,
+    private readonly cluster?: ClusterNode,
+  ) {}
 
   handle(request: Request, { version }: RequestContext): Response {
     if (version >= BATCHED_VERSION) {
@@ -56,7 +63,9 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
 
   private coordinatorFor(key: string, keyType: number): Coordinator {
     if (keyType === GROUP_KEY_TYPE) {
-      const { nodeId, host, port } = this.endpoint;
+      const coordinator = this.cluster ? this.cluster.groupCoordinator(key) : this.endpoint;
+      if (!coordinator) return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      const { nodeId, host, port } = coordinator;
       return { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null };
     }
     return failed(

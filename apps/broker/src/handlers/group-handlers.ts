@@ -12,18 +12,19 @@ import { OffsetFetchHandler } from './offset-fetch.handler.js';
 import { SyncGroupHandler } from './sync-group.handler.js';
 
 /**
- * Consumer groups: finding the coordinator (this broker), membership and rebalances, committed
+ * Consumer groups: finding the coordinator (this broker, or in a cluster the one
+ * ClusterNode.groupCoordinator names), membership and rebalances, committed
  * offsets and their administration, all answered by the broker's `GroupCoordinator`. Stopping
  * shuts the coordinator down, which answers every waiting JoinGroup and SyncGroup at once
  * (NOT_COORDINATOR, so clients look for the coordinator again) before in-flight requests drain.
  */
 export function groupHandlers(
-  { endpoint, topics }: HandlerDependencies,
+  { endpoint, topics, cluster }: HandlerDependencies,
   coordinator: GroupCoordinator,
 ): HandlerGroup {
   return {
     handlers: [
-      new FindCoordinatorHandler(endpoint),
+      new FindCoordinatorHandler(endpoint, cluster),
       new JoinGroupHandler(coordinator),
       new SyncGroupHandler(coordinator),
       new HeartbeatHandler(coordinator),
