@@ -150,15 +150,16 @@ export class ClusterMetadataStore {
 
   /**
    * Writes a new topic's assignment and the initial state of its partitions in one transaction
-   * that requires the topic to be absent and the writer's fence to hold. TOPIC_ALREADY_EXISTS
-   * when the topic is there; ClusterFencedError when the fence no longer holds.
+   * that requires the topic to be absent and the writer's fence to hold; resolves with the
+   * revision it was written at. TOPIC_ALREADY_EXISTS when the topic is there; ClusterFencedError
+   * when the fence no longer holds.
    */
   async createTopic(
     name: string,
     assignment: TopicAssignment,
     states: readonly PartitionState[],
     fence: Fence,
-  ): Promise<void> {
+  ): Promise<number> {
     const topicKey = this.keys.topic(name);
     const result = await this.client
       .if(topicKey, 'Create', '==', 0)
@@ -171,7 +172,7 @@ export class ClusterMetadataStore {
       )
       .else(this.client.get(topicKey))
       .commit();
-    if (result.succeeded) return;
+    if (result.succeeded) return Number(result.header.revision);
     const existing = result.responses[0]?.response_range?.kvs.length ?? 0;
     if (existing > 0)
       throw new TopicAdminError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
@@ -206,6 +207,31 @@ export class ClusterMetadataStore {
       );
     }
     return false;
+  }
+
+  /**
+   * Resolves once the cache has applied every change up to `revision` (its watch delivered
+   * them), or after `timeoutMs` whatever the watch did: a caller waits for its own write to show,
+   * never for an etcd that went away.
+   */
+  caughtUp(revision: number, timeoutMs: number): Promise<void> {
+    if (this.cache.revision >= revision) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const stop = this.onChange(() => {
+        if (this.cache.revision >= revision) done();
+      });
+    });
+  }
+
+  /** Whether etcd has the topic now (a read, not the cache: for a topic the watch has not delivered yet). */
+  async topicExists(name: string): Promise<boolean> {
+    return (await this.client.get(this.keys.topic(name)).string()) !== null;
   }
 
   /** Stops the watch and closes the client (a registration's lease must be revoked before). */

@@ -13,7 +13,7 @@ import { etcdEndpoints } from './etcd-endpoints.js';
 import { initialPartitionState } from './partition-election.js';
 import { randomAssignmentStart } from './replica-assignment.js';
 
-/** How long a start waits for etcd's first answer. */
+/** How long a start waits for etcd's first answer, and a CreateTopics for its watch to show the topic. */
 const ETCD_DIAL_TIMEOUT_MS = 5000;
 /** How long a broker that lost its lease waits between attempts to register again. */
 const REJOIN_DELAY_MS = 1000;
@@ -175,6 +175,15 @@ export class ClusterNode {
     return live[offsetsTopicPartitionFor(groupId, this.config.offsetsTopicNumPartitions) % live.length];
   }
 
+  /**
+   * Whether etcd has `topic` although this broker's cache does not yet (its watch lags behind a
+   * creation on another broker): Metadata then answers LEADER_NOT_AVAILABLE, which clients retry,
+   * rather than UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  isBeingCreated(topic: string): Promise<boolean> {
+    return this.store.topicExists(topic);
+  }
+
   /** Creates a topic in the cluster (CreateTopics, auto-creation); validateOnly checks only. */
   async createTopic(name: string, request: CreateTopicRequest): Promise<TopicAssignment> {
     const liveBrokers = [...this.cache.brokers.keys()];
@@ -194,7 +203,9 @@ export class ClusterNode {
     }
     const controllerEpoch = this.cache.controllerEpoch?.value ?? 0;
     const states = assignment.partitions.map((replicas) => initialPartitionState(replicas, controllerEpoch));
-    await this.store.createTopic(name, assignment, states, registration.fence);
+    const revision = await this.store.createTopic(name, assignment, states, registration.fence);
+    // Answered once this broker's own cache has the topic, so its Metadata already lists it.
+    await this.store.caughtUp(revision, ETCD_DIAL_TIMEOUT_MS);
     return assignment;
   }
 

@@ -36,7 +36,8 @@ const NO_CONTROLLER = -1;
  * cluster's metadata cache (see describePartitions); a topic the cluster does not know but this
  * broker holds by itself (its `__consumer_offsets`) is described as on a single broker, and an
  * auto-created topic is created in the cluster and answered LEADER_NOT_AVAILABLE, as Kafka
- * answers a topic whose leaders are being elected: the client asks again.
+ * answers a topic whose leaders are being elected: the client asks again. So is a topic etcd
+ * already has but this broker's cache does not yet (created on another broker a moment ago).
  */
 export class MetadataHandler implements ApiHandler<Request, Response> {
   readonly api = Metadata;
@@ -78,7 +79,9 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
         const local = this.topics.topic(name);
         if (local) return this.describe(local);
         if (!autoCreate || !this.topics.autoCreateEnabled) {
-          return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: [] };
+          const pending = await cluster.isBeingCreated(name);
+          const errorCode = pending ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+          return { errorCode, name, partitions: [] };
         }
         try {
           await cluster.createTopic(name, { numPartitions: -1, replicationFactor: -1 });
