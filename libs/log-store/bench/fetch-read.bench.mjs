@@ -41,6 +41,7 @@ for (let written = 0; written < READ_BYTES; written += template.length) {
 /** Reads the log from start to end with `read` (sync or async); returns MB/s and loop ms per MB. */
 async function pass(read) {
   const loopBefore = performance.eventLoopUtilization();
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   let offset = 0n;
   let bytes = 0;
@@ -58,7 +59,12 @@ async function pass(read) {
   }
   const seconds = (performance.now() - start) / 1000;
   const loop = performance.eventLoopUtilization(loopBefore);
-  return { mbps: bytes / MB / seconds, loopMsPerMb: loop.active / (bytes / MB) };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    mbps: bytes / MB / seconds,
+    loopMsPerMb: loop.active / (bytes / MB),
+    cpuMsPerMb: (cpu.user + cpu.system) / 1000 / (bytes / MB),
+  };
 }
 
 const sync = [];
@@ -80,6 +86,8 @@ report('log-store.fetch-read.1m.sync', median(sync.map((r) => r.mbps)), 'MB/s');
 report('log-store.fetch-read.1m.async', median(async.map((r) => r.mbps)), 'MB/s');
 report('log-store.fetch-read.1m.sync.loop', median(sync.map((r) => r.loopMsPerMb)), 'ms/MB');
 report('log-store.fetch-read.1m.async.loop', median(async.map((r) => r.loopMsPerMb)), 'ms/MB');
+report('log-store.fetch-read.1m.sync.cpu', median(sync.map((r) => r.cpuMsPerMb)), 'ms/MB');
+report('log-store.fetch-read.1m.async.cpu', median(async.map((r) => r.cpuMsPerMb)), 'ms/MB');
 // Per pair of passes, so the machine's noise hits both alike.
 report(
   'log-store.fetch-read.1m.loop.ratio',

@@ -135,9 +135,12 @@ export class FileRecords {
     }
   }
 
-  /** Keeps the descriptor open until the matching `release`, whatever `close` is called meanwhile. */
+  /**
+   * Keeps the descriptor open until the matching `release`, whatever `close` is called meanwhile.
+   * Once the descriptor is closed (close requested and no reader left) it cannot be retained.
+   */
   retain(): void {
-    if (this.closeRequested) throw new Error(`${this.path} is closed`);
+    if (this.closeRequested && this.readers === 0) throw new Error(`${this.path} is closed`);
     this.readers++;
   }
 

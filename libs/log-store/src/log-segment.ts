@@ -4,6 +4,7 @@ import { FileRecords } from './file-records.js';
 import type { LogConfig } from './log-config.js';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, segmentFile, TIME_INDEX_FILE_SUFFIX } from './log-file-names.js';
 import { OffsetIndex } from './offset-index.js';
+import { ReadEnds, readBatchesAsync } from './segment-async-read.js';
 import { TimeIndex } from './time-index.js';
 
 const INT32_MAX = 0x7fffffffn;
@@ -53,6 +54,8 @@ export class LogSegment {
   private firstBatchTimestamp: bigint | undefined;
   /** firstBatchTimestamp + segmentMs, once known. */
   private rollAtTimestamp: bigint | undefined;
+  /** Where asynchronous reads ended, so the next fetch from there needs no header walk. */
+  private readonly readEnds = new ReadEnds();
 
   private constructor(
     readonly baseOffset: bigint,
@@ -235,48 +238,16 @@ export class LogSegment {
 
   /**
    * As `read`, with the file read on libuv's thread pool, so a read that misses the page cache
-   * does not hold up the event loop. No scanner and no header objects: one read from the offset
-   * index's position of the batches up to `offset` and the answer (`indexIntervalBytes + maxBytes`,
-   * within the segment), the batches before `offset` skipped by their length prefixes in those
-   * bytes, and the answer returned as a view of them; a second read, of exactly the answer, only
-   * when the batches to skip or a first batch larger than `maxBytes` ran past the first.
-   * The file stays open until the read ends, even if the segment leaves the log meanwhile.
+   * does not hold up the event loop; no scanner and no header objects (see readBatchesAsync: a
+   * consumer's next fetch, which starts where its last one ended, is one read of exactly the
+   * answer). The file stays open until the read ends, even if the segment leaves the log meanwhile.
    */
   async readAsync(offset: bigint, maxBytes: number, maxPosition = this.size): Promise<Buffer | undefined> {
-    let start = this.offsetIndex.lookup(offset).position;
+    const start = this.offsetIndex.lookup(offset).position;
     if (start >= maxPosition) return undefined;
     this.log.retain();
     try {
-      const span = this.config.indexIntervalBytes + Math.max(maxBytes, BATCH_HEADER_SIZE);
-      let buf = await this.log.readAsync(start, Math.min(maxPosition - start, span));
-      let at = 0;
-      for (;;) {
-        if (start + at >= maxPosition) return undefined;
-        if (at + BATCH_HEADER_SIZE > buf.length) {
-          // The next header is past what was read: read on from it.
-          start += at;
-          at = 0;
-          buf = await this.log.readAsync(start, Math.min(maxPosition - start, span));
-          if (buf.length < BATCH_HEADER_SIZE) return undefined;
-        }
-        const size = LOG_OVERHEAD + buf.readInt32BE(at + BatchLayout.BATCH_LENGTH);
-        // Bytes below `size` were checked when written or recovered; a length that cannot be a
-        // batch's ends the read, as the scanner of `read` stops there.
-        if (size < BATCH_HEADER_SIZE) return undefined;
-        const last =
-          buf.readBigInt64BE(at + BatchLayout.BASE_OFFSET) +
-          BigInt(buf.readInt32BE(at + BatchLayout.LAST_OFFSET_DELTA));
-        if (last >= offset) {
-          const position = start + at;
-          const length = Math.max(size, Math.min(maxBytes, maxPosition - position));
-          const answer =
-            at + length <= buf.length
-              ? buf.subarray(at, at + length)
-              : await this.log.readAsync(position, length);
-          return wholeBatches(answer);
-        }
-        at += size;
-      }
+      return await readBatchesAsync(this.log, this.readEnds, start, offset, maxBytes, maxPosition);
     } finally {
       this.log.release();
     }

@@ -70,6 +70,34 @@ describe('PartitionLog.readAsync', () => {
     expect(compared).toBeGreaterThan(1000);
   });
 
+  it('readAsyncAnswersAConsumerReadingOnFromEachAnswerAsReadDoes', async () => {
+    log = PartitionLog.open(join(dir.path, 'orders-0'), {
+      segmentBytes: 512 * 1024,
+      indexIntervalBytes: 4096,
+    });
+    // Batches from 100 bytes to 60 KiB: some far larger than a walk's read, and than the fetches.
+    for (let i = 0; i < 120; i++)
+      log.append(await batchOfSize(1 + ((i * 37) % 60), 10 + ((i * 53) % 1000), `c${i}-`));
+    expect(log.segmentBaseOffsets.length).toBeGreaterThan(3);
+    for (const maxBytes of [1, 5000, 40_000, 1 << 20]) {
+      let offset = log.logStartOffset;
+      let reads = 0;
+      while (offset < log.highWatermark) {
+        const expected = log.read(offset, maxBytes).records;
+        const actual = (await log.readAsync(offset, maxBytes)).records;
+        expect(actual.equals(expected)).toBe(true);
+        // As a consumer does: on from the last batch of the answer.
+        let at = 0;
+        while (at < actual.length) {
+          offset = actual.readBigInt64BE(at) + BigInt(actual.readInt32BE(at + 23)) + 1n;
+          at += 12 + actual.readInt32BE(at + 8);
+        }
+        reads++;
+      }
+      expect(reads).toBeGreaterThan(0);
+    }
+  });
+
   it('readAsyncReturnsNothingAppendedAfterTheCall', async () => {
     await filledLog();
     const end = log.logEndOffset;
