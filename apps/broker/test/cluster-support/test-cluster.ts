@@ -24,9 +24,21 @@ export class TestCluster {
 
   private constructor(
     readonly dir: string,
-    readonly etcd: EtcdProcess,
+    private etcdProcess: EtcdProcess,
     private readonly brokerOptions: StartBrokerOptions,
   ) {}
+
+  get etcd(): EtcdProcess {
+    return this.etcdProcess;
+  }
+
+  /** SIGKILLs etcd and starts it again on the same client port and data: a crash and restart of the store. */
+  async restartEtcd(): Promise<void> {
+    await this.etcdProcess.stop('SIGKILL');
+    this.etcdProcess = await EtcdProcess.start(join(this.dir, 'etcd'), {
+      clientPort: this.etcdProcess.clientPort,
+    });
+  }
 
   static async start(brokers: number, brokerOptions: StartBrokerOptions = {}): Promise<TestCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'runnel-cluster-'));
