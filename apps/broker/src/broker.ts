@@ -98,7 +98,11 @@ async function listen(
   });
   const host = config.advertisedHost ?? config.host;
   const cluster = clusterOf(app);
-  await cluster?.register(host, port);
+  // A broker that cannot register stops listening before startBroker closes the rest.
+  await cluster?.register(host, port).catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
+  });
   let closing: Promise<void> | undefined;
   return {
     port,

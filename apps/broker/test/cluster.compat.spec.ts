@@ -1,7 +1,9 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DeleteTopics, ErrorCode, Fetch, FindCoordinator, Produce } from '@runnel/protocol';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { BrokerStartupError } from '../src/startup/startup-error.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { batchOf, partitionResults, produceOf } from './produce-support/produce-requests.js';
 import { RawClient } from './support/raw-client.js';
@@ -233,6 +235,20 @@ describe('three brokers in cluster mode', () => {
       await bothAssigned;
       await Promise.all(consumers.map((c) => c.disconnect()));
       expect([...latest.values()].flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses to start a broker whose id a live broker holds, naming --node-id, once the wait for it to leave is over',
+    async () => {
+      const started = cluster.startBroker(1, { dataDir: join(cluster.dir, 'second-broker-1') });
+      await expect(started).rejects.toBeInstanceOf(BrokerStartupError);
+      await expect(started).rejects.toThrow(
+        /broker id 1 is registered in cluster runnel by a live broker .*--node-id \(RUNNEL_NODE_ID\)/,
+      );
+      const { brokers } = await admin.describeCluster();
+      expect(brokers.find((b) => b.nodeId === 1)?.port).toBe(cluster.members.get(1)!.broker.port);
     },
     SUITE_TIMEOUT_MS,
   );
