@@ -137,4 +137,44 @@ describe('RecordBatchBuilder', () => {
     );
     expect(() => new RecordBatchBuilder(10)).toThrow(/capacity 10 must be an integer of at least 61/);
   });
+
+  it('writes the same bytes from timestamp deltas (appendWithTimestampDelta) as from timestamps, and refuses the same records', () => {
+    fc.assert(
+      fc.property(
+        fc.array(recordArb, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 200, max: 4096 }),
+        sealArb,
+        (records, capacity, seal) => {
+          const absolute = new RecordBatchBuilder(capacity);
+          const relative = new RecordBatchBuilder(capacity);
+          const base = Number(records[0]!.timestamp);
+          for (const [i, r] of records.entries()) {
+            const timestamp = Number(r.timestamp);
+            const fitted = absolute.append(r.key ?? null, r.value, r.headers, timestamp);
+            const fittedToo =
+              i === 0
+                ? relative.append(r.key ?? null, r.value, r.headers, timestamp)
+                : relative.appendWithTimestampDelta(r.key ?? null, r.value, r.headers, timestamp - base);
+            expect(fittedToo).toBe(fitted);
+            if (!fitted) break;
+          }
+          expect(relative.recordCount).toBe(absolute.recordCount);
+          expect(relative.build(seal).equals(absolute.build(seal))).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('refuses a timestamp delta on an empty batch, and one that is not a whole number of milliseconds', () => {
+    expect(() => new RecordBatchBuilder(1024).appendWithTimestampDelta(null, 'v', undefined, 0)).toThrow(
+      /the first record of a batch sets its baseTimestamp/,
+    );
+    const builder = new RecordBatchBuilder(1024);
+    builder.append(null, 'v', undefined, 1_700_000_000_000);
+    expect(() => builder.appendWithTimestampDelta(null, 'v', undefined, 0.5)).toThrow(
+      /timestamp delta 0.5 from baseTimestamp 1700000000000 is not a timestamp/,
+    );
+    expect(() => builder.appendWithTimestampDelta(null, 'v', undefined, 2 ** 53)).toThrow(ProtocolError);
+    expect(builder.recordCount).toBe(1);
+  });
 });

@@ -119,7 +119,8 @@ export class RecordBatchBuilder {
   private position: number = BatchLayout.RECORDS;
   private count = 0;
   private base = 0;
-  private max = Number.NEGATIVE_INFINITY;
+  /** maxTimestamp - baseTimestamp; a small integer, where a timestamp is a heap number to the engine. */
+  private maxDelta = Number.NEGATIVE_INFINITY;
 
   /**
    * @param capacity bytes reserved for the whole batch, header included (a producer passes its
@@ -190,14 +191,60 @@ export class RecordBatchBuilder {
         'Record.timestamp',
       );
     }
-    const base = this.count === 0 ? timestamp : this.base;
-    const delta = timestamp - base;
+    if (this.count === 0) {
+      this.writeRecord(key, value, headers, 0);
+      this.base = timestamp;
+      return true;
+    }
+    const delta = timestamp - this.base;
     if (!Number.isSafeInteger(delta)) {
       throw new ProtocolError(
-        `timestamp ${timestamp} is too far from baseTimestamp ${base}`,
+        `timestamp ${timestamp} is too far from baseTimestamp ${this.base}`,
         'Record.timestamp',
       );
     }
+    // An int32 delta goes on as a small integer: a fractional-typed value passed to a call is
+    // boxed into a new heap number each time, 16 bytes per record the garbage collector sees.
+    return (delta | 0) === delta
+      ? this.writeRecord(key, value, headers, delta | 0)
+      : this.writeRecord(key, value, headers, delta);
+  }
+
+  /**
+   * Appends one record whose timestamp is `baseTimestamp + timestampDelta` (an integer of
+   * milliseconds), as `append` would: the same bytes, the same refusal when it does not fit. For
+   * a producer appending many records of one send() time: it hands over a small integer rather
+   * than a timestamp, which every call would box. The batch must hold a record already (the first
+   * record sets baseTimestamp: use `append`).
+   */
+  appendWithTimestampDelta(
+    key: RecordBytes,
+    value: RecordBytes,
+    headers: readonly RecordHeaderInput[] | undefined,
+    timestampDelta: number,
+  ): boolean {
+    if (this.count === 0) {
+      throw new ProtocolError(
+        'the first record of a batch sets its baseTimestamp: append it with append()',
+        'Record.timestamp',
+      );
+    }
+    if (!Number.isSafeInteger(timestampDelta) || !Number.isSafeInteger(this.base + timestampDelta)) {
+      throw new ProtocolError(
+        `timestamp delta ${timestampDelta} from baseTimestamp ${this.base} is not a timestamp within ±(2^53 - 1) milliseconds`,
+        'Record.timestamp',
+      );
+    }
+    return this.writeRecord(key, value, headers, timestampDelta);
+  }
+
+  /** Writes the record at offset delta `count` with `delta` (a safe integer) from baseTimestamp; see `append`. */
+  private writeRecord(
+    key: RecordBytes,
+    value: RecordBytes,
+    headers: readonly RecordHeaderInput[] | undefined,
+    delta: number,
+  ): boolean {
     const keyLength = lengthOf(key);
     const valueLength = lengthOf(value);
     let body =
@@ -233,8 +280,7 @@ export class RecordBatchBuilder {
       }
     }
     this.position = pos;
-    if (this.count === 0) this.base = timestamp;
-    if (timestamp > this.max) this.max = timestamp;
+    if (delta > this.maxDelta) this.maxDelta = delta;
     this.count++;
     return true;
   }
@@ -297,7 +343,7 @@ export class RecordBatchBuilder {
     );
     batch.writeInt32BE(this.count - 1, BatchLayout.LAST_OFFSET_DELTA);
     batch.writeBigInt64BE(BigInt(this.base), BatchLayout.BASE_TIMESTAMP);
-    batch.writeBigInt64BE(BigInt(this.max), BatchLayout.MAX_TIMESTAMP);
+    batch.writeBigInt64BE(BigInt(this.base + this.maxDelta), BatchLayout.MAX_TIMESTAMP);
     batch.writeBigInt64BE(BigInt.asIntN(64, fields.producerId ?? -1n), BatchLayout.PRODUCER_ID);
     batch.writeInt16BE(fields.producerEpoch ?? -1, BatchLayout.PRODUCER_EPOCH);
     batch.writeInt32BE(fields.baseSequence ?? -1, BatchLayout.BASE_SEQUENCE);
