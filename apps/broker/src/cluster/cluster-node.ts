@@ -133,6 +133,8 @@ export class ClusterNode {
       );
       if (registration) {
         this.adopt(registration);
+        // Ready once its own Metadata lists it: a client told of this broker finds it there.
+        await this.store.caughtUp(registration.epoch, ETCD_DIAL_TIMEOUT_MS);
         break;
       }
       if (Date.now() >= deadline) {
