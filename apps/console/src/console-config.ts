@@ -1,0 +1,104 @@
+/**
+ * The console's settings. Each has a default; `resolveConsoleConfig` reads them from
+ * `RUNNEL_CONSOLE_*` variables and the command line, whose flags win.
+ *
+ * | setting | flag | variable | default |
+ * |---|---|---|---|
+ * | port: HTTP port (0: any free port) | `--port` | `RUNNEL_CONSOLE_PORT` | 8080 |
+ * | host: HTTP address | `--host` | `RUNNEL_CONSOLE_HOST` | 127.0.0.1 |
+ * | bootstrapServers: Kafka `bootstrap.servers`, comma separated | `--bootstrap-server` | `RUNNEL_CONSOLE_BOOTSTRAP_SERVER` | 127.0.0.1:9092 |
+ * | readOnly: hide, and refuse, every change to the cluster | `--read-only` | `RUNNEL_CONSOLE_READ_ONLY` (`true`/`false`) | false |
+ * | lagSampleMs: how often each group's lag is sampled for the charts | `--lag-sample-ms` | `RUNNEL_CONSOLE_LAG_SAMPLE_MS` | 5000 |
+ */
+export interface ConsoleConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly bootstrapServers: readonly string[];
+  readonly readOnly: boolean;
+  readonly lagSampleMs: number;
+}
+
+export const DEFAULT_CONSOLE_CONFIG: ConsoleConfig = {
+  port: 8080,
+  host: '127.0.0.1',
+  bootstrapServers: ['127.0.0.1:9092'],
+  readOnly: false,
+  lagSampleMs: 5_000,
+};
+
+/** A setting with a value it cannot take; names the setting, the value and the limit. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const FLAGS = {
+  '--port': 'port',
+  '--host': 'host',
+  '--bootstrap-server': 'bootstrapServers',
+  '--read-only': 'readOnly',
+  '--lag-sample-ms': 'lagSampleMs',
+} as const;
+const VARIABLES = {
+  RUNNEL_CONSOLE_PORT: 'port',
+  RUNNEL_CONSOLE_HOST: 'host',
+  RUNNEL_CONSOLE_BOOTSTRAP_SERVER: 'bootstrapServers',
+  RUNNEL_CONSOLE_READ_ONLY: 'readOnly',
+  RUNNEL_CONSOLE_LAG_SAMPLE_MS: 'lagSampleMs',
+} as const;
+type Setting = (typeof FLAGS)[keyof typeof FLAGS];
+/** Flags that stand alone; `--read-only=false` still gives them a value. */
+const SWITCHES = new Set<string>(['--read-only']);
+
+export function resolveConsoleConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ConsoleConfig {
+  const raw = new Map<Setting, [source: string, value: string]>();
+  for (const [variable, setting] of Object.entries(VARIABLES)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') raw.set(setting, [variable, value]);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const setting = FLAGS[flag as keyof typeof FLAGS];
+    if (setting === undefined)
+      throw new ConfigError(`unknown option ${flag}; options: ${Object.keys(FLAGS).join(', ')}`);
+    const value = inline ?? (SWITCHES.has(flag) ? 'true' : argv[++i]);
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
+    raw.set(setting, [flag, value]);
+  }
+  const port = raw.get('port');
+  const host = raw.get('host');
+  const servers = raw.get('bootstrapServers');
+  const readOnly = raw.get('readOnly');
+  const sample = raw.get('lagSampleMs');
+  return {
+    ...DEFAULT_CONSOLE_CONFIG,
+    ...(port && { port: whole(port, 0, 65_535) }),
+    ...(host && { host: host[1] }),
+    ...(servers && { bootstrapServers: bootstrapServers(servers) }),
+    ...(readOnly && { readOnly: bool(readOnly) }),
+    ...(sample && { lagSampleMs: whole(sample, 100, 3_600_000) }),
+  };
+}
+
+function whole([source, value]: [string, string], min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new ConfigError(`${source} = '${value}': must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function bool([source, value]: [string, string]): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${source} = '${value}': must be true or false`);
+}
+
+function bootstrapServers([source, value]: [string, string]): string[] {
+  const servers = value.split(',').map((s) => s.trim());
+  for (const server of servers) {
+    if (!/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/.test(server)) {
+      throw new ConfigError(`${source} = '${value}': '${server}' is not host:port`);
+    }
+  }
+  return servers;
+}

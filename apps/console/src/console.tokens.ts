@@ -1,0 +1,2 @@
+/** The console's settings (ConsoleConfig). */
+export const CONSOLE_CONFIG = Symbol('CONSOLE_CONFIG');

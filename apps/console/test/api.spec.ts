@@ -1,0 +1,383 @@
+import { type Consumer, Runnel } from '@runnel/client';
+import { type ConsoleUnderTest, eventually, startConsole } from './console-support.js';
+
+/** The JSON API against the embedded broker: every endpoint, its answers and its refusals. */
+describe('console API', () => {
+  let t: ConsoleUnderTest;
+  let runnel: Runnel;
+
+  beforeAll(async () => {
+    t = await startConsole();
+    runnel = new Runnel({ clientId: 'console-spec', brokers: [t.broker.bootstrapServers] });
+  });
+  afterAll(() => t.close());
+
+  it('GET /api/cluster: cluster id, brokers, controller and totals', async () => {
+    await t.call('POST', '/api/topics', { name: 'overview-a', partitions: 2, replicationFactor: 1 });
+    await t.call('POST', '/api/topics/overview-a/messages', { key: 'k', value: 'v' });
+    const { status, body } = await t.call<Record<string, unknown>>('GET', '/api/cluster');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      clusterId: expect.any(String),
+      controller: 1,
+      brokers: [{ nodeId: 1, host: '127.0.0.1', port: t.broker.port }],
+      underReplicated: 0,
+      offline: 0,
+      size: null,
+    });
+    expect(body.topics).toBeGreaterThanOrEqual(1);
+    expect(body.partitions).toBeGreaterThanOrEqual(2);
+    expect(body.messages).toBeGreaterThanOrEqual(1);
+  });
+
+  it('POST /api/topics creates with partitions and configs; GET shows partitions and config sources', async () => {
+    const created = await t.call<{ name: string; partitions: number }>('POST', '/api/topics', {
+      name: 'payments',
+      partitions: 3,
+      replicationFactor: 1,
+      configs: { 'retention.ms': '3600000' },
+    });
+    expect(created).toMatchObject({ status: 201, body: { name: 'payments', partitions: 3 } });
+    const { body } = await t.call<{
+      partitionList: {
+        partition: number;
+        leader: number;
+        replicas: number[];
+        isr: number[];
+        latestOffset: string;
+      }[];
+      configs: { name: string; value: string; source: string }[];
+    }>('GET', '/api/topics/payments');
+    expect(body.partitionList).toEqual(
+      [0, 1, 2].map((partition) =>
+        expect.objectContaining({
+          partition,
+          leader: 1,
+          replicas: [1],
+          isr: [1],
+          earliestOffset: '0',
+          latestOffset: '0',
+        }),
+      ),
+    );
+    expect(body.configs).toContainEqual(
+      expect.objectContaining({ name: 'retention.ms', value: '3600000', source: 'TOPIC_CONFIG' }),
+    );
+    expect(body.configs.find((c) => c.name === 'cleanup.policy')?.source).not.toBe('TOPIC_CONFIG');
+  });
+
+  it('POST /api/topics refuses a taken name (409), a bad name or count (400) and a replication factor above the brokers (400)', async () => {
+    await t.call('POST', '/api/topics', { name: 'taken', partitions: 1, replicationFactor: 1 });
+    expect(
+      await t.call('POST', '/api/topics', { name: 'taken', partitions: 1, replicationFactor: 1 }),
+    ).toMatchObject({
+      status: 409,
+      body: { message: "topic 'taken' already exists" },
+    });
+    const bad = await t.call<{ message: string[] }>('POST', '/api/topics', {
+      name: 'a b',
+      partitions: 0,
+      replicationFactor: 1,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toEqual(
+      expect.arrayContaining([expect.stringContaining('name must be'), 'partitions must not be less than 1']),
+    );
+    const rf = await t.call<{ error: string; message: string }>('POST', '/api/topics', {
+      name: 'rf',
+      partitions: 1,
+      replicationFactor: 3,
+    });
+    expect(rf).toMatchObject({ status: 400, body: { error: 'INVALID_REPLICATION_FACTOR' } });
+    expect(rf.body.message).toContain("topic 'rf'");
+    const config = await t.call('POST', '/api/topics', {
+      name: 'cfg',
+      partitions: 1,
+      replicationFactor: 1,
+      configs: { 'retention.ms': 5 },
+    });
+    expect(config).toMatchObject({ status: 400, body: { message: "'retention.ms' = 5: must be a string" } });
+  });
+
+  it('GET /api/topics lists topics with partitions and messages, filtered by name', async () => {
+    await t.call('POST', '/api/topics', { name: 'filter-orders', partitions: 2, replicationFactor: 1 });
+    await t.call('POST', '/api/topics', { name: 'filter-invoices', partitions: 1, replicationFactor: 1 });
+    const { body } = await t.call<{ name: string; partitions: number; replicationFactor: number }[]>(
+      'GET',
+      '/api/topics?filter=FILTER-',
+    );
+    expect(body.map((topic) => topic.name)).toEqual(['filter-invoices', 'filter-orders']);
+    expect(body[1]).toMatchObject({ partitions: 2, replicationFactor: 1, messages: 0, underReplicated: 0 });
+  });
+
+  describe('messages', () => {
+    const topic = 'browse';
+    let sentAt: number;
+
+    beforeAll(async () => {
+      await t.call('POST', '/api/topics', { name: topic, partitions: 2, replicationFactor: 1 });
+      const producer = runnel.producer({ lingerMs: 0 });
+      await producer.connect();
+      for (let i = 0; i < 10; i++) {
+        await producer.send({
+          topic,
+          messages: [{ key: `k${i}`, value: JSON.stringify({ n: i }), partition: i % 2 }],
+        });
+      }
+      sentAt = Date.now();
+      await producer.send({
+        topic,
+        messages: [{ key: null, value: Buffer.from([0xde, 0xad, 0xbe, 0xef]), partition: 0 }],
+      });
+      await producer.disconnect();
+    });
+
+    interface Shown {
+      partition: number;
+      offset: string;
+      timestamp: number;
+      key: { kind: string; text?: string } | null;
+      value: { kind: string; text?: string; hex?: string };
+      headers: { key: string; value: { text: string } }[];
+    }
+    const browse = (query: string) =>
+      t.call<{ messages: Shown[]; scanned: number; complete: boolean }>(
+        'GET',
+        `/api/topics/${topic}/messages${query}`,
+      );
+
+    it('shows the latest messages without any query, newest first, JSON pretty-printed and binary as hex', async () => {
+      const { status, body } = await browse('');
+      expect(status).toBe(200);
+      expect(body.complete).toBe(true);
+      expect(body.messages).toHaveLength(11);
+      expect(body.messages[0]).toMatchObject({
+        partition: 0,
+        offset: '5',
+        key: null,
+        value: { kind: 'binary', hex: 'de ad be ef' },
+      });
+      expect(body.messages[1]).toMatchObject({
+        key: { kind: 'text', text: 'k9' },
+        value: { kind: 'json', text: '{\n  "n": 9\n}' },
+      });
+      const limited = await browse('?limit=3');
+      expect(limited.body.messages.map((m) => m.key?.text ?? null)).toEqual([null, 'k9', 'k8']);
+    });
+
+    it('browses from the beginning, an offset, a time, on one partition', async () => {
+      const earliest = await browse('?from=earliest&partition=1&limit=2');
+      expect(earliest.body.messages.map((m) => [m.partition, m.offset, m.key?.text])).toEqual([
+        [1, '0', 'k1'],
+        [1, '1', 'k3'],
+      ]);
+      const offset = await browse('?from=offset&offset=3&partition=0');
+      expect(offset.body.messages.map((m) => m.offset)).toEqual(['3', '4', '5']);
+      const time = await browse(`?from=timestamp&timestamp=${new Date(sentAt).toISOString()}`);
+      expect(time.body.messages.every((m) => m.timestamp >= sentAt - 1)).toBe(true);
+      expect(time.body.messages.some((m) => m.value.kind === 'binary')).toBe(true);
+      expect(time.body.messages.length).toBeLessThan(11);
+    });
+
+    it('filters on key, value and header text', async () => {
+      const { body } = await browse('?filter=%22n%22%3A%207');
+      expect(body.messages.map((m) => m.key?.text)).toEqual(['k7']);
+      expect(body.scanned).toBe(11);
+      expect((await browse('?filter=ad%20be')).body.messages).toHaveLength(1);
+    });
+
+    it('refuses a bad query naming the field, the value and the limit; 404 for a missing partition', async () => {
+      expect(await browse('?from=middle')).toMatchObject({
+        status: 400,
+        body: { message: "from = 'middle': must be one of latest, earliest, offset, timestamp" },
+      });
+      expect(await browse('?limit=501')).toMatchObject({
+        status: 400,
+        body: { message: "limit = '501': must be a whole number from 0 to 500" },
+      });
+      expect(await browse('?from=offset')).toMatchObject({ status: 400 });
+      expect(await browse('?partition=7')).toMatchObject({
+        status: 404,
+        body: { message: "topic 'browse' has no partition 7 (it has 2)" },
+      });
+    });
+
+    it('POST /api/topics/:name/messages produces with a key and headers, and the message can be read back', async () => {
+      const sent = await t.call<{ partition: number; offset: string }>(
+        'POST',
+        `/api/topics/${topic}/messages`,
+        {
+          key: 'produced-key',
+          value: 'hello from the console',
+          headers: { source: 'spec' },
+          partition: 1,
+        },
+      );
+      expect(sent).toMatchObject({ status: 201, body: { partition: 1, offset: '5' } });
+      const { body } = await browse('?limit=1');
+      expect(body.messages[0]).toMatchObject({
+        partition: 1,
+        offset: '5',
+        key: { text: 'produced-key' },
+        value: { kind: 'text', text: 'hello from the console' },
+        headers: [{ key: 'source', value: { text: 'spec' } }],
+      });
+      expect(await t.call('POST', `/api/topics/${topic}/messages`, { key: 'k' })).toMatchObject({
+        status: 400,
+      });
+    });
+  });
+
+  describe('consumer groups', () => {
+    const topic = 'lagging';
+    const groupId = 'slow-readers';
+    let consumer: Consumer | undefined;
+
+    beforeAll(async () => {
+      await t.call('POST', '/api/topics', { name: topic, partitions: 2, replicationFactor: 1 });
+      for (let i = 0; i < 6; i++)
+        await t.call('POST', `/api/topics/${topic}/messages`, {
+          key: null,
+          value: `m${i}`,
+          partition: i % 2,
+        });
+    });
+    afterAll(() => consumer?.disconnect());
+
+    interface Detail {
+      state: string;
+      members: number;
+      totalLag: number;
+      memberList: { memberId: string; assignment: { topic: string; partitions: number[] }[] }[];
+      offsets: {
+        topic: string;
+        partition: number;
+        committed: string | null;
+        end: string;
+        lag: number | null;
+        memberId: string | null;
+      }[];
+    }
+
+    it('GET /api/groups and /api/groups/:id: state, members, assignments, per-partition and total lag', async () => {
+      consumer = runnel.consumer({ groupId, autoCommitIntervalMs: 50 });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      let seen = 0;
+      await consumer.run({ eachMessage: async () => void seen++ });
+      const detail = await eventually(async () => {
+        const { body } = await t.call<Detail>('GET', `/api/groups/${groupId}`);
+        expect(body).toMatchObject({ state: 'Stable', members: 1, totalLag: 0 });
+        expect(body.offsets.map((o) => o.committed)).toEqual(['3', '3']);
+        return body;
+      });
+      expect(seen).toBe(6);
+      expect(detail.memberList[0]!.assignment).toEqual([{ topic, partitions: [0, 1] }]);
+      expect(detail.offsets[0]).toMatchObject({
+        topic,
+        partition: 0,
+        end: '3',
+        lag: 0,
+        memberId: detail.memberList[0]!.memberId,
+      });
+      const { body: groups } = await t.call<
+        { groupId: string; state: string; totalLag: number; topics: string[] }[]
+      >('GET', '/api/groups');
+      expect(groups).toContainEqual(
+        expect.objectContaining({ groupId, state: 'Stable', totalLag: 0, members: 1, topics: [topic] }),
+      );
+    });
+
+    it('refuses to reset a group with members (409)', async () => {
+      const refused = await t.call<{ message: string }>('POST', `/api/groups/${groupId}/reset-offsets`, {
+        to: 'earliest',
+        dryRun: true,
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toContain("group 'slow-readers' is Stable with 1 member(s)");
+    });
+
+    it('resets offsets of a group without members: a dry run changes nothing, then earliest, an offset, a time', async () => {
+      await consumer!.disconnect();
+      consumer = undefined;
+      await eventually(async () =>
+        expect((await t.call<Detail>('GET', `/api/groups/${groupId}`)).body.state).toBe('Empty'),
+      );
+      const dry = await t.call<{ dryRun: boolean; partitions: unknown[] }>(
+        'POST',
+        `/api/groups/${groupId}/reset-offsets`,
+        { to: 'earliest', dryRun: true },
+      );
+      expect(dry).toMatchObject({ status: 200, body: { dryRun: true } });
+      expect(dry.body.partitions).toEqual([
+        { topic, partition: 0, current: '3', target: '0' },
+        { topic, partition: 1, current: '3', target: '0' },
+      ]);
+      expect((await t.call<Detail>('GET', `/api/groups/${groupId}`)).body.totalLag).toBe(0);
+
+      await t.call('POST', `/api/groups/${groupId}/reset-offsets`, { to: 'earliest', dryRun: false });
+      const reset = (await t.call<Detail>('GET', `/api/groups/${groupId}`)).body;
+      expect(reset.totalLag).toBe(6);
+      expect(reset.offsets.map((o) => [o.committed, o.lag])).toEqual([
+        ['0', 3],
+        ['0', 3],
+      ]);
+
+      await t.call('POST', `/api/groups/${groupId}/reset-offsets`, {
+        topic,
+        to: 'offset',
+        offset: '2',
+        dryRun: false,
+      });
+      expect((await t.call<Detail>('GET', `/api/groups/${groupId}`)).body.totalLag).toBe(2);
+      const future = await t.call<{ partitions: { target: string }[] }>(
+        'POST',
+        `/api/groups/${groupId}/reset-offsets`,
+        { to: 'timestamp', timestamp: Date.now() + 60_000, dryRun: true },
+      );
+      expect(future.body.partitions.map((p) => p.target)).toEqual(['3', '3']);
+      expect(
+        await t.call('POST', `/api/groups/${groupId}/reset-offsets`, { to: 'offset', dryRun: true }),
+      ).toMatchObject({ status: 400 });
+      expect(
+        await t.call('POST', `/api/groups/${groupId}/reset-offsets`, { to: 'sideways', dryRun: true }),
+      ).toMatchObject({ status: 400 });
+    });
+
+    it('GET /api/groups/:id/lag-history: the lag the console sampled', async () => {
+      const history = await eventually(async () => {
+        const { body } = await t.call<{ samples: { time: number; lag: number }[] }>(
+          'GET',
+          `/api/groups/${groupId}/lag-history`,
+        );
+        expect(body.samples.at(-1)?.lag).toBe(2);
+        return body.samples;
+      });
+      expect(history.every((s, i) => i === 0 || s.time >= history[i - 1]!.time)).toBe(true);
+      expect(await t.call('GET', '/api/groups/nobody/lag-history')).toEqual({
+        status: 200,
+        body: { groupId: 'nobody', samples: [] },
+      });
+    });
+
+    it('404 for a group that does not exist', async () => {
+      expect(await t.call('GET', '/api/groups/nobody')).toMatchObject({
+        status: 404,
+        body: { message: "group 'nobody' does not exist" },
+      });
+    });
+  });
+
+  it('DELETE /api/topics/:name deletes; the topic is then 404 everywhere', async () => {
+    await t.call('POST', '/api/topics', { name: 'doomed', partitions: 1, replicationFactor: 1 });
+    expect(await t.call('DELETE', '/api/topics/doomed')).toEqual({ status: 204, body: null });
+    const gone = await t.call<{ error: string; message: string }>('GET', '/api/topics/doomed');
+    expect(gone).toMatchObject({ status: 404, body: { error: 'TopicNotFoundError' } });
+    expect(gone.body.message).toContain("topic 'doomed'");
+    expect(await t.call('GET', '/api/topics/doomed/messages')).toMatchObject({ status: 404 });
+    expect(await t.call('POST', '/api/topics/doomed/messages', { value: 'x' })).toMatchObject({
+      status: 404,
+    });
+    expect(await t.call('DELETE', '/api/topics/doomed')).toMatchObject({ status: 404 });
+  });
+});
