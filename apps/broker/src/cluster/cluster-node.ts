@@ -104,17 +104,8 @@ export class ClusterNode {
     return this.store.cache;
   }
 
-  get nodeId(): number {
-    return this.config.nodeId;
-  }
-
   get clusterId(): string {
     return this.config.clusterId;
-  }
-
-  /** The broker epoch of the current registration, or undefined while not registered. */
-  get epoch(): number | undefined {
-    return this.registration?.epoch;
   }
 
   /**
