@@ -118,7 +118,7 @@ export function messagesTable(query: BrowseQuery, result: BrowseResult): Html {
   return html`${note}<table class="messages"><thead><tr><th>Partition</th><th>Offset</th><th>Timestamp</th><th>Key</th><th>Value</th><th>Headers</th></tr></thead><tbody>
 ${result.messages.map(
   (m) =>
-    html`<tr data-offset="${m.offset}"><td>${m.partition}</td><td>${m.offset}</td><td><time datetime="${new Date(m.timestamp).toISOString()}">${new Date(m.timestamp).toISOString().replace('T', ' ').replace('Z', '')}</time></td><td>${bytes(m.key)}</td><td>${bytes(m.value)}</td><td>${m.headers.map((hd) => html`<div><b>${hd.key}</b>: ${bytes(hd.value)}</div>`)}</td></tr>`,
+    html`<tr data-offset="${m.offset}"><td>${m.partition}</td><td>${m.offset}</td><td><time datetime="${new Date(m.timestamp).toISOString()}">${new Date(m.timestamp).toISOString().replace('T', ' ').replace('Z', '')}</time></td><td>${bytes(m.key)}</td><td>${bytes(m.value)}</td><td class="headers">${m.headers.map((hd) => html`<div><b>${hd.key}</b>: ${bytes(hd.value)}</div>`)}</td></tr>`,
 )}
 </tbody></table>`;
 }
