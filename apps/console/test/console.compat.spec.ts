@@ -47,7 +47,11 @@ describe('console in a browser', () => {
     await page.click(`a[href="/topics/${topic}"]`);
     await page.locator('#partitions tbody tr').nth(1).waitFor();
     expect(await page.locator('#partitions tbody tr').count()).toBe(2);
-    expect(await page.locator('tr.set').innerText()).toContain('retention.ms\t600000\tTOPIC_CONFIG');
+    expect(await page.locator('tr.set td').allTextContents()).toEqual([
+      'retention.ms',
+      '600000',
+      'TOPIC_CONFIG',
+    ]);
   });
 
   it('produces a message with a key and headers and shows it, JSON pretty-printed', async () => {
@@ -58,9 +62,9 @@ describe('console in a browser', () => {
     await page.click('button:has-text("Produce")');
     const row = page.locator('table.messages tbody tr').first();
     await row.locator('pre.json').waitFor();
-    expect(await row.locator('pre.json').innerText()).toBe('{\n  "orderId": "order-1",\n  "total": 42\n}');
-    expect(await row.innerText()).toContain('order-1');
-    expect(await row.innerText()).toContain('source: browser');
+    expect(await row.locator('pre.json').textContent()).toBe('{\n  "orderId": "order-1",\n  "total": 42\n}');
+    expect(await row.locator('td').nth(3).textContent()).toBe('order-1');
+    expect(await row.locator('td.headers').textContent()).toBe('source: browser');
   });
 
   it('shows a lagging group in two clicks, then its lag falling to 0 while it consumes', async () => {
@@ -77,9 +81,9 @@ describe('console in a browser', () => {
     await page.goto(t.console.url);
     await page.click('nav a:has-text("Consumer groups")');
     const row = page.locator(`tr[data-group="${groupId}"]`);
-    expect(await row.locator('td.lag').innerText()).toBe('21');
+    expect(await row.locator('td.lag').textContent()).toBe('21');
     await row.locator('a').click();
-    const lags = await page.locator('table.offsets td.lag').allInnerTexts();
+    const lags = await page.locator('table.offsets td.lag').allTextContents();
     expect(lags.map(Number).reduce((a, b) => a + b, 0)).toBe(21);
     expect(lags.every((lag) => Number(lag) > 0)).toBe(true);
 
@@ -87,16 +91,10 @@ describe('console in a browser', () => {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic] });
     await consumer.run({ eachMessage: async () => undefined });
-    await page.waitForFunction(() => document.querySelector('.total-lag')?.textContent === '0', undefined, {
-      timeout: 30_000,
-    });
-    expect(await page.locator('table.offsets td.lag').allInnerTexts()).toEqual(['0', '0']);
+    await page.locator('.total-lag', { hasText: /^0$/ }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('table.offsets td.lag').allTextContents()).toEqual(['0', '0']);
     // The chart, drawn by uPlot from the console's samples, reaches 0 too.
-    await page.waitForFunction(
-      () => document.querySelector('[data-lag-chart]')?.getAttribute('data-last-lag') === '0',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await page.locator('[data-lag-chart][data-last-lag="0"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-lag-chart] canvas').count()).toBeGreaterThan(0);
   });
 
@@ -104,19 +102,17 @@ describe('console in a browser', () => {
     await consumer!.disconnect();
     consumer = undefined;
     await page.reload();
-    await page.waitForFunction(() => document.querySelector('.stat b')?.textContent === 'Empty', undefined, {
-      timeout: 30_000,
-    });
+    await page.locator('.stat b', { hasText: /^Empty$/ }).waitFor({ timeout: 30_000 });
     await page.click('summary:has-text("Reset offsets")');
     await page.selectOption('select[name="to"]', 'earliest');
     await page.click('button:has-text("Dry run")');
     const plan = page.locator('table.plan');
     await plan.waitFor();
     expect(await plan.locator('tbody tr').count()).toBe(2);
-    expect(await page.locator('.total-lag').innerText()).toBe('0');
+    expect(await page.locator('.total-lag').textContent()).toBe('0');
     await page.click('button:has-text("Reset offsets"):not([disabled])');
     await page.locator('text=Offsets reset to:').waitFor();
-    await page.waitForFunction(() => document.querySelector('.total-lag')?.textContent === '21');
+    await page.locator('.total-lag', { hasText: /^21$/ }).waitFor();
   });
 
   it('deletes the topic after its name is typed', async () => {
@@ -124,7 +120,7 @@ describe('console in a browser', () => {
     await page.click('summary:has-text("Delete this topic")');
     await page.fill('input[name="confirm"]', 'wrong');
     await page.click('button:has-text("Delete topic")');
-    expect(await page.locator('form[data-confirm] output.error').innerText()).toBe(
+    expect(await page.locator('form[data-confirm] output.error').textContent()).toBe(
       `type '${topic}' to confirm`,
     );
     await page.fill('input[name="confirm"]', topic);
