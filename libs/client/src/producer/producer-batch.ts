@@ -85,18 +85,32 @@ export class ProducerBatch {
   }
 
   /**
-   * Appends record `index` of `send`; false (nothing appended) when the batch is closed or the
-   * record does not fit.
+   * Appends record `index` of `send`, whose timestamp is `baseMs + timestampOffset`; false
+   * (nothing appended) when the batch is closed or the record does not fit.
+   *
+   * Why a timestamp travels as two numbers: a timestamp is no small integer to the engine, so
+   * every call that passes one computed from a field boxes it into a new heap number, 16 bytes per
+   * record; `baseMs` (the caller's clock reading, the same for a whole send()) passes through as
+   * it came and the int32 offset as a small integer, and the builder gets the offset from the
+   * batch's first timestamp the same way.
    */
   tryAppend(
     key: RecordBytes,
     value: RecordBytes,
     headers: readonly RecordHeaderInput[] | undefined,
-    timestamp: number,
+    baseMs: number,
+    timestampOffset: number,
     send: PendingSend,
     index: number,
   ): boolean {
-    if (this.closedFlag || !this.builder.append(key, value, headers, timestamp)) return false;
+    if (this.closedFlag) return false;
+    const builder = this.builder;
+    const delta = builder.recordCount === 0 ? Number.NaN : baseMs + timestampOffset - builder.baseTimestamp;
+    const appended =
+      (delta | 0) === delta
+        ? builder.appendWithTimestampDelta(key, value, headers, delta | 0)
+        : builder.append(key, value, headers, baseMs + timestampOffset);
+    if (!appended) return false;
     const last = this.sends.length - 1;
     if (last >= 0 && this.sends[last] === send && this.firstIndexes[last]! + this.counts[last]! === index) {
       this.counts[last]!++;
@@ -166,6 +180,7 @@ export class ProducerBatch {
           record.value,
           headers,
           Number(record.timestamp),
+          0,
           this.sends[s]!,
           this.firstIndexes[s]! + i,
         );

@@ -31,7 +31,7 @@ function appendMany(
   now = 0,
 ): void {
   for (let i = 0; i < count; i++) {
-    expect(accumulator.append('t', partition, null, VALUE, undefined, now, send, i, now, false)).toBe(
+    expect(accumulator.append('t', partition, null, VALUE, undefined, 0, send, i, now, false)).toBe(
       AppendResult.APPENDED,
     );
   }
@@ -65,7 +65,7 @@ describe('RecordAccumulator', () => {
   it('an open batch is sendable after lingerMs, a closed one at once, or at once while flushing', () => {
     const { accumulator } = setup();
     const send = new PendingSend('t', 1, 0);
-    accumulator.append('t', 0, null, VALUE, undefined, 100, send, 0, 100, false);
+    accumulator.append('t', 0, null, VALUE, undefined, 0, send, 0, 100, false);
     const q = accumulator.queue('t', 0);
     expect(accumulator.sendableAt(q, 101)).toBe(100 + LINGER_MS);
     expect(accumulator.sendableAt(q, 105)).toBe(105);
@@ -166,7 +166,7 @@ describe('RecordAccumulator', () => {
     const { accumulator } = setup();
     const send = new PendingSend('t', 30, 0);
     for (let i = 0; i < 30; i++)
-      accumulator.append('t', 0, null, VALUE, undefined, i * 10, send, i, i * 10, false);
+      accumulator.append('t', 0, null, VALUE, undefined, 0, send, i, i * 10, false);
     const q = accumulator.queue('t', 0);
     const created = [...q.queued, q.open!].map((b) => b.createdMs);
     const expired = accumulator.expired(created[1]! + 1000, 1000);

@@ -102,7 +102,8 @@ export class RecordAccumulator {
   }
 
   /**
-   * Appends record `index` of `send` to its partition's open batch, or to a new one. With
+   * Appends record `index` of `send` to its partition's open batch, or to a new one; its
+   * timestamp is `nowMs + timestampOffset` (see ProducerBatch.tryAppend for why it travels so). With
    * `abortOnNewBatch` (a keyless record the partitioner placed), a full open batch is closed and
    * NEW_BATCH_NEEDED returned, so the caller can place the record again after onNewBatch, as Kafka's
    * sticky partitioning does; otherwise a new batch is opened, if its memory is free.
@@ -113,7 +114,7 @@ export class RecordAccumulator {
     key: RecordBytes,
     value: RecordBytes,
     headers: readonly RecordHeaderInput[] | undefined,
-    timestamp: number,
+    timestampOffset: number,
     send: PendingSend,
     index: number,
     nowMs: number,
@@ -122,7 +123,8 @@ export class RecordAccumulator {
     const q = this.queue(topic, partition);
     const open = q.open;
     if (open !== undefined) {
-      if (open.tryAppend(key, value, headers, timestamp, send, index)) return AppendResult.APPENDED;
+      if (open.tryAppend(key, value, headers, nowMs, timestampOffset, send, index))
+        return AppendResult.APPENDED;
       this.closeOpen(q);
       if (abortOnNewBatch) return AppendResult.NEW_BATCH_NEEDED;
     }
@@ -134,13 +136,13 @@ export class RecordAccumulator {
       this.neededBytes = bytes;
       return AppendResult.MEMORY_NEEDED;
     }
-    this.openBatch(q, bytes, nowMs).tryAppend(key, value, headers, timestamp, send, index);
+    this.openBatch(q, bytes, nowMs).tryAppend(key, value, headers, nowMs, timestampOffset, send, index);
     return AppendResult.APPENDED;
   }
 
   /**
    * Opens a batch on memory the caller reserved already (after waiting for it), and appends the
-   * record there, unless the open batch still has room for it.
+   * record there (timestamp `nowMs + timestampOffset`), unless the open batch still has room for it.
    */
   appendReserved(
     reservedBytes: number,
@@ -149,18 +151,26 @@ export class RecordAccumulator {
     key: RecordBytes,
     value: RecordBytes,
     headers: readonly RecordHeaderInput[] | undefined,
-    timestamp: number,
+    timestampOffset: number,
     send: PendingSend,
     index: number,
     nowMs: number,
   ): void {
     const q = this.queue(topic, partition);
-    if (q.open?.tryAppend(key, value, headers, timestamp, send, index)) {
+    if (q.open?.tryAppend(key, value, headers, nowMs, timestampOffset, send, index)) {
       this.pool.release(reservedBytes);
       return;
     }
     if (q.open !== undefined) this.closeOpen(q);
-    this.openBatch(q, reservedBytes, nowMs).tryAppend(key, value, headers, timestamp, send, index);
+    this.openBatch(q, reservedBytes, nowMs).tryAppend(
+      key,
+      value,
+      headers,
+      nowMs,
+      timestampOffset,
+      send,
+      index,
+    );
   }
 
   private openBatch(q: PartitionQueue, bytes: number, nowMs: number): ProducerBatch {

@@ -93,7 +93,9 @@ export class RecordAppender {
       const key = keyAt(records, i);
       const value = values[i]!;
       const headers = headersAt(records, i);
-      const timestamp = timestampAt(records, i);
+      // Passed on as an offset from nowMs, an int32 unless the record names a time weeks away
+      // (see ProducerBatch.tryAppend).
+      const timestampOffset = timestampAt(records, i) - nowMs;
       const explicit = partitionAt(records, i);
       let partition = explicit ?? this.place(topic, partitionCount, available, key, value);
       let result = accumulator.append(
@@ -102,7 +104,7 @@ export class RecordAppender {
         key,
         value,
         headers,
-        timestamp,
+        (timestampOffset | 0) === timestampOffset ? timestampOffset | 0 : timestampOffset,
         send,
         i,
         nowMs,
@@ -111,7 +113,18 @@ export class RecordAppender {
       if (result === AppendResult.NEW_BATCH_NEEDED) {
         // The sticky partition's batch is full and onNewBatch moved it: place the record again.
         partition = this.place(topic, partitionCount, available, key, value);
-        result = accumulator.append(topic, partition, key, value, headers, timestamp, send, i, nowMs, false);
+        result = accumulator.append(
+          topic,
+          partition,
+          key,
+          value,
+          headers,
+          timestampOffset,
+          send,
+          i,
+          nowMs,
+          false,
+        );
       }
       if (result === AppendResult.MEMORY_NEEDED) {
         return this.appendAfterMemory(send, topic, partitionCount, records, i, partition, deadline);
@@ -142,6 +155,7 @@ export class RecordAppender {
           this.options.maxBlockMs,
         ),
     );
+    const nowMs = Date.now();
     this.accumulator.appendReserved(
       bytes,
       topic,
@@ -149,10 +163,10 @@ export class RecordAppender {
       keyAt(records, at),
       records.values[at]!,
       headersAt(records, at),
-      timestampAt(records, at),
+      timestampAt(records, at) - nowMs,
       send,
       at,
-      Date.now(),
+      nowMs,
     );
     this.wake();
     await this.appendFrom(send, topic, partitionCount, records, at + 1, deadline);
