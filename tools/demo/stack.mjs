@@ -1,6 +1,6 @@
-// The demo stack: a broker, order-service and one or more billing-service instances, each a child
-// process whose output lines are prefixed with its name. Used by `npm start` (start.mjs) and by
-// `npm run demo` when nothing listens yet (demo.mjs).
+// The demo stack: a broker, order-service, one or more billing-service instances and (for
+// `npm start`) the console, each a child process whose output lines are prefixed with its name.
+// Used by `npm start` (start.mjs) and by `npm run demo` when nothing listens yet (demo.mjs).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ const ENTRY = {
   broker: join(ROOT, 'apps/broker/dist/main.js'),
   orders: join(ROOT, 'apps/order-service/dist/main.js'),
   billing: join(ROOT, 'apps/billing-service/dist/main.js'),
+  console: join(ROOT, 'apps/console/dist/main.js'),
 };
 
 /** How long a child may take to say it is ready, and to exit after SIGTERM before it is killed. */
@@ -93,8 +94,9 @@ export class Child {
  * Starts the broker (its own flags and RUNNEL_* variables apply, as with `runnel-broker`), waits
  * for it, then order-service and `billingInstances` billing-service instances against it.
  * Billing instance i listens on `billingPort + i` (all on any free port when billingPort is 0).
- * Resolves once every one said it is ready. `stack` may be made by the caller first, so that a
- * signal during the start can stop what has been started (`stack.stop()`: nothing more starts).
+ * With `withConsole`, the web console too, on `consolePort`. Resolves once every one said it is
+ * ready. `stack` may be made by the caller first, so that a signal during the start can stop what
+ * has been started (`stack.stop()`: nothing more starts).
  */
 export async function startStack(
   {
@@ -102,6 +104,8 @@ export async function startStack(
     env = process.env,
     ordersPort = env.RUNNEL_ORDER_SERVICE_PORT ?? '3000',
     billingPort = env.RUNNEL_BILLING_SERVICE_PORT ?? '3001',
+    withConsole = false,
+    consolePort = env.RUNNEL_CONSOLE_PORT ?? '8080',
     out,
     err,
   } = {},
@@ -128,8 +132,19 @@ export async function startStack(
       billing.push(
         stack.addBilling(Number(billingPort) === 0 ? 0 : Number(billingPort) + i, { env, out, err }),
       );
+    const consoleApp = withConsole
+      ? stack.add(
+          new Child('console', [ENTRY.console, '--port', `${consolePort}`, ...common], {
+            env,
+            readyLine: serviceLine,
+            out,
+            err,
+          }),
+        )
+      : undefined;
     stack.ordersUrl = (await orders.ready)[1];
     await Promise.all(billing.map((b) => b.ready));
+    if (consoleApp) stack.consoleUrl = (await consoleApp.ready)[1];
     return stack;
   } catch (error) {
     await stack.stop();
@@ -143,6 +158,7 @@ export class Stack {
     this.billingUrls = [];
     this.bootstrapServer = undefined;
     this.ordersUrl = undefined;
+    this.consoleUrl = undefined;
     this.stopping = undefined;
   }
 

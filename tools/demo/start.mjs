@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm start`: the broker, order-service and billing-service in one terminal, with prefixed logs.
-// Ctrl-C (SIGINT) or SIGTERM stops the services, then the broker, and exits 0 when all stopped cleanly.
+// `npm start`: the broker, order-service, billing-service and the console in one terminal, with
+// prefixed logs. Ctrl-C (SIGINT) or SIGTERM stops the services and the console, then the broker,
+// and exits 0 when all stopped cleanly.
 //
 // Ports: RUNNEL_PORT (Kafka, 9092) and RUNNEL_HTTP_PORT (broker HTTP, 9644) as for runnel-broker,
-// RUNNEL_ORDER_SERVICE_PORT (3000), RUNNEL_BILLING_SERVICE_PORT (3001); --billing-instances N
-// starts N billing instances on consecutive ports.
+// RUNNEL_ORDER_SERVICE_PORT (3000), RUNNEL_BILLING_SERVICE_PORT (3001), RUNNEL_CONSOLE_PORT
+// (8080); --billing-instances N starts N billing instances on consecutive ports.
 import { Stack, startStack } from './stack.mjs';
 
 const argv = process.argv.slice(2);
@@ -19,7 +20,9 @@ const stack = new Stack();
 let stopping;
 function stop(reason, failed = false) {
   stopping ??= (async () => {
-    process.stdout.write(`\n${reason}: stopping order-service and billing-service, then the broker\n`);
+    process.stdout.write(
+      `\n${reason}: stopping the console, order-service and billing-service, then the broker\n`,
+    );
     const clean = await stack.stop();
     process.exit(clean && !failed ? 0 : 1);
   })();
@@ -28,7 +31,7 @@ function stop(reason, failed = false) {
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
-startStack({ billingInstances }, stack).then(
+startStack({ billingInstances, withConsole: true }, stack).then(
   () => {
     if (stopping) return;
     for (const child of stack.children) {
@@ -46,12 +49,13 @@ startStack({ billingInstances }, stack).then(
         ...stack.billingUrls.map(
           (url) => `  billing-service  ${url}   (GET /invoices/:orderId, GET /audit/stats, GET /health)`,
         ),
+        `  console          ${stack.consoleUrl}   (topics, messages, consumer groups and their lag, in a browser)`,
         '',
         'Try:',
         `  curl -s -X POST ${orders}/orders -H 'content-type: application/json' \\`,
         `    -d '{"customerId":"c1","items":[{"sku":"tea","quantity":2,"unitPrice":3.5}]}'`,
         'or, in another terminal: npm run demo',
-        'Ctrl-C stops all three.',
+        'Ctrl-C stops them all.',
         '',
       ].join('\n'),
     );
