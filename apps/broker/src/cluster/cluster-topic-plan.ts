@@ -2,7 +2,7 @@ import { ErrorCode } from '@runnel/protocol';
 import { TopicAdminError } from '../topics/topic-admin-error.js';
 import { InvalidConfigError, validateTopicConfigs } from '../topics/topic-configs.js';
 import type { CreateTopicRequest } from '../topics/topic-manager.js';
-import { checkNewTopicName, checkPartitionCount } from '../topics/topic-validation.js';
+import { checkNewTopicName, checkPartitionCount, INTERNAL_TOPICS } from '../topics/topic-validation.js';
 import type { TopicAssignment } from './cluster-keys.js';
 import { type AssignmentStart, assignReplicasToBrokers } from './replica-assignment.js';
 
@@ -18,8 +18,8 @@ export interface PlanContext {
 
 /**
  * Checks a CreateTopics entry against the cluster as Kafka's controller does and returns the
- * assignment to write: the topic's name (INVALID_TOPIC_EXCEPTION) and absence
- * (TOPIC_ALREADY_EXISTS), its configs (INVALID_CONFIG), then either its manual assignment
+ * assignment to write: the topic's name (INVALID_TOPIC_EXCEPTION; an internal topic's is
+ * INVALID_REQUEST, as KRaft answers) and absence (TOPIC_ALREADY_EXISTS), its configs (INVALID_CONFIG), then either its manual assignment
  * (INVALID_REPLICA_ASSIGNMENT: partitions 0 to n-1, the same number of replicas each, live
  * brokers only, none twice) or a partition count (INVALID_PARTITIONS) and replication factor
  * (INVALID_REPLICATION_FACTOR above the live brokers) placed by assignReplicasToBrokers.
@@ -27,6 +27,10 @@ export interface PlanContext {
 export function planTopic(name: string, request: CreateTopicRequest, context: PlanContext): TopicAssignment {
   const existing = [...context.existingTopics];
   checkNewTopicName(name, existing);
+  if (INTERNAL_TOPICS.has(name)) {
+    // Each broker keeps its own `__consumer_offsets` until replication makes it a cluster topic.
+    throw new TopicAdminError(ErrorCode.INVALID_REQUEST, `Creation of internal topic ${name} is prohibited.`);
+  }
   if (existing.includes(name))
     throw new TopicAdminError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
   let configs: Record<string, string>;
