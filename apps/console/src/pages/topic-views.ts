@@ -66,7 +66,7 @@ export function createTopicForm(): Html {
   <label>Name <input name="name" required pattern="[a-zA-Z0-9._\\-]{1,249}"></label>
   <label>Partitions <input name="partitions" type="number" min="1" value="3" required></label>
   <label>Replication factor <input name="replicationFactor" type="number" min="1" value="1" required></label>
-  <label class="wide">Configs, one <code>name=value</code> a line <textarea name="configs" data-kv rows="3" placeholder="retention.ms=86400000"></textarea></label>
+  <label class="wide">Configs (name=value, one a line)<textarea name="configs" data-kv rows="3" placeholder="retention.ms=86400000"></textarea></label>
   <button type="submit">Create topic</button>
   <output></output>
 </form></details>`;
@@ -129,7 +129,7 @@ export function produceForm(topic: TopicDetail): Html {
   <label>Key <input name="key" placeholder="none"></label>
   <label>Partition <select name="partition" data-number><option value="">by the partitioner</option>${topic.partitionList.map((p) => html`<option>${p.partition}</option>`)}</select></label>
   <label class="wide">Value <textarea name="value" rows="3"></textarea></label>
-  <label class="wide">Headers, one <code>name=value</code> a line <textarea name="headers" data-kv rows="2"></textarea></label>
+  <label class="wide">Headers (name=value, one a line)<textarea name="headers" data-kv rows="2"></textarea></label>
   <button type="submit">Produce</button>
   <output></output>
 </form></details>`;
