@@ -136,37 +136,59 @@ async function submitAction(event) {
   }
 }
 
-// --- lag charts ---
-async function drawLagChart(container) {
+// --- lag charts: one group's ([data-lag-chart="id"]) or every group's ([data-lag-chart=""]) ---
+const COLORS = ['#c2410c', '#1d4ed8', '#15803d', '#7e22ce', '#b45309', '#0e7490', '#be123c', '#4d7c0f'];
+
+async function lagTable(groupId) {
+  if (groupId === '') return (await fetch('/api/lag-history')).json();
+  const { samples } = await (await fetch(`/api/groups/${encodeURIComponent(groupId)}/lag-history`)).json();
+  return { times: samples.map((s) => s.time), series: [{ groupId, lags: samples.map((s) => s.lag) }] };
+}
+
+function drawLagChart(container) {
   const groupId = container.dataset.lagChart;
   let chart;
+  let names = '';
   const draw = async () => {
     try {
-      const response = await fetch(`/api/groups/${encodeURIComponent(groupId)}/lag-history`);
-      const { samples } = await response.json();
-      const data = [samples.map((s) => s.time / 1000), samples.map((s) => s.lag)];
-      if (samples.length === 0 || typeof uPlot === 'undefined') return;
-      if (!chart) {
+      const { times, series } = await lagTable(groupId);
+      if (times.length === 0 || typeof uPlot === 'undefined') return;
+      const data = [times.map((t) => t / 1000), ...series.map((s) => s.lags)];
+      // A group that appears or goes away changes the series: the chart is made again.
+      const seriesNames = series.map((s) => s.groupId).join('\n');
+      if (chart && seriesNames === names) chart.setData(data);
+      else {
+        chart?.destroy();
         container.textContent = '';
+        names = seriesNames;
         chart = new uPlot(
           {
-            width: Math.max(container.clientWidth, 300),
+            width: Math.max(container.clientWidth - 16, 300),
             height: 220,
             scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-            series: [{}, { label: 'total lag', stroke: '#c2410c', fill: 'rgba(194,65,12,0.12)', width: 2 }],
+            series: [
+              {},
+              ...series.map((s, i) => ({
+                label: s.groupId,
+                stroke: COLORS[i % COLORS.length],
+                width: 2,
+                spanGaps: false,
+              })),
+            ],
             axes: [{}, { label: 'records behind' }],
           },
           data,
           container,
         );
         container.dataset.ready = 'true';
-      } else chart.setData(data);
-      container.dataset.lastLag = String(samples.at(-1).lag);
+      }
+      const last = series[0]?.lags.at(-1);
+      if (groupId !== '' && last !== undefined) container.dataset.lastLag = String(last);
     } catch (error) {
       setStatus(`lag history unavailable (${error.message})`, true);
     }
   };
-  await draw();
+  draw();
   setInterval(draw, REFRESH_MS);
 }
 

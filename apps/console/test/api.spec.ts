@@ -354,6 +354,13 @@ describe('console API', () => {
         return body.samples;
       });
       expect(history.every((s, i) => i === 0 || s.time >= history[i - 1]!.time)).toBe(true);
+      const { body: all } = await t.call<{
+        times: number[];
+        series: { groupId: string; lags: (number | null)[] }[];
+      }>('GET', '/api/lag-history');
+      const series = all.series.find((s) => s.groupId === groupId)!;
+      expect(series.lags).toHaveLength(all.times.length);
+      expect(series.lags.filter((lag) => lag !== null).length).toBeGreaterThanOrEqual(history.length);
       expect(await t.call('GET', '/api/groups/nobody/lag-history')).toEqual({
         status: 200,
         body: { groupId: 'nobody', samples: [] },
@@ -379,5 +386,37 @@ describe('console API', () => {
       status: 404,
     });
     expect(await t.call('DELETE', '/api/topics/doomed')).toMatchObject({ status: 404 });
+  });
+
+  it('a group that committed offsets of a topic deleted since is still listed, with the topics that remain', async () => {
+    await t.call('POST', '/api/topics', { name: 'kept', partitions: 1, replicationFactor: 1 });
+    await t.call('POST', '/api/topics', { name: 'dropped', partitions: 1, replicationFactor: 1 });
+    await t.call('POST', '/api/topics/kept/messages', { value: 'a' });
+    await t.call('POST', '/api/groups/orphan/reset-offsets', {
+      topic: 'kept',
+      to: 'earliest',
+      dryRun: false,
+    });
+    await t.call('POST', '/api/groups/orphan/reset-offsets', {
+      topic: 'dropped',
+      to: 'earliest',
+      dryRun: false,
+    });
+    expect((await t.call<{ topics: string[] }>('GET', '/api/groups/orphan')).body.topics).toEqual([
+      'dropped',
+      'kept',
+    ]);
+    await t.call('DELETE', '/api/topics/dropped');
+    const { status, body } = await t.call<{ groupId: string; topics: string[]; totalLag: number }[]>(
+      'GET',
+      '/api/groups',
+    );
+    expect(status).toBe(200);
+    expect(body).toContainEqual(
+      expect.objectContaining({ groupId: 'orphan', topics: ['kept'], totalLag: 1 }),
+    );
+    expect((await t.call('GET', '/api/groups/orphan')).body).toMatchObject({
+      offsets: [{ topic: 'kept', lag: 1 }],
+    });
   });
 });

@@ -129,4 +129,14 @@ describe('console in a browser', () => {
     expect(await page.locator(`a[href="/topics/${topic}"]`).count()).toBe(0);
     expect((await t.call('GET', `/api/topics/${topic}`)).status).toBe(404);
   });
+
+  it('shows the broker going down in the page it is on, without a reload', async () => {
+    await page.goto(`${t.console.url}/groups`);
+    await page.locator('[data-lag-chart=""][data-ready] canvas').waitFor({ timeout: 30_000 });
+    await t.broker.close();
+    const error = page.locator('#groups .error');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toMatch(/^the cluster cannot be reached: /);
+    expect(await page.locator('nav a').count()).toBe(3);
+  });
 });

@@ -81,6 +81,12 @@ export class ApiController {
     return this.groups.describe(groupId);
   }
 
+  /** Every group's total lag as the console sampled it, on one time axis: `{ times, series: [{ groupId, lags }] }`. */
+  @Get('lag-history')
+  allLagHistory() {
+    return this.sampler.history.table();
+  }
+
   /** The group's total lag as the console sampled it over the last minutes. */
   @Get('groups/:groupId/lag-history')
   lagHistory(@Param('groupId') groupId: string) {

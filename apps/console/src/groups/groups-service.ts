@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { GroupDescription, GroupTopicOffsets } from '@runnel/client';
+import {
+  type Admin,
+  type GroupDescription,
+  type GroupTopicOffsets,
+  TopicNotFoundError,
+} from '@runnel/client';
 import { ClusterClient } from '../cluster/cluster-client.js';
 import { ConsoleRequestError } from '../console-errors.js';
 import { clampOffset } from '../messages/read-plan.js';
@@ -82,7 +87,7 @@ export class GroupsService {
     const ids = groups.map((g) => g.groupId).sort((a, b) => a.localeCompare(b));
     const [{ groups: described }, offsets] = await Promise.all([
       admin.describeGroups(ids),
-      Promise.all(ids.map((groupId) => admin.fetchOffsets({ groupId }))),
+      Promise.all(ids.map((groupId) => committedOffsets(admin, groupId))),
     ]);
     return described.map((group, i) => summarize(group, offsets[i]!));
   }
@@ -91,7 +96,7 @@ export class GroupsService {
     const admin = await this.client.connectedAdmin();
     const [{ groups }, offsets] = await Promise.all([
       admin.describeGroups([groupId]),
-      admin.fetchOffsets({ groupId }),
+      committedOffsets(admin, groupId),
     ]);
     const group = groups[0]!;
     if (group.state === 'Dead' && offsets.length === 0) {
@@ -133,7 +138,7 @@ export class GroupsService {
     const admin = await this.client.connectedAdmin();
     const [{ groups }, committed] = await Promise.all([
       admin.describeGroups([groupId]),
-      admin.fetchOffsets({ groupId }),
+      committedOffsets(admin, groupId),
     ]);
     const group = groups[0]!;
     if (group.members.length > 0) {
@@ -195,6 +200,29 @@ export class GroupsService {
       }
     }
     return { groupId, dryRun: request.dryRun, partitions };
+  }
+}
+
+/**
+ * What the group committed, with lag. A group keeps the offsets of a topic deleted since (until
+ * `offsets.retention.minutes`), and the admin's fetchOffsets then fails as a whole, asking for the
+ * deleted topic's end offsets; so on that failure the console asks again for the topics that
+ * exist, and keeps the partitions with a commit.
+ */
+async function committedOffsets(admin: Admin, groupId: string): Promise<GroupTopicOffsets[]> {
+  try {
+    return await admin.fetchOffsets({ groupId });
+  } catch (error) {
+    const unknownTopic =
+      error instanceof TopicNotFoundError ||
+      (error as { errorName?: unknown }).errorName === 'UNKNOWN_TOPIC_OR_PARTITION';
+    if (!unknownTopic) throw error;
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
+    if (topics.length === 0) return [];
+    const offsets = await admin.fetchOffsets({ groupId, topics });
+    return offsets
+      .map((t) => ({ topic: t.topic, partitions: t.partitions.filter((p) => p.offset >= 0n) }))
+      .filter((t) => t.partitions.length > 0);
   }
 }
 

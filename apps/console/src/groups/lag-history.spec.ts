@@ -27,4 +27,23 @@ describe('LagHistory', () => {
     expect(history.groups()).toEqual(['billing']);
     expect(history.series('gone')).toEqual([]);
   });
+
+  it('lays every group on one time axis, null where a group was not sampled', () => {
+    const history = new LagHistory(10_000);
+    history.record(100, new Map([['billing', 5]]));
+    history.record(
+      200,
+      new Map([
+        ['billing', 3],
+        ['audit', 9],
+      ]),
+    );
+    expect(history.table()).toEqual({
+      times: [100, 200],
+      series: [
+        { groupId: 'audit', lags: [null, 9] },
+        { groupId: 'billing', lags: [5, 3] },
+      ],
+    });
+  });
 });

@@ -35,6 +35,21 @@ export class LagHistory {
     return this.samples.get(groupId) ?? [];
   }
 
+  /**
+   * Every group's samples on one time axis, as a chart of several series takes them: the times
+   * of all samples in order, and per group its lag at each (null where it was not sampled).
+   */
+  table(): { times: number[]; series: { groupId: string; lags: (number | null)[] }[] } {
+    const times = [
+      ...new Set([...this.samples.values()].flatMap((series) => series.map((s) => s.time))),
+    ].sort((a, b) => a - b);
+    const series = this.groups().map((groupId) => {
+      const at = new Map(this.series(groupId).map((s) => [s.time, s.lag]));
+      return { groupId, lags: times.map((time) => at.get(time) ?? null) };
+    });
+    return { times, series };
+  }
+
   groups(): string[] {
     return [...this.samples.keys()].sort((a, b) => a.localeCompare(b));
   }

@@ -51,9 +51,12 @@ ${group.memberList.map(
 }`;
 }
 
-/** The uPlot chart of the group's sampled lag; the script fills it from /api/groups/:id/lag-history. */
+/**
+ * The uPlot chart of sampled lag: one group's from /api/groups/:id/lag-history, or every group's
+ * (groupId '') from /api/lag-history; the script draws and updates it.
+ */
 export function lagChart(groupId: string): Html {
-  return html`<h2>Lag over the last minutes</h2>
+  return html`<h2>${groupId === '' ? 'Total lag per group' : 'Lag'} over the last minutes</h2>
 <div class="chart" data-lag-chart="${groupId}"><p class="empty">Collecting samples…</p></div>`;
 }
 

@@ -18,6 +18,7 @@ import {
   overviewView,
   partitionsTable,
   produceForm,
+  region,
   settle,
   topicsTable,
 } from './topic-views.js';
@@ -75,7 +76,8 @@ ${!this.config.readOnly && createTopicForm()}`,
         return { q, result: await this.browser.browse(q) };
       })(),
     );
-    const messages = live('messages', browse, ({ q, result }) => messagesTable(q, result));
+    // Not live: a browse is read when asked for, and stays while it is read.
+    const messages = region('messages', browse, ({ q, result }) => messagesTable(q, result));
     return layout(
       frame,
       html`${live('partitions', topic, partitionsTable)}
@@ -94,8 +96,9 @@ ${!this.config.readOnly && deleteTopicForm(name)}`,
   async groupList(): Promise<string> {
     const groups = await settle(this.groups.list());
     return layout(
-      { title: 'Consumer groups', section: 'groups', readOnly: this.config.readOnly },
-      live('groups', groups, groupsTable),
+      { title: 'Consumer groups', section: 'groups', readOnly: this.config.readOnly, chart: true },
+      html`${live('groups', groups, groupsTable)}
+${lagChart('')}`,
     );
   }
 

@@ -17,7 +17,13 @@ export function settle<T>(work: Promise<T>): Promise<Settled<T>> {
   );
 }
 
-/** A region the script refreshes in place; it holds the data, or the error that took its place. */
+/** A region of a page: the data, or the error that took its place. */
+export function region<T>(id: string, settled: Settled<T>, render: (value: T) => Html): Html {
+  const inner = settled.ok ? render(settled.value) : errorBox(errorAnswer(settled.error).message);
+  return html`<section id="${id}">${inner}</section>`;
+}
+
+/** A region the script refreshes in place every few seconds. */
 export function live<T>(id: string, settled: Settled<T>, render: (value: T) => Html): Html {
   const inner = settled.ok ? render(settled.value) : errorBox(errorAnswer(settled.error).message);
   return html`<section id="${id}" data-live>${inner}</section>`;
