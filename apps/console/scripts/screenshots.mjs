@@ -131,7 +131,7 @@ try {
   await page.locator('[data-lag-chart][data-ready] canvas').first().waitFor({ timeout: 20_000 });
   await pause(8_000);
   await shot('/groups/reports', 'group.png', '[data-lag-chart][data-ready] canvas');
-  await shot('/groups', 'groups.png', 'tr[data-group]');
+  await shot('/groups', 'groups.png', '[data-lag-chart=""][data-ready] canvas');
   await shot('/', 'overview.png', '.stats');
   await shot('/topics', 'topics.png', 'tr[data-name]');
   await page.setViewportSize({ width: 1280, height: 1000 });
