@@ -46,6 +46,18 @@ describe('PartitionLog writes', () => {
     expect(await log.whenWritten()).toBeUndefined();
   });
 
+  it('aMebibyteQueuedIsWrittenAtOnceAndSaysSo', async () => {
+    open({ maxMessageBytes: 2 * 1024 * 1024 });
+    log.append(await batchOfSize(1, 100));
+    expect(log.appendsWritten).toBe(false);
+    await log.whenWritten();
+    expect(log.appendsWritten).toBe(true);
+    const large = await batchOfSize(1, 1024 * 1024);
+    log.append(large);
+    expect(log.appendsWritten).toBe(true);
+    expect(fileSize()).toBeGreaterThan(1024 * 1024);
+  });
+
   it('aReadInTheSameTurnSeesEveryAppend', async () => {
     open();
     const [a, b] = await Promise.all([batchOf([{ value: 'a' }]), batchOf([{ value: 'b' }])]);

@@ -232,6 +232,15 @@ export class PartitionLog {
     return this.written.promise;
   }
 
+  /**
+   * Whether every append is written to its file already (nothing queued: a batch of 1 MiB or
+   * more is written at its append, and reads and flushes write what is queued), so a caller can
+   * answer at once instead of awaiting `whenWritten`.
+   */
+  get appendsWritten(): boolean {
+    return !this.segments.active.log.hasPending;
+  }
+
   private scheduleWrite(): void {
     if (this.writeScheduled) return;
     this.writeScheduled = true;

@@ -160,10 +160,22 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
   }
 }
 
-/** acks=1: the response once every log appended to has written the batches (in the page cache). */
-async function afterWrite(outcomes: TopicOutcome[]): Promise<Response> {
+/**
+ * acks=1: the response once every log appended to has written the batches (in the page cache):
+ * at once when they are (batches of 1 MiB or more are written at their append), else after the
+ * write at the end of this event-loop turn.
+ */
+function afterWrite(outcomes: TopicOutcome[]): Response | Promise<Response> {
   const logs = new Set<PartitionLog>();
   for (const { partitions } of outcomes) for (const { log } of partitions) if (log) logs.add(log);
+  for (const log of logs) if (!log.appendsWritten) return afterPendingWrites(outcomes, logs);
+  return response(outcomes);
+}
+
+async function afterPendingWrites(
+  outcomes: TopicOutcome[],
+  logs: ReadonlySet<PartitionLog>,
+): Promise<Response> {
   const failed = new Map<PartitionLog, unknown>();
   await Promise.all(
     [...logs].map((log) => log.whenWritten().catch((error: unknown) => failed.set(log, error))),
