@@ -19,12 +19,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   let stopping = false;
-  let console_: ConsoleApp | undefined;
+  let app: ConsoleApp | undefined;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     new Logger('Console').log(`${signal}: shutting down`);
-    (console_?.close() ?? Promise.resolve()).then(
+    (app?.close() ?? Promise.resolve()).then(
       () => process.exit(0),
       (error) => {
         process.stderr.write(`console: shutdown failed: ${(error as Error).stack}\n`);
@@ -35,13 +35,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 
-  console_ = await createConsoleApp({ ...config, logger: ['error', 'warn', 'log'] });
+  app = await createConsoleApp({ ...config, logger: ['error', 'warn', 'log'] });
   if (stopping) {
-    await console_.close();
+    await app.close();
     return;
   }
   process.stdout.write(
-    `console listening on ${console_.url} (cluster ${config.bootstrapServers.join(',')}${config.readOnly ? ', read-only' : ''})\n`,
+    `console listening on ${app.url} (cluster ${config.bootstrapServers.join(',')}${config.readOnly ? ', read-only' : ''})\n`,
   );
 }
 

@@ -34,14 +34,18 @@ export class ClusterClient implements OnModuleDestroy {
 
   /** The producer, connected on first use. */
   producer(): Promise<Producer> {
-    this.producerConnected ??= (async () => {
-      const producer = this.runnel.producer({ lingerMs: 0 });
-      await producer.connect();
-      return producer;
-    })();
-    this.producerConnected.catch(() => {
-      this.producerConnected = undefined;
-    });
+    if (this.producerConnected === undefined) {
+      const connecting = (async () => {
+        const producer = this.runnel.producer({ lingerMs: 0 });
+        await producer.connect();
+        return producer;
+      })();
+      // A failed connect (the broker down) is tried again by the next produce.
+      connecting.catch(() => {
+        if (this.producerConnected === connecting) this.producerConnected = undefined;
+      });
+      this.producerConnected = connecting;
+    }
     return this.producerConnected;
   }
 
