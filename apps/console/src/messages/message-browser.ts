@@ -38,6 +38,8 @@ export interface BrowseResult {
 
 /** Records read per partition when a filter is given, to find `limit` that match. */
 export const FILTER_SCAN_PER_PARTITION = 1_000;
+/** `fetch.max.wait.ms` of the browsing consumers. */
+const BROWSE_MAX_WAIT_MS = 10;
 /** A browse returns what it has after this long (a partition whose last offsets are transaction markers never reaches them). */
 const READ_DEADLINE_MS = 3_000;
 
@@ -97,7 +99,14 @@ export class MessageBrowser {
     const records: ShownMessage[] = [];
     if (reads.length === 0) return { records, complete: true };
     const stops = new Map(reads.map((r) => [r.partition, r.stop]));
-    const consumer = this.client.runnel.consumer({ maxWaitMs: 100, isolationLevel: 'read_uncommitted' });
+    // A short long poll: a browse never waits for new records, and the consumers of one Runnel share
+    // a fetch connection per broker, on which the next browse's Fetch is answered only after the
+    // last one's final long poll (responses come in request order): with the default 500 ms, every
+    // browse after the first took half a second.
+    const consumer = this.client.runnel.consumer({
+      maxWaitMs: BROWSE_MAX_WAIT_MS,
+      isolationLevel: 'read_uncommitted',
+    });
     await consumer.connect();
     try {
       let finished!: (complete: boolean) => void;
