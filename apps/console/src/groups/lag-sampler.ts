@@ -37,7 +37,9 @@ export class LagSampler implements OnModuleInit, OnModuleDestroy {
       this.history.record(Date.now(), new Map(groups.map((g) => [g.groupId, g.totalLag])));
       this.failing = false;
     } catch (error) {
-      if (!this.failing) this.logger.warn(`lag sampling failed: ${(error as Error).message}`);
+      // A round cut short by the console closing is no failure worth a line.
+      if (!this.failing && !this.stopped)
+        this.logger.warn(`lag sampling failed: ${(error as Error).message}`);
       this.failing = true;
     }
     if (this.stopped) return;
