@@ -130,6 +130,16 @@ describe('console in a browser', () => {
     expect((await t.call('GET', `/api/topics/${topic}`)).status).toBe(404);
   });
 
+  it('shows a topic deleted meanwhile in the page that shows it, without a reload', async () => {
+    await t.call('POST', '/api/topics', { name: 'short-lived', partitions: 1, replicationFactor: 1 });
+    await page.goto(`${t.console.url}/topics/short-lived`);
+    await page.locator('#partitions tbody tr').waitFor();
+    await t.call('DELETE', '/api/topics/short-lived');
+    const error = page.locator('#partitions .error');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toContain("topic 'short-lived'");
+  });
+
   it('shows the broker going down in the page it is on, without a reload', async () => {
     await page.goto(`${t.console.url}/groups`);
     await page.locator('[data-lag-chart=""][data-ready] canvas').waitFor({ timeout: 30_000 });
