@@ -10,8 +10,10 @@ const READ_ENDS = 16;
  * Where fetches of one segment ended: the offset after the last batch a read returned, and the
  * file position after that batch. A consumer's next fetch asks for exactly that offset, so it
  * is served with one read of exactly the answer, without walking headers from the offset index.
- * A batch never moves while its segment is open (appends only add after the end, and compaction
- * makes new segments), so an entry never goes stale. A small ring, oldest forgotten first.
+ * A batch never moves while its segment is open (appends only add after the end, compaction
+ * makes new segments, and only recovery, before any read, truncates), so an entry never goes
+ * stale; whatever truncates a segment that has been read must clear its ReadEnds. A small ring,
+ * oldest forgotten first.
  */
 export class ReadEnds {
   private readonly offsets: bigint[] = [];
