@@ -28,6 +28,7 @@ export { DeleteRecords } from './messages/apis/delete-records.js';
 export { DeleteTopics } from './messages/apis/delete-topics.js';
 export { DescribeConfigs } from './messages/apis/describe-configs.js';
 export { DescribeGroups } from './messages/apis/describe-groups.js';
+export { DescribeLogDirs } from './messages/apis/describe-log-dirs.js';
 export { Fetch } from './messages/apis/fetch.js';
 export { FindCoordinator } from './messages/apis/find-coordinator.js';
 export { Heartbeat } from './messages/apis/heartbeat.js';

@@ -36,6 +36,7 @@ describe('API registry', () => {
       DeleteRecords: 1,
       InitProducerId: 3,
       DescribeConfigs: 2,
+      DescribeLogDirs: 4,
       SaslAuthenticate: 1,
       CreatePartitions: 1,
       DeleteGroups: 1,

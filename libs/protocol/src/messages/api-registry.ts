@@ -6,6 +6,7 @@ import { DeleteRecords } from './apis/delete-records.js';
 import { DeleteTopics } from './apis/delete-topics.js';
 import { DescribeConfigs } from './apis/describe-configs.js';
 import { DescribeGroups } from './apis/describe-groups.js';
+import { DescribeLogDirs } from './apis/describe-log-dirs.js';
 import { Fetch } from './apis/fetch.js';
 import { FindCoordinator } from './apis/find-coordinator.js';
 import { Heartbeat } from './apis/heartbeat.js';
@@ -46,6 +47,7 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   DeleteRecords,
   InitProducerId,
   DescribeConfigs,
+  DescribeLogDirs,
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
@@ -82,6 +84,7 @@ export const ApiKey = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.ap
     | 'DeleteRecords'
     | 'InitProducerId'
     | 'DescribeConfigs'
+    | 'DescribeLogDirs'
     | 'CreatePartitions'
     | 'SaslAuthenticate'
     | 'DeleteGroups'
