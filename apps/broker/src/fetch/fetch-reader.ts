@@ -78,7 +78,11 @@ export async function readFetch(
           answered.push(refusedPartition(wanted.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
           continue;
         }
-        const refusal = leadershipError(request.replicaId, wanted.currentLeaderEpoch);
+        const refusal = leadershipError(
+          request.replicaId,
+          wanted.currentLeaderEpoch,
+          topics.leaderEpoch(topic, wanted.partition),
+        );
         if (refusal !== ErrorCode.NONE) {
           failed = true;
           answered.push(failedRead(wanted.partition, refusal));
