@@ -3,11 +3,12 @@ import { CreateTopicsHandler } from './create-topics.handler.js';
 import { DeleteRecordsHandler } from './delete-records.handler.js';
 import { DeleteTopicsHandler } from './delete-topics.handler.js';
 import { DescribeConfigsHandler } from './describe-configs.handler.js';
+import { DescribeLogDirsHandler } from './describe-log-dirs.handler.js';
 import type { HandlerDependencies, HandlerGroup } from './handler-group.js';
 import { IncrementalAlterConfigsHandler } from './incremental-alter-configs.handler.js';
 import { MetadataHandler } from './metadata.handler.js';
 
-/** Metadata and topic administration: creating, growing, describing, reconfiguring and deleting topics and records. */
+/** Metadata and topic administration: creating, growing, describing, reconfiguring and deleting topics and records, and the log directory's sizes. */
 export function topicAdminHandlers({ config, topics, endpoint, cluster }: HandlerDependencies): HandlerGroup {
   return {
     handlers: [
@@ -18,6 +19,7 @@ export function topicAdminHandlers({ config, topics, endpoint, cluster }: Handle
       new DescribeConfigsHandler(topics, config),
       new IncrementalAlterConfigsHandler(topics, config),
       new DeleteRecordsHandler(topics),
+      new DescribeLogDirsHandler(topics, config.dataDir),
     ],
   };
 }
