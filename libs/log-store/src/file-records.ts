@@ -69,11 +69,6 @@ export class FileRecords {
     return this.bytes;
   }
 
-  /** Whether appended batches wait for `writePending`. */
-  get hasPending(): boolean {
-    return this.pendingBytes > 0;
-  }
-
   /**
    * Queues `buf[0, length)` for the end of the file (see writePending); returns its position.
    * Once MAX_PENDING_BYTES are queued they are written at once: past that one more system call

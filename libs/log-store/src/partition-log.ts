@@ -233,12 +233,13 @@ export class PartitionLog {
   }
 
   /**
-   * Whether every append is written to its file already (nothing queued: a batch of 1 MiB or
-   * more is written at its append, and reads and flushes write what is queued), so a caller can
-   * answer at once instead of awaiting `whenWritten`.
+   * Writes what the appends so far have queued, now, instead of at the end of the turn: for a
+   * caller that answers at once (acks=1) once its batch is in the page cache. Throws the
+   * KafkaStorageError that takes the log offline.
    */
-  get appendsWritten(): boolean {
-    return !this.segments.active.log.hasPending;
+  writeAppends(): void {
+    this.checkOpen();
+    this.faults.run(() => this.segments.active.log.writePending());
   }
 
   private scheduleWrite(): void {

@@ -54,9 +54,8 @@ interface PartitionOutcome {
  * - 0: appended as for 1, and no response is ever written. If a partition failed, the
  *   connection is closed instead (as Kafka does), the only way to tell the producer, which then
  *   refreshes its metadata;
- * - 1: answered once appended and written to the file (in the page cache: the log writes the
- *   appends of one event-loop turn together, at its end; see PartitionLog.whenWritten); a write
- *   that fails answers KAFKA_STORAGE_ERROR;
+ * - 1: answered once appended and written to the file (in the page cache, see afterWrite); a
+ *   write that fails answers KAFKA_STORAGE_ERROR;
  * - -1: answered once fsynced, through the GroupCommitWindow that lets concurrent requests share
  *   fsyncs; `timeoutMs` bounds that wait, after which the partitions not yet durable get
  *   REQUEST_TIMED_OUT (their records stay appended, as in Kafka);
@@ -161,32 +160,29 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
 }
 
 /**
- * acks=1: the response once every log appended to has written the batches (in the page cache):
- * at once when they are (batches of 1 MiB or more are written at their append), else after the
- * write at the end of this event-loop turn.
+ * acks=1: the response once every log appended to has written its queued batches, which it does
+ * now rather than at the end of the turn: answering later would cost the connection a write per
+ * response, where answers settled at once leave together. (acks=0 and acks=-1 keep the turn's
+ * coalesced write: nothing waits for the former, and the latter's fsync writes the queue first.)
+ * A log whose write fails is KAFKA_STORAGE_ERROR.
  */
-function afterWrite(outcomes: TopicOutcome[]): Response | Promise<Response> {
-  const logs = new Set<PartitionLog>();
-  for (const { partitions } of outcomes) for (const { log } of partitions) if (log) logs.add(log);
-  for (const log of logs) if (!log.appendsWritten) return afterPendingWrites(outcomes, logs);
-  return response(outcomes);
-}
-
-async function afterPendingWrites(
-  outcomes: TopicOutcome[],
-  logs: ReadonlySet<PartitionLog>,
-): Promise<Response> {
-  const failed = new Map<PartitionLog, unknown>();
-  await Promise.all(
-    [...logs].map((log) => log.whenWritten().catch((error: unknown) => failed.set(log, error))),
-  );
+function afterWrite(outcomes: TopicOutcome[]): Response {
+  const failed = new Map<PartitionLog, KafkaError>();
   for (const { partitions } of outcomes) {
     for (const outcome of partitions) {
-      const error = outcome.log && failed.get(outcome.log);
-      if (error !== undefined) {
-        outcome.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
-        outcome.errorMessage = `Records were appended but could not be written: ${error instanceof Error ? error.message : String(error)}`;
+      const { log } = outcome;
+      if (log === undefined) continue;
+      if (!failed.has(log)) {
+        try {
+          log.writeAppends();
+          continue;
+        } catch (error) {
+          if (!(error instanceof KafkaError)) throw error;
+          failed.set(log, error);
+        }
       }
+      outcome.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
+      outcome.errorMessage = `Records were appended but could not be written: ${failed.get(log)!.message}`;
     }
   }
   return response(outcomes);
