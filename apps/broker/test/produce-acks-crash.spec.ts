@@ -15,10 +15,10 @@ const IN_FLIGHT = 8;
 const KILL_AFTER_ACKS = 400;
 
 /**
- * acks=1 under SIGKILL: the log writes the batches of one event-loop turn together at its end,
- * and a producer is answered only once its batch is written (in the page cache, which outlives
- * the process). So every acknowledged batch is found at its acknowledged offset after the kill,
- * while requests still in flight, appended or not, may be lost.
+ * acks=1 under SIGKILL: the log queues appended batches for one write, and a producer is
+ * answered only once its batch is written (in the page cache, which outlives the process). So
+ * every acknowledged batch is found at its acknowledged offset after the kill, while requests
+ * still in flight, appended or not, may be lost.
  */
 describe('broker killed with SIGKILL while producers wait for acks=1', () => {
   let dataDir: string;
