@@ -1,3 +1,5 @@
+/** Broker error codes arrive as @runnel/protocol's KafkaError; re-exported so users can tell them apart by class and code. */
+export { ErrorCode, KafkaError } from '@runnel/protocol';
 export { Admin } from './admin/admin.js';
 export { TopicNotFoundError } from './admin/admin-context.js';
 export { AdminAggregateError } from './admin/admin-errors.js';
@@ -25,7 +27,13 @@ export type {
   IncrementalAlterConfigsOptions,
 } from './admin/alter-configs-admin.js';
 export type { DescribeConfigsOptions } from './admin/config-admin.js';
+export type { BrokerLogDirs, LogDirDescription, LogDirReplica } from './admin/log-dirs-admin.js';
 export type { DeleteRecordsOptions } from './admin/offset-admin.js';
+export type {
+  GroupOffsetReset,
+  PartitionOffsetReset,
+  ResetOffsetsOptions,
+} from './admin/reset-offsets-admin.js';
 export type { CreatePartitionsOptions, CreateTopicsOptions } from './admin/topic-admin.js';
 export {
   type BrokerAddress,

@@ -13,20 +13,15 @@ import type {
 } from './admin-types.js';
 import { type IncrementalAlterConfigsOptions, incrementalAlterConfigs } from './alter-configs-admin.js';
 import { type DescribeConfigsOptions, describeConfigs } from './config-admin.js';
-import {
-  deleteGroups,
-  describeGroups,
-  fetchOffsets,
-  listGroups,
-  resetOffsets,
-  setOffsets,
-} from './group-admin.js';
+import { deleteGroups, describeGroups, fetchOffsets, listGroups, setOffsets } from './group-admin.js';
+import { type BrokerLogDirs, describeLogDirs } from './log-dirs-admin.js';
 import {
   type DeleteRecordsOptions,
   deleteRecords,
   fetchTopicOffsets,
   fetchTopicOffsetsByTimestamp,
 } from './offset-admin.js';
+import { type GroupOffsetReset, type ResetOffsetsOptions, resetOffsets } from './reset-offsets-admin.js';
 import {
   type CreatePartitionsOptions,
   type CreateTopicsOptions,
@@ -148,17 +143,24 @@ export class Admin {
     return setOffsets(this.context, options);
   }
 
-  /** To the latest offsets by default, the earliest with `earliest: true`, or those of `timestamp` (ms). */
-  resetOffsets(options: {
-    groupId: string;
-    topic: string;
-    earliest?: boolean;
-    timestamp?: number;
-  }): Promise<void> {
+  /**
+   * To the latest offsets by default, the earliest with `earliest: true`, those of `timestamp` (ms)
+   * or `offset` (moved into each partition's range); with `dryRun: true` nothing is committed.
+   * Resolves with each partition's offset before and after (kafkajs resolves with nothing).
+   */
+  resetOffsets(options: ResetOffsetsOptions): Promise<GroupOffsetReset> {
     return resetOffsets(this.context, options);
   }
 
   deleteGroups(groupIds: string[]): Promise<{ groupId: string }[]> {
     return deleteGroups(this.context, groupIds);
+  }
+
+  /**
+   * Java's `describeLogDirs(brokers)`: each broker's log directories (default every broker) with
+   * the size of every partition in them and the volume's total and usable bytes.
+   */
+  describeLogDirs(options?: { brokers?: number[] }): Promise<{ brokers: BrokerLogDirs[] }> {
+    return describeLogDirs(this.context, options);
   }
 }

@@ -4,7 +4,7 @@ import { findGroupCoordinator } from '../consumer/group/find-coordinator.js';
 import { fetchGroupOffsets, type OffsetFetchTopics } from '../consumer/group/offset-fetch.js';
 import { RunnelError } from '../errors/runnel-error.js';
 import { describeTopicPartition } from '../metadata/topic-partition.js';
-import { type AdminContext, groupBy, requireTopic } from './admin-context.js';
+import { type AdminContext, groupBy, requireTopic, TopicNotFoundError } from './admin-context.js';
 import { errorFor, throwCollected } from './admin-errors.js';
 import { withRetries } from './admin-retry.js';
 import type {
@@ -13,13 +13,7 @@ import type {
   GroupOverview,
   GroupTopicOffsets,
 } from './admin-types.js';
-import {
-  EARLIEST_TIMESTAMP,
-  fetchTopicOffsetsByTimestamp,
-  LATEST_TIMESTAMP,
-  listOffsets,
-  toOffset,
-} from './offset-admin.js';
+import { LATEST_TIMESTAMP, listOffsets, toOffset } from './offset-admin.js';
 
 /** States in which a group has no members, so its offsets may be changed from outside. */
 const INACTIVE_STATES = new Set(['Empty', 'Dead']);
@@ -128,7 +122,10 @@ function readAssignment(bytes: Buffer): { topic: string; partitions: number[] }[
 
 /**
  * The group's committed offsets with each partition's log end offset and lag. With `topics`, every
- * partition of those topics (offset -1n where nothing is committed); without, what the group committed.
+ * partition of those topics (offset -1n where nothing is committed); without, what the group
+ * committed, including the offsets it still holds of topics deleted since (kept until
+ * `offsets.retention.minutes`, as Java's `listConsumerGroupOffsets` returns them): a topic that no
+ * longer exists has `logEndOffset` -1n and `lag` null, its end being unknown.
  */
 export async function fetchOffsets(
   context: AdminContext,
@@ -153,7 +150,7 @@ export async function fetchOffsets(
   const errors: Error[] = [];
   const results = await Promise.all(
     committed.map(async (topic): Promise<GroupTopicOffsets> => {
-      const ends = await listOffsets(context, topic.name, LATEST_TIMESTAMP);
+      const ends = await logEndOffsets(context, topic.name);
       const partitions = topic.partitions.flatMap((p) => {
         const error = errorFor(
           p.errorCode,
@@ -163,19 +160,14 @@ export async function fetchOffsets(
           errors.push(error);
           return [];
         }
-        const logEndOffset = ends.get(p.partitionIndex)?.offset ?? -1n;
-        const hasCommit = p.committedOffset >= 0n;
+        const logEndOffset = ends.get(p.partitionIndex)?.offset ?? UNKNOWN_OFFSET;
         return [
           {
             partition: p.partitionIndex,
             offset: p.committedOffset,
             metadata: p.metadata,
             logEndOffset,
-            lag: hasCommit
-              ? logEndOffset > p.committedOffset
-                ? logEndOffset - p.committedOffset
-                : 0n
-              : null,
+            lag: lagOf(p.committedOffset, logEndOffset),
           },
         ];
       });
@@ -186,8 +178,31 @@ export async function fetchOffsets(
   return results;
 }
 
+/** What fetchOffsets says of an offset nobody committed, or of the end of a topic that is gone. */
+const UNKNOWN_OFFSET = -1n;
+
+/** The high watermarks of a topic's partitions; none when the topic no longer exists. */
+async function logEndOffsets(context: AdminContext, topic: string): ReturnType<typeof listOffsets> {
+  try {
+    return await listOffsets(context, topic, LATEST_TIMESTAMP);
+  } catch (err) {
+    if (err instanceof TopicNotFoundError) return new Map();
+    throw err;
+  }
+}
+
+/** `logEndOffset - committed`, at least 0; null when either is unknown. */
+function lagOf(committed: bigint, logEndOffset: bigint): bigint | null {
+  if (committed < 0n || logEndOffset < 0n) return null;
+  return logEndOffset > committed ? logEndOffset - committed : 0n;
+}
+
 /** Refuses to move the offsets of a group with members: they would overwrite them with their next commit. */
-async function requireInactive(context: AdminContext, groupId: string, operation: string): Promise<void> {
+export async function requireInactive(
+  context: AdminContext,
+  groupId: string,
+  operation: string,
+): Promise<void> {
   const { groups } = await describeGroups(context, [groupId]);
   const state = groups[0]?.state ?? 'Dead';
   if (!INACTIVE_STATES.has(state)) {
@@ -246,29 +261,6 @@ export async function setOffsets(
       ),
     ),
   );
-}
-
-/**
- * Moves a group without members to the earliest offsets, the latest (the default, as kafkajs), or
- * the first offsets at or after `timestamp` (ms), on every partition of `topic`.
- */
-export async function resetOffsets(
-  context: AdminContext,
-  options: { groupId: string; topic: string; earliest?: boolean; timestamp?: number },
-): Promise<void> {
-  const { groupId, topic } = options ?? {};
-  let partitions: { partition: number; offset: bigint }[];
-  if (options.timestamp !== undefined) {
-    partitions = await fetchTopicOffsetsByTimestamp(context, topic, options.timestamp);
-  } else {
-    const offsets = await listOffsets(
-      context,
-      topic,
-      options.earliest ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP,
-    );
-    partitions = [...offsets].map(([partition, { offset }]) => ({ partition, offset }));
-  }
-  await setOffsets(context, { groupId, topic, partitions });
 }
 
 /** Deletes groups (they must have no members); each failure names its group. */
