@@ -1,4 +1,4 @@
-import { ConnectionError, RunnelError, TimeoutError, TopicNotFoundError } from '@runnel/client';
+import { ConnectionError, KafkaError, RunnelError, TimeoutError, TopicNotFoundError } from '@runnel/client';
 
 /** A request the console refuses or cannot do, with the HTTP status that says why. */
 export class ConsoleRequestError extends Error {
@@ -14,8 +14,7 @@ export class ConsoleRequestError extends Error {
 
 /**
  * Kafka errors by name that mean the request itself is wrong (400), clashes with the cluster's
- * state (409), or names what is not there (404). By name because @runnel/client does not re-export
- * @runnel/protocol's KafkaError class, and the console depends on the client alone.
+ * state (409), or names what is not there (404).
  */
 const BAD_REQUEST = new Set([
   'INVALID_TOPIC_EXCEPTION',
@@ -27,13 +26,6 @@ const BAD_REQUEST = new Set([
 ]);
 const CONFLICT = new Set(['TOPIC_ALREADY_EXISTS', 'NON_EMPTY_GROUP']);
 const NOT_FOUND = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'GROUP_ID_NOT_FOUND']);
-
-/** A KafkaError of @runnel/protocol: a broker's error code with its name. */
-function kafkaErrorName(error: unknown): string | undefined {
-  if (!(error instanceof Error) || error.name !== 'KafkaError') return undefined;
-  const name = (error as { errorName?: unknown }).errorName;
-  return typeof name === 'string' ? name : undefined;
-}
 
 export interface ErrorAnswer {
   readonly status: number;
@@ -51,8 +43,8 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof ConsoleRequestError) return { status: error.status, error: error.name, message };
   if (error instanceof TopicNotFoundError) return { status: 404, error: error.name, message };
-  const kafkaName = kafkaErrorName(error);
-  if (kafkaName !== undefined) {
+  if (error instanceof KafkaError) {
+    const kafkaName = error.errorName;
     const status = BAD_REQUEST.has(kafkaName)
       ? 400
       : CONFLICT.has(kafkaName)

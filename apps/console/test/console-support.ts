@@ -7,6 +7,8 @@ import { type ConsoleApp, type ConsoleAppOptions, createConsoleApp } from '../sr
 /** The embedded broker on a free port with a temp data directory, and the console on another free port. */
 export interface ConsoleUnderTest {
   readonly broker: RunningBroker;
+  /** The broker's data directory. */
+  readonly dataDir: string;
   readonly console: ConsoleApp;
   /** JSON from the console: status and parsed body (null for 204). */
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
@@ -31,6 +33,7 @@ export async function startConsole(options: ConsoleAppOptions = {}): Promise<Con
   });
   return {
     broker,
+    dataDir,
     console: app,
     async call<T>(method: string, path: string, body?: unknown) {
       const response = await fetch(`${app.url}${path}`, {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createConsoleApp } from '../src/create-console-app.js';
+import { formatBytes } from '../src/pages/byte-size.js';
 import { type ConsoleUnderTest, startConsole } from './console-support.js';
 
 async function page(url: string): Promise<{ status: number; text: string; type: string | null }> {
@@ -28,11 +29,20 @@ describe('console pages', () => {
     expect(overview).toMatchObject({ status: 200, type: expect.stringContaining('text/html') });
     expect(overview.text).toContain('id="overview" data-live');
     expect(overview.text).toContain('Under-replicated partitions');
+    const { body: cluster } = await t.call<{ size: number }>('GET', '/api/cluster');
+    expect(cluster.size).toBeGreaterThan(0);
+    expect(overview.text).toContain(
+      `<span>Size on disk</span><b><span title="${cluster.size.toLocaleString('en-US')} bytes, all replicas">${formatBytes(cluster.size)}</span>`,
+    );
     const topics = await page(`${t.console.url}/topics`);
     expect(topics.text).toContain('href="/topics/shown"');
     expect(topics.text).toContain('Create a topic');
     const topic = await page(`${t.console.url}/topics/shown`);
     expect(topic.text).toContain('id="partitions" data-live');
+    const { body: shown } = await t.call<{ size: number }>('GET', '/api/topics/shown');
+    expect(shown.size).toBeGreaterThan(0);
+    expect(topic.text).toContain(`${formatBytes(shown.size)} on disk.`);
+    expect(topic.text).toContain('<th>Size</th>');
     // The key is escaped, the JSON value pretty-printed, the header shown.
     expect(topic.text).toContain('k&lt;1&gt;');
     expect(topic.text).toContain('{\n  &quot;total&quot;: 42\n}');

@@ -1,5 +1,19 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Runnel } from '@runnel/client';
 import { type ConsoleUnderTest, startConsole } from './console-support.js';
+
+/** Bytes of the `.log` files of the partition directories under `dataDir` that `pick` chooses. */
+function logFileBytes(dataDir: string, pick: (partitionDir: string) => boolean): number {
+  return readdirSync(dataDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && pick(entry.name))
+    .flatMap((entry) =>
+      readdirSync(join(dataDir, entry.name))
+        .filter((name) => name.endsWith('.log'))
+        .map((name) => statSync(join(dataDir, entry.name, name)).size),
+    )
+    .reduce((a, b) => a + b, 0);
+}
 
 /** The cluster, topic and message endpoints of the JSON API against the embedded broker. */
 describe('console API: cluster, topics, messages', () => {
@@ -23,8 +37,9 @@ describe('console API: cluster, topics, messages', () => {
       brokers: [{ nodeId: 1, host: '127.0.0.1', port: t.broker.port }],
       underReplicated: 0,
       offline: 0,
-      size: null,
+      size: logFileBytes(t.dataDir, () => true),
     });
+    expect(body.size).toBeGreaterThan(0);
     expect(body.topics).toBeGreaterThanOrEqual(1);
     expect(body.partitions).toBeGreaterThanOrEqual(2);
     expect(body.messages).toBeGreaterThanOrEqual(1);
@@ -108,6 +123,24 @@ describe('console API: cluster, topics, messages', () => {
     );
     expect(body.map((topic) => topic.name)).toEqual(['filter-invoices', 'filter-orders']);
     expect(body[1]).toMatchObject({ partitions: 2, replicationFactor: 1, messages: 0, underReplicated: 0 });
+  });
+
+  it('GET /api/topics and /api/topics/:name give the size on disk of each topic and partition, as the files have it', async () => {
+    await t.call('POST', '/api/topics', { name: 'sized', partitions: 2, replicationFactor: 1 });
+    await t.call('POST', '/api/topics/sized/messages', { value: 'x'.repeat(3000), partition: 1 });
+    const files = (partition: number) => logFileBytes(t.dataDir, (dir) => dir === `sized-${partition}`);
+    expect(files(1)).toBeGreaterThan(3000);
+    const listed = await t.call<{ name: string; size: number }[]>('GET', '/api/topics?filter=sized');
+    expect(listed.body).toEqual([expect.objectContaining({ name: 'sized', size: files(0) + files(1) })]);
+    const { body } = await t.call<{ size: number; partitionList: { partition: number; size: number }[] }>(
+      'GET',
+      '/api/topics/sized',
+    );
+    expect(body.size).toBe(files(0) + files(1));
+    expect(body.partitionList.map((p) => [p.partition, p.size])).toEqual([
+      [0, 0],
+      [1, files(1)],
+    ]);
   });
 
   describe('messages', () => {

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigResourceType, ConfigSource, type TopicDescription } from '@runnel/client';
+import {
+  type Admin,
+  ConfigResourceType,
+  ConfigSource,
+  ErrorCode,
+  KafkaError,
+  type TopicDescription,
+} from '@runnel/client';
 import { ConsoleRequestError } from '../console-errors.js';
 import { ClusterClient } from './cluster-client.js';
 
@@ -15,6 +22,8 @@ export interface TopicSummary {
   readonly underReplicated: number;
   /** Partitions without a leader. */
   readonly offline: number;
+  /** Bytes on disk of every replica's log segments (DescribeLogDirs); null when the cluster does not say. */
+  readonly size: number | null;
 }
 
 export interface PartitionView {
@@ -27,6 +36,8 @@ export interface PartitionView {
   readonly earliestOffset: string;
   readonly latestOffset: string;
   readonly messages: number;
+  /** Bytes on disk of the partition's replicas; null when the cluster does not say. */
+  readonly size: number | null;
 }
 
 export interface ConfigView {
@@ -52,11 +63,8 @@ export interface ClusterOverview {
   readonly messages: number;
   readonly underReplicated: number;
   readonly offline: number;
-  /**
-   * Bytes on disk need DescribeLogDirs (API 35), which the client's admin does not offer: the
-   * overview says so instead of showing a number it does not have.
-   */
-  readonly size: null;
+  /** Bytes on disk of every partition's replicas, internal topics included; null when the cluster does not say. */
+  readonly size: number | null;
 }
 
 export interface CreateTopicRequest {
@@ -70,7 +78,38 @@ const SOURCE_NAMES = new Map<number, string>(
   Object.entries(ConfigSource).map(([name, code]) => [code, name]),
 );
 
-function summarize(topic: TopicDescription): TopicSummary {
+/** Bytes on disk per partition (`topic/partition`), summed over the replicas of every broker's log dirs. */
+type PartitionSizes = ReadonlyMap<string, number> | null;
+
+const sizeKey = (topic: string, partition: number) => `${topic}/${partition}`;
+
+/**
+ * Every partition's size on disk (DescribeLogDirs, key 35), or null from a cluster that does not
+ * serve it (a broker answering UNSUPPORTED_VERSION): the pages then say n/a rather than 0.
+ */
+async function partitionSizes(admin: Admin): Promise<PartitionSizes> {
+  try {
+    const { brokers } = await admin.describeLogDirs();
+    const sizes = new Map<string, number>();
+    for (const dir of brokers.flatMap((b) => b.logDirs))
+      for (const { topic, partitions } of dir.topics)
+        for (const { partition, size } of partitions) {
+          const key = sizeKey(topic, partition);
+          sizes.set(key, (sizes.get(key) ?? 0) + Number(size));
+        }
+    return sizes;
+  } catch (error) {
+    if (error instanceof KafkaError && error.code === ErrorCode.UNSUPPORTED_VERSION) return null;
+    throw error;
+  }
+}
+
+/** A partition's size, 0 when no log dir holds it yet; null when the cluster does not say. */
+function sizeOf(sizes: PartitionSizes, topic: string, partition: number): number | null {
+  return sizes === null ? null : (sizes.get(sizeKey(topic, partition)) ?? 0);
+}
+
+function summarize(topic: TopicDescription, sizes: PartitionSizes): TopicSummary {
   return {
     name: topic.name,
     internal: topic.isInternal,
@@ -79,6 +118,10 @@ function summarize(topic: TopicDescription): TopicSummary {
     messages: topic.partitions.reduce((sum, p) => sum + Number(p.latestOffset - p.earliestOffset), 0),
     underReplicated: topic.partitions.filter((p) => p.isr.length < p.replicas.length).length,
     offline: topic.partitions.filter((p) => p.leader < 0).length,
+    size:
+      sizes === null
+        ? null
+        : topic.partitions.reduce((sum, p) => sum + (sizeOf(sizes, topic.name, p.partition) ?? 0), 0),
   };
 }
 
@@ -89,8 +132,12 @@ export class TopicsService {
 
   async overview(): Promise<ClusterOverview> {
     const admin = await this.client.connectedAdmin();
-    const [cluster, { topics }] = await Promise.all([admin.describeCluster(), admin.describeTopics()]);
-    const summaries = topics.map(summarize);
+    const [cluster, { topics }, sizes] = await Promise.all([
+      admin.describeCluster(),
+      admin.describeTopics(),
+      partitionSizes(admin),
+    ]);
+    const summaries = topics.map((t) => summarize(t, sizes));
     const total = (pick: (t: TopicSummary) => number) => summaries.reduce((sum, t) => sum + pick(t), 0);
     return {
       clusterId: cluster.clusterId,
@@ -103,31 +150,32 @@ export class TopicsService {
       messages: total((t) => t.messages),
       underReplicated: total((t) => t.underReplicated),
       offline: total((t) => t.offline),
-      size: null,
+      size: sizes === null ? null : total((t) => t.size ?? 0),
     };
   }
 
   /** Every topic, by name; `filter` keeps the names that contain it (case-insensitive). */
   async list(filter = ''): Promise<TopicSummary[]> {
     const admin = await this.client.connectedAdmin();
-    const { topics } = await admin.describeTopics();
+    const [{ topics }, sizes] = await Promise.all([admin.describeTopics(), partitionSizes(admin)]);
     const needle = filter.toLowerCase();
     return topics
       .filter((t) => t.name.toLowerCase().includes(needle))
-      .map(summarize)
+      .map((t) => summarize(t, sizes))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** One topic with its partitions and configs; TopicNotFoundError when it does not exist (any more). */
   async describe(name: string): Promise<TopicDetail> {
     const admin = await this.client.connectedAdmin();
-    const [{ topics }, { resources }] = await Promise.all([
+    const [{ topics }, { resources }, sizes] = await Promise.all([
       admin.describeTopics({ topics: [name] }),
       admin.describeConfigs({ resources: [{ type: ConfigResourceType.TOPIC, name }] }),
+      partitionSizes(admin),
     ]);
     const topic = topics[0]!;
     return {
-      ...summarize(topic),
+      ...summarize(topic, sizes),
       partitionList: topic.partitions
         .map((p) => ({
           partition: p.partition,
@@ -139,6 +187,7 @@ export class TopicsService {
           earliestOffset: p.earliestOffset.toString(),
           latestOffset: p.latestOffset.toString(),
           messages: Number(p.latestOffset - p.earliestOffset),
+          size: sizeOf(sizes, topic.name, p.partition),
         }))
         .sort((a, b) => a.partition - b.partition),
       configs: (resources[0]?.configEntries ?? [])

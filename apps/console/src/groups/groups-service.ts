@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type Admin,
-  type GroupDescription,
-  type GroupTopicOffsets,
-  TopicNotFoundError,
-} from '@runnel/client';
+import type { GroupDescription, GroupTopicOffsets } from '@runnel/client';
 import { ClusterClient } from '../cluster/cluster-client.js';
 import { ConsoleRequestError } from '../console-errors.js';
-import { clampOffset } from '../messages/read-plan.js';
 
 export interface GroupSummary {
   readonly groupId: string;
@@ -26,9 +20,9 @@ export interface PartitionLag {
   readonly partition: number;
   /** The committed offset; null when the group committed none for the partition. */
   readonly committed: string | null;
-  /** The partition's high watermark. */
-  readonly end: string;
-  /** end - committed; null when nothing is committed. */
+  /** The partition's high watermark; null when the topic no longer exists (the group still holds its offsets). */
+  readonly end: string | null;
+  /** end - committed; null when nothing is committed or the end is unknown. */
   readonly lag: number | null;
   /** The member assigned the partition, when one is. */
   readonly memberId: string | null;
@@ -50,7 +44,7 @@ export interface GroupDetail extends GroupSummary {
 export type ResetTo = 'earliest' | 'latest' | 'timestamp' | 'offset';
 
 export interface ResetRequest {
-  /** Default: every topic the group has committed offsets for. */
+  /** Default: every topic the group has committed offsets for that still exists. */
   readonly topic?: string | undefined;
   readonly to: ResetTo;
   readonly timestamp?: number | undefined;
@@ -87,7 +81,7 @@ export class GroupsService {
     const ids = groups.map((g) => g.groupId).sort((a, b) => a.localeCompare(b));
     const [{ groups: described }, offsets] = await Promise.all([
       admin.describeGroups(ids),
-      Promise.all(ids.map((groupId) => committedOffsets(admin, groupId))),
+      Promise.all(ids.map((groupId) => admin.fetchOffsets({ groupId }))),
     ]);
     return described.map((group, i) => summarize(group, offsets[i]!));
   }
@@ -96,7 +90,7 @@ export class GroupsService {
     const admin = await this.client.connectedAdmin();
     const [{ groups }, offsets] = await Promise.all([
       admin.describeGroups([groupId]),
-      committedOffsets(admin, groupId),
+      admin.fetchOffsets({ groupId }),
     ]);
     const group = groups[0]!;
     if (group.state === 'Dead' && offsets.length === 0) {
@@ -121,7 +115,7 @@ export class GroupsService {
           topic: t.topic,
           partition: p.partition,
           committed: p.offset < 0n ? null : p.offset.toString(),
-          end: p.logEndOffset.toString(),
+          end: p.logEndOffset < 0n ? null : p.logEndOffset.toString(),
           lag: p.lag === null ? null : Number(p.lag),
           memberId: owner.get(`${t.topic}/${p.partition}`) ?? null,
         })),
@@ -130,15 +124,16 @@ export class GroupsService {
   }
 
   /**
-   * Works out, and unless `dryRun` commits, the offsets a reset moves the group to. Refused (409)
-   * while the group has members: they would commit over it. An offset outside a partition's
-   * [earliest, latest] is moved to the nearer end, as kafka-consumer-groups does.
+   * Moves the group, or with `dryRun` says where it would move it, through the admin's
+   * `resetOffsets` (an offset outside a partition's [earliest, latest] goes to the nearer end, as
+   * kafka-consumer-groups does). Refused (409) while the group has members: they would commit over
+   * it. Without a topic: every topic the group committed offsets for that still exists.
    */
   async reset(groupId: string, request: ResetRequest): Promise<ResetPlan> {
     const admin = await this.client.connectedAdmin();
     const [{ groups }, committed] = await Promise.all([
       admin.describeGroups([groupId]),
-      committedOffsets(admin, groupId),
+      admin.fetchOffsets({ groupId }),
     ]);
     const group = groups[0]!;
     if (group.members.length > 0) {
@@ -147,82 +142,36 @@ export class GroupsService {
         `group '${groupId}' is ${group.state} with ${group.members.length} member(s); offsets can only be reset while it has none (stop its consumers first)`,
       );
     }
-    const topics = request.topic === undefined ? committed.map((t) => t.topic) : [request.topic];
+    const topics =
+      request.topic === undefined
+        ? committed.filter((t) => t.partitions.some((p) => p.logEndOffset >= 0n)).map((t) => t.topic)
+        : [request.topic];
     if (topics.length === 0) {
       throw new ConsoleRequestError(
         400,
         `group '${groupId}' has no committed offsets: name the topic to reset`,
       );
     }
-    const current = new Map(
-      committed.flatMap((t) => t.partitions.map((p) => [`${t.topic}/${p.partition}`, p.offset] as const)),
-    );
     const partitions: ResetPlan['partitions'][number][] = [];
     for (const topic of topics) {
-      const ranges = await admin.fetchTopicOffsets(topic);
-      const byTime =
-        request.to === 'timestamp'
-          ? new Map(
-              (await admin.fetchTopicOffsetsByTimestamp(topic, request.timestamp)).map((p) => [
-                p.partition,
-                p.offset,
-              ]),
-            )
-          : undefined;
-      for (const { partition, low, high } of ranges.sort((a, b) => a.partition - b.partition)) {
-        let target =
-          request.to === 'earliest'
-            ? low
-            : request.to === 'latest'
-              ? high
-              : request.to === 'timestamp'
-                ? (byTime!.get(partition) ?? high)
-                : request.offset!;
-        target = clampOffset(target, low, high);
-        const now = current.get(`${topic}/${partition}`);
+      const reset = await admin.resetOffsets({
+        groupId,
+        topic,
+        earliest: request.to === 'earliest',
+        timestamp: request.to === 'timestamp' ? request.timestamp : undefined,
+        offset: request.to === 'offset' ? request.offset : undefined,
+        dryRun: request.dryRun,
+      });
+      for (const p of reset.partitions) {
         partitions.push({
           topic,
-          partition,
-          current: now === undefined || now < 0n ? null : now.toString(),
-          target: target.toString(),
-        });
-      }
-    }
-    if (!request.dryRun) {
-      for (const topic of topics) {
-        await admin.setOffsets({
-          groupId,
-          topic,
-          partitions: partitions
-            .filter((p) => p.topic === topic)
-            .map((p) => ({ partition: p.partition, offset: p.target })),
+          partition: p.partition,
+          current: p.currentOffset < 0n ? null : p.currentOffset.toString(),
+          target: p.offset.toString(),
         });
       }
     }
     return { groupId, dryRun: request.dryRun, partitions };
-  }
-}
-
-/**
- * What the group committed, with lag. A group keeps the offsets of a topic deleted since (until
- * `offsets.retention.minutes`), and the admin's fetchOffsets then fails as a whole, asking for the
- * deleted topic's end offsets; so on that failure the console asks again for the topics that
- * exist, and keeps the partitions with a commit.
- */
-async function committedOffsets(admin: Admin, groupId: string): Promise<GroupTopicOffsets[]> {
-  try {
-    return await admin.fetchOffsets({ groupId });
-  } catch (error) {
-    const unknownTopic =
-      error instanceof TopicNotFoundError ||
-      (error as { errorName?: unknown }).errorName === 'UNKNOWN_TOPIC_OR_PARTITION';
-    if (!unknownTopic) throw error;
-    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
-    if (topics.length === 0) return [];
-    const offsets = await admin.fetchOffsets({ groupId, topics });
-    return offsets
-      .map((t) => ({ topic: t.topic, partitions: t.partitions.filter((p) => p.offset >= 0n) }))
-      .filter((t) => t.partitions.length > 0);
   }
 }
 

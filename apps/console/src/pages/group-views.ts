@@ -34,7 +34,7 @@ ${[...group.offsets]
   .sort((a, b) => (b.lag ?? 0) - (a.lag ?? 0) || a.topic.localeCompare(b.topic) || a.partition - b.partition)
   .map(
     (p) =>
-      html`<tr data-partition="${p.topic}/${p.partition}"><td>${p.topic}</td><td>${p.partition}</td><td>${p.committed ?? '-'}</td><td>${p.end}</td><td class="lag ${(p.lag ?? 0) > 0 ? 'bad' : ''}">${p.lag === null ? '-' : count(p.lag)}</td><td>${p.memberId ?? '-'}</td></tr>`,
+      html`<tr data-partition="${p.topic}/${p.partition}"><td>${p.topic}</td><td>${p.partition}</td><td>${p.committed ?? '-'}</td><td title="${p.end === null ? 'the topic no longer exists; the group still holds its offsets' : ''}">${p.end ?? '-'}</td><td class="lag ${(p.lag ?? 0) > 0 ? 'bad' : ''}">${p.lag === null ? '-' : count(p.lag)}</td><td>${p.memberId ?? '-'}</td></tr>`,
   )}
 </tbody></table>`
 }

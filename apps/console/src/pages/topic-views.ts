@@ -2,6 +2,7 @@ import type { ClusterOverview, TopicDetail, TopicSummary } from '../cluster/topi
 import { errorAnswer } from '../console-errors.js';
 import type { BrowseQuery, BrowseResult } from '../messages/message-browser.js';
 import type { ShownBytes } from '../messages/message-format.js';
+import { formatBytes } from './byte-size.js';
 import { type Html, html } from './html.js';
 import { errorBox } from './layout.js';
 
@@ -32,6 +33,9 @@ export function live<T>(id: string, settled: Settled<T>, render: (value: T) => H
 const count = (n: number) => n.toLocaleString('en-US');
 const warn = (n: number) => html`<td class="${n > 0 ? 'bad' : ''}">${count(n)}</td>`;
 const topicHref = (name: string) => `/topics/${encodeURIComponent(name)}`;
+/** A size cell: readable units, the exact bytes on hover. */
+const sizeCell = (bytes: number | null) =>
+  html`<td title="${bytes === null ? 'the cluster does not serve DescribeLogDirs' : `${count(bytes)} bytes on disk, all replicas`}">${formatBytes(bytes)}</td>`;
 
 export function overviewView(o: ClusterOverview): Html {
   const stat = (label: string, value: Html | string | number, bad = false) =>
@@ -45,7 +49,7 @@ export function overviewView(o: ClusterOverview): Html {
   ${stat('Messages', count(o.messages))}
   ${stat('Under-replicated partitions', o.underReplicated, o.underReplicated > 0)}
   ${stat('Offline partitions', o.offline, o.offline > 0)}
-  ${stat('Size', html`<span title="needs DescribeLogDirs (API 35), which the client's admin does not offer">n/a</span>`)}
+  ${stat('Size on disk', html`<span title="${o.size === null ? 'the cluster does not serve DescribeLogDirs' : `${count(o.size)} bytes, all replicas`}">${formatBytes(o.size)}</span>`)}
 </div>
 <h2>Brokers</h2>
 <table><thead><tr><th>Node id</th><th>Host</th><th>Port</th><th>Rack</th><th>Role</th></tr></thead><tbody>
@@ -58,10 +62,10 @@ ${o.brokers.map(
 
 export function topicsTable(topics: readonly TopicSummary[]): Html {
   if (topics.length === 0) return html`<p class="empty">No topics match.</p>`;
-  return html`<table class="filterable"><thead><tr><th>Topic</th><th>Partitions</th><th>Replication factor</th><th>Messages</th><th>Under-replicated</th><th>Offline</th></tr></thead><tbody>
+  return html`<table class="filterable"><thead><tr><th>Topic</th><th>Partitions</th><th>Replication factor</th><th>Messages</th><th>Size</th><th>Under-replicated</th><th>Offline</th></tr></thead><tbody>
 ${topics.map(
   (t) =>
-    html`<tr data-name="${t.name}"><td><a href="${topicHref(t.name)}">${t.name}</a>${t.internal && html` <span class="badge">internal</span>`}</td><td>${t.partitions}</td><td>${t.replicationFactor}</td><td>${count(t.messages)}</td>${warn(t.underReplicated)}${warn(t.offline)}</tr>`,
+    html`<tr data-name="${t.name}"><td><a href="${topicHref(t.name)}">${t.name}</a>${t.internal && html` <span class="badge">internal</span>`}</td><td>${t.partitions}</td><td>${t.replicationFactor}</td><td>${count(t.messages)}</td>${sizeCell(t.size)}${warn(t.underReplicated)}${warn(t.offline)}</tr>`,
 )}
 </tbody></table>`;
 }
@@ -79,11 +83,11 @@ export function createTopicForm(): Html {
 }
 
 export function partitionsTable(topic: TopicDetail): Html {
-  return html`<p>${topic.partitions} partitions, replication factor ${topic.replicationFactor}, ${count(topic.messages)} messages.</p>
-<table><thead><tr><th>Partition</th><th>Leader</th><th>Replicas</th><th>ISR</th><th>Earliest offset</th><th>Latest offset</th><th>Messages</th></tr></thead><tbody>
+  return html`<p>${topic.partitions} partitions, replication factor ${topic.replicationFactor}, ${count(topic.messages)} messages, ${formatBytes(topic.size)} on disk.</p>
+<table><thead><tr><th>Partition</th><th>Leader</th><th>Replicas</th><th>ISR</th><th>Earliest offset</th><th>Latest offset</th><th>Messages</th><th>Size</th></tr></thead><tbody>
 ${topic.partitionList.map(
   (p) =>
-    html`<tr><td>${p.partition}</td><td class="${p.leader < 0 ? 'bad' : ''}">${p.leader < 0 ? 'none' : p.leader}</td><td>${p.replicas.join(', ')}</td><td class="${p.isr.length < p.replicas.length ? 'bad' : ''}">${p.isr.join(', ')}</td><td>${p.earliestOffset}</td><td>${p.latestOffset}</td><td>${count(p.messages)}</td></tr>`,
+    html`<tr><td>${p.partition}</td><td class="${p.leader < 0 ? 'bad' : ''}">${p.leader < 0 ? 'none' : p.leader}</td><td>${p.replicas.join(', ')}</td><td class="${p.isr.length < p.replicas.length ? 'bad' : ''}">${p.isr.join(', ')}</td><td>${p.earliestOffset}</td><td>${p.latestOffset}</td><td>${count(p.messages)}</td>${sizeCell(p.size)}</tr>`,
 )}
 </tbody></table>`;
 }
