@@ -32,7 +32,7 @@ describe('console pages', () => {
     const { body: cluster } = await t.call<{ size: number }>('GET', '/api/cluster');
     expect(cluster.size).toBeGreaterThan(0);
     expect(overview.text).toContain(
-      `<span>Size on disk</span><b><span title="${cluster.size.toLocaleString('en-US')} bytes, all replicas">${formatBytes(cluster.size)}</span>`,
+      `title="${cluster.size.toLocaleString('en-US')} bytes, all replicas"><span>Size on disk</span><b>${formatBytes(cluster.size)}</b>`,
     );
     const topics = await page(`${t.console.url}/topics`);
     expect(topics.text).toContain('href="/topics/shown"');

@@ -38,8 +38,8 @@ const sizeCell = (bytes: number | null) =>
   html`<td title="${bytes === null ? 'the cluster does not serve DescribeLogDirs' : `${count(bytes)} bytes on disk, all replicas`}">${formatBytes(bytes)}</td>`;
 
 export function overviewView(o: ClusterOverview): Html {
-  const stat = (label: string, value: Html | string | number, bad = false) =>
-    html`<div class="stat ${bad ? 'bad' : ''}"><span>${label}</span><b>${value}</b></div>`;
+  const stat = (label: string, value: Html | string | number, bad = false, title = '') =>
+    html`<div class="stat ${bad ? 'bad' : ''}" title="${title}"><span>${label}</span><b>${value}</b></div>`;
   return html`<div class="stats">
   ${stat('Cluster id', o.clusterId ?? 'unknown')}
   ${stat('Controller', o.controller === null ? 'none' : `broker ${o.controller}`, o.controller === null)}
@@ -49,7 +49,7 @@ export function overviewView(o: ClusterOverview): Html {
   ${stat('Messages', count(o.messages))}
   ${stat('Under-replicated partitions', o.underReplicated, o.underReplicated > 0)}
   ${stat('Offline partitions', o.offline, o.offline > 0)}
-  ${stat('Size on disk', html`<span title="${o.size === null ? 'the cluster does not serve DescribeLogDirs' : `${count(o.size)} bytes, all replicas`}">${formatBytes(o.size)}</span>`)}
+  ${stat('Size on disk', formatBytes(o.size), false, o.size === null ? 'the cluster does not serve DescribeLogDirs' : `${count(o.size)} bytes, all replicas`)}
 </div>
 <h2>Brokers</h2>
 <table><thead><tr><th>Node id</th><th>Host</th><th>Port</th><th>Rack</th><th>Role</th></tr></thead><tbody>
