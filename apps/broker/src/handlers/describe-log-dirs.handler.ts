@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { KafkaStorageError } from '@runnel/log-store';
 import { DescribeLogDirs, ErrorCode, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
 import type { TopicManager } from '../topics/topic-manager.js';
-import type { ApiHandler } from './api-handler.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof DescribeLogDirs>;
 type Response = InputOf<ResponseOf<typeof DescribeLogDirs>>;
@@ -14,8 +14,11 @@ type PartitionResult = {
   isFutureKey: boolean;
 };
 
-/** What v4's totalBytes and usableBytes say when the volume cannot be asked (the spec's default). */
-const UNKNOWN_BYTES = -1n;
+/** The first version whose response carries the volume's totalBytes and usableBytes. */
+const VOLUME_BYTES_VERSION = 4;
+
+/** What totalBytes and usableBytes say when the volume cannot be asked (the spec's default). */
+const UNKNOWN_VOLUME = { totalBytes: -1n, usableBytes: -1n };
 
 /**
  * DescribeLogDirs v0-4. The broker has one log directory, its data dir, reported by its absolute
@@ -38,8 +41,9 @@ export class DescribeLogDirsHandler implements ApiHandler<Request, Response> {
     this.logDir = resolve(dataDir);
   }
 
-  async handle(request: Request): Promise<Response> {
-    const { totalBytes, usableBytes } = await volumeBytes(this.logDir);
+  async handle(request: Request, { version }: RequestContext): Promise<Response> {
+    const { totalBytes, usableBytes } =
+      version >= VOLUME_BYTES_VERSION ? await volumeBytes(this.logDir) : UNKNOWN_VOLUME;
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
@@ -94,6 +98,6 @@ async function volumeBytes(path: string): Promise<{ totalBytes: bigint; usableBy
     const { blocks, bavail, bsize } = await statfs(path, { bigint: true });
     return { totalBytes: blocks * bsize, usableBytes: bavail * bsize };
   } catch {
-    return { totalBytes: UNKNOWN_BYTES, usableBytes: UNKNOWN_BYTES };
+    return UNKNOWN_VOLUME;
   }
 }

@@ -9,6 +9,9 @@ import {
   toOffset,
 } from './offset-admin.js';
 
+/** A partition the group committed no offset for. */
+const NO_OFFSET = -1n;
+
 export interface ResetOffsetsOptions {
   groupId: string;
   topic: string;
@@ -74,22 +77,26 @@ export async function resetOffsets(
             p.offset,
           ]),
         );
-  const partitions = (committed?.partitions ?? []).map(({ partition, offset: currentOffset }) => {
-    const earliest = low.get(partition)?.offset ?? 0n;
-    const latest = high.get(partition)?.offset ?? earliest;
-    const target = options.earliest
-      ? earliest
-      : byTime !== undefined
-        ? (byTime.get(partition) ?? latest)
-        : offset !== undefined
-          ? offset < earliest
-            ? earliest
-            : offset > latest
-              ? latest
-              : offset
-          : latest;
-    return { partition, currentOffset, offset: target };
-  });
+  const current = new Map((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  const partitions = [...high.keys()]
+    .sort((a, b) => a - b)
+    .map((partition) => {
+      const earliest = low.get(partition)?.offset ?? 0n;
+      const latest = high.get(partition)?.offset ?? earliest;
+      const target = options.earliest
+        ? earliest
+        : byTime !== undefined
+          ? (byTime.get(partition) ?? latest)
+          : offset !== undefined
+            ? offset < earliest
+              ? earliest
+              : offset > latest
+                ? latest
+                : offset
+            : latest;
+      const currentOffset = current.get(partition) ?? NO_OFFSET;
+      return { partition, currentOffset, offset: target };
+    });
   if (dryRun) await requireInactive(context, groupId, 'resetOffsets');
   else await setOffsets(context, { groupId, topic, partitions });
   return { topic, partitions };
