@@ -54,6 +54,29 @@ describe('runnel groups', () => {
     });
   });
 
+  test('describe shows the offsets a group committed to a topic deleted since, with its end and lag unknown', async () => {
+    await runnel(['topics', 'create', 'retired', '--partitions', '1', ...b]);
+    await runnel(['produce', 'retired', ...b], { stdin: 'x\ny\n' });
+    await runnel([
+      'consume',
+      'retired',
+      '--group',
+      'archivist',
+      '--from-beginning',
+      '--max-messages',
+      '2',
+      ...b,
+    ]);
+    expect((await runnel(['topics', 'delete', 'retired', ...b])).code).toBe(0);
+    const described = await runnel(['groups', 'describe', 'archivist', '--json', ...b]);
+    expect(described.code).toBe(0);
+    expect(JSON.parse(described.stdout).offsets).toEqual([
+      { topic: 'retired', partition: 0, committedOffset: 2, logEndOffset: null, lag: null, memberId: null },
+    ]);
+    const table = await runnel(['groups', 'describe', 'archivist', ...b]);
+    expect(table.stdout).toMatch(/\nretired +0 +2 +- +- +/);
+  });
+
   test('describe prints committed offset, log end offset and lag = log end - committed per partition', async () => {
     const { offsets, state } = JSON.parse(
       (await runnel(['groups', 'describe', 'billing', '--json', ...b])).stdout,

@@ -16,8 +16,9 @@ export interface DescribedGroup {
     topic: string;
     partition: number;
     committedOffset: bigint | null;
-    logEndOffset: bigint;
-    /** logEndOffset - committedOffset; null when nothing is committed. */
+    /** null when the topic's end is unknown (it was deleted since the group committed). */
+    logEndOffset: bigint | null;
+    /** logEndOffset - committedOffset; null when nothing is committed or the end is unknown. */
     lag: bigint | null;
     memberId: string | null;
   }[];
@@ -49,8 +50,8 @@ export async function describeGroup(admin: Admin, groupId: string): Promise<Desc
         topic,
         partition: p.partition,
         committedOffset: has ? p.offset : null,
-        logEndOffset: p.logEndOffset,
-        lag: has ? p.logEndOffset - p.offset : null,
+        logEndOffset: p.logEndOffset >= 0n ? p.logEndOffset : null,
+        lag: has ? p.lag : null,
         memberId: ownerOf(topic, p.partition),
       });
     }
@@ -71,7 +72,7 @@ export async function describeGroup(admin: Admin, groupId: string): Promise<Desc
         topic,
         partition: p,
         committedOffset: null,
-        logEndOffset: ends.get(topic)?.get(p) ?? -1n,
+        logEndOffset: ends.get(topic)?.get(p) ?? null,
         lag: null,
         memberId: ownerOf(topic, p),
       });
