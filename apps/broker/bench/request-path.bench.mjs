@@ -23,7 +23,9 @@
 // client starts to its end; kcat's comes from the shell's `times`. MB is 10^6 bytes of record
 // values (batch and request framing not counted); the floor moves the same number of bytes.
 // `.vs_floor` is the broker's CPU per MB over the floor's in the same round (target at most 2);
-// `.busy.*` each side's CPU time over the wall time, in cores (1 = one core kept busy throughout).
+// `.busy.*` each side's CPU time over the wall time, in cores (1 = one core kept busy throughout);
+// `.requests_per_mb` the Produce or Fetch requests the broker answered per MB (its /metrics), as
+// the CPU per MB of a request path depends on how many requests carry the bytes.
 //
 // Knobs: RUNNEL_BENCH_QUICK=1 runs 3 rounds of 200,000 records; RUNNEL_BENCH_ROUNDS and
 // RUNNEL_BENCH_RECORDS set either; RUNNEL_BENCH_BROKER=<dir of an @runnel/broker package> runs
@@ -66,9 +68,14 @@ function messagesOf(count) {
   return sends;
 }
 
-/** Runs `fn` (resolving with { cpuMs } of the client when it measures one) and adds the broker's CPU and the wall time. */
-async function measured(broker, records, fn) {
+/**
+ * Runs `fn` (resolving with { cpuMs } of the client when it measures one) and adds the broker's
+ * CPU, the wall time and the requests of `api` the broker answered meanwhile (its /metrics,
+ * scraped outside the CPU interval).
+ */
+async function measured(broker, records, api, fn) {
   globalThis.gc?.();
+  const requestsBefore = await broker.requestCount(api);
   const brokerBefore = broker.cpuMs();
   const clientBefore = process.cpuUsage();
   const start = performance.now();
@@ -76,7 +83,14 @@ async function measured(broker, records, fn) {
   const seconds = (performance.now() - start) / 1000;
   const brokerMs = broker.cpuMs() - brokerBefore;
   const client = process.cpuUsage(clientBefore);
-  return { records, seconds, brokerMs, clientMs: result.cpuMs ?? (client.user + client.system) / 1000 };
+  const requests = (await broker.requestCount(api)) - requestsBefore;
+  return {
+    records,
+    seconds,
+    brokerMs,
+    requests,
+    clientMs: result.cpuMs ?? (client.user + client.system) / 1000,
+  };
 }
 
 /** Measures one produce of `sends` by @runnel/client, connected before the clock starts. */
@@ -86,7 +100,7 @@ async function measureClientProduce(broker, topic, sends, records) {
   });
   await producer.connect();
   try {
-    return await measured(broker, records, async () => {
+    return await measured(broker, records, 'Produce', async () => {
       let next = 0;
       const sender = async () => {
         while (next < sends.length) await producer.send({ topic, messages: sends[next++] });
@@ -104,7 +118,7 @@ async function measureClientFetch(broker, topic, records) {
   await consumer.connect();
   try {
     consumer.assign([{ topic, partition: 0, offset: 0n }]);
-    return await measured(broker, records, async () => {
+    return await measured(broker, records, 'Fetch', async () => {
       let seen = 0;
       let bytes = 0;
       await new Promise((resolve, reject) => {
@@ -139,10 +153,10 @@ async function round(broker, dataDir, name, records, linesFile, sends) {
   rmSync(floorFile);
   await createTopics(broker.port, [`kcat-${name}`, `client-${name}`]);
   if (!kcatProblem) {
-    result['kcat.produce'] = await measured(broker, records, () =>
+    result['kcat.produce'] = await measured(broker, records, 'Produce', () =>
       kcatProduce(broker.bootstrap, `kcat-${name}`, linesFile),
     );
-    result['kcat.fetch'] = await measured(broker, records, () =>
+    result['kcat.fetch'] = await measured(broker, records, 'Fetch', () =>
       kcatConsume(broker.bootstrap, `kcat-${name}`, records),
     );
   }
@@ -184,6 +198,8 @@ try {
     figure(`${path}.cpu_ms_per_mb.broker`, 'ms/MB', (r) => r[path].brokerMs / mb);
     figure(`${path}.cpu_ms_per_mb.${client}`, 'ms/MB', (r) => r[path].clientMs / mb);
     figure(`${path}.vs_floor`, 'x', (r) => r[path].brokerMs / mb / r[floor].cpuMsPerMb);
+    // Fewer, larger requests cost the broker less per MB: a change in CPU per MB may be the client's batching.
+    figure(`${path}.requests_per_mb`, 'requests/MB', (r) => r[path].requests / mb);
     // Share of one core each side kept busy: neither near 1 means both waited on the other or the wire.
     figure(`${path}.busy.broker`, 'cores', (r) => r[path].brokerMs / 1000 / r[path].seconds);
     figure(`${path}.busy.${client}`, 'cores', (r) => r[path].clientMs / 1000 / r[path].seconds);

@@ -124,6 +124,17 @@ export async function startBenchBroker(
     cpuMs: () => cpuMsOf(pid),
     peakRss: () => peakRssOf(pid),
     rss: () => rssOf(pid),
+    /** Requests of `api` ('Produce', 'Fetch') the broker has answered so far, from its /metrics. */
+    async requestCount(api) {
+      const text = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
+      let count = 0;
+      for (const line of text.split('\n')) {
+        if (line.startsWith('runnel_requests_total{') && line.includes(`api="${api}"`)) {
+          count += Number(line.slice(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return count;
+    },
     /** Event-loop delay (ms: p50, p99, max) and the longest GC pause since the last call; needs `loopProbe`. */
     loopDelay() {
       if (!loopProbe) throw new Error('loopDelay() needs startBenchBroker(..., { loopProbe: true })');
