@@ -4,7 +4,19 @@ import type { Api, InputOf, RequestHeaderData } from '@runnel/protocol';
 export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
+  /**
+   * Who the connection speaks for, as Kafka's KafkaPrincipal prints it: `User:ANONYMOUS` until it
+   * authenticates, `User:<name>` after SASL, `User:<certificate subject>` with a TLS client
+   * certificate. It may change during the connection's life (SASL re-authentication), so read it
+   * per request.
+   */
+  readonly principal: string;
+  /** The listener the connection came in on (`PLAINTEXT` for the single `--port` listener). */
+  readonly listenerName: string;
 }
+
+/** The principal of a connection that has not authenticated (Kafka's KafkaPrincipal.ANONYMOUS). */
+export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
 
 /** What a handler knows about the request beyond its body. */
 export interface RequestContext {

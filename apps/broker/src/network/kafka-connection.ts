@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { FRAME_SIZE_PREFIX } from '@runnel/protocol';
-import { CloseConnection, type ConnectionInfo } from '../handlers/api-handler.js';
+import { ANONYMOUS_PRINCIPAL, CloseConnection, type ConnectionInfo } from '../handlers/api-handler.js';
 import { FrameDecoder, FrameSizeError } from './frame-decoder.js';
 import type { QueuedRequestBytes } from './queued-request-bytes.js';
 
@@ -69,6 +69,8 @@ interface Slot {
  */
 export class KafkaConnection implements ConnectionInfo {
   readonly remoteAddress: string;
+  /** Set by the listener's authentication (TLS client certificate, SASL); see ConnectionInfo. */
+  principal = ANONYMOUS_PRINCIPAL;
   private readonly decoder: FrameDecoder;
   private readonly inFlight: Slot[] = [];
   /**
@@ -98,6 +100,7 @@ export class KafkaConnection implements ConnectionInfo {
     private readonly dispatch: Dispatch,
     private readonly limits: ConnectionLimits,
     private readonly onClose: (connection: KafkaConnection, reason: string | null) => void,
+    readonly listenerName = 'PLAINTEXT',
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new FrameDecoder(limits.maxFrameBytes, (bytes) => {
