@@ -228,6 +228,26 @@ export class BrokerConfig {
   @IsInt()
   @Min(1)
   minInsyncReplicas = 1;
+
+  /**
+   * Who decides whether a request may be served (`authorizer.class.name`): `none` serves every
+   * request, as a broker without security; `acl` checks each against the ACLs (CreateAcls,
+   * `runnel acls`), kept in `<data-dir>/acls.json`. Default none.
+   */
+  @IsIn(['none', 'acl'])
+  authorizer: 'none' | 'acl' = 'none';
+
+  /** Principals allowed everything whatever the ACLs say, `User:a;User:b` (`super.users`). Default: none. */
+  @IsOptional()
+  @Matches(/^[^:;]+:[^;]+(;[^:;]+:[^;]+)*$/, { message: 'must be Type:name principals separated by ";" (User:a;User:b)' })
+  superUsers?: string;
+
+  /**
+   * With `--authorizer acl`, allow a request on a resource no ACL mentions
+   * (`allow.everyone.if.no.acl.found`). Default false, as Kafka.
+   */
+  @IsBoolean()
+  allowEveryoneIfNoAclFound = false;
 }
 
 /** The options `startBroker` and the command line accept: any subset of BrokerConfig. */

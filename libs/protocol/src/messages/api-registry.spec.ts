@@ -41,8 +41,6 @@ describe('API registry', () => {
       CreatePartitions: 1,
       DeleteGroups: 1,
       IncrementalAlterConfigs: 1,
-      DescribeClientQuotas: 1,
-      AlterClientQuotas: 1,
     });
   });
 });

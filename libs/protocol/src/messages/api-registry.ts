@@ -1,11 +1,9 @@
-import { AlterClientQuotas } from './apis/alter-client-quotas.js';
 import { ApiVersions } from './apis/api-versions.js';
 import { CreatePartitions } from './apis/create-partitions.js';
 import { CreateTopics } from './apis/create-topics.js';
 import { DeleteGroups } from './apis/delete-groups.js';
 import { DeleteRecords } from './apis/delete-records.js';
 import { DeleteTopics } from './apis/delete-topics.js';
-import { DescribeClientQuotas } from './apis/describe-client-quotas.js';
 import { DescribeConfigs } from './apis/describe-configs.js';
 import { DescribeGroups } from './apis/describe-groups.js';
 import { DescribeLogDirs } from './apis/describe-log-dirs.js';
@@ -54,8 +52,6 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   CreatePartitions,
   DeleteGroups,
   IncrementalAlterConfigs,
-  DescribeClientQuotas,
-  AlterClientQuotas,
 ] as readonly Api<unknown, unknown>[];
 
 const BY_KEY = new Map(ALL_APIS.map((api) => [api.apiKey, api]));
@@ -92,7 +88,5 @@ export const ApiKey = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.ap
     | 'CreatePartitions'
     | 'SaslAuthenticate'
     | 'DeleteGroups'
-    | 'IncrementalAlterConfigs'
-    | 'DescribeClientQuotas'
-    | 'AlterClientQuotas']: number;
+    | 'IncrementalAlterConfigs']: number;
 };

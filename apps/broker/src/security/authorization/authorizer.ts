@@ -1,0 +1,83 @@
+import type { RequestContext } from '../../handlers/api-handler.js';
+import {
+  type AclBinding,
+  type AclBindingFilter,
+  type AclOperation,
+  CLUSTER_RESOURCE_NAME,
+  type Resource,
+  ResourceType,
+} from './acl.js';
+import { type AclRules, isAuthorized } from './acl-matcher.js';
+import type { AclStore } from './acl-store.js';
+
+/**
+ * The one question handlers ask: may this request's principal, from its host, perform this
+ * operation on this resource? Built from `--authorizer`: with `none` (the default) everything is
+ * allowed, as before authorization existed; with `acl` the broker's ACLs decide (Kafka's
+ * AclAuthorizer, see acl-matcher.ts). The ACL APIs reach the ACLs through `acls`, which is
+ * absent with `none` (they answer SECURITY_DISABLED, as Kafka without an authorizer).
+ */
+export class Authorizer {
+  private constructor(
+    readonly acls: AclStore | undefined,
+    private readonly rules: AclRules,
+  ) {}
+
+  /** Every request allowed (`--authorizer none`). */
+  static none(): Authorizer {
+    return new Authorizer(undefined, { superUsers: new Set(), allowEveryoneIfNoAclFound: true });
+  }
+
+  /** Authorization by the ACLs of `store` (`--authorizer acl`). */
+  static acl(store: AclStore, rules: AclRules): Authorizer {
+    return new Authorizer(store, rules);
+  }
+
+  get enabled(): boolean {
+    return this.acls !== undefined;
+  }
+
+  authorize(context: RequestContext, operation: AclOperation, resource: Resource): boolean {
+    if (this.acls === undefined) return true;
+    const requester = {
+      principal: context.connection.principal,
+      host: hostOf(context.connection.remoteAddress),
+    };
+    return isAuthorized(this.acls.all(), this.rules, requester, operation, resource);
+  }
+
+  topic(context: RequestContext, operation: AclOperation, name: string): boolean {
+    return this.authorize(context, operation, { resourceType: ResourceType.TOPIC, name });
+  }
+
+  group(context: RequestContext, operation: AclOperation, name: string): boolean {
+    return this.authorize(context, operation, { resourceType: ResourceType.GROUP, name });
+  }
+
+  cluster(context: RequestContext, operation: AclOperation): boolean {
+    return this.authorize(context, operation, {
+      resourceType: ResourceType.CLUSTER,
+      name: CLUSTER_RESOURCE_NAME,
+    });
+  }
+
+  /** Adds ACLs (CreateAcls); the caller checked `enabled`. */
+  addAcls(bindings: readonly AclBinding[]): void {
+    this.acls?.add(bindings);
+  }
+
+  /** Removes the ACLs each filter selects (DeleteAcls). */
+  removeAcls(filters: readonly AclBindingFilter[]): AclBinding[][] {
+    return this.acls?.remove(filters) ?? filters.map(() => []);
+  }
+}
+
+/**
+ * The host of `address:port` (`127.0.0.1:5301` -> `127.0.0.1`, `::1:5301` -> `::1`), with an
+ * IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) as its IPv4 form, as Kafka's InetAddress prints it.
+ */
+export function hostOf(remoteAddress: string): string {
+  const colon = remoteAddress.lastIndexOf(':');
+  const host = colon < 0 ? remoteAddress : remoteAddress.slice(0, colon);
+  return host.startsWith('::ffff:') && host.includes('.') ? host.slice('::ffff:'.length) : host;
+}
