@@ -1,8 +1,14 @@
-import { type BatchHeader, patchBaseOffset } from '@runnel/protocol';
+import {
+  type BatchHeader,
+  BatchLayout,
+  LOG_OVERHEAD,
+  patchBaseOffset,
+  patchPartitionLeaderEpoch,
+} from '@runnel/protocol';
 import { AppendWaiters, type AppendWatcher, type LogEndPosition } from './append-waiters.js';
 import { CleanShutdownMarker } from './clean-shutdown-marker.js';
 import { type Clock, systemClock } from './clock.js';
-import { KafkaStorageError, OffsetOutOfRangeError } from './errors.js';
+import { InvalidRecordError, KafkaStorageError, OffsetOutOfRangeError } from './errors.js';
 import { LogCheckpoint } from './log-checkpoint.js';
 import { type CleanerStats, LogCleaner } from './log-cleaner.js';
 import { deletesOldSegments, type LogConfig, resolveLogConfig } from './log-config.js';
@@ -25,7 +31,9 @@ const EMPTY = Buffer.alloc(0);
  *
  * Offsets: [logStartOffset, logEndOffset) are readable. `highWatermark` is the end of what
  * consumers may read; without replication every append is committed at once, so it equals
- * logEndOffset after each append, but it is kept apart so replication can hold it back.
+ * logEndOffset after each append. A replicated partition's log holds it back
+ * (`holdHighWatermark`): its leader moves it as the in-sync replicas catch up
+ * (`advanceHighWatermark`), and reads stop there unless asked to read to the log end (followers).
  * `recoveryPoint` is the end of what is fsynced.
  *
  * Threading: one writer. Every method runs on the event loop and file I/O is synchronous except
@@ -70,6 +78,8 @@ export class PartitionLog {
    * against it (`check`) before appending it.
    */
   readonly producerState: ProducerStateManager;
+  /** Whether appends leave the high watermark where it is (see holdHighWatermark). */
+  private highWatermarkHeld = false;
   /** Whether the write of this turn's appends is scheduled. */
   private writeScheduled = false;
   /** Settles when the scheduled write is done; made only when someone waits (`whenWritten`). */
@@ -183,7 +193,7 @@ export class PartitionLog {
    * (see `whenWritten`); the bytes must not change until then. Throws an InvalidBatchError with
    * nothing appended.
    */
-  append(batch: ValidatedBatch | Buffer): AppendResult {
+  append(batch: ValidatedBatch | Buffer, leaderEpoch?: number): AppendResult {
     this.checkOpen();
     const validated = Buffer.isBuffer(batch) ? this.validate(batch, { origin: 'coordinator' }) : batch;
     const baseOffset = this.endOffset;
@@ -194,6 +204,8 @@ export class PartitionLog {
       // The same bytes appended again before their first write: write them before the patch.
       active.log.writeIfQueued(validated.bytes);
       patchBaseOffset(validated.bytes, baseOffset);
+      // Outside the CRC: the leader stamps its epoch without invalidating the batch.
+      if (leaderEpoch !== undefined) patchPartitionLeaderEpoch(validated.bytes, leaderEpoch);
       active.append(validated.bytes, validated, lastOffset);
       this.flusher.markUnflushed(active);
     } catch (error) {
@@ -202,10 +214,57 @@ export class PartitionLog {
     this.scheduleWrite();
     this.producerState.update(validated, baseOffset);
     this.endOffset = lastOffset + 1n;
-    this.committedOffset = this.endOffset;
+    if (!this.highWatermarkHeld) this.committedOffset = this.endOffset;
     this.waiters.notify(this.endOffset);
     this.flusher.appended();
     return { baseOffset, lastOffset, logEndOffset: this.endOffset };
+  }
+
+  /**
+   * A follower's append (Kafka's appendAsFollower): the leader's batches, one or more whole
+   * batches back to back as a Fetch returned them, kept as they are (offsets, leader epochs), each
+   * validated as a broker's batch and recorded in the producer state as it is appended. The first
+   * batch must start at logEndOffset and each follow the one before: InvalidRecordError otherwise,
+   * with the batches before it appended. Returns the new logEndOffset.
+   */
+  appendAsFollower(records: Buffer): bigint {
+    this.checkOpen();
+    let position = 0;
+    while (position + LOG_OVERHEAD <= records.length) {
+      const size = records.readInt32BE(position + BatchLayout.BATCH_LENGTH) + LOG_OVERHEAD;
+      // A fetch returns whole batches; a cut one (never sent by this broker) is left for the next fetch.
+      if (position + size > records.length) break;
+      const bytes = records.subarray(position, position + size);
+      const baseOffset = bytes.readBigInt64BE(BatchLayout.BASE_OFFSET);
+      if (baseOffset !== this.endOffset) {
+        throw new InvalidRecordError(
+          this.dir,
+          `a replicated batch starts at offset ${baseOffset}, not at the log end offset ${this.endOffset}`,
+        );
+      }
+      this.append(this.validate(bytes, { origin: 'coordinator' }));
+      position += size;
+    }
+    return this.endOffset;
+  }
+
+  /**
+   * From now on appends leave the high watermark where it is: the partition is replicated and its
+   * leader moves it (`advanceHighWatermark`) once the in-sync replicas have the records.
+   */
+  holdHighWatermark(): void {
+    this.highWatermarkHeld = true;
+  }
+
+  /**
+   * Moves the high watermark up to `offset` (at most logEndOffset; never down). Returns whether it
+   * moved.
+   */
+  advanceHighWatermark(offset: bigint): boolean {
+    const next = offset < this.endOffset ? offset : this.endOffset;
+    if (next <= this.committedOffset) return false;
+    this.committedOffset = next;
+    return true;
   }
 
   /**
@@ -316,7 +375,8 @@ export class PartitionLog {
     return this.faults.run(() => {
       for (const segment of this.segments.from(fetchOffset)) {
         const records = segment.read(fetchOffset, maxBytes);
-        if (records !== undefined) return { ...result, records };
+        if (records !== undefined)
+          return { ...result, records: batchesBefore(records, this.committedOffset, this.endOffset) };
       }
       return result;
     });
@@ -325,10 +385,11 @@ export class PartitionLog {
   /**
    * As `read`, for fetches: the same answer, read with asynchronous file reads (see
    * LogSegment.readAsync), so a read that misses the page cache holds up no other request. The
-   * answer is bounded by the high watermark when the call is made: appends that land while the
-   * read waits are left for the next fetch, and the offsets returned are those of the call.
+   * answer is bounded by the high watermark when the call is made (by the log end with
+   * `toLogEnd`, for a follower's fetch): appends that land while the read waits are left for the
+   * next fetch, and the offsets returned are those of the call.
    */
-  async readAsync(fetchOffset: bigint, maxBytes: number): Promise<FetchResult> {
+  async readAsync(fetchOffset: bigint, maxBytes: number, toLogEnd = false): Promise<FetchResult> {
     this.checkOpen();
     if (!Number.isInteger(maxBytes) || maxBytes < 0) {
       throw new RangeError(`maxBytes ${maxBytes} is not an integer of 0 or more`);
@@ -342,7 +403,8 @@ export class PartitionLog {
       logStartOffset: this.startOffset,
       logEndOffset: this.endOffset,
     };
-    if (fetchOffset >= this.committedOffset) return result;
+    const upTo = toLogEnd ? this.endOffset : this.committedOffset;
+    if (fetchOffset >= upTo) return result;
     const active = this.segments.active;
     const activeEnd = active.size;
     try {
@@ -354,7 +416,8 @@ export class PartitionLog {
         if (i > 0 && (this.closed || !this.segments.includes(segment))) break;
         const end = segment === active ? activeEnd : segment.size;
         const records = await segment.readAsync(fetchOffset, maxBytes, end);
-        if (records !== undefined) return { ...result, records };
+        if (records !== undefined)
+          return { ...result, records: batchesBefore(records, upTo, this.endOffset) };
         if (segment === active) break;
       }
       return result;
@@ -587,4 +650,21 @@ export class PartitionLog {
     this.faults.check();
     if (this.closed) throw new Error(`log ${this.dir} is closed`);
   }
+}
+
+/**
+ * The whole batches of `records` that start below `offset`: a segment read ends at a byte
+ * position, which may lie past the high watermark of a replicated log. Without replication the
+ * high watermark is the log end and nothing is cut.
+ */
+function batchesBefore(records: Buffer, offset: bigint, logEndOffset: bigint): Buffer {
+  if (offset >= logEndOffset) return records;
+  let position = 0;
+  while (position + LOG_OVERHEAD <= records.length) {
+    if (records.readBigInt64BE(position + BatchLayout.BASE_OFFSET) >= offset) {
+      return records.subarray(0, position);
+    }
+    position += records.readInt32BE(position + BatchLayout.BATCH_LENGTH) + LOG_OVERHEAD;
+  }
+  return records;
 }
