@@ -20,12 +20,14 @@ export { isRetriable, KafkaError, type KafkaErrorOptions } from './errors/kafka-
 export { ProtocolError } from './errors/protocol-error.js';
 export { type RecordLocation, SerializationError } from './errors/serialization-error.js';
 export { ALL_APIS, ApiKey, apiByKey } from './messages/api-registry.js';
+export { AlterClientQuotas } from './messages/apis/alter-client-quotas.js';
 export { ApiVersions } from './messages/apis/api-versions.js';
 export { CreatePartitions } from './messages/apis/create-partitions.js';
 export { CreateTopics } from './messages/apis/create-topics.js';
 export { DeleteGroups } from './messages/apis/delete-groups.js';
 export { DeleteRecords } from './messages/apis/delete-records.js';
 export { DeleteTopics } from './messages/apis/delete-topics.js';
+export { DescribeClientQuotas } from './messages/apis/describe-client-quotas.js';
 export { DescribeConfigs } from './messages/apis/describe-configs.js';
 export { DescribeGroups } from './messages/apis/describe-groups.js';
 export { DescribeLogDirs } from './messages/apis/describe-log-dirs.js';

@@ -41,6 +41,8 @@ describe('API registry', () => {
       CreatePartitions: 1,
       DeleteGroups: 1,
       IncrementalAlterConfigs: 1,
+      DescribeClientQuotas: 1,
+      AlterClientQuotas: 1,
     });
   });
 });

@@ -1,9 +1,11 @@
+import { AlterClientQuotas } from './apis/alter-client-quotas.js';
 import { ApiVersions } from './apis/api-versions.js';
 import { CreatePartitions } from './apis/create-partitions.js';
 import { CreateTopics } from './apis/create-topics.js';
 import { DeleteGroups } from './apis/delete-groups.js';
 import { DeleteRecords } from './apis/delete-records.js';
 import { DeleteTopics } from './apis/delete-topics.js';
+import { DescribeClientQuotas } from './apis/describe-client-quotas.js';
 import { DescribeConfigs } from './apis/describe-configs.js';
 import { DescribeGroups } from './apis/describe-groups.js';
 import { DescribeLogDirs } from './apis/describe-log-dirs.js';
@@ -52,6 +54,8 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   CreatePartitions,
   DeleteGroups,
   IncrementalAlterConfigs,
+  DescribeClientQuotas,
+  AlterClientQuotas,
 ] as readonly Api<unknown, unknown>[];
 
 const BY_KEY = new Map(ALL_APIS.map((api) => [api.apiKey, api]));
@@ -88,5 +92,7 @@ export const ApiKey = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.ap
     | 'CreatePartitions'
     | 'SaslAuthenticate'
     | 'DeleteGroups'
-    | 'IncrementalAlterConfigs']: number;
+    | 'IncrementalAlterConfigs'
+    | 'DescribeClientQuotas'
+    | 'AlterClientQuotas']: number;
 };
