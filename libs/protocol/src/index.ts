@@ -22,11 +22,14 @@ export { type RecordLocation, SerializationError } from './errors/serialization-
 export { ALL_APIS, ApiKey, apiByKey } from './messages/api-registry.js';
 export { AlterClientQuotas } from './messages/apis/alter-client-quotas.js';
 export { ApiVersions } from './messages/apis/api-versions.js';
+export { CreateAcls } from './messages/apis/create-acls.js';
 export { CreatePartitions } from './messages/apis/create-partitions.js';
 export { CreateTopics } from './messages/apis/create-topics.js';
+export { DeleteAcls } from './messages/apis/delete-acls.js';
 export { DeleteGroups } from './messages/apis/delete-groups.js';
 export { DeleteRecords } from './messages/apis/delete-records.js';
 export { DeleteTopics } from './messages/apis/delete-topics.js';
+export { DescribeAcls } from './messages/apis/describe-acls.js';
 export { DescribeClientQuotas } from './messages/apis/describe-client-quotas.js';
 export { DescribeConfigs } from './messages/apis/describe-configs.js';
 export { DescribeGroups } from './messages/apis/describe-groups.js';

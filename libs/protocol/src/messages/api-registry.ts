@@ -1,10 +1,13 @@
 import { AlterClientQuotas } from './apis/alter-client-quotas.js';
 import { ApiVersions } from './apis/api-versions.js';
+import { CreateAcls } from './apis/create-acls.js';
 import { CreatePartitions } from './apis/create-partitions.js';
 import { CreateTopics } from './apis/create-topics.js';
+import { DeleteAcls } from './apis/delete-acls.js';
 import { DeleteGroups } from './apis/delete-groups.js';
 import { DeleteRecords } from './apis/delete-records.js';
 import { DeleteTopics } from './apis/delete-topics.js';
+import { DescribeAcls } from './apis/describe-acls.js';
 import { DescribeClientQuotas } from './apis/describe-client-quotas.js';
 import { DescribeConfigs } from './apis/describe-configs.js';
 import { DescribeGroups } from './apis/describe-groups.js';
@@ -48,6 +51,9 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  DescribeAcls,
+  CreateAcls,
+  DeleteAcls,
   DescribeConfigs,
   DescribeLogDirs,
   SaslAuthenticate,
@@ -87,6 +93,9 @@ export const ApiKey = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.ap
     | 'DeleteTopics'
     | 'DeleteRecords'
     | 'InitProducerId'
+    | 'DescribeAcls'
+    | 'CreateAcls'
+    | 'DeleteAcls'
     | 'DescribeConfigs'
     | 'DescribeLogDirs'
     | 'CreatePartitions'
