@@ -4,6 +4,7 @@ import type { ClusterMetadataStore } from './cluster/cluster-metadata-store.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import { BrokerConfig } from './config/broker-config.js';
 import { startGroupCoordinator } from './groups/start-group-coordinator.js';
+import { aclHandlers } from './handlers/acl-handlers.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
 import { fetchHandlers } from './handlers/fetch-handlers.js';
 import { groupHandlers } from './handlers/group-handlers.js';
@@ -14,6 +15,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { BrokerEndpoint } from './network/broker-endpoint.js';
 import { KafkaServer } from './network/kafka-server.js';
 import { RequestRouter } from './network/request-router.js';
+import { createAuthorizer } from './security/authorization/authorizer-factory.js';
 import { TopicManager } from './topics/topic-manager.js';
 
 /**
@@ -68,13 +70,15 @@ export class BrokerModule {
             cluster: ClusterNode | null,
           ) => {
             const router = new RequestRouter(metrics);
-            const dependencies = { config, topics, endpoint, ...(cluster ? { cluster } : {}) };
+            const authorizer = createAuthorizer(config);
+            const dependencies = { config, topics, endpoint, authorizer, ...(cluster ? { cluster } : {}) };
             return router.register(
               { handlers: [new ApiVersionsHandler(() => router.supportedApis())] },
               topicAdminHandlers(dependencies),
               fetchHandlers(dependencies),
               produceHandlers(dependencies),
               groupHandlers(dependencies, coordinator),
+              aclHandlers(dependencies),
             );
           },
         },

@@ -1,6 +1,7 @@
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { AnyApiHandler } from './api-handler.js';
 
@@ -11,6 +12,8 @@ export interface HandlerDependencies {
   readonly endpoint: BrokerEndpoint;
   /** This broker's membership of a cluster (`--cluster`); absent on a single broker. */
   readonly cluster?: ClusterNode;
+  /** Whether a request's principal may do what it asks (`--authorizer`; allows everything with `none`). */
+  readonly authorizer: Authorizer;
 }
 
 /**
