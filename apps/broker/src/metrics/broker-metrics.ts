@@ -5,6 +5,7 @@ import {
   type RequestOutcome,
   requestsCounter,
 } from './api-request-stats.js';
+import { type ClientQuotaUse, registerClientQuotaGauges } from './client-quota-gauges.js';
 import { type GroupGaugeSource, registerGroupGauges } from './group-gauges.js';
 
 /** Per-partition figures read at scrape time, so the request path never updates gauges. */
@@ -115,6 +116,11 @@ export class BrokerMetrics {
         }),
       );
     }
+  }
+
+  /** Client quota use, throttle time and limits per user and client id, read at scrape time (see registerClientQuotaGauges). */
+  registerClientQuotas(usage: () => Iterable<ClientQuotaUse>): void {
+    registerClientQuotaGauges(this.registry, usage);
   }
 
   /** The stats of `api` (by its name), taken once per API so the request path looks nothing up. */
