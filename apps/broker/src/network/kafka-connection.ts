@@ -88,6 +88,13 @@ export class KafkaConnection implements ConnectionInfo {
   private writeBlocked = false;
   private waitingForBytes = false;
   private paused = false;
+  /** Set while the connection is muted for a client quota's throttle time (see muteFor). */
+  private muteTimer: NodeJS.Timeout | undefined;
+  private mutedUntil = 0;
+  private readonly unmute = () => {
+    this.muteTimer = undefined;
+    if (!this.closed) this.dispatchPending();
+  };
   private idleWaiters: (() => void)[] = [];
   private readonly retryAdmission = () => {
     this.waitingForBytes = false;
@@ -133,6 +140,20 @@ export class KafkaConnection implements ConnectionInfo {
     for (const wake of waiters) wake();
   }
 
+  /**
+   * Stops reading and dispatching requests for `ms` (KIP-219: a client over its quota has its
+   * channel muted for its throttle time once its response is on its way). Responses already due
+   * are still written; frames already read wait in `pending`. A longer mute extends a shorter one.
+   */
+  muteFor(ms: number): void {
+    const until = performance.now() + ms;
+    if (this.closed || ms <= 0 || until <= this.mutedUntil) return;
+    clearTimeout(this.muteTimer);
+    this.mutedUntil = until;
+    this.muteTimer = setTimeout(this.unmute, ms);
+    this.updateReading();
+  }
+
   /** Closes the connection; `reason` is logged by the owner when it is not a normal close. */
   close(reason: string | null): void {
     // Also ends a socket still writing its last responses after a CloseConnection (closeAfterWrites).
@@ -152,6 +173,7 @@ export class KafkaConnection implements ConnectionInfo {
   /** Gives back every byte of the budget this connection holds; nothing more is dispatched. */
   private markClosed(): void {
     this.closed = true;
+    clearTimeout(this.muteTimer);
     const { queuedBytes } = this.limits;
     queuedBytes.cancelWait(this.retryAdmission);
     let held = this.decoder.admittedBytes;
@@ -179,7 +201,7 @@ export class KafkaConnection implements ConnectionInfo {
   /** Dispatches pending frames while fewer than the limit are in flight, writing what is done. */
   private dispatchPending(): void {
     const max = this.limits.maxInFlightRequests;
-    while (!this.closed && !this.closing && this.pending.length > 0) {
+    while (!this.closed && !this.closing && this.muteTimer === undefined && this.pending.length > 0) {
       if (this.inFlight.length - this.leadingDone >= max) break;
       this.dispatchFrame(this.pending.shift()!);
     }
@@ -191,6 +213,7 @@ export class KafkaConnection implements ConnectionInfo {
     if (this.closed) return;
     const read =
       !this.closing &&
+      this.muteTimer === undefined &&
       !this.writeBlocked &&
       !this.waitingForBytes &&
       this.pending.length === 0 &&

@@ -20,6 +20,8 @@ import {
 import type { HandlerGroup } from '../handlers/handler-group.js';
 import type { ApiRequestStats } from '../metrics/api-request-stats.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
+import type { ClientQuotaManager } from '../security/quotas/client-quota-manager.js';
+import { throttledResponse } from '../security/quotas/throttled-response.js';
 import { type ResponseFrame, responseFrameBytes } from './kafka-connection.js';
 
 /** A served API: its handler, and its request stats bound once so no request looks them up. */
@@ -43,7 +45,11 @@ export class RequestRouter {
   private readonly routes = new Map<number, Route>();
   private readonly groups: HandlerGroup[] = [];
 
-  constructor(private readonly metrics: BrokerMetrics) {}
+  /** `quotas`: client quotas to enforce on every response (see throttledResponse). */
+  constructor(
+    private readonly metrics: BrokerMetrics,
+    private readonly quotas?: ClientQuotaManager,
+  ) {}
 
   /** Serves these groups' APIs from now on (one handler per API key). */
   register(...groups: HandlerGroup[]): this {
@@ -123,8 +129,13 @@ export class RequestRouter {
       );
     }
     const result = handler.handle(request, context);
-    if (result instanceof Promise) return result.then((body) => this.respond(route, context, body, started));
-    return this.respond(route, context, result, started);
+    if (result instanceof Promise) {
+      const waitFrom = performance.now();
+      return result.then((body) =>
+        this.respond(route, context, body, started, frame.length, performance.now() - waitFrom),
+      );
+    }
+    return this.respond(route, context, result, started, frame.length);
   };
 
   private respond(
@@ -132,16 +143,32 @@ export class RequestRouter {
     context: RequestContext,
     body: HandlerResult<unknown>,
     started: number,
+    /** The request frame's bytes, and how long an asynchronous handler waited (not counted as busy). */
+    requestBytes = 0,
+    waitedMs = 0,
   ): ResponseFrame | CloseConnection {
     if (body instanceof CloseConnection) {
       this.metrics.responseSent(stats, 0, (performance.now() - started) / 1000, 'error');
       return body;
     }
     if (body === NO_RESPONSE) {
+      if (this.quotas?.enabled) {
+        const busyMs = performance.now() - started - waitedMs;
+        throttledResponse(this.quotas, handler.api, context, null, null, requestBytes, busyMs);
+      }
       this.metrics.responseSent(stats, 0, (performance.now() - started) / 1000, 'ok');
       return null;
     }
-    const frame = encodeResponseChunks(handler.api, context.version, context.header.correlationId, body);
+    let frame: ResponseFrame = encodeResponseChunks(
+      handler.api,
+      context.version,
+      context.header.correlationId,
+      body,
+    );
+    if (this.quotas?.enabled) {
+      const busyMs = performance.now() - started - waitedMs;
+      frame = throttledResponse(this.quotas, handler.api, context, body, frame, requestBytes, busyMs);
+    }
     const failed = typeof body === 'object' && body !== null && (body as { errorCode?: number }).errorCode;
     this.metrics.responseSent(
       stats,
