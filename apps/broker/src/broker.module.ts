@@ -6,6 +6,8 @@ import { BrokerConfig } from './config/broker-config.js';
 import { startGroupCoordinator } from './groups/start-group-coordinator.js';
 import { aclHandlers } from './handlers/acl-handlers.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
+import { authenticationHandlers } from './handlers/authentication-handlers.js';
+import { clientQuotaHandlers } from './handlers/client-quota-handlers.js';
 import { fetchHandlers } from './handlers/fetch-handlers.js';
 import { groupHandlers } from './handlers/group-handlers.js';
 import { produceHandlers } from './handlers/produce-handlers.js';
@@ -15,7 +17,10 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { BrokerEndpoint } from './network/broker-endpoint.js';
 import { KafkaServer } from './network/kafka-server.js';
 import { RequestRouter } from './network/request-router.js';
+import { BrokerAuthentication } from './security/authentication/broker-authentication.js';
 import { createAuthorizer } from './security/authorization/authorizer-factory.js';
+import { ClientQuotaManager } from './security/quotas/client-quota-manager.js';
+import { ClientQuotaStore } from './security/quotas/client-quota-store.js';
 import { TopicManager } from './topics/topic-manager.js';
 
 /**
@@ -60,16 +65,39 @@ export class BrokerModule {
             clusterStore ? ClusterNode.join(config, clusterStore, topics) : null,
         },
         {
+          // Client quotas (KIP-13, KIP-55, KIP-124), kept in the data dir; /metrics shows their use.
+          provide: ClientQuotaManager,
+          inject: [BrokerMetrics],
+          useFactory: (metrics: BrokerMetrics) => {
+            const quotas = new ClientQuotaManager(ClientQuotaStore.open(config.dataDir), {
+              samples: config.quotaWindowNum,
+              sampleMs: config.quotaWindowSizeSeconds * 1000,
+            });
+            metrics.registerClientQuotas(() => quotas.usage());
+            return quotas;
+          },
+        },
+        {
           provide: RequestRouter,
-          inject: [BrokerMetrics, TopicManager, BrokerEndpoint, GroupCoordinator, ClusterNode],
+          inject: [
+            BrokerMetrics,
+            ClientQuotaManager,
+            TopicManager,
+            BrokerEndpoint,
+            GroupCoordinator,
+            ClusterNode,
+            BrokerAuthentication,
+          ],
           useFactory: (
             metrics: BrokerMetrics,
+            quotas: ClientQuotaManager,
             topics: TopicManager,
             endpoint: BrokerEndpoint,
             coordinator: GroupCoordinator,
             cluster: ClusterNode | null,
+            authentication: BrokerAuthentication,
           ) => {
-            const router = new RequestRouter(metrics);
+            const router = new RequestRouter(metrics, quotas);
             const authorizer = createAuthorizer(config);
             const dependencies = { config, topics, endpoint, authorizer, ...(cluster ? { cluster } : {}) };
             return router.register(
@@ -78,9 +106,15 @@ export class BrokerModule {
               fetchHandlers(dependencies),
               produceHandlers(dependencies),
               groupHandlers(dependencies, coordinator),
+              clientQuotaHandlers(quotas.store),
               aclHandlers(dependencies),
+              authenticationHandlers(authentication),
             );
           },
+        },
+        {
+          provide: BrokerAuthentication,
+          useFactory: () => new BrokerAuthentication(config),
         },
         KafkaServer,
       ],

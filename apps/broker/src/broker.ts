@@ -6,6 +6,7 @@ import type { ClusterMetadataStore } from './cluster/cluster-metadata-store.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import type { BrokerConfig, BrokerOptions } from './config/broker-config.js';
 import { resolveConfig } from './config/load-config.js';
+import { BrokerEndpoint } from './network/broker-endpoint.js';
 import { KafkaServer } from './network/kafka-server.js';
 import { lockDataDir } from './startup/data-dir.js';
 import { checkListenPorts, listenError } from './startup/listen-ports.js';
@@ -15,6 +16,8 @@ import { TopicManager } from './topics/topic-manager.js';
 export interface RunningBroker {
   /** The Kafka port actually bound (useful with `port: 0`). */
   readonly port: number;
+  /** The port each listener is bound to, by listener name (`{ PLAINTEXT: 9092, SASL_SSL: 9093 }`). */
+  readonly ports: Readonly<Record<string, number>>;
   /** `host:port`, ready for a client's `brokers` / `bootstrap.servers`. */
   readonly bootstrapServers: string;
   /** The HTTP port of /health and /metrics, or -1 when HTTP is off. */
@@ -96,18 +99,20 @@ async function listen(
   const port = await server.start().catch((cause) => {
     throw listenError('port', config.host, config.port, cause);
   });
-  const host = config.advertisedHost ?? config.host;
+  // The first listener is the one a cluster registers and bootstrapServers names.
+  const { host, port: advertisedPort } = app.get(BrokerEndpoint);
   const cluster = clusterOf(app);
   // A broker that cannot register stops listening before startBroker closes the rest.
-  await cluster?.register(host, port).catch(async (err: unknown) => {
+  await cluster?.register(host, advertisedPort).catch(async (err: unknown) => {
     await server.stop();
     throw err;
   });
   let closing: Promise<void> | undefined;
   return {
     port,
+    ports: server.ports,
     httpPort,
-    bootstrapServers: `${host}:${port}`,
+    bootstrapServers: `${host}:${advertisedPort}`,
     close: () => {
       closing ??= (async () => {
         try {

@@ -2,6 +2,7 @@
 import { Logger } from '@nestjs/common';
 import { startBroker } from './broker.js';
 import { ConfigError, loadConfig, UsageError, usage } from './config/load-config.js';
+import { AddScramUserUsageError, addScramUser } from './security/authentication/add-scram-user.js';
 import { BrokerStartupError } from './startup/startup-error.js';
 
 /**
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${usage()}\n`);
     return;
   }
+  const subcommand = process.argv.indexOf('add-scram-user');
+  if (subcommand >= 0) return runAddScramUser(subcommand);
   let broker: Awaited<ReturnType<typeof startBroker>>;
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -45,6 +48,26 @@ async function main(): Promise<void> {
   process.stdout.write(
     `runnel broker ${config.nodeId} listening on ${broker.bootstrapServers}${http}, data in ${config.dataDir}\n`,
   );
+}
+
+/** `runnel-broker [options] add-scram-user NAME ...`: the options before it name the data directory. */
+function runAddScramUser(at: number): void {
+  try {
+    const config = loadConfig(process.argv.slice(2, at), process.env);
+    process.stdout.write(`${addScramUser(config.dataDir, process.argv.slice(at + 1))}\n`);
+  } catch (err) {
+    if (
+      !(
+        err instanceof ConfigError ||
+        err instanceof BrokerStartupError ||
+        err instanceof AddScramUserUsageError
+      )
+    ) {
+      throw err;
+    }
+    process.stderr.write(`runnel-broker: ${err.message}\n`);
+    process.exit(err instanceof UsageError || err instanceof AddScramUserUsageError ? 2 : 1);
+  }
 }
 
 main().catch((err) => {

@@ -29,6 +29,80 @@ export class BrokerConfig {
   @MinLength(1)
   advertisedHost?: string;
 
+  /**
+   * The listeners, `NAME://host:port[,...]` with NAME one of PLAINTEXT, SSL, SASL_PLAINTEXT,
+   * SASL_SSL (`listeners`); port 0 picks a free one. Unset (the default), one PLAINTEXT listener
+   * on `host`:`port`, as before.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  listeners?: string;
+
+  /**
+   * Where clients are told to connect, per listener, same syntax (`advertised.listeners`); Metadata
+   * answers each client with the address of the listener it came in on. Default: each listener's
+   * bound address (`advertisedHost` for a wildcard host).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  advertisedListeners?: string;
+
+  /** PEM private key of the SSL and SASL_SSL listeners (`ssl.keystore.location`'s key). Required with them. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  sslKeyFile?: string;
+
+  /** PEM certificate chain of the SSL and SASL_SSL listeners (`ssl.keystore.location`'s chain). Required with them. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  sslCertFile?: string;
+
+  /** PEM CA certificates that client certificates must chain to (`ssl.truststore.location`). Default: none. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  sslCaFile?: string;
+
+  /**
+   * Whether TLS listeners ask for client certificates (`ssl.client.auth`): `none`; `requested`
+   * (a client may present one); `required` (a client without a trusted one is refused). A trusted
+   * certificate makes the principal `User:<subject>`. Default none.
+   */
+  @IsIn(['none', 'requested', 'required'])
+  sslClientAuth: 'none' | 'requested' | 'required' = 'none';
+
+  /**
+   * SASL mechanisms the SASL listeners accept, comma-separated (`sasl.enabled.mechanisms`):
+   * PLAIN, SCRAM-SHA-256, SCRAM-SHA-512. Default SCRAM-SHA-512,SCRAM-SHA-256.
+   */
+  @Matches(/^(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512)(,(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512))*$/, {
+    message: 'must be PLAIN, SCRAM-SHA-256 and/or SCRAM-SHA-512, comma-separated',
+  })
+  saslEnabledMechanisms = 'SCRAM-SHA-512,SCRAM-SHA-256';
+
+  /**
+   * JSON file of PLAIN users, `{"users": {"alice": "alice-secret"}}` (the `user_<name>="<password>"`
+   * entries of Kafka's PlainLoginModule JAAS section). Required when PLAIN is enabled.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  saslPlainUsersFile?: string;
+
+  /**
+   * Longest a SASL session lives before the client must re-authenticate (`connections.max.reauth.ms`,
+   * KIP-368): told to clients in SaslAuthenticate v1+, and a connection whose session expired is
+   * closed at its next request that is not a re-authentication. 0: sessions never expire. Default 0.
+   */
+  @IsInt()
+  @Min(0)
+  connectionsMaxReauthMs = 0;
+
+
   /** HTTP port for /health and /metrics; 0 picks a free one, -1 turns HTTP off. Default 9644. */
   @IsInt()
   @Min(-1)

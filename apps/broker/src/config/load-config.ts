@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { brokerListeners, type ListenerSpec, ListenerSpecError, usesTls } from '../network/listener-spec.js';
 import { BrokerConfig, type BrokerOptions } from './broker-config.js';
 
 /**
@@ -74,7 +75,25 @@ export function resolveConfig(options: BrokerOptions | Record<string, unknown>):
       `invalid broker configuration: queuedMaxRequestBytes = ${budget} (${optionFlag('queuedMaxRequestBytes')}, ${optionVariable('queuedMaxRequestBytes')}) must be -1 (no budget) or at least socketRequestMaxBytes (${config.socketRequestMaxBytes})`,
     );
   }
+  checkListeners(config);
   return config;
+}
+
+/** `listeners` and `advertisedListeners` parse, and TLS listeners have their key and certificate. */
+function checkListeners(config: BrokerConfig): void {
+  let listeners: ListenerSpec[];
+  try {
+    listeners = brokerListeners(config);
+  } catch (err) {
+    if (!(err instanceof ListenerSpecError)) throw err;
+    throw new ConfigError(`invalid broker configuration: ${err.message}`);
+  }
+  const tls = listeners.filter((l) => usesTls(l.name)).map((l) => l.name);
+  if (tls.length > 0 && (!config.sslKeyFile || !config.sslCertFile)) {
+    throw new ConfigError(
+      `invalid broker configuration: listener ${tls.join(', ')} needs sslKeyFile (${optionFlag('sslKeyFile')}) and sslCertFile (${optionFlag('sslCertFile')})`,
+    );
+  }
 }
 
 /**

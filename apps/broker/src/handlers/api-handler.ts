@@ -1,4 +1,5 @@
 import type { Api, InputOf, RequestHeaderData } from '@runnel/protocol';
+import type { SaslSession } from '../security/authentication/sasl-session.js';
 
 /** What a handler may know of the connection a request came on. */
 export interface ConnectionInfo {
@@ -13,6 +14,8 @@ export interface ConnectionInfo {
   readonly principal: string;
   /** The listener the connection came in on (`PLAINTEXT` for the single `--port` listener). */
   readonly listenerName: string;
+  /** The connection's SASL state, on a SASL_PLAINTEXT or SASL_SSL listener only. */
+  readonly sasl?: SaslSession | undefined;
 }
 
 /** The principal of a connection that has not authenticated (Kafka's KafkaPrincipal.ANONYMOUS). */
@@ -34,7 +37,14 @@ export const NO_RESPONSE = Symbol('no response');
  * (Kafka closes an acks=0 producer's connection when its produce fails). `reason` is logged.
  */
 export class CloseConnection {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    /**
+     * A response written before the close (SaslAuthenticate's SASL_AUTHENTICATION_FAILED): from a
+     * handler, the response body; from the router, that body encoded as its frame.
+     */
+    readonly lastResponse?: unknown,
+  ) {}
 }
 
 /** What a handler says should happen with a request: this response, no response, or a close. */

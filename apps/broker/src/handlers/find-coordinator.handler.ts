@@ -39,14 +39,20 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
     private readonly cluster?: ClusterNode,
   ) {}
 
-  handle(request: Request, { version }: RequestContext): Response {
+  handle(request: Request, { version, connection }: RequestContext): Response {
     if (version >= BATCHED_VERSION) {
       return {
         throttleTimeMs: 0,
-        coordinators: request.coordinatorKeys.map((key) => this.coordinatorFor(key, request.keyType)),
+        coordinators: request.coordinatorKeys.map((key) =>
+          this.coordinatorFor(key, request.keyType, connection.listenerName),
+        ),
       };
     }
-    const { key: _key, ...coordinator } = this.coordinatorFor(request.key, request.keyType);
+    const { key: _key, ...coordinator } = this.coordinatorFor(
+      request.key,
+      request.keyType,
+      connection.listenerName,
+    );
     return { throttleTimeMs: 0, ...coordinator };
   }
 
@@ -61,9 +67,11 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
     return { throttleTimeMs: 0, ...coordinator };
   }
 
-  private coordinatorFor(key: string, keyType: number): Coordinator {
+  private coordinatorFor(key: string, keyType: number, listenerName: string): Coordinator {
     if (keyType === GROUP_KEY_TYPE) {
-      const coordinator = this.cluster ? this.cluster.groupCoordinator(key) : this.endpoint;
+      const coordinator = this.cluster
+        ? this.cluster.groupCoordinator(key)
+        : this.endpoint.advertised(listenerName);
       if (!coordinator) return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE);
       const { nodeId, host, port } = coordinator;
       return { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null };

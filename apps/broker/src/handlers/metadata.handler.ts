@@ -48,14 +48,14 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
     private readonly cluster?: ClusterNode,
   ) {}
 
-  handle(request: Request, { version }: RequestContext): Response | Promise<Response> {
+  handle(request: Request, { version, connection }: RequestContext): Response | Promise<Response> {
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const autoCreate = request.allowAutoTopicCreation || version < 4;
     if (this.cluster) return this.clusterResponse(this.cluster, all ? null : request.topics!, autoCreate);
     const topics = all
       ? this.topics.allTopics().map((topic) => this.describe(topic))
       : request.topics!.map(({ name }) => this.lookup(name ?? '', autoCreate));
-    return this.response(topics);
+    return this.response(topics, connection.listenerName);
   }
 
   private async clusterResponse(
@@ -102,17 +102,18 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
     };
   }
 
-  errorResponse(request: Request | null, errorCode: number): Response {
+  errorResponse(request: Request | null, errorCode: number, { connection }: RequestContext): Response {
     const topics = (request?.topics ?? []).map(({ name }) => ({
       errorCode,
       name: name ?? '',
       partitions: [],
     }));
-    return this.response(topics);
+    return this.response(topics, connection.listenerName);
   }
 
-  private response(topics: TopicMetadata[]): Response {
-    const { nodeId, host, port } = this.endpoint;
+  /** This broker as the listener the request came in on advertises it, as Kafka answers. */
+  private response(topics: TopicMetadata[], listenerName: string): Response {
+    const { nodeId, host, port } = this.endpoint.advertised(listenerName);
     return {
       throttleTimeMs: 0,
       brokers: [{ nodeId, host, port, rack: null }],

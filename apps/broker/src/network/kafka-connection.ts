@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { FRAME_SIZE_PREFIX } from '@runnel/protocol';
 import { ANONYMOUS_PRINCIPAL, CloseConnection, type ConnectionInfo } from '../handlers/api-handler.js';
+import type { SaslSession } from '../security/authentication/sasl-session.js';
 import { FrameDecoder, FrameSizeError } from './frame-decoder.js';
 import type { QueuedRequestBytes } from './queued-request-bytes.js';
 
@@ -69,8 +70,10 @@ interface Slot {
  */
 export class KafkaConnection implements ConnectionInfo {
   readonly remoteAddress: string;
-  /** Set by the listener's authentication (TLS client certificate, SASL); see ConnectionInfo. */
-  principal = ANONYMOUS_PRINCIPAL;
+  /** The principal of a trusted TLS client certificate, set by the listener once the handshake is done. */
+  certificatePrincipal = ANONYMOUS_PRINCIPAL;
+  /** Set by a SASL listener before the first byte is read. */
+  sasl: SaslSession | undefined;
   private readonly decoder: FrameDecoder;
   private readonly inFlight: Slot[] = [];
   /**
@@ -126,6 +129,11 @@ export class KafkaConnection implements ConnectionInfo {
     });
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
     socket.on('close', () => this.close(null));
+  }
+
+  /** SASL's principal on a SASL listener (as Kafka, even over TLS with a client certificate), else the certificate's. */
+  get principal(): string {
+    return this.sasl ? this.sasl.principal : this.certificatePrincipal;
   }
 
   /** Resolves once every request read so far has been answered (or the connection closed). */
@@ -279,6 +287,9 @@ export class KafkaConnection implements ConnectionInfo {
       this.inFlight.shift();
       const response = head.response;
       if (response instanceof CloseConnection) {
+        const last = response.lastResponse as ResponseFrame | undefined;
+        if (Buffer.isBuffer(last)) this.write(last);
+        else if (last) for (const part of last) this.write(part);
         this.socket.uncork();
         this.closeAfterWrites(response.reason);
         return;

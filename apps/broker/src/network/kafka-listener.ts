@@ -1,8 +1,14 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
+import type { SaslSession } from '../security/authentication/sasl-session.js';
+import { certificatePrincipal } from './certificate-principal.js';
 import { type Dispatch, KafkaConnection } from './kafka-connection.js';
-import { QueuedRequestBytes } from './queued-request-bytes.js';
+import type { QueuedRequestBytes } from './queued-request-bytes.js';
+import { saslGate } from './sasl-gate.js';
 
 export interface ListenerOptions {
+  /** The listener's name (its security protocol): PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+  name: string;
   host: string;
   port: number;
   /** `socket.request.max.bytes`: a larger request closes its connection. */
@@ -11,41 +17,69 @@ export interface ListenerOptions {
   maxIdleMs: number;
   /** `queuedMaxRequestsPerConnection`: requests in flight on one connection before it stops reading. */
   maxInFlightRequests: number;
-  /** `queued.max.request.bytes`: request bytes queued broker-wide before every connection stops reading (-1: no budget). */
-  queuedMaxRequestBytes: number;
+  /** The broker-wide budget of request bytes (`queued.max.request.bytes`), shared by every listener. */
+  queuedBytes: QueuedRequestBytes;
   dispatch: Dispatch;
+  /** With TLS (SSL, SASL_SSL): the server's key, certificate and trust, as node:tls takes them. */
+  tls?: TlsOptions;
+  /** With SASL (SASL_PLAINTEXT, SASL_SSL): a session for each new connection. */
+  newSaslSession?: (remoteAddress: string) => SaslSession;
   /** Called when a connection closes for a reason other than the client hanging up. */
   onConnectionError: (remoteAddress: string, reason: string) => void;
 }
 
-/** The Kafka-protocol TCP listener: plain `net` sockets, one KafkaConnection per client. */
+/**
+ * One Kafka-protocol listener: plain `net` sockets, or TLS ones from node:tls, one
+ * KafkaConnection per client. On a TLS listener a connection starts once its handshake is done;
+ * a failed handshake (a client that does not trust us, garbage instead of a ClientHello, a
+ * missing client certificate under `ssl.client.auth=required`) only ends that socket, reported
+ * through `onConnectionError`. On a SASL listener every request passes the connection's
+ * SaslSession first (see saslGate).
+ */
 export class KafkaListener {
   private readonly server: Server;
   private readonly connections = new Set<KafkaConnection>();
   private nextConnectionId = 0;
-  /** The broker-wide budget of request bytes, shared by every connection. */
-  readonly queuedBytes: QueuedRequestBytes;
+  private readonly dispatch: Dispatch;
 
   constructor(private readonly options: ListenerOptions) {
-    this.queuedBytes = new QueuedRequestBytes(options.queuedMaxRequestBytes);
-    this.server = createServer((socket) => {
-      const connection = new KafkaConnection(
-        this.nextConnectionId++,
-        socket,
-        options.dispatch,
-        {
-          maxFrameBytes: options.maxFrameBytes,
-          maxIdleMs: options.maxIdleMs,
-          maxInFlightRequests: options.maxInFlightRequests,
-          queuedBytes: this.queuedBytes,
-        },
-        (closed, reason) => {
-          this.connections.delete(closed);
-          if (reason) options.onConnectionError(closed.remoteAddress, reason);
-        },
-      );
-      this.connections.add(connection);
-    });
+    this.dispatch = options.newSaslSession ? saslGate(options.dispatch) : options.dispatch;
+    if (options.tls) {
+      const tlsServer = createTlsServer(options.tls, (socket) => this.accept(socket));
+      tlsServer.on('tlsClientError', (err, socket: TLSSocket) => {
+        options.onConnectionError(
+          `${socket.remoteAddress}:${socket.remotePort}`,
+          `TLS handshake failed: ${err.message}`,
+        );
+        socket.destroy();
+      });
+      this.server = tlsServer;
+    } else {
+      this.server = createServer((socket) => this.accept(socket));
+    }
+  }
+
+  private accept(socket: Socket): void {
+    const { options } = this;
+    const connection = new KafkaConnection(
+      this.nextConnectionId++,
+      socket,
+      this.dispatch,
+      {
+        maxFrameBytes: options.maxFrameBytes,
+        maxIdleMs: options.maxIdleMs,
+        maxInFlightRequests: options.maxInFlightRequests,
+        queuedBytes: options.queuedBytes,
+      },
+      (closed, reason) => {
+        this.connections.delete(closed);
+        if (reason) options.onConnectionError(closed.remoteAddress, reason);
+      },
+      options.name,
+    );
+    if (options.tls) connection.certificatePrincipal = certificatePrincipal(socket as TLSSocket);
+    if (options.newSaslSession) connection.sasl = options.newSaslSession(connection.remoteAddress);
+    this.connections.add(connection);
   }
 
   /** Starts listening; resolves to the bound port (useful with port 0). */

@@ -1,56 +1,106 @@
+import { readFileSync } from 'node:fs';
+import type { TlsOptions } from 'node:tls';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BrokerConfig } from '../config/broker-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { BrokerAuthentication } from '../security/authentication/broker-authentication.js';
 import { BrokerEndpoint } from './broker-endpoint.js';
 import { KafkaListener } from './kafka-listener.js';
+import { usesSasl, usesTls } from './listener-spec.js';
+import { QueuedRequestBytes } from './queued-request-bytes.js';
 import { RequestRouter } from './request-router.js';
 
-/** Owns the Kafka listener's lifecycle: start on boot, stop accepting and drain on shutdown. */
+/**
+ * Owns the Kafka listeners' lifecycle (one per `listeners` entry, or the one of `--port`): start
+ * on boot, stop accepting and drain on shutdown. Every listener shares the router and the
+ * broker-wide `queued.max.request.bytes` budget.
+ */
 @Injectable()
 export class KafkaServer {
   private readonly logger = new Logger('KafkaServer');
-  private readonly listener: KafkaListener;
-  private boundPort = -1;
+  private readonly listeners: { name: string; listener: KafkaListener }[];
+  private readonly boundPorts = new Map<string, number>();
 
   constructor(
     @Inject(BrokerConfig) config: BrokerConfig,
     @Inject(RequestRouter) private readonly router: RequestRouter,
     @Inject(BrokerEndpoint) private readonly endpoint: BrokerEndpoint,
     @Inject(BrokerMetrics) metrics: BrokerMetrics,
+    @Inject(BrokerAuthentication) authentication: BrokerAuthentication | null,
   ) {
-    this.listener = new KafkaListener({
-      host: config.host,
-      port: config.port,
-      maxFrameBytes: config.socketRequestMaxBytes,
-      maxIdleMs: config.connectionsMaxIdleMs,
-      maxInFlightRequests: config.queuedMaxRequestsPerConnection,
-      queuedMaxRequestBytes: config.queuedMaxRequestBytes,
-      dispatch: router.dispatch,
-      onConnectionError: (remote, reason) => this.logger.warn(`closed connection from ${remote}: ${reason}`),
-    });
-    metrics.registerQueuedRequestBytes(this.listener.queuedBytes);
+    const queuedBytes = new QueuedRequestBytes(config.queuedMaxRequestBytes);
+    const tls = endpoint.listeners.some((l) => usesTls(l.name)) ? tlsOptions(config) : undefined;
+    this.listeners = endpoint.listeners.map((spec) => ({
+      name: spec.name,
+      listener: new KafkaListener({
+        name: spec.name,
+        host: spec.host,
+        port: spec.port,
+        maxFrameBytes: config.socketRequestMaxBytes,
+        maxIdleMs: config.connectionsMaxIdleMs,
+        maxInFlightRequests: config.queuedMaxRequestsPerConnection,
+        queuedBytes,
+        dispatch: router.dispatch,
+        ...(usesTls(spec.name) ? { tls } : {}),
+        ...(usesSasl(spec.name) && authentication
+          ? {
+              newSaslSession: (remote: string) =>
+                authentication.newSession((user, reason) =>
+                  this.logger.warn(
+                    `SASL authentication failed on ${spec.name} from ${remote} as ${user === undefined ? 'an unnamed user' : `User:${user}`}: ${reason}`,
+                  ),
+                ),
+            }
+          : {}),
+        onConnectionError: (remote, reason) =>
+          this.logger.warn(`closed connection from ${remote} on ${spec.name}: ${reason}`),
+      }),
+    }));
+    metrics.registerQueuedRequestBytes(queuedBytes);
   }
 
+  /** Binds every listener; resolves to the first one's port. */
   async start(): Promise<number> {
-    this.boundPort = await this.listener.listen();
-    this.endpoint.bind(this.boundPort);
-    return this.boundPort;
+    for (const { name, listener } of this.listeners) {
+      const port = await listener.listen();
+      this.boundPorts.set(name, port);
+      this.endpoint.bind(name, port);
+    }
+    return this.port;
   }
 
+  /** The first listener's bound port (-1 before start). */
   get port(): number {
-    return this.boundPort;
+    return this.boundPorts.get(this.listeners[0]!.name) ?? -1;
+  }
+
+  /** The port each listener is bound to, by listener name. */
+  get ports(): Record<string, number> {
+    return Object.fromEntries(this.boundPorts);
   }
 
   get connectionCount(): number {
-    return this.listener.connectionCount;
+    return this.listeners.reduce((sum, { listener }) => sum + listener.connectionCount, 0);
   }
 
   /** Stops accepting, lets responses in flight go out, then closes every connection. */
   async stop(): Promise<void> {
-    const closed = this.listener.stopAccepting();
+    const closed = Promise.all(this.listeners.map(({ listener }) => listener.stopAccepting()));
     await this.router.stop();
-    await this.listener.drain();
-    this.listener.closeConnections();
+    await Promise.all(this.listeners.map(({ listener }) => listener.drain()));
+    for (const { listener } of this.listeners) listener.closeConnections();
     await closed;
   }
+}
+
+/** node:tls server options from `ssl.*`: key and certificate, and the CA and client auth for client certificates. */
+function tlsOptions(config: BrokerConfig): TlsOptions {
+  const read = (path: string) => readFileSync(path);
+  return {
+    key: read(config.sslKeyFile!),
+    cert: read(config.sslCertFile!),
+    ...(config.sslCaFile ? { ca: read(config.sslCaFile) } : {}),
+    requestCert: config.sslClientAuth !== 'none',
+    rejectUnauthorized: config.sslClientAuth === 'required',
+  };
 }

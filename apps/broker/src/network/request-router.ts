@@ -148,8 +148,23 @@ export class RequestRouter {
     waitedMs = 0,
   ): ResponseFrame | CloseConnection {
     if (body instanceof CloseConnection) {
-      this.metrics.responseSent(stats, 0, (performance.now() - started) / 1000, 'error');
-      return body;
+      if (body.lastResponse === undefined) {
+        this.metrics.responseSent(stats, 0, (performance.now() - started) / 1000, 'error');
+        return body;
+      }
+      const last = encodeResponseChunks(
+        handler.api,
+        context.version,
+        context.header.correlationId,
+        body.lastResponse,
+      );
+      this.metrics.responseSent(
+        stats,
+        responseFrameBytes(last),
+        (performance.now() - started) / 1000,
+        'error',
+      );
+      return new CloseConnection(body.reason, last);
     }
     if (body === NO_RESPONSE) {
       if (this.quotas?.enabled) {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { optionFlag, optionVariable } from '../config/load-config.js';
+import { brokerListeners } from '../network/listener-spec.js';
 import { BrokerStartupError } from './startup-error.js';
 
 type PortOption = 'port' | 'httpPort';
@@ -52,24 +53,22 @@ export function listenError(
 }
 
 /**
- * Checks, before the data directory is touched, that the Kafka and HTTP ports can be bound, by
+ * Checks, before the data directory is touched, that the Kafka listeners' and HTTP ports can be bound, by
  * binding each (both at once, so the same port given twice is caught too) and letting go. Ports
  * 0 and -1 need no check. Another process can still take a port before the broker binds it; that
  * later failure is reported the same way, once the logs opened meanwhile are closed again.
  */
 export async function checkListenPorts(config: BrokerConfig): Promise<void> {
-  const wanted: [PortOption, number][] = [
-    ['port', config.port],
-    ['httpPort', config.httpPort],
+  const wanted: [PortOption, string, number][] = [
+    ...brokerListeners(config).map((l): [PortOption, string, number] => ['port', l.host, l.port]),
+    ['httpPort', config.host, config.httpPort],
   ];
   const bound: Server[] = [];
   try {
-    for (const [option, port] of wanted) {
+    for (const [option, host, port] of wanted) {
       if (port <= 0) continue;
       bound.push(
-        await bind(config.host, port).catch((cause) =>
-          Promise.reject(listenError(option, config.host, port, cause)),
-        ),
+        await bind(host, port).catch((cause) => Promise.reject(listenError(option, host, port, cause))),
       );
     }
   } finally {

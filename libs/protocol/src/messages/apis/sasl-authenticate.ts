@@ -1,18 +1,18 @@
 import { api, field, message, t } from '../schema.js';
 
-/** SaslAuthenticate (key 36), v0-1. `authBytes` is one SASL token, as the mechanism defines it. */
+/** SaslAuthenticate (key 36), v0-2 (v2 flexible). `authBytes` is one SASL token, as the mechanism defines it. */
 export const SaslAuthenticate = api({
   apiKey: 36,
   name: 'SaslAuthenticate',
   request: message({
     name: 'SaslAuthenticateRequest',
-    validVersions: '0-1',
+    validVersions: '0-2',
     flexibleVersions: '2+',
     fields: [field('authBytes', t.bytes)],
   }),
   response: message({
     name: 'SaslAuthenticateResponse',
-    validVersions: '0-1',
+    validVersions: '0-2',
     flexibleVersions: '2+',
     fields: [
       field('errorCode', t.int16),
