@@ -102,7 +102,6 @@ export class BrokerConfig {
   @Min(0)
   connectionsMaxReauthMs = 0;
 
-
   /** HTTP port for /health and /metrics; 0 picks a free one, -1 turns HTTP off. Default 9644. */
   @IsInt()
   @Min(-1)
@@ -313,7 +312,9 @@ export class BrokerConfig {
 
   /** Principals allowed everything whatever the ACLs say, `User:a;User:b` (`super.users`). Default: none. */
   @IsOptional()
-  @Matches(/^[^:;]+:[^;]+(;[^:;]+:[^;]+)*$/, { message: 'must be Type:name principals separated by ";" (User:a;User:b)' })
+  @Matches(/^[^:;]+:[^;]+(;[^:;]+:[^;]+)*$/, {
+    message: 'must be Type:name principals separated by ";" (User:a;User:b)',
+  })
   superUsers?: string;
 
   /**
@@ -322,6 +323,18 @@ export class BrokerConfig {
    */
   @IsBoolean()
   allowEveryoneIfNoAclFound = false;
+
+  /** Samples a client quota's rate is measured over (`quota.window.num`). Default 11, as Kafka. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  quotaWindowNum = 11;
+
+  /** Length of one of those samples, in seconds (`quota.window.size.seconds`). Default 1, as Kafka. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  quotaWindowSizeSeconds = 1;
 }
 
 /** The options `startBroker` and the command line accept: any subset of BrokerConfig. */
