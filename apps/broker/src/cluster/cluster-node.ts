@@ -1,6 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { offsetsTopicPartitionFor } from '@runnel/coordinator';
 import type { BrokerConfig } from '../config/broker-config.js';
+import { ReplicaManager } from '../replication/replica-manager.js';
 import { BrokerStartupError } from '../startup/startup-error.js';
 import type { CreateTopicRequest, TopicManager } from '../topics/topic-manager.js';
 import { ClusterController } from './cluster-controller.js';
@@ -37,6 +38,8 @@ const REJOIN_DELAY_MS = 1000;
 export class ClusterNode {
   private registration: Registration | undefined;
   private readonly controller: ClusterController;
+  /** This broker's leaders and followers of the cluster's partitions. */
+  readonly replicas: ReplicaManager;
   private readonly hosted = new Map<string, number>();
   private address: { host: string; port: number } | undefined;
   private closed = false;
@@ -48,6 +51,13 @@ export class ClusterNode {
     private readonly logger: LoggerService,
   ) {
     this.controller = new ClusterController(store, config.nodeId, () => this.registration, logger);
+    this.replicas = new ReplicaManager(
+      { nodeId: config.nodeId, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs },
+      store,
+      topics,
+      () => this.registration,
+      logger,
+    );
   }
 
   /**
@@ -93,8 +103,10 @@ export class ClusterNode {
       leaderEpoch: (topic, partition) => store.cache.partitionState(topic, partition)?.value.leaderEpoch,
     });
     node.hostAssignedPartitions();
+    node.replicas.update();
     store.onChange(() => {
       node.hostAssignedPartitions();
+      node.replicas.update();
       void node.controller.schedule();
     });
     return node;
@@ -204,6 +216,7 @@ export class ClusterNode {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.replicas.close();
     await this.controller.close();
     await this.registration?.lease.revoke().catch(() => undefined);
     this.registration = undefined;

@@ -57,11 +57,11 @@ describe('electPartitionLeader', () => {
 });
 
 describe('initialPartitionState', () => {
-  it('makes the preferred replica the leader at epoch 0, alone in the ISR until followers replicate', () => {
+  it('makes the preferred replica the leader at epoch 0 with every replica in sync (every log is empty)', () => {
     expect(initialPartitionState([3, 1, 2], 5)).toEqual({
       leader: 3,
       leaderEpoch: 0,
-      isr: [3],
+      isr: [3, 1, 2],
       controllerEpoch: 5,
     });
   });

@@ -44,12 +44,12 @@ function next(
 }
 
 /**
- * The state a new partition starts with: its first replica (the preferred leader) leads at epoch
- * 0. The ISR is that leader alone: followers do not replicate yet, so none of them holds the
- * leader's records and none may be elected in its place (see docs/cluster.md).
+ * The state a new partition starts with, as Kafka's: its first replica (the preferred leader)
+ * leads at epoch 0 and every replica is in sync, since every log is empty. A follower that then
+ * does not fetch leaves the ISR after `replica.lag.time.max.ms` (ReplicaManager).
  */
 export function initialPartitionState(replicas: readonly number[], controllerEpoch: number): PartitionState {
   const leader = replicas[0];
   if (leader === undefined) throw new RangeError('a partition needs at least one replica');
-  return { leader, leaderEpoch: 0, isr: [leader], controllerEpoch };
+  return { leader, leaderEpoch: 0, isr: [...replicas], controllerEpoch };
 }

@@ -303,6 +303,14 @@ export class BrokerConfig {
   minInsyncReplicas = 1;
 
   /**
+   * How long an in-sync follower may go without catching up to its leader's log end before the
+   * leader drops it from the ISR (`replica.lag.time.max.ms`). Default 30000, as Kafka.
+   */
+  @IsInt()
+  @Min(10)
+  replicaLagTimeMaxMs = 30_000;
+
+  /**
    * Who decides whether a request may be served (`authorizer.class.name`): `none` serves every
    * request, as a broker without security; `acl` checks each against the ACLs (CreateAcls,
    * `runnel acls`), kept in `<data-dir>/acls.json`. Default none.

@@ -12,6 +12,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 import { leadershipError } from '../topics/partition-leadership.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { WatchedPartition } from './fetch-purgatory.js';
@@ -51,13 +52,20 @@ const EMPTY = Buffer.alloc(0);
  * Record bytes are read asynchronously (PartitionLog.readAsync), one partition after the other
  * since each one's limit depends on what the earlier ones returned; a partition at its log's end
  * costs no file read.
+ *
+ * A follower's fetch (`replicaId` >= 0, a broker of the cluster with `replicas`) reads its
+ * leader's log to the log end rather than the high watermark, is refused by the ReplicaManager
+ * when this broker does not lead the partition at the follower's epoch, and tells the leader how
+ * far the follower got (its fetch offset), which moves the ISR's high watermark.
  */
 export async function readFetch(
   topics: TopicManager,
   request: FetchRequest,
   version: number,
   maxBytes: number,
+  replicas?: ReplicaManager,
 ): Promise<FetchRead> {
+  const follower = request.replicaId >= 0 && replicas !== undefined;
   let budget = maxBytes;
   let minOneBatch = true;
   let bytes = 0;
@@ -72,17 +80,21 @@ export async function readFetch(
       let read: FetchResult;
       let readTo: LogEndPosition;
       try {
-        log = topics.partitionLog(topic, wanted.partition);
+        log = follower
+          ? topics.localLog(topic, wanted.partition)
+          : topics.partitionLog(topic, wanted.partition);
         if (!log) {
           failed = true;
           answered.push(refusedPartition(wanted.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
           continue;
         }
-        const refusal = leadershipError(
-          request.replicaId,
-          wanted.currentLeaderEpoch,
-          topics.leaderEpoch(topic, wanted.partition),
-        );
+        const refusal = follower
+          ? replicas.followerRefusal(topic, wanted.partition, request.replicaId, wanted.currentLeaderEpoch)
+          : leadershipError(
+              request.replicaId,
+              wanted.currentLeaderEpoch,
+              topics.leaderEpoch(topic, wanted.partition),
+            );
         if (refusal !== ErrorCode.NONE) {
           failed = true;
           answered.push(failedRead(wanted.partition, refusal));
@@ -91,7 +103,9 @@ export async function readFetch(
         const limit = Math.max(0, Math.min(wanted.partitionMaxBytes, budget));
         // Taken as the read starts: the read covers the log up to here and no further.
         readTo = log.endPosition();
-        read = await readPartition(log, wanted.fetchOffset, limit, minOneBatch);
+        if (follower)
+          replicas.followerFetched(topic, wanted.partition, request.replicaId, wanted.fetchOffset);
+        read = await readPartition(log, wanted.fetchOffset, limit, minOneBatch, follower);
       } catch (err) {
         // OFFSET_OUT_OF_RANGE, or KAFKA_STORAGE_ERROR from a log that is offline or could not be opened.
         if (!(err instanceof KafkaError)) throw err;
@@ -156,6 +170,7 @@ async function readPartition(
   fetchOffset: bigint,
   limit: number,
   minOneBatch: boolean,
+  toLogEnd: boolean,
 ): Promise<FetchResult> {
   if (limit === 0 && !minOneBatch) {
     const highWatermark = log.latestOffset();
@@ -165,7 +180,7 @@ async function readPartition(
     }
     return { records: EMPTY, highWatermark, logStartOffset, logEndOffset };
   }
-  const read = await log.readAsync(fetchOffset, limit);
+  const read = await log.readAsync(fetchOffset, limit, toLogEnd);
   return !minOneBatch && read.records.length > limit ? { ...read, records: EMPTY } : read;
 }
 

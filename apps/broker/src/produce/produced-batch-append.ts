@@ -32,6 +32,7 @@ export function appendProducedBatch(
   version: number,
   producers: ProducerStates,
   nowMs: number,
+  leaderEpoch?: number,
 ): ProducedBatchPosition {
   if (records === null) {
     throw new ProduceError(
@@ -44,7 +45,8 @@ export function appendProducedBatch(
   if (original !== undefined) {
     return { baseOffset: original.firstOffset, logStartOffset: log.logStartOffset };
   }
-  // The log records the batch in its producer state as it appends it.
-  const { baseOffset } = log.append(batch);
+  // The log records the batch in its producer state as it appends it; a cluster's leader stamps
+  // its leader epoch in the batch, which followers copy as it is.
+  const { baseOffset } = log.append(batch, leaderEpoch);
   return { baseOffset, logStartOffset: log.logStartOffset };
 }

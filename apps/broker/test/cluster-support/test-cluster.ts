@@ -71,8 +71,8 @@ export class TestCluster {
     return broker;
   }
 
-  /** Starts broker `nodeId` as a child process running the built `runnel-broker`. */
-  async startBrokerProcess(nodeId: number): Promise<BrokerProcess> {
+  /** Starts broker `nodeId` as a child process running the built `runnel-broker`, with `extraArgs` after the cluster's flags. */
+  async startBrokerProcess(nodeId: number, extraArgs: readonly string[] = []): Promise<BrokerProcess> {
     const broker = await BrokerProcess.start(this.dataDir(nodeId), [
       '--node-id',
       String(nodeId),
@@ -80,6 +80,7 @@ export class TestCluster {
       this.etcd.endpoint,
       '--broker-session-timeout-ms',
       String(TEST_SESSION_TIMEOUT_MS),
+      ...extraArgs,
     ]);
     this.members.set(nodeId, { nodeId, kind: 'process', broker });
     return broker;
