@@ -6,10 +6,12 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import { errorMessageOf } from '../topics/topic-admin-error.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import { namesGivenTwice } from '../topics/topic-validation.js';
-import type { ApiHandler } from './api-handler.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof CreatePartitions>;
 type Response = InputOf<ResponseOf<typeof CreatePartitions>>;
@@ -20,20 +22,27 @@ type TopicResult = NonNullable<Response['results']>[number];
  * current one is INVALID_PARTITIONS, an unknown topic UNKNOWN_TOPIC_OR_PARTITION, assignments
  * that are not one list per new partition holding just this broker INVALID_REPLICA_ASSIGNMENT.
  * A topic named twice is INVALID_REQUEST for both entries, as Kafka does. `validateOnly` checks
- * without growing.
+ * without growing. With `--authorizer acl` a topic needs Alter on it, else
+ * TOPIC_AUTHORIZATION_FAILED.
  */
 export class CreatePartitionsHandler implements ApiHandler<Request, Response> {
   readonly api = CreatePartitions;
 
-  constructor(private readonly topics: TopicManager) {}
+  constructor(
+    private readonly topics: TopicManager,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  handle(request: Request): Response {
+  handle(request: Request, context: RequestContext): Response {
     const duplicates = namesGivenTwice(request.topics.map(({ name }) => name));
     return {
       throttleTimeMs: 0,
       results: request.topics.map(({ name, count, assignments }): TopicResult => {
         if (duplicates.has(name)) {
           return { name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' };
+        }
+        if (!this.authorizer.topic(context, AclOperation.ALTER, name)) {
+          return { name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null };
         }
         try {
           this.topics.createPartitions(

@@ -8,11 +8,13 @@ import {
 } from '@runnel/protocol';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerConfig } from '../config/broker-config.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import { describeTopicConfigs } from '../topics/config-descriptions.js';
 import { errorMessageOf } from '../topics/topic-admin-error.js';
 import type { CreateTopicRequest, TopicInfo, TopicManager } from '../topics/topic-manager.js';
 import { namesGivenTwice } from '../topics/topic-validation.js';
-import type { ApiHandler } from './api-handler.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof CreateTopics>;
 type Response = InputOf<ResponseOf<typeof CreateTopics>>;
@@ -36,6 +38,9 @@ const SINGLE_NODE_REPLICATION_FACTOR = 1;
  * this broker assigns no topic ids (it serves Metadata to v9 and Fetch to v12, the versions
  * before topic ids), so there is none to tell.
  *
+ * With `--authorizer acl` a topic needs Create on the cluster or on the topic, else
+ * TOPIC_AUTHORIZATION_FAILED.
+ *
  * In a cluster (`cluster` given) the topic is checked against the live brokers and written to
  * etcd with its assignment (ClusterNode.createTopic): a replication factor above the live
  * brokers is INVALID_REPLICATION_FACTOR, a broker that lost its registration answers
@@ -48,14 +53,19 @@ export class CreateTopicsHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
+    private readonly authorizer: Authorizer,
     private readonly cluster?: ClusterNode,
   ) {}
 
-  handle(request: Request): Response | Promise<Response> {
+  handle(request: Request, context: RequestContext): Response | Promise<Response> {
+    const mayCreateAll = this.authorizer.cluster(context, AclOperation.CREATE);
     const duplicates = namesGivenTwice(request.topics.map(({ name }) => name));
     const results = request.topics.map((topic): TopicResult | Promise<TopicResult> => {
       if (duplicates.has(topic.name)) {
         return failed(topic.name, ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.');
+      }
+      if (!mayCreateAll && !this.authorizer.topic(context, AclOperation.CREATE, topic.name)) {
+        return failed(topic.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
       }
       const wanted = creation(topic, request.validateOnly);
       return this.cluster

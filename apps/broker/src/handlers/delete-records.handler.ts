@@ -6,8 +6,10 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
-import type { ApiHandler } from './api-handler.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof DeleteRecords>;
 type Response = InputOf<ResponseOf<typeof DeleteRecords>>;
@@ -21,20 +23,27 @@ const NO_LOW_WATERMARK = -1n;
  * are deleted and `lowWatermark` is the partition's new log start offset. Per partition: an
  * unknown topic or partition is UNKNOWN_TOPIC_OR_PARTITION, an offset above the high watermark
  * OFFSET_OUT_OF_RANGE, a compact-only topic POLICY_VIOLATION, a partition of an internal topic
- * INVALID_TOPIC_EXCEPTION, an offline one KAFKA_STORAGE_ERROR; each with lowWatermark -1. There
+ * INVALID_TOPIC_EXCEPTION, an offline one KAFKA_STORAGE_ERROR, one of a topic the principal may
+ * not Delete TOPIC_AUTHORIZATION_FAILED (`--authorizer acl`); each with lowWatermark -1. There
  * are no followers to wait for, so `timeoutMs` is not waited on.
  */
 export class DeleteRecordsHandler implements ApiHandler<Request, Response> {
   readonly api = DeleteRecords;
 
-  constructor(private readonly topics: TopicManager) {}
+  constructor(
+    private readonly topics: TopicManager,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  handle(request: Request): Response {
+  handle(request: Request, context: RequestContext): Response {
     return {
       throttleTimeMs: 0,
       topics: request.topics.map(({ name, partitions }) => ({
         name,
         partitions: partitions.map(({ partitionIndex, offset }): PartitionResult => {
+          if (!this.authorizer.topic(context, AclOperation.DELETE, name)) {
+            return failed(partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+          }
           if (this.topics.topic(name)?.internal)
             return failed(partitionIndex, ErrorCode.INVALID_TOPIC_EXCEPTION);
           try {

@@ -6,6 +6,8 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -19,7 +21,8 @@ type Response = InputOf<ResponseOf<typeof DeleteTopics>>;
  * INVALID_TOPIC_EXCEPTION, the code Kafka gives for deleting the records of one (Kafka's broker
  * leaves this refusal to its command-line tool; here no client may delete the group coordinator's
  * log). With `delete.topic.enable` off every topic gets TOPIC_DELETION_DISABLED (v3+) or, to
- * older clients that do not know that code, INVALID_REQUEST, as in Kafka.
+ * older clients that do not know that code, INVALID_REQUEST, as in Kafka. With `--authorizer acl`
+ * a topic needs Delete on it, else TOPIC_AUTHORIZATION_FAILED.
  */
 export class DeleteTopicsHandler implements ApiHandler<Request, Response> {
   readonly api = DeleteTopics;
@@ -27,6 +30,7 @@ export class DeleteTopicsHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly topics: TopicManager,
     private readonly deleteTopicEnable: boolean,
+    private readonly authorizer: Authorizer,
   ) {}
 
   async handle(request: Request, context: RequestContext): Promise<Response> {
@@ -36,7 +40,9 @@ export class DeleteTopicsHandler implements ApiHandler<Request, Response> {
     }
     const results = new Map<string, number>();
     for (const name of request.topicNames) {
-      if (!results.has(name)) results.set(name, await this.delete(name));
+      if (results.has(name)) continue;
+      const deletable = this.authorizer.topic(context, AclOperation.DELETE, name);
+      results.set(name, deletable ? await this.delete(name) : ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     }
     return {
       throttleTimeMs: 0,

@@ -7,6 +7,8 @@ import {
   type ResponseOf,
 } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import {
   ConfigSource,
   type DescribedConfig,
@@ -34,7 +36,9 @@ const ResourceType = { TOPIC: 2, BROKER: 4 } as const;
  * INVALID_TOPIC_EXCEPTION, another broker's id or another resource type INVALID_REQUEST.
  * `configurationKeys` (null: all) picks configs by name. v0 says `isDefault` (the resource does
  * not set the config itself); v1+ says `configSource` and, when `includeSynonyms`, lists the
- * synonyms (see config-descriptions.ts). Nothing here is sensitive.
+ * synonyms (see config-descriptions.ts). Nothing here is sensitive. With `--authorizer acl` a
+ * topic needs DescribeConfigs on it (TOPIC_AUTHORIZATION_FAILED), a broker DescribeConfigs on the
+ * cluster (CLUSTER_AUTHORIZATION_FAILED).
  */
 export class DescribeConfigsHandler implements ApiHandler<Request, Response> {
   readonly api = DescribeConfigs;
@@ -42,12 +46,23 @@ export class DescribeConfigsHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
+    private readonly authorizer: Authorizer,
   ) {}
 
-  handle(request: Request, { version }: RequestContext): Response {
+  handle(request: Request, context: RequestContext): Response {
+    const { version } = context;
     return {
       throttleTimeMs: 0,
       results: request.resources.map((resource): ResourceResult => {
+        const { resourceType, resourceName } = resource;
+        const refusal = this.authorizer.configsRefusal(
+          context,
+          AclOperation.DESCRIBE_CONFIGS,
+          resourceType,
+          resourceName,
+        );
+        if (refusal !== null)
+          return { ...about(resource), errorCode: refusal, errorMessage: null, configs: [] };
         try {
           const configs = this.describe(resource)
             .filter(({ name }) => resource.configurationKeys?.includes(name) ?? true)

@@ -2,6 +2,8 @@ import { statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KafkaStorageError } from '@runnel/log-store';
 import { DescribeLogDirs, ErrorCode, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -28,7 +30,8 @@ const UNKNOWN_VOLUME = { totalBytes: -1n, usableBytes: -1n };
  * (without followers the high watermark is the log end) and `isFutureKey` false (there is no
  * AlterReplicaLogDirs). A partition whose log is offline is left out: it has no size to report.
  * v4's `totalBytes` and `usableBytes` are the volume's size and the bytes an unprivileged process
- * may still write (statfs `blocks` and `bavail`), -1 when statfs fails.
+ * may still write (statfs `blocks` and `bavail`), -1 when statfs fails. With `--authorizer acl`
+ * it needs Describe on the cluster, else CLUSTER_AUTHORIZATION_FAILED (v3+) and no log dirs.
  */
 export class DescribeLogDirsHandler implements ApiHandler<Request, Response> {
   readonly api = DescribeLogDirs;
@@ -37,11 +40,17 @@ export class DescribeLogDirsHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly topics: TopicManager,
     dataDir: string,
+    private readonly authorizer: Authorizer,
   ) {
     this.logDir = resolve(dataDir);
   }
 
-  async handle(request: Request, { version }: RequestContext): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    // Kafka answers v0-2, which have no error code, with no log dirs.
+    if (!this.authorizer.cluster(context, AclOperation.DESCRIBE)) {
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
+    const { version } = context;
     const { totalBytes, usableBytes } =
       version >= VOLUME_BYTES_VERSION ? await volumeBytes(this.logDir) : UNKNOWN_VOLUME;
     return {

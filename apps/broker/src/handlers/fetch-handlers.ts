@@ -8,10 +8,13 @@ import { ListOffsetsHandler } from './list-offsets.handler.js';
  * Stopping answers every waiting fetch at once with what it has, so shutdown never waits out a
  * `maxWaitMs`.
  */
-export function fetchHandlers({ config, topics }: HandlerDependencies): HandlerGroup {
+export function fetchHandlers({ config, topics, authorizer }: HandlerDependencies): HandlerGroup {
   const purgatory = new FetchPurgatory();
   return {
-    handlers: [new FetchHandler(topics, config, purgatory), new ListOffsetsHandler(topics)],
+    handlers: [
+      new FetchHandler(topics, config, purgatory, authorizer),
+      new ListOffsetsHandler(topics, authorizer),
+    ],
     stop: () => purgatory.stop(),
   };
 }

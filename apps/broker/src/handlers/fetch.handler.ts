@@ -2,6 +2,8 @@ import { ErrorCode, Fetch, type InputOf, type RequestOf, type ResponseOf } from 
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
 import { type FetchRead, readFetch, refusedPartition } from '../fetch/fetch-reader.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -27,6 +29,10 @@ const FULL_FETCH_EPOCHS = new Set([0, -1]);
  * bytes appended to its partitions since it read them, until they make `minBytes`, a partition
  * fails or `maxWaitMs` has passed, and then reads once more and answers with that.
  *
+ * With `--authorizer acl`, a consumer's partitions of a topic it may not Read are
+ * TOPIC_AUTHORIZATION_FAILED (the others are read), and a follower's fetch (`replicaId` >= 0)
+ * without ClusterAction on the cluster is CLUSTER_AUTHORIZATION_FAILED as a whole.
+ *
  * Fetch sessions (KIP-227) are not kept: a full request (session epoch 0 or -1) gets a full,
  * sessionless response (sessionId 0, which tells the client no session was created), and an
  * incremental one names a session that cannot exist, answered FETCH_SESSION_ID_NOT_FOUND as
@@ -40,9 +46,11 @@ export class FetchHandler implements ApiHandler<Request, Response> {
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
     private readonly purgatory: FetchPurgatory,
+    private readonly authorizer: Authorizer,
   ) {}
 
-  async handle(request: Request, { version }: RequestContext): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    const { version } = context;
     if (!FULL_FETCH_EPOCHS.has(request.sessionEpoch)) {
       return {
         throttleTimeMs: 0,
@@ -51,16 +59,34 @@ export class FetchHandler implements ApiHandler<Request, Response> {
         responses: [],
       };
     }
+    // A follower needs ClusterAction; a consumer, Read on each topic (the others are refused per partition).
+    if (request.replicaId >= 0 && !this.authorizer.cluster(context, AclOperation.CLUSTER_ACTION)) {
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
+    const readable = request.topics.filter(({ topic }) =>
+      this.authorizer.topic(context, AclOperation.READ, topic),
+    );
+    const refused =
+      this.errorResponse(
+        { ...request, topics: request.topics.filter((topic) => !readable.includes(topic)) },
+        ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      ).responses ?? [];
+    const authorized = { ...request, topics: readable };
     const maxBytes = Math.min(request.maxBytes, this.config.fetchMaxBytes);
     const minBytes = Math.min(request.minBytes, maxBytes);
     const deadline = performance.now() + request.maxWaitMs;
-    let read: FetchRead = await readFetch(this.topics, request, version, maxBytes);
+    let read: FetchRead = await readFetch(this.topics, authorized, version, maxBytes);
     const waitMs = deadline - performance.now();
     if (read.bytes < minBytes && !read.failed && read.watched.length > 0 && waitMs > 0) {
       await this.purgatory.awaitBytes(read.watched, minBytes, waitMs);
-      read = await readFetch(this.topics, request, version, maxBytes);
+      read = await readFetch(this.topics, authorized, version, maxBytes);
     }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: read.responses };
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      sessionId: 0,
+      responses: [...refused, ...read.responses],
+    };
   }
 
   errorResponse(request: Request | null, errorCode: number): Response {

@@ -7,10 +7,12 @@ import {
   type ResponseOf,
 } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import { errorMessageOf, TopicAdminError } from '../topics/topic-admin-error.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import { checkTopicName } from '../topics/topic-validation.js';
-import type { ApiHandler } from './api-handler.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof IncrementalAlterConfigs>;
 type Response = InputOf<ResponseOf<typeof IncrementalAlterConfigs>>;
@@ -27,7 +29,9 @@ const ResourceType = { TOPIC: 2, BROKER: 4 } as const;
  * live partition logs; with `validateOnly` nothing changes. Each resource is answered on its own:
  * UNKNOWN_TOPIC_OR_PARTITION for a missing topic, INVALID_CONFIG for a bad name or value,
  * INVALID_REQUEST for a resource named twice, another broker's id, a broker resource (this broker
- * has no dynamically updatable broker configs) or another resource type.
+ * has no dynamically updatable broker configs) or another resource type. With `--authorizer acl`
+ * a topic needs AlterConfigs on it (TOPIC_AUTHORIZATION_FAILED), a broker AlterConfigs on the
+ * cluster (CLUSTER_AUTHORIZATION_FAILED).
  */
 export class IncrementalAlterConfigsHandler implements ApiHandler<Request, Response> {
   readonly api = IncrementalAlterConfigs;
@@ -35,13 +39,22 @@ export class IncrementalAlterConfigsHandler implements ApiHandler<Request, Respo
   constructor(
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
+    private readonly authorizer: Authorizer,
   ) {}
 
-  handle(request: Request): Response {
+  handle(request: Request, context: RequestContext): Response {
     const keys = request.resources.map((r) => `${r.resourceType}:${r.resourceName}`);
     return {
       throttleTimeMs: 0,
       responses: request.resources.map((resource, i): ResourceResponse => {
+        const { resourceType, resourceName } = resource;
+        const refusal = this.authorizer.configsRefusal(
+          context,
+          AclOperation.ALTER_CONFIGS,
+          resourceType,
+          resourceName,
+        );
+        if (refusal !== null) return { ...about(resource), errorCode: refusal, errorMessage: null };
         try {
           if (keys.indexOf(keys[i]!) !== keys.lastIndexOf(keys[i]!)) {
             throw new TopicAdminError(

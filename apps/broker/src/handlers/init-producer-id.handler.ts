@@ -1,6 +1,8 @@
 import { ErrorCode, InitProducerId, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
 import type { ProducerIdManager } from '../produce/producer-id-manager.js';
-import type { ApiHandler } from './api-handler.js';
+import { AclOperation, ResourceType } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof InitProducerId>;
 type Response = InputOf<ResponseOf<typeof InitProducerId>>;
@@ -20,16 +22,26 @@ const NO_PRODUCER_EPOCH = -1;
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which clients treat as fatal and report, rather than a
  * retriable coordinator error that would have them retry forever (Produce answers a transactional
  * id the same way).
+ *
+ * With `--authorizer acl` a producer needs IdempotentWrite on the cluster or, as Kafka since
+ * KIP-679, Write on some topic; otherwise CLUSTER_AUTHORIZATION_FAILED.
  */
 export class InitProducerIdHandler implements ApiHandler<Request, Response> {
   readonly api = InitProducerId;
 
-  constructor(private readonly producerIds: ProducerIdManager) {}
+  constructor(
+    private readonly producerIds: ProducerIdManager,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  handle(request: Request): Response {
+  handle(request: Request, context: RequestContext): Response {
     if (request.transactionalId !== null) {
       return this.errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     }
+    const idempotent =
+      this.authorizer.cluster(context, AclOperation.IDEMPOTENT_WRITE) ||
+      this.authorizer.authorizeAny(context, AclOperation.WRITE, ResourceType.TOPIC);
+    if (!idempotent) return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,

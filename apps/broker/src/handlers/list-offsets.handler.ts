@@ -7,6 +7,8 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import { leadershipError } from '../topics/partition-leadership.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
@@ -31,7 +33,7 @@ const EARLIEST_TIMESTAMP = -2n;
  * epoch (TopicManager.leaderEpoch; -1 with no offset); v0 answers the old list form, [offset] (or
  * [] when nothing was found), whatever `maxNumOffsets` beyond 1 asks.
  *
- * Errors per partition: UNKNOWN_TOPIC_OR_PARTITION, KAFKA_STORAGE_ERROR, FENCED_LEADER_EPOCH /
+ * Errors per partition: TOPIC_AUTHORIZATION_FAILED (no Describe on the topic), UNKNOWN_TOPIC_OR_PARTITION, KAFKA_STORAGE_ERROR, FENCED_LEADER_EPOCH /
  * UNKNOWN_LEADER_EPOCH (v4+ `currentLeaderEpoch`), NOT_LEADER_OR_FOLLOWER for a request from a
  * broker (`replicaId` >= 0: there are no followers), and INVALID_REQUEST for a partition named
  * twice (v1+), as Kafka answers each of them.
@@ -39,15 +41,22 @@ const EARLIEST_TIMESTAMP = -2n;
 export class ListOffsetsHandler implements ApiHandler<Request, Response> {
   readonly api = ListOffsets;
 
-  constructor(private readonly topics: TopicManager) {}
+  constructor(
+    private readonly topics: TopicManager,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  async handle(request: Request, { version }: RequestContext): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    const { version } = context;
     const duplicates = version >= 1 ? duplicatePartitions(request) : new Set<string>();
     const topics = await Promise.all(
       request.topics.map(async ({ name, partitions }) => ({
         name,
         partitions: await Promise.all(
           partitions.map((wanted) => {
+            if (!this.authorizer.topic(context, AclOperation.DESCRIBE, name)) {
+              return failed(wanted.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+            }
             if (duplicates.has(partitionKey(name, wanted.partitionIndex))) {
               return failed(wanted.partitionIndex, ErrorCode.INVALID_REQUEST);
             }

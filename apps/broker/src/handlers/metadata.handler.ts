@@ -9,6 +9,8 @@ import {
 import { describePartitions, liveBrokers } from '../cluster/cluster-metadata-view.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import { PARTITION_LEADER_EPOCH } from '../topics/partition-leadership.js';
 import type { TopicInfo, TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
@@ -28,6 +30,9 @@ const NO_CONTROLLER = -1;
  * that does not exist is created with the broker's defaults when the request allows it (v4+;
  * always before v4) and `auto.create.topics.enable` is on.
  *
+ * With `--authorizer acl` only the topics the principal may Describe are listed; see
+ * authorizeTopics for the topics asked for by name.
+ *
  * A partition whose log is offline (it could not be opened, or an I/O error stopped it) has no
  * leader: LEADER_NOT_AVAILABLE, leader -1, this broker in `offlineReplicas` and an empty ISR, as
  * Kafka reports a partition whose only replica sits in a failed log directory.
@@ -45,17 +50,63 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly topics: TopicManager,
     private readonly endpoint: BrokerEndpoint,
+    private readonly authorizer: Authorizer,
     private readonly cluster?: ClusterNode,
   ) {}
 
-  handle(request: Request, { version, connection }: RequestContext): Response | Promise<Response> {
+  handle(request: Request, context: RequestContext): Response | Promise<Response> {
+    const { version } = context;
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const autoCreate = request.allowAutoTopicCreation || version < 4;
-    if (this.cluster) return this.clusterResponse(this.cluster, all ? null : request.topics!, autoCreate);
+    const { permitted, refused } = this.authorizeTopics(all ? null : request.topics!, autoCreate, context);
+    if (this.cluster) {
+      return this.clusterResponse(this.cluster, permitted, autoCreate).then((response) =>
+        this.describable(response, refused, context),
+      );
+    }
     const topics = all
       ? this.topics.allTopics().map((topic) => this.describe(topic))
-      : request.topics!.map(({ name }) => this.lookup(name ?? '', autoCreate));
-    return this.response(topics, connection.listenerName);
+      : permitted!.map(({ name }) => this.lookup(name ?? '', autoCreate));
+    return this.describable(this.response(topics, context.connection.listenerName), refused, context);
+  }
+
+  /**
+   * As Kafka's handleTopicMetadataRequest: a topic asked for without Describe on it is
+   * TOPIC_AUTHORIZATION_FAILED, and so is one that does not exist and would be auto-created
+   * without Create on the cluster or the topic; the others go on to be looked up.
+   */
+  private authorizeTopics(
+    wanted: Request['topics'],
+    autoCreate: boolean,
+    context: RequestContext,
+  ): { permitted: Request['topics']; refused: TopicMetadata[] } {
+    if (wanted === null) return { permitted: null, refused: [] };
+    const refused: TopicMetadata[] = [];
+    const permitted = wanted.filter(({ name }) => {
+      const topic = name ?? '';
+      const creates = autoCreate && this.topics.autoCreateEnabled && !this.exists(topic);
+      const allowed =
+        this.authorizer.topic(context, AclOperation.DESCRIBE, topic) &&
+        (!creates ||
+          this.authorizer.cluster(context, AclOperation.CREATE) ||
+          this.authorizer.topic(context, AclOperation.CREATE, topic));
+      if (!allowed)
+        refused.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name: topic, partitions: [] });
+      return allowed;
+    });
+    return { permitted, refused };
+  }
+
+  private exists(name: string): boolean {
+    return this.topics.topic(name) !== undefined || this.cluster?.cache.topics.has(name) === true;
+  }
+
+  /** `response` with only the topics the principal may Describe (all topics are filtered so), then the refused ones. */
+  private describable(response: Response, refused: TopicMetadata[], context: RequestContext): Response {
+    const topics = (response.topics ?? []).filter(({ name }) =>
+      this.authorizer.topic(context, AclOperation.DESCRIBE, name ?? ''),
+    );
+    return { ...response, topics: [...topics, ...refused] };
   }
 
   private async clusterResponse(

@@ -10,13 +10,13 @@ import { ProduceHandler } from './produce.handler.js';
  * handing out idempotent producer ids (InitProducerId). Stopping flushes the open group-commit
  * window at once, so waiting acks=-1 requests answer without waiting it out.
  */
-export function produceHandlers({ config, topics }: HandlerDependencies): HandlerGroup {
+export function produceHandlers({ config, topics, authorizer }: HandlerDependencies): HandlerGroup {
   const groupCommit = new GroupCommitWindow(config.groupCommitWindowMs);
   const producers = new ProducerStates(config.producerIdExpirationMs);
   return {
     handlers: [
-      new ProduceHandler(topics, producers, groupCommit),
-      new InitProducerIdHandler(ProducerIdManager.open(config.dataDir)),
+      new ProduceHandler(topics, producers, groupCommit, authorizer),
+      new InitProducerIdHandler(ProducerIdManager.open(config.dataDir), authorizer),
     ],
     stop: () => groupCommit.stop(),
   };

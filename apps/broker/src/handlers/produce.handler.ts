@@ -11,6 +11,8 @@ import { awaitDurable, type GroupCommitWindow } from '../produce/group-commit-wi
 import { ProduceError } from '../produce/produce-error.js';
 import { appendProducedBatch } from '../produce/produced-batch-append.js';
 import type { ProducerStates } from '../produce/producer-states.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, HandlerResult, RequestContext } from './api-handler.js';
 import { CloseConnection, NO_RESPONSE } from './api-handler.js';
@@ -44,7 +46,8 @@ interface PartitionOutcome {
  * UNSUPPORTED_VERSION on every partition.
  *
  * Each partition is appended on its own (see appendProducedBatch for the checks and codes), so a
- * refused partition never fails the others; a topic or partition that does not exist is
+ * refused partition never fails the others; a topic the principal may not Write is
+ * TOPIC_AUTHORIZATION_FAILED, whether it exists or not; a topic or partition that does not exist is
  * UNKNOWN_TOPIC_OR_PARTITION (produce never creates topics, as in Kafka), an internal topic is
  * INVALID_TOPIC_EXCEPTION and an offline log KAFKA_STORAGE_ERROR. A response carries the base
  * offset, logAppendTimeMs -1 (every topic keeps CreateTime), the log start offset (v5+) and, on
@@ -77,19 +80,21 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
     private readonly topics: TopicManager,
     private readonly producers: ProducerStates,
     private readonly groupCommit: GroupCommitWindow,
+    private readonly authorizer: Authorizer,
   ) {}
 
   handle(
     request: Request,
-    { version }: RequestContext,
+    context: RequestContext,
   ): HandlerResult<ResponseOf<typeof Produce>> | Promise<HandlerResult<ResponseOf<typeof Produce>>> {
+    const { version } = context;
     const refusal = refuseRequest(request);
     const nowMs = Date.now();
     const outcomes = refusal
       ? refusedOutcomes(request, refusal)
       : request.topicData.map(({ name, partitionData }) => ({
           name,
-          partitions: partitionData.map((data) => this.appendPartition(name, data, version, nowMs)),
+          partitions: partitionData.map((data) => this.appendPartition(name, data, version, nowMs, context)),
         }));
     if (request.acks === NO_ACKS) return noResponse(outcomes);
     if (refusal) return response(outcomes);
@@ -106,8 +111,16 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
     data: PartitionData,
     version: number,
     nowMs: number,
+    context: RequestContext,
   ): PartitionOutcome {
     try {
+      // Before existence, as Kafka: a principal without Write learns nothing of the topic.
+      if (!this.authorizer.topic(context, AclOperation.WRITE, topic)) {
+        throw new ProduceError(
+          ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          `Not authorized to write to topic '${topic}'`,
+        );
+      }
       const log = this.topics.partitionLog(topic, data.index);
       if (log === undefined) {
         throw new ProduceError(

@@ -9,17 +9,23 @@ import { IncrementalAlterConfigsHandler } from './incremental-alter-configs.hand
 import { MetadataHandler } from './metadata.handler.js';
 
 /** Metadata and topic administration: creating, growing, describing, reconfiguring and deleting topics and records, and the log directory's sizes. */
-export function topicAdminHandlers({ config, topics, endpoint, cluster }: HandlerDependencies): HandlerGroup {
+export function topicAdminHandlers({
+  config,
+  topics,
+  endpoint,
+  cluster,
+  authorizer,
+}: HandlerDependencies): HandlerGroup {
   return {
     handlers: [
-      new MetadataHandler(topics, endpoint, cluster),
-      new CreateTopicsHandler(topics, config, cluster),
-      new DeleteTopicsHandler(topics, config.deleteTopicEnable),
-      new CreatePartitionsHandler(topics),
-      new DescribeConfigsHandler(topics, config),
-      new IncrementalAlterConfigsHandler(topics, config),
-      new DeleteRecordsHandler(topics),
-      new DescribeLogDirsHandler(topics, config.dataDir),
+      new MetadataHandler(topics, endpoint, authorizer, cluster),
+      new CreateTopicsHandler(topics, config, authorizer, cluster),
+      new DeleteTopicsHandler(topics, config.deleteTopicEnable, authorizer),
+      new CreatePartitionsHandler(topics, authorizer),
+      new DescribeConfigsHandler(topics, config, authorizer),
+      new IncrementalAlterConfigsHandler(topics, config, authorizer),
+      new DeleteRecordsHandler(topics, authorizer),
+      new DescribeLogDirsHandler(topics, config.dataDir, authorizer),
     ],
   };
 }

@@ -1,5 +1,5 @@
 import { type AclBinding, AclOperation, AclPermissionType, PatternType, ResourceType } from './acl.js';
-import { filterMatches, isAuthorized } from './acl-matcher.js';
+import { filterMatches, isAuthorized, isAuthorizedForSomeResource } from './acl-matcher.js';
 
 // Cases follow Kafka's AclAuthorizerTest (testAllowAllAccess, testDenyTakesPrecedence,
 // testNoAclFound, testSuperUserHasAccess, testWildCardAcls, testTopicAcl, testAccessAllowedIfAllowAclExistsOnPrefixedResource,
@@ -189,5 +189,40 @@ describe('filterMatches (AclBindingFilter)', () => {
     const match = { ...any, patternType: PatternType.MATCH, resourceName: 'orders' };
     expect([literal, prefixed, wildcard].map((a) => filterMatches(match, a))).toEqual([true, true, true]);
     expect(filterMatches({ ...match, resourceName: 'payments' }, prefixed)).toBe(false);
+  });
+});
+
+describe('isAuthorizedForSomeResource (authorizeByResourceType)', () => {
+  it('is true once some topic allows the operation, unless a deny covers that pattern or every topic', () => {
+    const allow = acl({ operation: AclOperation.WRITE });
+    expect(isAuthorizedForSomeResource([allow], strict, alice, AclOperation.WRITE, ResourceType.TOPIC)).toBe(
+      true,
+    );
+    expect(isAuthorizedForSomeResource([allow], strict, bob, AclOperation.WRITE, ResourceType.TOPIC)).toBe(
+      false,
+    );
+    expect(isAuthorizedForSomeResource([allow], strict, alice, AclOperation.WRITE, ResourceType.GROUP)).toBe(
+      false,
+    );
+    const denySame = acl({ operation: AclOperation.WRITE, permissionType: AclPermissionType.DENY });
+    expect(
+      isAuthorizedForSomeResource([allow, denySame], strict, alice, AclOperation.WRITE, ResourceType.TOPIC),
+    ).toBe(false);
+    const denyAll = acl({
+      resourceName: '*',
+      operation: AclOperation.ALL,
+      permissionType: AclPermissionType.DENY,
+    });
+    expect(
+      isAuthorizedForSomeResource([allow, denyAll], strict, alice, AclOperation.WRITE, ResourceType.TOPIC),
+    ).toBe(false);
+    const denyOther = acl({
+      resourceName: 'payments',
+      operation: AclOperation.WRITE,
+      permissionType: AclPermissionType.DENY,
+    });
+    expect(
+      isAuthorizedForSomeResource([allow, denyOther], strict, alice, AclOperation.WRITE, ResourceType.TOPIC),
+    ).toBe(true);
   });
 });

@@ -110,3 +110,38 @@ function patternFilterMatches(filter: AclBindingFilter, acl: AclBinding): boolea
       return false;
   }
 }
+
+/**
+ * Kafka's Authorizer.authorizeByResourceType: whether some resource of `resourceType` may be
+ * acted on, i.e. an ALLOW of the operation (or ALL) exists for the requester whose pattern is not
+ * cancelled by a DENY on the same pattern or on every resource (`*`, or the empty prefix).
+ * InitProducerId asks it (Write on any topic lets a producer be idempotent, KIP-679).
+ */
+export function isAuthorizedForSomeResource(
+  acls: readonly AclBinding[],
+  rules: AclRules,
+  requester: AclRequester,
+  operation: AclOperation,
+  resourceType: ResourceType,
+): boolean {
+  if (rules.superUsers.has(requester.principal)) return true;
+  const ofType = acls.filter(
+    (acl) => acl.resourceType === resourceType && entryMatches(acl, requester, [operation]),
+  );
+  const denies = ofType.filter((acl) => acl.permissionType === AclPermissionType.DENY);
+  const deniedEverywhere = denies.some(
+    (deny) =>
+      (deny.patternType === PatternType.LITERAL && deny.resourceName === WILDCARD_RESOURCE) ||
+      (deny.patternType === PatternType.PREFIXED && deny.resourceName === ''),
+  );
+  if (deniedEverywhere) return false;
+  return ofType.some(
+    (allow) =>
+      allow.permissionType === AclPermissionType.ALLOW &&
+      !denies.some(
+        (deny) =>
+          deny.resourceName === allow.resourceName ||
+          (deny.patternType === PatternType.PREFIXED && allow.resourceName.startsWith(deny.resourceName)),
+      ),
+  );
+}

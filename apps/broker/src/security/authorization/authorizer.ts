@@ -1,3 +1,4 @@
+import { ErrorCode } from '@runnel/protocol';
 import type { RequestContext } from '../../handlers/api-handler.js';
 import {
   type AclBinding,
@@ -7,8 +8,12 @@ import {
   type Resource,
   ResourceType,
 } from './acl.js';
-import { type AclRules, isAuthorized } from './acl-matcher.js';
+import { type AclRules, isAuthorized, isAuthorizedForSomeResource } from './acl-matcher.js';
 import type { AclStore } from './acl-store.js';
+
+/** ConfigResource types (DescribeConfigs, IncrementalAlterConfigs): a topic, a broker. */
+const CONFIG_RESOURCE_TOPIC = 2;
+const CONFIG_RESOURCE_BROKER = 4;
 
 /**
  * The one question handlers ask: may this request's principal, from its host, perform this
@@ -39,11 +44,19 @@ export class Authorizer {
 
   authorize(context: RequestContext, operation: AclOperation, resource: Resource): boolean {
     if (this.acls === undefined) return true;
-    const requester = {
-      principal: context.connection.principal,
-      host: hostOf(context.connection.remoteAddress),
-    };
-    return isAuthorized(this.acls.all(), this.rules, requester, operation, resource);
+    return isAuthorized(this.acls.all(), this.rules, requesterOf(context), operation, resource);
+  }
+
+  /** Whether `operation` is allowed on some resource of `resourceType` (Kafka's authorizeByResourceType). */
+  authorizeAny(context: RequestContext, operation: AclOperation, resourceType: ResourceType): boolean {
+    if (this.acls === undefined) return true;
+    return isAuthorizedForSomeResource(
+      this.acls.all(),
+      this.rules,
+      requesterOf(context),
+      operation,
+      resourceType,
+    );
   }
 
   topic(context: RequestContext, operation: AclOperation, name: string): boolean {
@@ -61,6 +74,26 @@ export class Authorizer {
     });
   }
 
+  /**
+   * For DescribeConfigs and IncrementalAlterConfigs: the error a config resource gets when
+   * `operation` is not allowed on it (a topic, 2: on the topic, TOPIC_AUTHORIZATION_FAILED; a
+   * broker, 4: on the cluster, CLUSTER_AUTHORIZATION_FAILED), or null when it is.
+   */
+  configsRefusal(
+    context: RequestContext,
+    operation: AclOperation,
+    resourceType: number,
+    name: string,
+  ): number | null {
+    if (resourceType === CONFIG_RESOURCE_TOPIC) {
+      return this.topic(context, operation, name) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+    }
+    if (resourceType === CONFIG_RESOURCE_BROKER) {
+      return this.cluster(context, operation) ? null : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+    }
+    return null;
+  }
+
   /** Adds ACLs (CreateAcls); the caller checked `enabled`. */
   addAcls(bindings: readonly AclBinding[]): void {
     this.acls?.add(bindings);
@@ -70,6 +103,10 @@ export class Authorizer {
   removeAcls(filters: readonly AclBindingFilter[]): AclBinding[][] {
     return this.acls?.remove(filters) ?? filters.map(() => []);
   }
+}
+
+function requesterOf(context: RequestContext): { principal: string; host: string } {
+  return { principal: context.connection.principal, host: hostOf(context.connection.remoteAddress) };
 }
 
 /**
