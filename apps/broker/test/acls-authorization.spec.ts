@@ -3,14 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateTopics,
+  DeleteGroups,
   DeleteTopics,
+  DescribeGroups,
   DescribeLogDirs,
   ErrorCode,
   encodeRecordBatch,
   Fetch,
+  FindCoordinator,
   InitProducerId,
+  JoinGroup,
+  ListGroups,
   ListOffsets,
   Metadata,
+  OffsetCommit,
   Produce,
 } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
@@ -53,6 +59,7 @@ describe('authorization of every API for User:ANONYMOUS (--authorizer acl)', () 
       httpPort: -1,
       dataDir,
       logger: false,
+      groupInitialRebalanceDelayMs: 0,
       authorizer: 'acl',
       ...options,
     });
@@ -235,5 +242,80 @@ describe('authorization of every API for User:ANONYMOUS (--authorizer acl)', () 
     expect(await admin.fetchTopicOffsets('orders-us')).toMatchObject([{ partition: 0, offset: '1' }]);
     await admin.disconnect();
     expect((await latestOffset(client!, 'orders-eu')).offset).toBe(2n);
+  });
+
+  it('lets a consumer group run only with Read on the group and the topic, and answers the group APIs GROUP_AUTHORIZATION_FAILED otherwise', async () => {
+    const raw = await start([
+      anonymous({ resourceName: 'orders-eu', operation: AclOperation.READ }),
+      anonymous({ resourceType: ResourceType.GROUP, resourceName: 'billing', operation: AclOperation.READ }),
+      anonymous({ resourceType: ResourceType.GROUP, resourceName: 'audit', operation: AclOperation.READ }),
+      anonymous({ resourceName: 'orders-us', operation: AclOperation.DESCRIBE }),
+    ]);
+    const kafka = new Kafka({
+      brokers: [broker!.bootstrapServers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    });
+    const consumer = kafka.consumer({ groupId: 'billing', rebalanceTimeout: 3000, sessionTimeout: 6000 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'orders-eu', fromBeginning: true });
+    const consumed = new Promise<string>((resolve) => {
+      void consumer.run({ eachMessage: async ({ message }) => resolve(String(message.value)) });
+    });
+    expect(await consumed).toBe('first');
+    await consumer.stop();
+    await consumer.disconnect();
+
+    const coordinator = await raw.request(FindCoordinator, 3, { key: 'payroll', keyType: 0 });
+    expect(coordinator.errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const joined = await raw.request(JoinGroup, 5, {
+      groupId: 'payroll',
+      sessionTimeoutMs: 6000,
+      rebalanceTimeoutMs: 3000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+    });
+    expect(joined.errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    // Read on the group but not on the topic: the group may commit only where it may read.
+    const committed = await raw.request(OffsetCommit, 7, {
+      groupId: 'audit',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [
+        {
+          name: 'orders-eu',
+          partitions: [
+            { partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null },
+          ],
+        },
+        {
+          name: 'orders-us',
+          partitions: [
+            { partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null },
+          ],
+        },
+      ],
+    });
+    expect(committed.topics.map((t) => [t.name, t.partitions[0]!.errorCode])).toEqual([
+      ['orders-eu', ErrorCode.NONE],
+      ['orders-us', ErrorCode.TOPIC_AUTHORIZATION_FAILED],
+    ]);
+    const listed = await raw.request(ListGroups, 2, {});
+    expect(listed.groups.map((g) => g.groupId).sort()).toEqual(['audit', 'billing']);
+    const described = await raw.request(DescribeGroups, 4, {
+      groups: ['billing', 'payroll'],
+      includeAuthorizedOperations: false,
+    });
+    expect(described.groups.map((g) => [g.groupId, g.errorCode])).toEqual([
+      ['billing', ErrorCode.NONE],
+      ['payroll', ErrorCode.GROUP_AUTHORIZATION_FAILED],
+    ]);
+    const deleted = await raw.request(DeleteGroups, 1, { groupsNames: ['billing'] });
+    expect(deleted.results).toEqual([
+      { groupId: 'billing', errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED },
+    ]);
   });
 });

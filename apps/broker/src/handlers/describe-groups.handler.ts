@@ -1,6 +1,8 @@
 import type { GroupCoordinator } from '@runnel/coordinator';
-import { DescribeGroups, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
-import type { ApiHandler } from './api-handler.js';
+import { DescribeGroups, ErrorCode, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof DescribeGroups>;
 type Response = InputOf<ResponseOf<typeof DescribeGroups>>;
@@ -17,17 +19,27 @@ const NO_AUTHORIZED_OPERATIONS = -2147483648;
 export class DescribeGroupsHandler implements ApiHandler<Request, Response> {
   readonly api = DescribeGroups;
 
-  constructor(private readonly coordinator: GroupCoordinator) {}
+  constructor(
+    private readonly coordinator: GroupCoordinator,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  async handle(request: Request): Promise<Response> {
-    const groups = await this.coordinator.describeGroups(request.groups);
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    // Each group needs Describe on it; the others are answered GROUP_AUTHORIZATION_FAILED in place.
+    const describable = request.groups.filter((groupId) =>
+      this.authorizer.group(context, AclOperation.DESCRIBE, groupId),
+    );
+    const described = new Map(
+      (await this.coordinator.describeGroups(describable)).map((group) => [group.groupId, group]),
+    );
+    const refused = this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED).groups ?? [];
     return {
       throttleTimeMs: 0,
-      groups: groups.map((group) => ({
-        ...group,
-        members: [...group.members],
-        authorizedOperations: NO_AUTHORIZED_OPERATIONS,
-      })),
+      groups: request.groups.map((groupId, i) => {
+        const group = described.get(groupId);
+        if (!group) return refused[i]!;
+        return { ...group, members: [...group.members], authorizedOperations: NO_AUTHORIZED_OPERATIONS };
+      }),
     };
   }
 

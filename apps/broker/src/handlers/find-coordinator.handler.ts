@@ -8,6 +8,8 @@ import {
 } from '@runnel/protocol';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof FindCoordinator>;
@@ -36,15 +38,17 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
 
   constructor(
     private readonly endpoint: BrokerEndpoint,
+    private readonly authorizer: Authorizer,
     private readonly cluster?: ClusterNode,
   ) {}
 
-  handle(request: Request, { version, connection }: RequestContext): Response {
+  handle(request: Request, context: RequestContext): Response {
+    const { version, connection } = context;
     if (version >= BATCHED_VERSION) {
       return {
         throttleTimeMs: 0,
         coordinators: request.coordinatorKeys.map((key) =>
-          this.coordinatorFor(key, request.keyType, connection.listenerName),
+          this.coordinatorFor(key, request.keyType, connection.listenerName, context),
         ),
       };
     }
@@ -52,6 +56,7 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
       request.key,
       request.keyType,
       connection.listenerName,
+      context,
     );
     return { throttleTimeMs: 0, ...coordinator };
   }
@@ -67,8 +72,16 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
     return { throttleTimeMs: 0, ...coordinator };
   }
 
-  private coordinatorFor(key: string, keyType: number, listenerName: string): Coordinator {
+  private coordinatorFor(
+    key: string,
+    keyType: number,
+    listenerName: string,
+    context: RequestContext,
+  ): Coordinator {
     if (keyType === GROUP_KEY_TYPE) {
+      if (!this.authorizer.group(context, AclOperation.DESCRIBE, key)) {
+        return failed(key, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+      }
       const coordinator = this.cluster
         ? this.cluster.groupCoordinator(key)
         : this.endpoint.advertised(listenerName);

@@ -19,21 +19,21 @@ import { SyncGroupHandler } from './sync-group.handler.js';
  * (NOT_COORDINATOR, so clients look for the coordinator again) before in-flight requests drain.
  */
 export function groupHandlers(
-  { endpoint, topics, cluster }: HandlerDependencies,
+  { endpoint, topics, cluster, authorizer }: HandlerDependencies,
   coordinator: GroupCoordinator,
 ): HandlerGroup {
   return {
     handlers: [
-      new FindCoordinatorHandler(endpoint, cluster),
-      new JoinGroupHandler(coordinator),
-      new SyncGroupHandler(coordinator),
-      new HeartbeatHandler(coordinator),
-      new LeaveGroupHandler(coordinator),
-      new OffsetCommitHandler(coordinator, topics),
-      new OffsetFetchHandler(coordinator),
-      new DescribeGroupsHandler(coordinator),
-      new ListGroupsHandler(coordinator),
-      new DeleteGroupsHandler(coordinator),
+      new FindCoordinatorHandler(endpoint, authorizer, cluster),
+      new JoinGroupHandler(coordinator, authorizer),
+      new SyncGroupHandler(coordinator, authorizer),
+      new HeartbeatHandler(coordinator, authorizer),
+      new LeaveGroupHandler(coordinator, authorizer),
+      new OffsetCommitHandler(coordinator, topics, authorizer),
+      new OffsetFetchHandler(coordinator, authorizer),
+      new DescribeGroupsHandler(coordinator, authorizer),
+      new ListGroupsHandler(coordinator, authorizer),
+      new DeleteGroupsHandler(coordinator, authorizer),
     ],
     stop: () => coordinator.shutdown(),
   };

@@ -1,6 +1,8 @@
 import type { GroupCoordinator } from '@runnel/coordinator';
-import { Heartbeat, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
-import type { ApiHandler } from './api-handler.js';
+import { ErrorCode, Heartbeat, type InputOf, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof Heartbeat>;
 type Response = InputOf<ResponseOf<typeof Heartbeat>>;
@@ -12,9 +14,15 @@ type Response = InputOf<ResponseOf<typeof Heartbeat>>;
 export class HeartbeatHandler implements ApiHandler<Request, Response> {
   readonly api = Heartbeat;
 
-  constructor(private readonly coordinator: GroupCoordinator) {}
+  constructor(
+    private readonly coordinator: GroupCoordinator,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  async handle(request: Request): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    if (!this.authorizer.group(context, AclOperation.READ, request.groupId)) {
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    }
     const { errorCode } = await this.coordinator.heartbeat({
       groupId: request.groupId,
       generationId: request.generationId,

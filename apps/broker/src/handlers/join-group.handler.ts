@@ -1,5 +1,7 @@
 import type { GroupCoordinator } from '@runnel/coordinator';
-import { type InputOf, JoinGroup, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import { ErrorCode, type InputOf, JoinGroup, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof JoinGroup>;
@@ -18,9 +20,16 @@ const REQUIRE_KNOWN_MEMBER_ID_VERSION = 4;
 export class JoinGroupHandler implements ApiHandler<Request, Response> {
   readonly api = JoinGroup;
 
-  constructor(private readonly coordinator: GroupCoordinator) {}
+  constructor(
+    private readonly coordinator: GroupCoordinator,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  async handle(request: Request, { version, header, connection }: RequestContext): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    if (!this.authorizer.group(context, AclOperation.READ, request.groupId)) {
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    }
+    const { version, header, connection } = context;
     const result = await this.coordinator.joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,

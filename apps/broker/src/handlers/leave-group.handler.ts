@@ -1,5 +1,7 @@
 import type { GroupCoordinator, LeavingMember } from '@runnel/coordinator';
 import { ErrorCode, type InputOf, LeaveGroup, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof LeaveGroup>;
@@ -17,9 +19,16 @@ const BATCH_VERSION = 3;
 export class LeaveGroupHandler implements ApiHandler<Request, Response> {
   readonly api = LeaveGroup;
 
-  constructor(private readonly coordinator: GroupCoordinator) {}
+  constructor(
+    private readonly coordinator: GroupCoordinator,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  async handle(request: Request, { version }: RequestContext): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    if (!this.authorizer.group(context, AclOperation.READ, request.groupId)) {
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    }
+    const { version } = context;
     const members: LeavingMember[] =
       version >= BATCH_VERSION
         ? request.members.map(({ memberId, groupInstanceId }) => ({ memberId, groupInstanceId }))

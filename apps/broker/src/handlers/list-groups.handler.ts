@@ -1,6 +1,8 @@
 import type { GroupCoordinator } from '@runnel/coordinator';
 import { type InputOf, ListGroups, type RequestOf, type ResponseOf } from '@runnel/protocol';
-import type { ApiHandler } from './api-handler.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof ListGroups>;
 type Response = InputOf<ResponseOf<typeof ListGroups>>;
@@ -9,14 +11,22 @@ type Response = InputOf<ResponseOf<typeof ListGroups>>;
 export class ListGroupsHandler implements ApiHandler<Request, Response> {
   readonly api = ListGroups;
 
-  constructor(private readonly coordinator: GroupCoordinator) {}
+  constructor(
+    private readonly coordinator: GroupCoordinator,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  async handle(): Promise<Response> {
+  async handle(_request: Request, context: RequestContext): Promise<Response> {
     const { errorCode, groups } = await this.coordinator.listGroups();
+    // Describe on the cluster lists every group; otherwise only those the principal may Describe.
+    const everyGroup = this.authorizer.cluster(context, AclOperation.DESCRIBE);
+    const listed = groups.filter(
+      ({ groupId }) => everyGroup || this.authorizer.group(context, AclOperation.DESCRIBE, groupId),
+    );
     return {
       throttleTimeMs: 0,
       errorCode,
-      groups: groups.map(({ groupId, protocolType }) => ({ groupId, protocolType })),
+      groups: listed.map(({ groupId, protocolType }) => ({ groupId, protocolType })),
     };
   }
 

@@ -1,5 +1,7 @@
 import type { GroupCoordinator, OffsetCommitResult } from '@runnel/coordinator';
 import { ErrorCode, type InputOf, OffsetCommit, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -24,11 +26,18 @@ export class OffsetCommitHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly coordinator: GroupCoordinator,
     private readonly topics: TopicManager,
+    private readonly authorizer: Authorizer,
   ) {}
 
-  async handle(request: Request, { version }: RequestContext): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    const { version } = context;
+    if (!this.authorizer.group(context, AclOperation.READ, request.groupId)) {
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    }
+    // Authorization before existence, as Kafka: an unreadable topic is refused whether it exists or not.
+    const readable = (name: string) => this.authorizer.topic(context, AclOperation.READ, name);
     const exists = (name: string, partition: number) =>
-      partition >= 0 && partition < (this.topics.topic(name)?.partitions ?? 0);
+      readable(name) && partition >= 0 && partition < (this.topics.topic(name)?.partitions ?? 0);
     const known = request.topics
       .map(({ name, partitions }) => ({
         name,
@@ -48,7 +57,9 @@ export class OffsetCommitHandler implements ApiHandler<Request, Response> {
         name,
         partitions: partitions.map(({ partitionIndex }) => ({
           partitionIndex,
-          errorCode: results.get(partitionKey(name, partitionIndex)) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          errorCode:
+            results.get(partitionKey(name, partitionIndex)) ??
+            (readable(name) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.TOPIC_AUTHORIZATION_FAILED),
         })),
       })),
     };

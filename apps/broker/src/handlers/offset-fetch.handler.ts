@@ -1,11 +1,14 @@
-import type { GroupCoordinator } from '@runnel/coordinator';
+import type { GroupCoordinator, OffsetFetchResult } from '@runnel/coordinator';
 import { ErrorCode, type InputOf, OffsetFetch, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof OffsetFetch>;
 type Response = InputOf<ResponseOf<typeof OffsetFetch>>;
 type GroupRequest = Request['groups'][number];
 type GroupResult = NonNullable<Response['groups']>[number];
+type FetchedTopics = OffsetFetchResult['topics'];
 
 /** The first OffsetFetch version with a top-level error code (and null topics meaning "all"). */
 const GROUP_ERROR_VERSION = 2;
@@ -24,14 +27,20 @@ const BATCHED_VERSION = 8;
 export class OffsetFetchHandler implements ApiHandler<Request, Response> {
   readonly api = OffsetFetch;
 
-  constructor(private readonly coordinator: GroupCoordinator) {}
+  constructor(
+    private readonly coordinator: GroupCoordinator,
+    private readonly authorizer: Authorizer,
+  ) {}
 
   async handle(request: Request, context: RequestContext): Promise<Response> {
     if (context.version >= BATCHED_VERSION) {
       return {
         throttleTimeMs: 0,
-        groups: await Promise.all(request.groups.map((group) => this.fetchGroup(group))),
+        groups: await Promise.all(request.groups.map((group) => this.fetchGroup(group, context))),
       };
+    }
+    if (!this.authorizer.group(context, AclOperation.DESCRIBE, request.groupId)) {
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, context);
     }
     const result = await this.coordinator.fetchOffsets({
       groupId: request.groupId,
@@ -41,18 +50,44 @@ export class OffsetFetchHandler implements ApiHandler<Request, Response> {
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
-      topics: result.topics.map(({ name, partitions }) => ({ name, partitions: [...partitions] })),
+      topics: this.describable(result.topics, request.topics === null, context),
     };
   }
 
-  private async fetchGroup({ groupId, topics }: GroupRequest): Promise<GroupResult> {
+  private async fetchGroup({ groupId, topics }: GroupRequest, context: RequestContext): Promise<GroupResult> {
+    if (!this.authorizer.group(context, AclOperation.DESCRIBE, groupId)) {
+      return { groupId, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
+    }
     const result = await this.coordinator.fetchOffsets({ groupId, topics });
     if (result.errorCode !== ErrorCode.NONE) return { groupId, topics: [], errorCode: result.errorCode };
     return {
       groupId,
-      topics: result.topics.map(({ name, partitions }) => ({ name, partitions: [...partitions] })),
+      topics: this.describable(result.topics, topics === null, context),
       errorCode: ErrorCode.NONE,
     };
+  }
+
+  /**
+   * The committed offsets the principal may see, as Kafka: asked for every topic, those it may
+   * not Describe are left out; asked by name, their partitions are TOPIC_AUTHORIZATION_FAILED.
+   */
+  private describable(topics: FetchedTopics, everyTopic: boolean, context: RequestContext) {
+    const result = [];
+    for (const { name, partitions } of topics) {
+      if (this.authorizer.topic(context, AclOperation.DESCRIBE, name)) {
+        result.push({ name, partitions: [...partitions] });
+      } else if (!everyTopic) {
+        const refused = partitions.map(({ partitionIndex }) => ({
+          partitionIndex,
+          committedOffset: -1n,
+          committedLeaderEpoch: -1,
+          metadata: '',
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        }));
+        result.push({ name, partitions: refused });
+      }
+    }
+    return result;
   }
 
   errorResponse(request: Request | null, errorCode: number, { version }: RequestContext): Response {

@@ -1,6 +1,8 @@
 import type { GroupCoordinator } from '@runnel/coordinator';
-import { type InputOf, type RequestOf, type ResponseOf, SyncGroup } from '@runnel/protocol';
-import type { ApiHandler } from './api-handler.js';
+import { ErrorCode, type InputOf, type RequestOf, type ResponseOf, SyncGroup } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof SyncGroup>;
 type Response = InputOf<ResponseOf<typeof SyncGroup>>;
@@ -13,9 +15,15 @@ type Response = InputOf<ResponseOf<typeof SyncGroup>>;
 export class SyncGroupHandler implements ApiHandler<Request, Response> {
   readonly api = SyncGroup;
 
-  constructor(private readonly coordinator: GroupCoordinator) {}
+  constructor(
+    private readonly coordinator: GroupCoordinator,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  async handle(request: Request): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    if (!this.authorizer.group(context, AclOperation.READ, request.groupId)) {
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    }
     const result = await this.coordinator.syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,
