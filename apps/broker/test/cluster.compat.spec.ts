@@ -65,7 +65,8 @@ describe('three brokers in cluster mode', () => {
       for (const p of partitions) {
         expect([...p.replicas].sort()).toEqual([1, 2, 3]);
         expect(p.leader).toBe(p.replicas[0]);
-        expect(p.isr).toEqual([p.leader]);
+        // Every replica starts in sync (all logs are empty), as in Kafka.
+        expect(p.isr).toEqual(p.replicas);
       }
       for (const broker of [1, 2, 3]) expect(partitions.filter((p) => p.leader === broker)).toHaveLength(2);
       // Every replica's broker made its log when the assignment reached it, leader or not.

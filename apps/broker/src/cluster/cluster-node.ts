@@ -50,7 +50,7 @@ export class ClusterNode {
     private readonly topics: TopicManager,
     private readonly logger: LoggerService,
   ) {
-    this.controller = new ClusterController(store, config.nodeId, () => this.registration, logger);
+    this.controller = new ClusterController(store, config.nodeId, () => this.registration, logger, config);
     this.replicas = new ReplicaManager(
       { nodeId: config.nodeId, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs },
       store,

@@ -1,5 +1,5 @@
 import { NO_LEADER } from './cluster-keys.js';
-import { electPartitionLeader, initialPartitionState } from './partition-election.js';
+import { electPartitionLeader, electPreferredLeader, initialPartitionState } from './partition-election.js';
 
 const liveSet =
   (...ids: number[]) =>
@@ -64,5 +64,31 @@ describe('initialPartitionState', () => {
       isr: [3, 1, 2],
       controllerEpoch: 5,
     });
+  });
+});
+
+describe('electPreferredLeader', () => {
+  const live = (id: number) => id !== 4;
+
+  it('gives the partition back to its preferred replica once it is live and in sync', () => {
+    const state = { leader: 2, leaderEpoch: 3, isr: [2, 1], controllerEpoch: 1 };
+    expect(electPreferredLeader(state, [1, 2, 3], live, 2)).toEqual({
+      leader: 1,
+      leaderEpoch: 4,
+      isr: [2, 1],
+      controllerEpoch: 2,
+    });
+  });
+
+  it('leaves the partition alone while its preferred replica leads, is out of sync or not live', () => {
+    expect(
+      electPreferredLeader({ leader: 1, leaderEpoch: 3, isr: [1, 2], controllerEpoch: 1 }, [1, 2], live, 2),
+    ).toBe(undefined);
+    expect(
+      electPreferredLeader({ leader: 2, leaderEpoch: 3, isr: [2], controllerEpoch: 1 }, [1, 2], live, 2),
+    ).toBe(undefined);
+    expect(
+      electPreferredLeader({ leader: 2, leaderEpoch: 3, isr: [2, 4], controllerEpoch: 1 }, [4, 2], live, 2),
+    ).toBe(undefined);
   });
 });

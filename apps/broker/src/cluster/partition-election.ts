@@ -34,6 +34,23 @@ export function electPartitionLeader(
   return next(current, leader, liveIsr, controllerEpoch);
 }
 
+/**
+ * The preferred replica election Kafka's controller runs for `auto.leader.rebalance.enable`: a
+ * partition whose first replica (its preferred leader) is live and in sync, but not leading, is
+ * led by it again (leader epoch + 1, ISR kept). Undefined when nothing changes.
+ */
+export function electPreferredLeader(
+  current: PartitionState,
+  replicas: readonly number[],
+  isLive: (brokerId: number) => boolean,
+  controllerEpoch: number,
+): PartitionState | undefined {
+  const preferred = replicas[0];
+  if (preferred === undefined || current.leader === preferred) return undefined;
+  if (!isLive(preferred) || !current.isr.includes(preferred)) return undefined;
+  return next(current, preferred, current.isr, controllerEpoch);
+}
+
 function next(
   current: PartitionState,
   leader: number,

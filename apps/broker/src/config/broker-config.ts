@@ -311,6 +311,27 @@ export class BrokerConfig {
   replicaLagTimeMaxMs = 30_000;
 
   /**
+   * Whether the controller moves leadership back to preferred replicas (the first of each
+   * partition's assignment) once they are in sync again (`auto.leader.rebalance.enable`). Default true.
+   */
+  @IsBoolean()
+  autoLeaderRebalanceEnable = true;
+
+  /** How often the controller checks for partitions led away from their preferred replica (`leader.imbalance.check.interval.seconds`). Default 300. */
+  @IsInt()
+  @Min(1)
+  leaderImbalanceCheckIntervalSeconds = 300;
+
+  /**
+   * A broker's share of the partitions it is preferred leader of, led elsewhere, above which the
+   * check moves them back (`leader.imbalance.per.broker.percentage`). Default 10.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  leaderImbalancePerBrokerPercentage = 10;
+
+  /**
    * Who decides whether a request may be served (`authorizer.class.name`): `none` serves every
    * request, as a broker without security; `acl` checks each against the ACLs (CreateAcls,
    * `runnel acls`), kept in `<data-dir>/acls.json`. Default none.

@@ -8,11 +8,11 @@ import { ListOffsetsHandler } from './list-offsets.handler.js';
  * Stopping answers every waiting fetch at once with what it has, so shutdown never waits out a
  * `maxWaitMs`.
  */
-export function fetchHandlers({ config, topics, authorizer }: HandlerDependencies): HandlerGroup {
+export function fetchHandlers({ config, topics, authorizer, cluster }: HandlerDependencies): HandlerGroup {
   const purgatory = new FetchPurgatory();
   return {
     handlers: [
-      new FetchHandler(topics, config, purgatory, authorizer),
+      new FetchHandler(topics, config, purgatory, authorizer, cluster?.replicas),
       new ListOffsetsHandler(topics, authorizer),
     ],
     stop: () => purgatory.stop(),

@@ -2,6 +2,7 @@ import { ErrorCode, Fetch, type InputOf, type RequestOf, type ResponseOf } from 
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { FetchPurgatory } from '../fetch/fetch-purgatory.js';
 import { type FetchRead, readFetch, refusedPartition } from '../fetch/fetch-reader.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
@@ -47,6 +48,8 @@ export class FetchHandler implements ApiHandler<Request, Response> {
     private readonly config: BrokerConfig,
     private readonly purgatory: FetchPurgatory,
     private readonly authorizer: Authorizer,
+    /** In a cluster: followers' fetches are served through it. */
+    private readonly replicas?: ReplicaManager,
   ) {}
 
   async handle(request: Request, context: RequestContext): Promise<Response> {
@@ -75,11 +78,11 @@ export class FetchHandler implements ApiHandler<Request, Response> {
     const maxBytes = Math.min(request.maxBytes, this.config.fetchMaxBytes);
     const minBytes = Math.min(request.minBytes, maxBytes);
     const deadline = performance.now() + request.maxWaitMs;
-    let read: FetchRead = await readFetch(this.topics, authorized, version, maxBytes);
+    let read: FetchRead = await readFetch(this.topics, authorized, version, maxBytes, this.replicas);
     const waitMs = deadline - performance.now();
     if (read.bytes < minBytes && !read.failed && read.watched.length > 0 && waitMs > 0) {
       await this.purgatory.awaitBytes(read.watched, minBytes, waitMs);
-      read = await readFetch(this.topics, authorized, version, maxBytes);
+      read = await readFetch(this.topics, authorized, version, maxBytes, this.replicas);
     }
     return {
       throttleTimeMs: 0,

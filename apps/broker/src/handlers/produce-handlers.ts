@@ -10,12 +10,13 @@ import { ProduceHandler } from './produce.handler.js';
  * handing out idempotent producer ids (InitProducerId). Stopping flushes the open group-commit
  * window at once, so waiting acks=-1 requests answer without waiting it out.
  */
-export function produceHandlers({ config, topics, authorizer }: HandlerDependencies): HandlerGroup {
+export function produceHandlers({ config, topics, authorizer, cluster }: HandlerDependencies): HandlerGroup {
   const groupCommit = new GroupCommitWindow(config.groupCommitWindowMs);
   const producers = new ProducerStates(config.producerIdExpirationMs);
+  const replication = cluster && { replicas: cluster.replicas, minInsyncReplicas: config.minInsyncReplicas };
   return {
     handlers: [
-      new ProduceHandler(topics, producers, groupCommit, authorizer),
+      new ProduceHandler(topics, producers, groupCommit, authorizer, replication),
       new InitProducerIdHandler(ProducerIdManager.open(config.dataDir), authorizer),
     ],
     stop: () => groupCommit.stop(),

@@ -11,6 +11,8 @@ import { awaitDurable, type GroupCommitWindow } from '../produce/group-commit-wi
 import { ProduceError } from '../produce/produce-error.js';
 import { appendProducedBatch } from '../produce/produced-batch-append.js';
 import type { ProducerStates } from '../produce/producer-states.js';
+import { awaitReplicated, checkInsyncReplicas, type ProduceReplication } from '../produce/replicated-acks.js';
+import type { LeaderPartition } from '../replication/leader-partition.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
@@ -39,6 +41,8 @@ interface PartitionOutcome {
   errorMessage: string | null;
   /** The log holding the batch (appended now or by the retried request), which acks=-1 waits to be fsynced. */
   readonly log?: PartitionLog;
+  /** In a cluster, acks=-1: the partition this broker leads, and the log end offset the ISR must reach. */
+  readonly replicated?: { readonly leader: LeaderPartition; readonly endOffset: bigint };
 }
 
 /**
@@ -61,7 +65,9 @@ interface PartitionOutcome {
  *   write that fails answers KAFKA_STORAGE_ERROR;
  * - -1: answered once fsynced, through the GroupCommitWindow that lets concurrent requests share
  *   fsyncs; `timeoutMs` bounds that wait, after which the partitions not yet durable get
- *   REQUEST_TIMED_OUT (their records stay appended, as in Kafka);
+ *   REQUEST_TIMED_OUT (their records stay appended, as in Kafka). In a cluster, also once every
+ *   in-sync replica has the records (see replicated-acks.ts: NOT_ENOUGH_REPLICAS before the
+ *   append, NOT_ENOUGH_REPLICAS_AFTER_APPEND after it, below `min.insync.replicas`);
  * - anything else: INVALID_REQUIRED_ACKS on every partition, nothing appended.
  * A request refused as a whole (a transactional id) with acks=0 closes the connection too.
  * A request the router refuses (v0-2, or a body that does not decode) is answered whatever its
@@ -81,6 +87,7 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
     private readonly producers: ProducerStates,
     private readonly groupCommit: GroupCommitWindow,
     private readonly authorizer: Authorizer,
+    private readonly replication?: ProduceReplication,
   ) {}
 
   handle(
@@ -94,7 +101,9 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
       ? refusedOutcomes(request, refusal)
       : request.topicData.map(({ name, partitionData }) => ({
           name,
-          partitions: partitionData.map((data) => this.appendPartition(name, data, version, nowMs, context)),
+          partitions: partitionData.map((data) =>
+            this.appendPartition(name, data, version, nowMs, request.acks === ALL_ACKS, context),
+          ),
         }));
     if (request.acks === NO_ACKS) return noResponse(outcomes);
     if (refusal) return response(outcomes);
@@ -111,6 +120,7 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
     data: PartitionData,
     version: number,
     nowMs: number,
+    allAcks: boolean,
     context: RequestContext,
   ): PartitionOutcome {
     try {
@@ -131,12 +141,15 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
       if (this.topics.topic(topic)?.internal) {
         throw new ProduceError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
       }
+      const leader = this.replication?.replicas.leader(topic, data.index);
+      if (leader && allAcks) checkInsyncReplicas(leader, this.replication!.minInsyncReplicas);
       const { baseOffset, logStartOffset } = appendProducedBatch(
         log,
         data.records,
         version,
         this.producers,
         nowMs,
+        leader?.leaderEpoch,
       );
       return {
         index: data.index,
@@ -145,6 +158,7 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
         logStartOffset,
         errorMessage: null,
         log,
+        ...(leader && { replicated: { leader, endOffset: log.logEndOffset } }),
       };
     } catch (err) {
       if (!(err instanceof KafkaError)) throw err;
@@ -155,7 +169,24 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
   private async afterFsync(outcomes: TopicOutcome[], timeoutMs: number): Promise<Response> {
     const logs = new Set<PartitionLog>();
     for (const { partitions } of outcomes) for (const { log } of partitions) if (log) logs.add(log);
-    const notDurable = await awaitDurable(this.groupCommit, logs, timeoutMs);
+    const minIsr = this.replication?.minInsyncReplicas ?? 1;
+    const replicating = outcomes.flatMap(({ partitions }) =>
+      partitions.flatMap((outcome) => {
+        const { replicated } = outcome;
+        if (!replicated || outcome.errorCode !== ErrorCode.NONE) return [];
+        return [
+          awaitReplicated(replicated.leader, replicated.endOffset, minIsr, timeoutMs).then((code) => {
+            if (code === ErrorCode.NONE) return;
+            outcome.errorCode = code;
+            outcome.errorMessage =
+              code === ErrorCode.REQUEST_TIMED_OUT
+                ? `Records were appended but not on every in-sync replica within timeoutMs (${timeoutMs} ms)`
+                : `Records were appended but the in-sync replicas did not all get them (error ${code})`;
+          }),
+        ];
+      }),
+    );
+    const [notDurable] = await Promise.all([awaitDurable(this.groupCommit, logs, timeoutMs), ...replicating]);
     for (const { partitions } of outcomes) {
       for (const outcome of partitions) {
         const code = outcome.log && notDurable.get(outcome.log);

@@ -25,7 +25,7 @@ export interface ReplicationConfig {
  * The ISR (Kafka's AlterPartition, written by the leader itself here): every
  * `replica.lag.time.max.ms / 2` the leader drops the in-sync followers that have not caught up
  * for longer than `replica.lag.time.max.ms`, and on every follower fetch it adds those that have
- * caught up. Each change is one transaction that requires the state to be the one this leader
+ * caught up and are registered. Each change is one transaction that requires the state to be the one this leader
  * read (its mod revision) and this broker's registration to hold, so a leader that lost its lease
  * or its leadership changes nothing; the leader epoch stays (an ISR change is not a new leader).
  */
@@ -72,7 +72,11 @@ export class ReplicaManager {
     if (!leader) return;
     const nowMs = Date.now();
     leader.followerFetched(replicaId, fetchOffset, nowMs);
-    const joining = leader.caughtUpFollowers(nowMs, this.config.replicaLagTimeMaxMs);
+    // Only registered brokers join (KIP-841): a broker still starting up, or whose lease lapsed,
+    // would be taken out again by the controller at once, at the cost of a leader epoch.
+    const joining = leader
+      .caughtUpFollowers(nowMs, this.config.replicaLagTimeMaxMs)
+      .filter((id) => this.store.cache.brokers.has(id));
     if (joining.length > 0) void this.writeIsr(leader, [...leader.isr, ...joining], 'caught up');
   }
 
