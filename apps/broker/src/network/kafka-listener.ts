@@ -29,6 +29,12 @@ export interface ListenerOptions {
 }
 
 /**
+ * How long a TLS client may take to complete its handshake (at most `connections.max.idle.ms`),
+ * so a client that sends half a ClientHello does not hold a socket for Node's default 120 s.
+ */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/**
  * One Kafka-protocol listener: plain `net` sockets, or TLS ones from node:tls, one
  * KafkaConnection per client. On a TLS listener a connection starts once its handshake is done;
  * a failed handshake (a client that does not trust us, garbage instead of a ClientHello, a
@@ -41,11 +47,20 @@ export class KafkaListener {
   private readonly connections = new Set<KafkaConnection>();
   private nextConnectionId = 0;
   private readonly dispatch: Dispatch;
+  private readonly handshaking = new Set<Socket>();
 
   constructor(private readonly options: ListenerOptions) {
     this.dispatch = options.newSaslSession ? saslGate(options.dispatch) : options.dispatch;
     if (options.tls) {
-      const tlsServer = createTlsServer(options.tls, (socket) => this.accept(socket));
+      const tlsServer = createTlsServer(
+        { handshakeTimeout: Math.min(options.maxIdleMs, TLS_HANDSHAKE_TIMEOUT_MS), ...options.tls },
+        (socket) => this.accept(socket),
+      );
+      // Sockets still in their TLS handshake are no KafkaConnection yet; shutdown ends them too.
+      tlsServer.on('connection', (socket: Socket) => {
+        this.handshaking.add(socket);
+        socket.once('close', () => this.handshaking.delete(socket));
+      });
       tlsServer.on('tlsClientError', (err, socket: TLSSocket) => {
         options.onConnectionError(
           `${socket.remoteAddress}:${socket.remotePort}`,
@@ -110,5 +125,6 @@ export class KafkaListener {
 
   closeConnections(): void {
     for (const connection of this.connections) connection.close(null);
+    for (const socket of this.handshaking) socket.destroy();
   }
 }

@@ -81,7 +81,12 @@ export class ScramSaslServer implements SaslServer {
     if (binding !== 'n,,' && binding !== 'y,,') {
       throw new SaslAuthenticationError('SCRAM channel binding is not supported', this.user);
     }
-    const proof = Buffer.from(text.slice(proofAt + 3), 'base64');
+    const proofText = text.slice(proofAt + 3);
+    const proof = Buffer.from(proofText, 'base64');
+    // Node's decoder skips what is not base64; only the canonical form of the proof is accepted.
+    if (proof.toString('base64') !== proofText) {
+      throw new SaslAuthenticationError('SCRAM proof is not base64', this.user);
+    }
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
     const signature = hmac(this.mechanism, credential.storedKey, authMessage);
     if (proof.length !== signature.length)
