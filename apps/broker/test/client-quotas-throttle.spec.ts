@@ -1,7 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AlterClientQuotas, ApiVersions, ErrorCode, encodeRecordBatch, Produce } from '@runnel/protocol';
+import {
+  AlterClientQuotas,
+  ApiVersions,
+  ErrorCode,
+  encodeRecordBatch,
+  Fetch,
+  Produce,
+} from '@runnel/protocol';
 import { type RunningBroker, startBroker } from '../src/index.js';
 import { RawClient } from './support/raw-client.js';
 import { createTopic } from './support/topics.js';
@@ -71,6 +78,46 @@ describe('client quotas throttle the client over them', () => {
       expect(Number(given.exec(metrics)?.[1])).toBe(response.throttleTimeMs);
     } finally {
       producer.close();
+    }
+  });
+
+  it('throttles a consumer over its consumer_byte_rate, its data sent with the throttle time', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'client-quotas-fetch-'));
+    broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false, quotaWindowNum: 2 });
+    admin = await RawClient.connect(broker.port);
+    await createTopic(admin, 'consumed', 1);
+    expect((await admin.request(Produce, 7, await produceRequest('consumed', 20 * KiB))).throttleTimeMs).toBe(
+      0,
+    );
+    await setQuota(admin, 'raw-client', 'consumer_byte_rate', 10 * KiB);
+    const consumer = await RawClient.connect(broker.port);
+    try {
+      const response = await consumer.request(Fetch, 11, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 1024 * KiB,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic: 'consumed',
+            partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1024 * KiB }],
+          },
+        ],
+        forgottenTopicsData: [],
+        rackId: '',
+      });
+      expect(response.responses[0]!.partitions[0]!.records!.length).toBeGreaterThan(20 * KiB);
+      // 20 KiB and then some against 10 KiB/s over 1 s: just over 1000 ms.
+      expect(response.throttleTimeMs).toBeGreaterThanOrEqual(1000);
+      expect(response.throttleTimeMs).toBeLessThanOrEqual(1200);
+      const sent = performance.now();
+      await consumer.request(ApiVersions, 3, {});
+      expect(performance.now() - sent).toBeGreaterThanOrEqual(response.throttleTimeMs - 50);
+    } finally {
+      consumer.close();
     }
   });
 

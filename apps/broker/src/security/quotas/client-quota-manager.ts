@@ -77,11 +77,6 @@ export class ClientQuotaManager {
     return this.resolve(user, clientId)[key]?.limit;
   }
 
-  /** Takes back bytes recorded for a response that is not sent after all (a throttled Fetch's data, as Kafka's unrecordQuotaSensor). */
-  unrecord(key: QuotaKey, user: string, clientId: string, value: number): void {
-    this.resolve(user, clientId)[key]?.rate.record(-value, this.nowMs());
-  }
-
   /** Counts a throttle given to a response, against the quotas of the keys that earned it. */
   throttled(key: QuotaKey, user: string, clientId: string, throttleMs: number): void {
     const sensor = this.resolve(user, clientId)[key];

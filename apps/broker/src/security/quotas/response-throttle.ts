@@ -23,8 +23,12 @@ export interface ResponseUse {
  * The throttle time of one response (0: none), as Kafka's KafkaApis decides it: every request
  * counts against request_percentage, a Produce's request bytes against producer_byte_rate and a
  * Fetch's response bytes against consumer_byte_rate; the response is throttled for the larger of
- * the two. A throttled Fetch goes out without its data (the caller empties it) and its bytes are
- * taken back, as Kafka does, so a consumer over its quota is not sent what it cannot yet have.
+ * the two.
+ *
+ * Unlike Kafka, a throttled Fetch keeps its data: Kafka sends it empty and takes its bytes back,
+ * which is safe only because it also caps every Fetch at the quota's window of bytes
+ * (`getMaxValueInQuotaWindow`); without that cap a response larger than the window would be
+ * emptied forever. Here the data goes out, counted, and the mute holds the consumer to its rate.
  */
 export function responseThrottleMs(quotas: ClientQuotaManager, use: ResponseUse): number {
   const { apiKey, user, clientId } = use;
@@ -44,9 +48,5 @@ export function responseThrottleMs(quotas: ClientQuotaManager, use: ResponseUse)
   if (throttleMs === 0) return 0;
   if (requestMs > 0) quotas.throttled('request_percentage', user, clientId, requestMs);
   if (bytesKey !== undefined && bytesMs > 0) quotas.throttled(bytesKey, user, clientId, bytesMs);
-  if (apiKey === FETCH) quotas.unrecord('consumer_byte_rate', user, clientId, bytes);
   return throttleMs;
 }
-
-/** Fetch's API key: its throttled responses are sent empty. */
-export const FETCH_API_KEY = FETCH;

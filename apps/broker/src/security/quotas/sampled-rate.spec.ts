@@ -23,12 +23,4 @@ describe('SampledRate', () => {
     expect(rate.measure(10_999)).toBeGreaterThan(0);
     expect(rate.measure(11_000)).toBe(0);
   });
-
-  it('takes back a value recorded with its negative', () => {
-    const rate = new SampledRate(windows);
-    rate.record(500, 0);
-    rate.record(2000, 10);
-    rate.record(-2000, 20);
-    expect(rate.measure(20)).toBe(500 / 10.02);
-  });
 });

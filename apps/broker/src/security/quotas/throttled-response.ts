@@ -3,7 +3,7 @@ import type { ConnectionInfo, RequestContext } from '../../handlers/api-handler.
 import { type ResponseFrame, responseFrameBytes } from '../../network/kafka-connection.js';
 import { quotaUser } from './client-quota-entity.js';
 import type { ClientQuotaManager } from './client-quota-manager.js';
-import { FETCH_API_KEY, responseThrottleMs } from './response-throttle.js';
+import { responseThrottleMs } from './response-throttle.js';
 
 /** A connection that can stop reading for a while (KafkaConnection.muteFor). */
 type MutableConnection = ConnectionInfo & { muteFor?(ms: number): void };
@@ -11,7 +11,7 @@ type MutableConnection = ConnectionInfo & { muteFor?(ms: number): void };
 /**
  * Applies client quotas to one response on its way out, as Kafka does since KIP-219: the use is
  * recorded (see responseThrottleMs); over a quota, the response is sent at once with
- * `throttleTimeMs` set (a Fetch without its data) and the connection is muted for that long, so
+ * `throttleTimeMs` set and the connection is muted for that long, so
  * the client's next request is not read before the throttle time has passed, whether or not the
  * client honours the field. A response with no body (an acks=0 Produce) only mutes. Returns the
  * frame to send: `frame` itself when not throttled.
@@ -37,9 +37,8 @@ export function throttledResponse(
   context.connection.muteFor?.(throttleMs);
   const field = api.response.struct.fields.find((f) => f.name === 'throttleTimeMs');
   if (frame === null || field === undefined || !inRange(field.versions, context.version)) return frame;
-  const throttled =
-    api.apiKey === FETCH_API_KEY
-      ? { ...(body as object), throttleTimeMs: throttleMs, responses: [] }
-      : { ...(body as object), throttleTimeMs: throttleMs };
-  return encodeResponseChunks(api, context.version, context.header.correlationId, throttled);
+  return encodeResponseChunks(api, context.version, context.header.correlationId, {
+    ...(body as object),
+    throttleTimeMs: throttleMs,
+  });
 }
