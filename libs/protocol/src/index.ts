@@ -1,3 +1,4 @@
+export { AclOperation, AclPatternType, AclPermissionType, AclResourceType } from './acl/acl-codes.js';
 export { Reader } from './bytes/reader.js';
 export { formatUuid, parseUuid, ZERO_UUID } from './bytes/uuid.js';
 export { Writer } from './bytes/writer.js';

@@ -1,5 +1,6 @@
 import type { CliIo } from './cli-io.js';
 import { type Command, CommandContext } from './command.js';
+import { aclsCommand } from './commands/acls.js';
 import { clusterCommand } from './commands/cluster.js';
 import { consumeCommand } from './commands/consume.js';
 import { dumpLogCommand } from './commands/dump-log.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   groupsCommand,
   dumpLogCommand,
   clusterCommand,
+  aclsCommand,
   perfCommand,
 ];
 

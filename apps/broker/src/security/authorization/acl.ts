@@ -1,3 +1,12 @@
+import {
+  AclOperation,
+  AclPermissionType,
+  AclPatternType as PatternType,
+  AclResourceType as ResourceType,
+} from '@runnel/protocol';
+
+export { AclOperation, AclPermissionType, PatternType, ResourceType };
+
 /**
  * Kafka's ACL model (org.apache.kafka.common.acl and .resource), with the same numeric codes on
  * the wire (CreateAcls, DescribeAcls, DeleteAcls) and the same names in the CLI and on disk.
@@ -5,54 +14,6 @@
  * (`User:alice`, or `User:*` for every user), a host (`*` for every host), an operation and
  * whether it is allowed or denied.
  */
-
-/** ResourceType codes. ANY is only for filters; UNKNOWN is never stored. */
-export enum ResourceType {
-  UNKNOWN = 0,
-  ANY = 1,
-  TOPIC = 2,
-  GROUP = 3,
-  CLUSTER = 4,
-  TRANSACTIONAL_ID = 5,
-  DELEGATION_TOKEN = 6,
-  USER = 7,
-}
-
-/** PatternType codes. ANY and MATCH are only for filters. */
-export enum PatternType {
-  UNKNOWN = 0,
-  ANY = 1,
-  MATCH = 2,
-  LITERAL = 3,
-  PREFIXED = 4,
-}
-
-/** AclOperation codes. ANY is only for filters; ALL grants (or denies) every operation. */
-export enum AclOperation {
-  UNKNOWN = 0,
-  ANY = 1,
-  ALL = 2,
-  READ = 3,
-  WRITE = 4,
-  CREATE = 5,
-  DELETE = 6,
-  ALTER = 7,
-  DESCRIBE = 8,
-  CLUSTER_ACTION = 9,
-  DESCRIBE_CONFIGS = 10,
-  ALTER_CONFIGS = 11,
-  IDEMPOTENT_WRITE = 12,
-  CREATE_TOKENS = 13,
-  DESCRIBE_TOKENS = 14,
-}
-
-/** AclPermissionType codes. ANY is only for filters. */
-export enum AclPermissionType {
-  UNKNOWN = 0,
-  ANY = 1,
-  DENY = 2,
-  ALLOW = 3,
-}
 
 /** The name of the cluster resource, as Kafka's `Resource.CLUSTER_NAME`. */
 export const CLUSTER_RESOURCE_NAME = 'kafka-cluster';
