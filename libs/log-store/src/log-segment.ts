@@ -325,6 +325,18 @@ export class LogSegment {
   }
 
   /**
+   * A follower's truncation (the active segment only): drops the batch holding `offset` and every
+   * later one, then rebuilds both indexes from what remains, as recovery does.
+   */
+  truncateTo(offset: bigint): void {
+    const location = this.translateOffset(offset);
+    if (location === undefined) return;
+    this.log.truncateTo(location.position);
+    this.readEnds.clear();
+    this.recover();
+  }
+
+  /**
    * The segment stops being active: the time index gets a last entry holding the largest
    * timestamp (which retention reads), and both indexes are written out.
    */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompressionType, encodeRecordBatch, readBatchHeader } from '@runnel/protocol';
 import { InvalidRecordError } from './errors.js';
@@ -90,5 +91,36 @@ describe('PartitionLog replication', () => {
       'starts at offset 1, not at the log end offset 0',
     );
     expect(follower.logEndOffset).toBe(0n);
+  });
+
+  it('keepsItsLeaderEpochsInKafkasCheckpointFormatAndTruncatesATailWithItsEpochsAndProducerState', async () => {
+    const log = open('t-0');
+    log.append(await idempotentBatch(0), 0);
+    log.append(await idempotentBatch(1), 0);
+    log.append(await idempotentBatch(2), 3);
+    expect(readFileSync(join(log.dir, 'leader-epoch-checkpoint'), 'utf8')).toBe('0\n2\n0 0\n3 2\n');
+    expect(log.leaderEpochs.endOffsetFor(0, log.logEndOffset)).toEqual({ epoch: 0, endOffset: 2n });
+    expect(log.leaderEpochs.endOffsetFor(2, log.logEndOffset)).toEqual({ epoch: 0, endOffset: 2n });
+    expect(log.leaderEpochs.endOffsetFor(3, log.logEndOffset)).toEqual({ epoch: 3, endOffset: 3n });
+
+    expect(log.truncateTo(2n)).toBe(2n);
+    expect(log.logEndOffset).toBe(2n);
+    expect(log.highWatermark).toBe(2n);
+    expect(readFileSync(join(log.dir, 'leader-epoch-checkpoint'), 'utf8')).toBe('0\n1\n0 0\n');
+    // Sequence 2 is gone: it is the next one expected again, not a duplicate.
+    expect(log.producerState.check(log.validate(await idempotentBatch(2)))).toBeUndefined();
+    log.append(await idempotentBatch(2), 4);
+    expect((await readAll(log)).map((r) => [r.offset, r.value])).toEqual([
+      [0n, 's0'],
+      [1n, 's1'],
+      [2n, 's2'],
+    ]);
+    await log.close();
+    logs.splice(logs.indexOf(log), 1);
+    const reopened = open('t-0');
+    expect(reopened.leaderEpochs.all).toEqual([
+      { epoch: 0, startOffset: 0n },
+      { epoch: 4, startOffset: 2n },
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import { AppendWaiters, type AppendWatcher, type LogEndPosition } from './append
 import { CleanShutdownMarker } from './clean-shutdown-marker.js';
 import { type Clock, systemClock } from './clock.js';
 import { InvalidRecordError, KafkaStorageError, OffsetOutOfRangeError } from './errors.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { LogCheckpoint } from './log-checkpoint.js';
 import { type CleanerStats, LogCleaner } from './log-cleaner.js';
 import { deletesOldSegments, type LogConfig, resolveLogConfig } from './log-config.js';
@@ -19,6 +20,7 @@ import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
 import { type ValidatedBatch, type ValidationOptions, validateBatch } from './log-validator.js';
 import type { AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
+import { loadProducerState } from './producer-state-loader.js';
 import type { ProducerStateManager } from './producer-state-manager.js';
 import { ProducerStateSnapshot } from './producer-state-snapshot.js';
 import { StorageFaultHandler } from './storage-fault-handler.js';
@@ -77,7 +79,12 @@ export class PartitionLog {
    * `.snapshot` and the batches after it, updated by every append. Producers check a batch
    * against it (`check`) before appending it.
    */
-  readonly producerState: ProducerStateManager;
+  get producerState(): ProducerStateManager {
+    return this.producers;
+  }
+  private producers: ProducerStateManager;
+  /** The leader epochs of the batches and where each starts (`leader-epoch-checkpoint`). */
+  readonly leaderEpochs: LeaderEpochCache;
   /** Whether appends leave the high watermark where it is (see holdHighWatermark). */
   private highWatermarkHeld = false;
   /** Whether the write of this turn's appends is scheduled. */
@@ -124,7 +131,8 @@ export class PartitionLog {
       this.endOffset,
     );
     this.recovery = loaded.recovery;
-    this.producerState = loaded.producerState;
+    this.producers = loaded.producerState;
+    this.leaderEpochs = LeaderEpochCache.open(dir, this.endOffset);
   }
 
   /** Opens (creating if needed) the log in `dir`, recovering it after an unclean stop. */
@@ -212,7 +220,8 @@ export class PartitionLog {
       throw this.faults.record(error);
     }
     this.scheduleWrite();
-    this.producerState.update(validated, baseOffset);
+    this.producers.update(validated, baseOffset);
+    this.leaderEpochs.assign(validated.bytes.readInt32BE(BatchLayout.PARTITION_LEADER_EPOCH), baseOffset);
     this.endOffset = lastOffset + 1n;
     if (!this.highWatermarkHeld) this.committedOffset = this.endOffset;
     this.waiters.notify(this.endOffset);
@@ -246,6 +255,32 @@ export class PartitionLog {
       position += size;
     }
     return this.endOffset;
+  }
+
+  /**
+   * A follower's truncation after its leader changed (Kafka's UnifiedLog.truncateTo): drops the
+   * batch holding `offset` and every later one, with their leader epochs, and rebuilds the
+   * producer state of what remains; the high watermark comes down with the log end if it was
+   * past it. Only within the active segment: a cut below it throws a RangeError naming both
+   * offsets, with nothing changed. Returns the new log end offset.
+   */
+  truncateTo(offset: bigint): bigint {
+    this.checkOpen();
+    if (offset >= this.endOffset) return this.endOffset;
+    const active = this.segments.active;
+    if (offset < active.baseOffset || offset < this.startOffset) {
+      throw new RangeError(
+        `${this.dir}: truncation to offset ${offset} is below the active segment's base offset ${active.baseOffset}; only the active segment can be truncated`,
+      );
+    }
+    return this.faults.run(() => {
+      active.truncateTo(offset);
+      this.endOffset = active.nextOffset;
+      if (this.committedOffset > this.endOffset) this.committedOffset = this.endOffset;
+      this.leaderEpochs.truncateFrom(this.endOffset);
+      this.producers = loadProducerState(this.dir, this.segments.all, this.endOffset).state;
+      return this.endOffset;
+    });
   }
 
   /**
@@ -345,7 +380,7 @@ export class PartitionLog {
     previous.log.writePending();
     previous.seal();
     this.flusher.markUnflushed(previous);
-    ProducerStateSnapshot.write(this.dir, this.endOffset, this.producerState.entries());
+    ProducerStateSnapshot.write(this.dir, this.endOffset, this.producers.entries());
     const next = LogSegment.create(this.dir, this.endOffset, this.config, this.clock.now());
     this.segments.add(next);
     this.flusher.markCreated(next);
@@ -631,7 +666,7 @@ export class PartitionLog {
         this.segments.active.seal();
         this.flusher.markUnflushed(this.segments.active);
         this.flusher.flushAllSync();
-        ProducerStateSnapshot.write(this.dir, this.endOffset, this.producerState.entries());
+        ProducerStateSnapshot.write(this.dir, this.endOffset, this.producers.entries());
         this.writeCheckpoint();
         CleanShutdownMarker.write(this.dir);
       });

@@ -31,6 +31,13 @@ export class ReadEnds {
     this.positions[this.next] = position;
     this.next = (this.next + 1) % READ_ENDS;
   }
+
+  /** Forgets every end (the segment was truncated). */
+  clear(): void {
+    this.offsets.length = 0;
+    this.positions.length = 0;
+    this.next = 0;
+  }
 }
 
 /**
