@@ -42,6 +42,7 @@ export {
   type RequestOptions,
 } from './connection/broker-connection.js';
 export { FrameReader } from './connection/frame-reader.js';
+export { SaslAuthenticationError, type SaslOptions } from './connection/sasl-authenticator.js';
 export {
   type AssignedPartition,
   Consumer,

@@ -1,4 +1,6 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { parseBrokerAddress } from './connection/broker-address.js';
+import { resolveSaslOptions, type SaslOptions } from './connection/sasl-authenticator.js';
 import { RunnelError } from './errors/runnel-error.js';
 import type { ClusterOptions } from './metadata/cluster.js';
 
@@ -20,6 +22,17 @@ export interface RunnelOptions {
   reconnectBackoffMaxMs?: number;
   /** Whether asking for metadata of a missing topic may create it, where the broker allows (`allow.auto.create.topics`). Default true. */
   allowAutoTopicCreation?: boolean;
+  /**
+   * TLS to the brokers (listeners SSL or SASL_SSL), as kafkajs takes it: `true` for node:tls
+   * defaults (the system's CAs), or node:tls `connect` options (`ca`, `cert`, `key`,
+   * `rejectUnauthorized`, ...). Default: plain TCP.
+   */
+  ssl?: boolean | TlsConnectionOptions;
+  /**
+   * SASL credentials (listeners SASL_PLAINTEXT or SASL_SSL), as kafkajs takes them:
+   * `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }`. Default: none.
+   */
+  sasl?: SaslOptions;
 }
 
 /** The defaults, in one place: the README's table and the code read them from here. */
@@ -92,5 +105,16 @@ export function resolveRunnelOptions(options: RunnelOptions): ClusterOptions {
     reconnectBackoffMs,
     reconnectBackoffMaxMs,
     allowAutoTopicCreation: options.allowAutoTopicCreation ?? d.allowAutoTopicCreation,
+    ssl: resolveSsl(options.ssl),
+    sasl: resolveSaslOptions(options.sasl),
   };
+}
+
+/** `ssl: true` is node:tls's defaults; `false` or absent is plain TCP. */
+function resolveSsl(ssl: RunnelOptions['ssl']): TlsConnectionOptions | undefined {
+  if (ssl === undefined || ssl === false) return undefined;
+  if (ssl === true) return {};
+  if (typeof ssl !== 'object' || ssl === null)
+    throw new RunnelError('ssl: must be true, false or node:tls connect options');
+  return ssl;
 }

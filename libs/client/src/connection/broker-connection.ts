@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
   type Api,
   ApiVersions,
@@ -7,6 +8,8 @@ import {
   encodeRequestFrame,
   type InputOf,
   KafkaError,
+  SaslAuthenticate,
+  SaslHandshake,
 } from '@runnel/protocol';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RunnelError } from '../errors/runnel-error.js';
@@ -15,6 +18,12 @@ import { ApiVersionTable } from './api-version-table.js';
 import { FrameReader } from './frame-reader.js';
 import { openSocket } from './open-socket.js';
 import { RequestQueue } from './request-queue.js';
+import {
+  authenticateError,
+  authenticateSasl,
+  handshakeError,
+  type SaslOptions,
+} from './sasl-authenticator.js';
 
 export interface BrokerAddress {
   readonly host: string;
@@ -33,6 +42,10 @@ export interface ConnectionOptions {
    * later ones wait, in order, for a response to free a slot. Default: unlimited.
    */
   maxInFlightRequests?: number;
+  /** TLS options of node:tls `connect` when the listener is SSL or SASL_SSL; absent: plain TCP. */
+  ssl?: TlsConnectionOptions | undefined;
+  /** SASL credentials when the listener is SASL_PLAINTEXT or SASL_SSL; absent: no authentication. */
+  sasl?: SaslOptions | undefined;
 }
 
 export interface RequestOptions {
@@ -121,12 +134,16 @@ export class BrokerConnection {
     );
   }
 
-  /** Opens a TCP connection and negotiates API versions (ApiVersions), within `connectTimeoutMs`. */
+  /**
+   * Opens a TCP (or TLS) connection, negotiates API versions (ApiVersions) and, with `sasl`,
+   * authenticates, each step within `connectTimeoutMs`.
+   */
   static async connect(address: BrokerAddress, options: ConnectionOptions): Promise<BrokerConnection> {
-    const socket = await openSocket(address, options.connectTimeoutMs);
+    const socket = await openSocket(address, options.connectTimeoutMs, options.ssl);
     const connection = new BrokerConnection(socket, address, options);
     try {
       await connection.handshake();
+      if (options.sasl) await connection.authenticate(options.sasl);
     } catch (err) {
       connection.fail(err as Error);
       throw err;
@@ -238,6 +255,33 @@ export class BrokerConnection {
     }
     KafkaError.throwIfError(response.errorCode, { context: `broker ${this.address} ApiVersions` });
     this.versions = new ApiVersionTable(this.address, response.apiKeys);
+  }
+
+  /** SaslHandshake v1 and SaslAuthenticate (v1, or v0 on a broker without it): see authenticateSasl. */
+  private async authenticate(sasl: SaslOptions): Promise<void> {
+    const timeoutMs = this.options.connectTimeoutMs;
+    const authenticateVersion = Math.min(1, this.versionFor(SaslAuthenticate as Api<unknown, unknown>));
+    await authenticateSasl(
+      this.address,
+      sasl,
+      async (authBytes) => {
+        const response = await this.send(
+          SaslAuthenticate,
+          authenticateVersion,
+          { authBytes },
+          timeoutMs,
+          true,
+        );
+        const error = authenticateError(this.address, response.errorCode, response.errorMessage);
+        if (error) throw error;
+        return response.authBytes;
+      },
+      async (mechanism) => {
+        const response = await this.send(SaslHandshake, 1, { mechanism }, timeoutMs, true);
+        const error = handshakeError(this.address, mechanism, response.errorCode, response.mechanisms);
+        if (error) throw error;
+      },
+    );
   }
 
   /**

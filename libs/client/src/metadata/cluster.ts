@@ -29,6 +29,9 @@ export interface ClusterOptions {
   readonly reconnectBackoffMaxMs: number;
   /** Whether Metadata requests may create missing topics on brokers that allow it (`allow.auto.create.topics`). */
   readonly allowAutoTopicCreation: boolean;
+  /** TLS and SASL of every connection (RunnelOptions' `ssl` and `sasl`); absent: plain TCP, no authentication. */
+  readonly ssl?: ConnectionOptions['ssl'];
+  readonly sasl?: ConnectionOptions['sasl'];
   /** The clock metadata ages by; tests drive it. Default Date.now. */
   readonly now?: () => number;
 }
@@ -84,6 +87,8 @@ export class Cluster {
       clientId: options.clientId,
       connectTimeoutMs: options.connectTimeoutMs,
       requestTimeoutMs: options.requestTimeoutMs,
+      ssl: options.ssl,
+      sasl: options.sasl,
     };
   }
 
