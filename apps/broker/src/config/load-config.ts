@@ -162,10 +162,12 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 
 export function usage(): string {
   const defaults = new BrokerConfig();
+  // Columns as wide as the longest name, so every flag stays apart from its variable.
+  const width = Math.max(35, ...BROKER_OPTION_NAMES.map((name) => kebab(name).length + 1));
   const lines = BROKER_OPTION_NAMES.map(
     (name) =>
-      `  --${kebab(name).padEnd(35)}RUNNEL_${screaming(name).padEnd(35)}${JSON.stringify(defaults[name] ?? null)}`,
+      `  --${kebab(name).padEnd(width)}RUNNEL_${screaming(name).padEnd(width)}${JSON.stringify(defaults[name] ?? null)}`,
   );
-  const header = `  ${'flag'.padEnd(37)}${'environment'.padEnd(42)}default`;
+  const header = `  ${'flag'.padEnd(width + 2)}${'environment'.padEnd(width + 7)}default`;
   return `usage: runnel-broker [--config file.json] [options]\n\n${header}\n${lines.join('\n')}`;
 }
