@@ -22,6 +22,7 @@ export { ProtocolError } from './errors/protocol-error.js';
 export { type RecordLocation, SerializationError } from './errors/serialization-error.js';
 export { ALL_APIS, ApiKey, apiByKey } from './messages/api-registry.js';
 export { AlterClientQuotas } from './messages/apis/alter-client-quotas.js';
+export { AlterUserScramCredentials } from './messages/apis/alter-user-scram-credentials.js';
 export { ApiVersions } from './messages/apis/api-versions.js';
 export { CreateAcls } from './messages/apis/create-acls.js';
 export { CreatePartitions } from './messages/apis/create-partitions.js';
@@ -35,6 +36,7 @@ export { DescribeClientQuotas } from './messages/apis/describe-client-quotas.js'
 export { DescribeConfigs } from './messages/apis/describe-configs.js';
 export { DescribeGroups } from './messages/apis/describe-groups.js';
 export { DescribeLogDirs } from './messages/apis/describe-log-dirs.js';
+export { DescribeUserScramCredentials } from './messages/apis/describe-user-scram-credentials.js';
 export { Fetch } from './messages/apis/fetch.js';
 export { FindCoordinator } from './messages/apis/find-coordinator.js';
 export { Heartbeat } from './messages/apis/heartbeat.js';

@@ -40,12 +40,14 @@ describe('API registry', () => {
       DeleteAcls: 3,
       DescribeConfigs: 2,
       DescribeLogDirs: 4,
-      SaslAuthenticate: 1,
+      SaslAuthenticate: 2,
       CreatePartitions: 1,
       DeleteGroups: 1,
       IncrementalAlterConfigs: 1,
       DescribeClientQuotas: 1,
       AlterClientQuotas: 1,
+      DescribeUserScramCredentials: 0,
+      AlterUserScramCredentials: 0,
     });
   });
 });

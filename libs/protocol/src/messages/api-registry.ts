@@ -1,4 +1,5 @@
 import { AlterClientQuotas } from './apis/alter-client-quotas.js';
+import { AlterUserScramCredentials } from './apis/alter-user-scram-credentials.js';
 import { ApiVersions } from './apis/api-versions.js';
 import { CreateAcls } from './apis/create-acls.js';
 import { CreatePartitions } from './apis/create-partitions.js';
@@ -12,6 +13,7 @@ import { DescribeClientQuotas } from './apis/describe-client-quotas.js';
 import { DescribeConfigs } from './apis/describe-configs.js';
 import { DescribeGroups } from './apis/describe-groups.js';
 import { DescribeLogDirs } from './apis/describe-log-dirs.js';
+import { DescribeUserScramCredentials } from './apis/describe-user-scram-credentials.js';
 import { Fetch } from './apis/fetch.js';
 import { FindCoordinator } from './apis/find-coordinator.js';
 import { Heartbeat } from './apis/heartbeat.js';
@@ -62,6 +64,8 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   IncrementalAlterConfigs,
   DescribeClientQuotas,
   AlterClientQuotas,
+  DescribeUserScramCredentials,
+  AlterUserScramCredentials,
 ] as readonly Api<unknown, unknown>[];
 
 const BY_KEY = new Map(ALL_APIS.map((api) => [api.apiKey, api]));
@@ -103,5 +107,7 @@ export const ApiKey = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.ap
     | 'DeleteGroups'
     | 'IncrementalAlterConfigs'
     | 'DescribeClientQuotas'
-    | 'AlterClientQuotas']: number;
+    | 'AlterClientQuotas'
+    | 'DescribeUserScramCredentials'
+    | 'AlterUserScramCredentials']: number;
 };
