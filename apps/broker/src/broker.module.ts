@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { GroupCoordinator } from '@runnel/coordinator';
 import type { ClusterMetadataStore } from './cluster/cluster-metadata-store.js';
 import { ClusterNode } from './cluster/cluster-node.js';
@@ -20,7 +20,7 @@ import { RequestRouter } from './network/request-router.js';
 import { BrokerAuthentication } from './security/authentication/broker-authentication.js';
 import { createAuthorizer } from './security/authorization/authorizer-factory.js';
 import { ClientQuotaManager } from './security/quotas/client-quota-manager.js';
-import { ClientQuotaStore } from './security/quotas/client-quota-store.js';
+import { openClientQuotas } from './security/quotas/open-client-quotas.js';
 import { TopicManager } from './topics/topic-manager.js';
 
 /**
@@ -65,14 +65,13 @@ export class BrokerModule {
             clusterStore ? ClusterNode.join(config, clusterStore, topics) : null,
         },
         {
-          // Client quotas (KIP-13, KIP-55, KIP-124), kept in the data dir; /metrics shows their use.
+          // Client quotas (KIP-13, KIP-55, KIP-124), kept in the data dir or, with `--cluster`, in
+          // etcd; /metrics shows their use.
           provide: ClientQuotaManager,
           inject: [BrokerMetrics],
-          useFactory: (metrics: BrokerMetrics) => {
-            const quotas = new ClientQuotaManager(ClientQuotaStore.open(config.dataDir), {
-              samples: config.quotaWindowNum,
-              sampleMs: config.quotaWindowSizeSeconds * 1000,
-            });
+          useFactory: async (metrics: BrokerMetrics) => {
+            const logger = new Logger('ClientQuotas');
+            const quotas = await openClientQuotas(config, (message) => logger.warn(message));
             metrics.registerClientQuotas(() => quotas.usage());
             return quotas;
           },
@@ -106,7 +105,7 @@ export class BrokerModule {
               fetchHandlers(dependencies),
               produceHandlers(dependencies),
               groupHandlers(dependencies, coordinator),
-              clientQuotaHandlers(quotas.store),
+              clientQuotaHandlers(quotas),
               aclHandlers(dependencies),
               authenticationHandlers(authentication),
             );

@@ -25,16 +25,16 @@ type Response = InputOf<ResponseOf<typeof AlterClientQuotas>>;
  * is answered on its own: an entity with a type other than user and client-id (or a type twice),
  * an unknown key, a key twice, or a value that is not above 0 (byte rates: a whole number) is
  * INVALID_REQUEST with a message naming the entity, the key and the value; the other entries
- * apply. With `validateOnly`, entries are checked and nothing changes. The changes are on disk
- * (client-quotas.json, written once per request) before the response, and apply to the next
- * request of every connection.
+ * apply. With `validateOnly`, entries are checked and nothing changes. The changes are stored
+ * (client-quotas.json, or etcd in a cluster; written once per request) before the response, and
+ * apply to the next request of every connection.
  */
 export class AlterClientQuotasHandler implements ApiHandler<Request, Response> {
   readonly api = AlterClientQuotas;
 
   constructor(private readonly store: ClientQuotaStore) {}
 
-  handle(request: Request): Response {
+  async handle(request: Request): Promise<Response> {
     const valid: { entity: QuotaEntity; ops: readonly QuotaOp[] }[] = [];
     const entries = request.entries.map(({ entity: components, ops }) => {
       try {
@@ -47,7 +47,7 @@ export class AlterClientQuotasHandler implements ApiHandler<Request, Response> {
         return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: err.message, entity: components };
       }
     });
-    if (!request.validateOnly && valid.length > 0) this.store.alter(valid);
+    if (!request.validateOnly && valid.length > 0) await this.store.alter(valid);
     return { throttleTimeMs: 0, entries };
   }
 

@@ -1,9 +1,13 @@
-import type { ClientQuotaStore } from '../security/quotas/client-quota-store.js';
+import type { ClientQuotaManager } from '../security/quotas/client-quota-manager.js';
 import { AlterClientQuotasHandler } from './alter-client-quotas.handler.js';
 import { DescribeClientQuotasHandler } from './describe-client-quotas.handler.js';
 import type { HandlerGroup } from './handler-group.js';
 
-/** The client quota admin APIs (KIP-546): describing and altering the quotas the broker enforces. */
-export function clientQuotaHandlers(store: ClientQuotaStore): HandlerGroup {
-  return { handlers: [new DescribeClientQuotasHandler(store), new AlterClientQuotasHandler(store)] };
+/** The client quota admin APIs (KIP-546): describing and altering the quotas the broker enforces; `stop` stops watching etcd. */
+export function clientQuotaHandlers(quotas: ClientQuotaManager): HandlerGroup {
+  const { store } = quotas;
+  return {
+    handlers: [new DescribeClientQuotasHandler(store), new AlterClientQuotasHandler(store)],
+    stop: () => quotas.close(),
+  };
 }

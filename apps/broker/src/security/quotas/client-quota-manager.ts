@@ -50,6 +50,11 @@ export class ClientQuotaManager {
     private readonly nowMs: () => number = () => performance.now(),
   ) {}
 
+  /** Stops following the quotas document (etcd's watch, in a cluster). */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
   get enabled(): boolean {
     return this.store.size > 0;
   }

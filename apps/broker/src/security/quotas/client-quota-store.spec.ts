@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidQuotaEntityError } from './client-quota-entity.js';
-import { CLIENT_QUOTAS_FILE, ClientQuotaStore, InvalidQuotaValueError } from './client-quota-store.js';
+import { ClientQuotaStore, InvalidQuotaValueError } from './client-quota-store.js';
+import { CLIENT_QUOTAS_FILE, DataDirQuotaDocument } from './data-dir-quota-document.js';
+
+function open(dataDir: string): ClientQuotaStore {
+  const { document, text } = DataDirQuotaDocument.open(dataDir);
+  return new ClientQuotaStore(document, text);
+}
 
 describe('ClientQuotaStore', () => {
   let dataDir: string;
@@ -11,9 +17,9 @@ describe('ClientQuotaStore', () => {
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('keeps named and default entities apart and reads them back from the data dir', () => {
-    const store = ClientQuotaStore.open(dataDir);
-    store.alter([
+  it('keeps named and default entities apart and reads them back from the data dir', async () => {
+    const store = open(dataDir);
+    await store.alter([
       { entity: { user: 'alice' }, ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] },
       {
         entity: { user: null, clientId: null },
@@ -21,7 +27,7 @@ describe('ClientQuotaStore', () => {
       },
       { entity: { clientId: '' }, ops: [{ key: 'consumer_byte_rate', value: 2048, remove: false }] },
     ]);
-    const reopened = ClientQuotaStore.open(dataDir);
+    const reopened = open(dataDir);
     expect(reopened.quota({ user: 'alice' }, 'producer_byte_rate')).toBe(1024);
     expect(reopened.quota({ user: 'alice', clientId: null }, 'producer_byte_rate')).toBeUndefined();
     expect(reopened.quota({ user: null, clientId: null }, 'request_percentage')).toBe(12.5);
@@ -29,18 +35,20 @@ describe('ClientQuotaStore', () => {
     expect(reopened.quota({ clientId: null }, 'consumer_byte_rate')).toBeUndefined();
   });
 
-  it('drops an entity once its last value is removed', () => {
-    const store = ClientQuotaStore.open(dataDir);
-    store.alter([
+  it('drops an entity once its last value is removed', async () => {
+    const store = open(dataDir);
+    await store.alter([
       { entity: { user: 'bob' }, ops: [{ key: 'producer_byte_rate', value: 10, remove: false }] },
     ]);
-    store.alter([{ entity: { user: 'bob' }, ops: [{ key: 'producer_byte_rate', value: 0, remove: true }] }]);
+    await store.alter([
+      { entity: { user: 'bob' }, ops: [{ key: 'producer_byte_rate', value: 0, remove: true }] },
+    ]);
     expect(store.size).toBe(0);
     expect(JSON.parse(readFileSync(join(dataDir, CLIENT_QUOTAS_FILE), 'utf8')).entities).toEqual([]);
   });
 
   it('refuses values Kafka refuses, naming the entity, key and value', () => {
-    const store = ClientQuotaStore.open(dataDir);
+    const store = open(dataDir);
     const set = (key: string, value: number) => [{ key, value, remove: false }];
     expect(() => store.validate({ user: 'a' }, set('producer_byte_rate', 1.5))).toThrow(
       new InvalidQuotaValueError(
@@ -56,8 +64,6 @@ describe('ClientQuotaStore', () => {
 
   it('refuses to start from a file it cannot read, naming the file', () => {
     writeFileSync(join(dataDir, CLIENT_QUOTAS_FILE), '{"formatVersion":1,"entities":[');
-    expect(() => ClientQuotaStore.open(dataDir)).toThrow(
-      `${join(dataDir, CLIENT_QUOTAS_FILE)} is not valid JSON`,
-    );
+    expect(() => open(dataDir)).toThrow(`${join(dataDir, CLIENT_QUOTAS_FILE)} is not valid JSON`);
   });
 });

@@ -1,5 +1,3 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   describeEntity,
   type EntityName,
@@ -29,7 +27,6 @@ export class InvalidQuotaValueError extends Error {
 }
 
 const FORMAT_VERSION = 1;
-export const CLIENT_QUOTAS_FILE = 'client-quotas.json';
 
 interface StoredEntity {
   user?: EntityName;
@@ -38,50 +35,62 @@ interface StoredEntity {
 }
 
 /**
- * The client quotas the broker enforces, kept in `<data-dir>/client-quotas.json`
+ * Where the quotas document lives: `<data-dir>/client-quotas.json` on a single broker
+ * (DataDirQuotaDocument), a key in etcd in a cluster (EtcdQuotaDocument).
+ */
+export interface QuotaDocument {
+  /** Where the document is, for messages. */
+  readonly name: string;
+  /**
+   * Replaces the document with `text`, durably. Rejects with QuotaDocumentChanged when another
+   * writer replaced it since it was last read, so the change can be made again on top of theirs.
+   */
+  write(text: string): void | Promise<void>;
+  /** Lets go of what the document holds open (etcd's watch). */
+  close?(): Promise<void>;
+}
+
+/** The document changed under a write (another broker altered quotas); `current` is its text now. */
+export class QuotaDocumentChanged extends Error {
+  override readonly name = 'QuotaDocumentChanged';
+
+  constructor(readonly current: string | null) {
+    super('the client quotas document changed while it was being written');
+  }
+}
+
+/** Attempts at an alteration that keeps meeting another writer's before giving up. */
+const WRITE_ATTEMPTS = 5;
+
+/**
+ * The client quotas the broker enforces, as one JSON document
  * (`{"formatVersion":1,"entities":[{"user":"alice","clientId":null,"values":{...}}]}`; null is
- * the default entity, an absent component is no component). Every alteration is validated whole
- * before anything changes, then written atomically (temp file, fsync, rename, fsync of the
- * directory), so a crash leaves the old quotas or the new ones. `version` grows with every change,
- * so callers can cache what they resolved from it.
+ * the default entity, an absent component is no component) kept by a QuotaDocument. Alterations
+ * are validated before anything changes, written whole, and applied here only once written, so
+ * the quotas enforced are always the ones stored. `version` grows with every change (an
+ * alteration here, or another broker's seen through `replace`), so callers can cache what they
+ * resolved from it.
  */
 export class ClientQuotaStore {
-  private readonly entities = new Map<string, EntityQuotas>();
+  private entities = new Map<string, EntityQuotas>();
   private changes = 0;
 
-  private constructor(private readonly dataDir: string) {}
+  /** The quotas of `document`, whose current text is `text` (null: none yet). */
+  constructor(
+    private readonly document: QuotaDocument,
+    text: string | null,
+  ) {
+    this.entities = parseDocument(text, document.name);
+  }
 
-  /** The stored quotas of `dataDir` (none when the file does not exist yet). */
-  static open(dataDir: string): ClientQuotaStore {
-    const store = new ClientQuotaStore(dataDir);
-    const path = join(dataDir, CLIENT_QUOTAS_FILE);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return store;
-      throw err;
-    }
-    let stored: { formatVersion?: unknown; entities?: StoredEntity[] };
-    try {
-      stored = JSON.parse(text);
-    } catch (err) {
-      throw new Error(`${path} is not valid JSON: ${(err as Error).message}`);
-    }
-    if (stored.formatVersion !== FORMAT_VERSION || !Array.isArray(stored.entities)) {
-      throw new Error(
-        `${path} has format version ${String(stored.formatVersion)}; this broker reads version ${FORMAT_VERSION}`,
-      );
-    }
-    for (const { values, ...entity } of stored.entities) {
-      const map = new Map<QuotaKey, number>();
-      for (const [key, value] of Object.entries(values)) {
-        checkValue(entity, key, value);
-        map.set(key as QuotaKey, value);
-      }
-      store.entities.set(entityKey(entity), { entity, values: map });
-    }
-    return store;
+  async close(): Promise<void> {
+    await this.document.close?.();
+  }
+
+  /** Takes the document's new text, written by another broker; throws (keeping the quotas in force) when it cannot be read. */
+  replace(text: string | null): void {
+    this.entities = parseDocument(text, this.document.name);
+    this.changes++;
   }
 
   /** Grows with every change. */
@@ -121,34 +130,66 @@ export class ClientQuotaStore {
     }
   }
 
-  /** Applies already validated operations to each entity, then writes the file once. */
-  alter(alterations: readonly { entity: QuotaEntity; ops: readonly QuotaOp[] }[]): void {
-    for (const { entity, ops } of alterations) {
-      const key = entityKey(entity);
-      const values = new Map(this.entities.get(key)?.values);
-      for (const op of ops) {
-        if (op.remove) values.delete(op.key as QuotaKey);
-        else values.set(op.key as QuotaKey, op.value);
+  /** Applies already validated operations to each entity: written as one document, then enforced. */
+  async alter(alterations: readonly { entity: QuotaEntity; ops: readonly QuotaOp[] }[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const next = new Map(this.entities);
+      for (const { entity, ops } of alterations) {
+        const key = entityKey(entity);
+        const values = new Map(next.get(key)?.values);
+        for (const op of ops) {
+          if (op.remove) values.delete(op.key as QuotaKey);
+          else values.set(op.key as QuotaKey, op.value);
+        }
+        if (values.size === 0) next.delete(key);
+        else next.set(key, { entity, values });
       }
-      if (values.size === 0) this.entities.delete(key);
-      else this.entities.set(key, { entity, values });
+      try {
+        await this.document.write(serialize(next));
+      } catch (err) {
+        if (!(err instanceof QuotaDocumentChanged) || attempt === WRITE_ATTEMPTS) throw err;
+        this.replace(err.current);
+        continue;
+      }
+      this.entities = next;
+      this.changes++;
+      return;
     }
-    this.changes++;
-    this.save();
   }
+}
 
-  private save(): void {
-    const entities: StoredEntity[] = [...this.entities.values()].map(({ entity, values }) => ({
-      ...entity,
-      values: Object.fromEntries(values),
-    }));
-    const path = join(this.dataDir, CLIENT_QUOTAS_FILE);
-    const temp = `${path}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({ formatVersion: FORMAT_VERSION, entities }, null, 2)}\n`);
-    fsyncPath(temp);
-    renameSync(temp, path);
-    fsyncPath(this.dataDir);
+function serialize(entities: ReadonlyMap<string, EntityQuotas>): string {
+  const stored: StoredEntity[] = [...entities.values()].map(({ entity, values }) => ({
+    ...entity,
+    values: Object.fromEntries(values),
+  }));
+  return `${JSON.stringify({ formatVersion: FORMAT_VERSION, entities: stored }, null, 2)}\n`;
+}
+
+/** The entities of a document's text; throws naming `source` when it cannot be read. */
+function parseDocument(text: string | null, source: string): Map<string, EntityQuotas> {
+  const entities = new Map<string, EntityQuotas>();
+  if (text === null) return entities;
+  let stored: { formatVersion?: unknown; entities?: StoredEntity[] };
+  try {
+    stored = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${source} is not valid JSON: ${(err as Error).message}`);
   }
+  if (stored.formatVersion !== FORMAT_VERSION || !Array.isArray(stored.entities)) {
+    throw new Error(
+      `${source} has format version ${String(stored.formatVersion)}; this broker reads version ${FORMAT_VERSION}`,
+    );
+  }
+  for (const { values, ...entity } of stored.entities) {
+    const map = new Map<QuotaKey, number>();
+    for (const [key, value] of Object.entries(values)) {
+      checkValue(entity, key, value);
+      map.set(key as QuotaKey, value);
+    }
+    entities.set(entityKey(entity), { entity, values: map });
+  }
+  return entities;
 }
 
 function unknownKey(entity: QuotaEntity, key: string): InvalidQuotaValueError {
@@ -170,14 +211,5 @@ function checkValue(entity: QuotaEntity, key: string, value: unknown): asserts v
     throw new InvalidQuotaValueError(
       `${describeEntity(entity)}: ${key} = ${String(value)} must be ${whole ? 'a whole number of bytes per second' : 'a percentage'} above 0`,
     );
-  }
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
