@@ -18,7 +18,8 @@ import { BrokerEndpoint } from './network/broker-endpoint.js';
 import { KafkaServer } from './network/kafka-server.js';
 import { RequestRouter } from './network/request-router.js';
 import { BrokerAuthentication } from './security/authentication/broker-authentication.js';
-import { createAuthorizer } from './security/authorization/authorizer-factory.js';
+import { Authorizer } from './security/authorization/authorizer.js';
+import { openAuthorizer } from './security/authorization/authorizer-factory.js';
 import { ClientQuotaManager } from './security/quotas/client-quota-manager.js';
 import { openClientQuotas } from './security/quotas/open-client-quotas.js';
 import { TopicManager } from './topics/topic-manager.js';
@@ -86,6 +87,7 @@ export class BrokerModule {
             GroupCoordinator,
             ClusterNode,
             BrokerAuthentication,
+            Authorizer,
           ],
           useFactory: (
             metrics: BrokerMetrics,
@@ -95,9 +97,9 @@ export class BrokerModule {
             coordinator: GroupCoordinator,
             cluster: ClusterNode | null,
             authentication: BrokerAuthentication,
+            authorizer: Authorizer,
           ) => {
             const router = new RequestRouter(metrics, quotas);
-            const authorizer = createAuthorizer(config);
             const dependencies = { config, topics, endpoint, authorizer, ...(cluster ? { cluster } : {}) };
             return router.register(
               { handlers: [new ApiVersionsHandler(() => router.supportedApis())] },
@@ -110,6 +112,11 @@ export class BrokerModule {
               authenticationHandlers(authentication),
             );
           },
+        },
+        {
+          // --authorizer: the ACLs, read from the data dir or (with --cluster) etcd before the listener starts.
+          provide: Authorizer,
+          useFactory: () => openAuthorizer(config, (message) => new Logger('Authorizer').warn(message)),
         },
         {
           provide: BrokerAuthentication,

@@ -28,6 +28,7 @@ import {
   PatternType,
   ResourceType,
 } from '../src/security/authorization/acl.js';
+import { DataDirAclDocument } from '../src/security/authorization/acl-document.js';
 import { AclStore } from '../src/security/authorization/acl-store.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -53,7 +54,8 @@ describe('authorization of every API for User:ANONYMOUS (--authorizer acl)', () 
 
   /** Starts on `dataDir` with `acls` stored beforehand (through the ACL file the broker reads). */
   async function start(acls: AclBinding[], options: { authorizer?: 'acl' | 'none' } = {}) {
-    AclStore.open(dataDir).add(acls);
+    const { document, text } = DataDirAclDocument.open(dataDir);
+    await new AclStore(document, text).add(acls);
     broker = await startBroker({
       port: 0,
       httpPort: -1,

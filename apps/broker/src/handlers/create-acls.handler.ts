@@ -22,7 +22,7 @@ export class CreateAclsHandler implements ApiHandler<Request, Response> {
 
   constructor(private readonly authorizer: Authorizer) {}
 
-  handle(request: Request, context: RequestContext): Response {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
     if (!this.authorizer.enabled) return this.errorResponse(request, ErrorCode.SECURITY_DISABLED);
     if (!this.authorizer.cluster(context, AclOperation.ALTER)) {
       return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
@@ -37,7 +37,7 @@ export class CreateAclsHandler implements ApiHandler<Request, Response> {
         return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: err.message };
       }
     });
-    this.authorizer.addAcls(valid);
+    await this.authorizer.addAcls(valid);
     return { throttleTimeMs: 0, results };
   }
 

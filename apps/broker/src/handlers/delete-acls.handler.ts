@@ -16,12 +16,12 @@ export class DeleteAclsHandler implements ApiHandler<Request, Response> {
 
   constructor(private readonly authorizer: Authorizer) {}
 
-  handle(request: Request, context: RequestContext): Response {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
     if (!this.authorizer.enabled) return this.errorResponse(request, ErrorCode.SECURITY_DISABLED);
     if (!this.authorizer.cluster(context, AclOperation.ALTER)) {
       return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     }
-    const removed = this.authorizer.removeAcls(
+    const removed = await this.authorizer.removeAcls(
       request.filters.map((filter) => ({
         resourceType: filter.resourceTypeFilter,
         resourceName: filter.resourceNameFilter,

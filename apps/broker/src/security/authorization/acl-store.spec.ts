@@ -2,7 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AclBinding, AclOperation, AclPermissionType, PatternType, ResourceType } from './acl.js';
-import { ACLS_FILE, AclStore, AclStoreError } from './acl-store.js';
+import { ACLS_FILE, AclDocumentChanged, DataDirAclDocument } from './acl-document.js';
+import { AclStore, AclStoreError } from './acl-store.js';
+
+/** The store of a data dir, as a single broker opens it. */
+function open(dir: string): AclStore {
+  const { document, text } = DataDirAclDocument.open(dir);
+  return new AclStore(document, text);
+}
 
 const read: AclBinding = {
   resourceType: ResourceType.TOPIC,
@@ -22,17 +29,17 @@ describe('AclStore', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps ACLs across reopening, each once, and leaves no temporary file', () => {
-    AclStore.open(dir).add([read, write, { ...read }]);
-    const reopened = AclStore.open(dir);
+  it('keeps ACLs across reopening, each once, and leaves no temporary file', async () => {
+    await open(dir).add([read, write, { ...read }]);
+    const reopened = open(dir);
     expect(reopened.all()).toEqual([read, write]);
     expect(existsSync(join(dir, `${ACLS_FILE}.tmp`))).toBe(false);
   });
 
-  it('removes what each filter selects and persists the removal', () => {
-    const store = AclStore.open(dir);
-    store.add([read, write]);
-    const removed = store.remove([
+  it('removes what each filter selects and persists the removal', async () => {
+    const store = open(dir);
+    await store.add([read, write]);
+    const removed = await store.remove([
       {
         resourceType: ResourceType.TOPIC,
         resourceName: null,
@@ -44,7 +51,7 @@ describe('AclStore', () => {
       },
     ]);
     expect(removed).toEqual([[write]]);
-    expect(AclStore.open(dir).all()).toEqual([read]);
+    expect(open(dir).all()).toEqual([read]);
   });
 
   it('refuses to start from a file with an invalid ACL, naming the file and the entry', () => {
@@ -52,10 +59,45 @@ describe('AclStore', () => {
       join(dir, ACLS_FILE),
       JSON.stringify({ version: 1, acls: [read, { ...read, operation: 99 }] }),
     );
-    expect(() => AclStore.open(dir)).toThrow(AclStoreError);
-    expect(() => AclStore.open(dir)).toThrow(/acls\[1\] is invalid: operation 99/);
+    expect(() => open(dir)).toThrow(AclStoreError);
+    expect(() => open(dir)).toThrow(/acls\[1\] is invalid: operation 99/);
     writeFileSync(join(dir, ACLS_FILE), '{"acls":[');
-    expect(() => AclStore.open(dir)).toThrow(/acls.json is not valid JSON/);
+    expect(() => open(dir)).toThrow(/acls.json is not valid JSON/);
     expect(readFileSync(join(dir, ACLS_FILE), 'utf8')).toBe('{"acls":[');
+  });
+});
+
+describe('AclStore over a document another writer changes', () => {
+  /** A document that, at its first write, has already been changed to `theirs` by someone else. */
+  function contested(theirs: AclBinding[]) {
+    const writes: string[] = [];
+    let changed = false;
+    const document = {
+      name: 'contested document',
+      write(text: string) {
+        if (!changed) {
+          changed = true;
+          throw new AclDocumentChanged(JSON.stringify({ version: 1, acls: theirs }));
+        }
+        writes.push(text);
+      },
+      close: async () => {},
+    };
+    return { document, writes };
+  }
+
+  it('makes its change again on top of the other writer’s, losing neither', async () => {
+    const { document, writes } = contested([write]);
+    const store = new AclStore(document, null);
+    await store.add([read]);
+    expect(store.all()).toEqual([write, read]);
+    expect(JSON.parse(writes[0]!).acls).toEqual([write, read]);
+  });
+
+  it('applies concurrent changes one after the other', async () => {
+    const { document } = contested([]);
+    const store = new AclStore(document, null);
+    await Promise.all([store.add([read]), store.add([write])]);
+    expect(store.all()).toEqual([read, write]);
   });
 });

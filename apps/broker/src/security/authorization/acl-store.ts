@@ -1,41 +1,29 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { type AclBinding, type AclBindingFilter, sameAcl, validateAclBinding } from './acl.js';
+import { type AclDocument, AclDocumentChanged } from './acl-document.js';
 import { filterMatches } from './acl-matcher.js';
 
-/** The file of a broker's ACLs, in its data directory. */
-export const ACLS_FILE = 'acls.json';
+/** Attempts at a change that keeps meeting another broker's before giving up. */
+const WRITE_ATTEMPTS = 5;
 
 /**
- * The broker's ACLs, held in memory and persisted as `<data-dir>/acls.json`:
+ * The broker's ACLs, held in memory and kept by an AclDocument as
  * `{"version":1,"acls":[{resourceType,resourceName,patternType,principal,host,operation,permissionType}]}`
- * with Kafka's numeric codes. Every change rewrites the file whole through a temporary file that
- * is fsynced and then renamed over it, so after a crash the file holds either the ACLs before
- * the change or after it, never a mixture. A file that cannot be read or holds an invalid ACL
- * stops the broker at start (AclStoreError naming the file and the entry): an authorizer that
- * guessed past it could grant what an operator had denied.
+ * with Kafka's numeric codes. A change is written whole before it applies here, so the ACLs
+ * enforced are always the ones stored; changes are made one at a time, and one that meets
+ * another broker's (AclDocumentChanged) is made again on top of it. A document that cannot be
+ * read or holds an invalid ACL stops the broker at start (AclStoreError naming the document and
+ * the entry): an authorizer that guessed past it could grant what an operator had denied.
  */
 export class AclStore {
-  private acls: AclBinding[];
+  private acls: readonly AclBinding[];
+  private changing: Promise<unknown> = Promise.resolve();
 
-  private constructor(
-    private readonly path: string,
-    acls: AclBinding[],
+  /** The ACLs of `document`, whose current text is `text` (null: none yet). */
+  constructor(
+    private readonly document: AclDocument,
+    text: string | null,
   ) {
-    this.acls = acls;
-  }
-
-  /** Reads the ACLs of a data directory (none when the file does not exist). */
-  static open(dataDir: string): AclStore {
-    const path = join(dataDir, ACLS_FILE);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new AclStore(path, []);
-      throw new AclStoreError(`cannot read ${path}: ${(err as Error).message}`, err);
-    }
-    return new AclStore(path, parseAclsFile(path, text));
+    this.acls = parseAcls(document.name, text);
   }
 
   /** Every ACL, in the order they were created. */
@@ -43,36 +31,57 @@ export class AclStore {
     return this.acls;
   }
 
-  /** Adds ACLs not already present; persisted before this returns. */
-  add(bindings: readonly AclBinding[]): void {
-    const next = [...this.acls];
-    for (const binding of bindings) if (!next.some((acl) => sameAcl(acl, binding))) next.push(binding);
-    this.replace(next);
+  /** Adds the ACLs not already present; resolves once stored. */
+  add(bindings: readonly AclBinding[]): Promise<void> {
+    return this.change((acls) => {
+      const next = [...acls];
+      for (const binding of bindings) if (!next.some((acl) => sameAcl(acl, binding))) next.push(binding);
+      return { next, result: undefined };
+    });
   }
 
-  /** Removes the ACLs each filter selects; returns them per filter, in the filters' order. */
-  remove(filters: readonly AclBindingFilter[]): AclBinding[][] {
-    const removed = filters.map((filter) => this.acls.filter((acl) => filterMatches(filter, acl)));
-    const gone = new Set(removed.flat());
-    if (gone.size > 0) this.replace(this.acls.filter((acl) => !gone.has(acl)));
-    return removed;
+  /** Removes the ACLs each filter selects; resolves, once stored, with them per filter in order. */
+  remove(filters: readonly AclBindingFilter[]): Promise<AclBinding[][]> {
+    return this.change((acls) => {
+      const removed = filters.map((filter) => acls.filter((acl) => filterMatches(filter, acl)));
+      const gone = new Set(removed.flat());
+      return { next: acls.filter((acl) => !gone.has(acl)), result: removed };
+    });
   }
 
-  private replace(next: AclBinding[]): void {
-    const temp = `${this.path}.tmp`;
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, `${JSON.stringify({ version: 1, acls: next })}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, this.path);
-    this.acls = next;
+  /** Takes the document's text as another broker wrote it; throws AclStoreError, keeping the ACLs, when invalid. */
+  replace(text: string | null): void {
+    this.acls = parseAcls(this.document.name, text);
+  }
+
+  close(): Promise<void> {
+    return this.document.close();
+  }
+
+  private change<T>(
+    edit: (acls: readonly AclBinding[]) => { next: readonly AclBinding[]; result: T },
+  ): Promise<T> {
+    const run = async (): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        const { next, result } = edit(this.acls);
+        if (next.length === this.acls.length && next.every((acl, i) => acl === this.acls[i])) return result;
+        try {
+          await this.document.write(`${JSON.stringify({ version: 1, acls: next })}\n`);
+          this.acls = next;
+          return result;
+        } catch (err) {
+          if (!(err instanceof AclDocumentChanged) || attempt === WRITE_ATTEMPTS) throw err;
+          this.replace(err.current);
+        }
+      }
+    };
+    const done = this.changing.then(run, run);
+    this.changing = done.catch(() => undefined);
+    return done;
   }
 }
 
-/** The ACL file cannot be read or holds something that is not an ACL. */
+/** The ACL document cannot be read or holds something that is not an ACL. */
 export class AclStoreError extends Error {
   override readonly name = 'AclStoreError';
   constructor(message: string, cause?: unknown) {
@@ -80,20 +89,21 @@ export class AclStoreError extends Error {
   }
 }
 
-function parseAclsFile(path: string, text: string): AclBinding[] {
+function parseAcls(name: string, text: string | null): readonly AclBinding[] {
+  if (text === null) return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new AclStoreError(`${path} is not valid JSON: ${(err as Error).message}`, err);
+    throw new AclStoreError(`${name} is not valid JSON: ${(err as Error).message}`, err);
   }
-  const acls = (parsed as { acls?: unknown }).acls;
-  if (!Array.isArray(acls)) throw new AclStoreError(`${path} has no "acls" array`);
+  const acls = (parsed as { acls?: unknown } | null)?.acls;
+  if (!Array.isArray(acls)) throw new AclStoreError(`${name} has no "acls" array`);
   return acls.map((entry, index) => {
     try {
       return validateAclBinding(entry);
     } catch (err) {
-      throw new AclStoreError(`${path}: acls[${index}] is invalid: ${(err as Error).message}`, err);
+      throw new AclStoreError(`${name}: acls[${index}] is invalid: ${(err as Error).message}`, err);
     }
   });
 }

@@ -1,14 +1,57 @@
+import { etcdEndpoints } from '../../cluster/etcd-endpoints.js';
 import type { BrokerConfig } from '../../config/broker-config.js';
-import { AclStore } from './acl-store.js';
+import { DataDirAclDocument, EtcdAclDocument } from './acl-document.js';
+import { AclStore, AclStoreError } from './acl-store.js';
 import { Authorizer } from './authorizer.js';
 
-/** The authorizer `--authorizer`, `--super-users` and `--allow-everyone-if-no-acl-found` describe. */
-export function createAuthorizer(config: BrokerConfig): Authorizer {
+/** How long startup waits for etcd to answer the ACLs read, as the cluster's own read. */
+const ETCD_DIAL_TIMEOUT_MS = 5000;
+
+/**
+ * The authorizer `--authorizer`, `--super-users` and `--allow-everyone-if-no-acl-found` describe,
+ * with its ACLs in `<data-dir>/acls.json` on a single broker and in etcd with `--cluster` (shared
+ * by every broker, each change seen by all). ACLs another broker wrote that cannot be read are
+ * reported to `warn` and the ACLs in force are kept.
+ */
+export async function openAuthorizer(
+  config: BrokerConfig,
+  warn: (message: string) => void,
+): Promise<Authorizer> {
   if (config.authorizer === 'none') return Authorizer.none();
-  return Authorizer.acl(AclStore.open(config.dataDir), {
+  const rules = {
     superUsers: parseSuperUsers(config.superUsers ?? ''),
     allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound,
-  });
+  };
+  const endpoints = config.cluster ? etcdEndpoints(config.cluster) : undefined;
+  if (endpoints === undefined) {
+    let opened: ReturnType<typeof DataDirAclDocument.open>;
+    try {
+      opened = DataDirAclDocument.open(config.dataDir);
+    } catch (err) {
+      throw new AclStoreError(`cannot read the ACLs of ${config.dataDir}: ${(err as Error).message}`, err);
+    }
+    return Authorizer.acl(new AclStore(opened.document, opened.text), rules);
+  }
+  let store: AclStore | undefined;
+  const { document, text } = await EtcdAclDocument.open(
+    endpoints,
+    config.clusterId,
+    ETCD_DIAL_TIMEOUT_MS,
+    (changed) => {
+      try {
+        store?.replace(changed);
+      } catch (err) {
+        warn(`ACLs kept as they were: ${(err as Error).message}`);
+      }
+    },
+  );
+  try {
+    store = new AclStore(document, text);
+  } catch (err) {
+    await document.close();
+    throw err;
+  }
+  return Authorizer.acl(store, rules);
 }
 
 /** `User:a;User:b` (Kafka's `super.users`: semicolon-separated principals) as a set. */

@@ -94,14 +94,19 @@ export class Authorizer {
     return null;
   }
 
-  /** Adds ACLs (CreateAcls); the caller checked `enabled`. */
-  addAcls(bindings: readonly AclBinding[]): void {
-    this.acls?.add(bindings);
+  /** Adds ACLs (CreateAcls); resolves once they are stored. */
+  async addAcls(bindings: readonly AclBinding[]): Promise<void> {
+    await this.acls?.add(bindings);
   }
 
-  /** Removes the ACLs each filter selects (DeleteAcls). */
-  removeAcls(filters: readonly AclBindingFilter[]): AclBinding[][] {
-    return this.acls?.remove(filters) ?? filters.map(() => []);
+  /** Removes the ACLs each filter selects (DeleteAcls); resolves once stored, with them per filter. */
+  async removeAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[][]> {
+    return (await this.acls?.remove(filters)) ?? filters.map(() => []);
+  }
+
+  /** Stops watching the cluster's ACLs (NestJS calls it as the broker closes). */
+  async onModuleDestroy(): Promise<void> {
+    await this.acls?.close();
   }
 }
 
