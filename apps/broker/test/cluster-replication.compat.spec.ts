@@ -1,4 +1,7 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CompressionType,
   decodeRecordBatches,
@@ -104,16 +107,17 @@ describe('replication across three brokers', () => {
     return member.broker;
   };
 
+  const args = [
+    '--broker-session-timeout-ms',
+    String(SESSION_TIMEOUT_MS),
+    '--replica-lag-time-max-ms',
+    String(LAG_TIME_MAX_MS),
+    '--min-insync-replicas',
+    '2',
+  ];
+
   beforeAll(async () => {
     cluster = await TestCluster.start(0);
-    const args = [
-      '--broker-session-timeout-ms',
-      String(SESSION_TIMEOUT_MS),
-      '--replica-lag-time-max-ms',
-      String(LAG_TIME_MAX_MS),
-      '--min-insync-replicas',
-      '2',
-    ];
     await Promise.all([1, 2, 3].map((id) => cluster.startBrokerProcess(id, args)));
   }, TIMEOUT_MS);
 
@@ -250,6 +254,60 @@ describe('replication across three brokers', () => {
       // Each value was sent after the one before was answered, so the log holds them in sending order.
       expect(values).toEqual([...values].sort((a, b) => a - b));
       expect(acknowledged.some((v) => v > killedAt)).toBe(true);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "truncates a returning leader's unreplicated tail where its successor's epoch says, then follows it",
+    async () => {
+      const kafka = new Kafka({ brokers: [broker(2).bootstrapServers], logLevel: logLevel.NOTHING });
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({
+        topics: [{ topic: 'diverging', replicaAssignment: [{ partition: 0, replicas: [3, 2] }] }],
+      });
+      await admin.disconnect();
+      await eventually(async () =>
+        expect((await produce(broker(3).port, 'diverging', 'first', -1)).errorCode).toBe(ErrorCode.NONE),
+      );
+
+      // The paused follower's waiting fetch takes tail-1 with it; it cannot ask for tail-2.
+      broker(2).child.kill('SIGSTOP');
+      expect(await produce(broker(3).port, 'diverging', 'tail-1', 1)).toMatchObject({ baseOffset: 1n });
+      expect(await produce(broker(3).port, 'diverging', 'tail-2', 1)).toMatchObject({ baseOffset: 2n });
+      await broker(3).stop('SIGKILL');
+      broker(2).child.kill('SIGCONT');
+
+      const leader = broker(2).port;
+      await eventually(async () =>
+        expect((await partitionMetadata(leader, 'diverging')).partition.leaderId).toBe(2),
+      );
+      // Offset 2 is free on the new leader: tail-2 never reached it.
+      expect(await produce(leader, 'diverging', 'new', 1)).toMatchObject({
+        errorCode: ErrorCode.NONE,
+        baseOffset: 2n,
+      });
+      expect(await consumed(leader, 'diverging')).toEqual(['first', 'tail-1', 'new']);
+
+      const returned = await cluster.startBrokerProcess(3, args);
+      await eventually(async () =>
+        expect([...(await partitionMetadata(leader, 'diverging')).partition.isrNodes].sort()).toEqual([2, 3]),
+      );
+      expect(returned.output.join('')).toContain('diverging-0: truncated from 3 to 2');
+      // Kafka's format: version, count, then "<epoch> <start offset>"; epoch 1 began at offset 2 on broker 2.
+      expect(readFileSync(join(cluster.dataDir(3), 'diverging-0', 'leader-epoch-checkpoint'), 'utf8')).toBe(
+        '0\n2\n0 0\n1 2\n',
+      );
+
+      // Broker 3 leads once broker 2 leaves, and serves what broker 2 had, tail-2 gone.
+      await cluster.stopBroker(2);
+      await eventually(async () =>
+        expect((await partitionMetadata(returned.port, 'diverging')).partition.leaderId).toBe(3),
+      );
+      await eventually(async () =>
+        expect(await consumed(returned.port, 'diverging')).toEqual(['first', 'tail-1', 'new']),
+      );
     },
     TIMEOUT_MS,
   );

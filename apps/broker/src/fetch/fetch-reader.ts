@@ -103,6 +103,22 @@ export async function readFetch(
         const limit = Math.max(0, Math.min(wanted.partitionMaxBytes, budget));
         // Taken as the read starts: the read covers the log up to here and no further.
         readTo = log.endPosition();
+        const diverging = follower
+          ? divergingEpoch(log, wanted.lastFetchedEpoch, wanted.fetchOffset)
+          : undefined;
+        if (diverging) {
+          // Answered at once, as a failed partition is: the follower truncates before it fetches on.
+          failed = true;
+          answered.push({
+            ...refusedPartition(wanted.partition, ErrorCode.NONE),
+            highWatermark: log.highWatermark,
+            lastStableOffset: log.highWatermark,
+            logStartOffset: log.logStartOffset,
+            abortedTransactions: null,
+            divergingEpoch: diverging,
+          });
+          continue;
+        }
         if (follower)
           replicas.followerFetched(topic, wanted.partition, request.replicaId, wanted.fetchOffset);
         read = await readPartition(log, wanted.fetchOffset, limit, minOneBatch, follower);
@@ -131,6 +147,24 @@ export async function readFetch(
     }
   }
   return { responses, bytes, failed, watched };
+}
+
+/**
+ * Whether a follower's log diverges from this leader's (KIP-595's check, which replaces
+ * OffsetForLeaderEpoch on the fetch path): the epoch of its last batch, `lastFetchedEpoch`,
+ * is not one this log has, or ends here before the follower's `fetchOffset`. Then the answer
+ * names the largest epoch of this log at or below it and where that ends, and the follower
+ * truncates there. Undefined when the logs agree (or the follower sent no epoch, v11 and older).
+ */
+function divergingEpoch(
+  log: PartitionLog,
+  lastFetchedEpoch: number,
+  fetchOffset: bigint,
+): { epoch: number; endOffset: bigint } | undefined {
+  if (lastFetchedEpoch < 0) return undefined;
+  const end = log.leaderEpochs.endOffsetFor(lastFetchedEpoch, log.logEndOffset);
+  if (end.epoch === lastFetchedEpoch && end.endOffset >= fetchOffset) return undefined;
+  return end;
 }
 
 /**

@@ -30,6 +30,10 @@ export interface FollowedPartition {
  * follower's high watermark follows the leader's. The next fetch reports how far this follower
  * got, which is how the leader learns it (its ISR and high watermark).
  *
+ * A follower whose last batch's epoch the leader does not have, or has ending earlier (the
+ * answer's `divergingEpoch`, after a failover that lost this broker's unreplicated tail),
+ * truncates its log there first and fetches on from the new end.
+ *
  * A partition the leader refuses (not its leader any more, another epoch) is left out until the
  * metadata moves it (`remove`/`add` by the ReplicaManager); one whose append fails is logged and
  * left out. The loop stops when no partition is left or at `close`.
@@ -91,6 +95,14 @@ export class ReplicaFetcher {
     this.connection = undefined;
   }
 
+  private truncate(followed: FollowedPartition, diverging: { epoch: number; endOffset: bigint }): void {
+    const before = followed.log.logEndOffset;
+    const after = followed.log.truncateTo(truncationOffset(followed.log, diverging));
+    this.logger.warn(
+      `${followed.topic}-${followed.partition}: truncated from ${before} to ${after}, where leader ${this.leaderId}'s epoch ${diverging.epoch} ends (${diverging.endOffset})`,
+    );
+  }
+
   private async fetchOnce(): Promise<void> {
     const wanted = [...this.partitions].filter(([k]) => !this.refused.has(k)).map(([, p]) => p);
     if (wanted.length === 0) {
@@ -128,6 +140,7 @@ export class ReplicaFetcher {
             partition: p.partition,
             currentLeaderEpoch: p.leaderEpoch,
             fetchOffset: p.log.logEndOffset,
+            lastFetchedEpoch: p.log.leaderEpochs.latestEpoch,
             logStartOffset: p.log.logStartOffset,
             partitionMaxBytes: PARTITION_MAX_BYTES,
           })),
@@ -152,10 +165,15 @@ export class ReplicaFetcher {
           continue;
         }
         try {
+          const diverging = answer.divergingEpoch;
+          if (diverging && diverging.endOffset >= 0n) {
+            this.truncate(followed, diverging);
+            continue;
+          }
           if (answer.records && answer.records.length > 0) followed.log.appendAsFollower(answer.records);
           followed.log.advanceHighWatermark(answer.highWatermark);
         } catch (err) {
-          if (!(err instanceof KafkaError)) throw err;
+          if (!(err instanceof KafkaError) && !(err instanceof RangeError)) throw err;
           this.refused.add(k);
           this.logger.error(
             `${topic}-${answer.partitionIndex}: replicated batches not appended: ${err.message}`,
@@ -164,6 +182,19 @@ export class ReplicaFetcher {
       }
     }
   }
+}
+
+/**
+ * Truncates a follower whose log diverges from its leader's (the leader's Fetch answered a
+ * `divergingEpoch`): to where the leader's epoch ends, or where this log's own entry of that
+ * epoch ends if sooner; to the log start when the leader has no epoch at or below ours.
+ */
+function truncationOffset(log: PartitionLog, diverging: { epoch: number; endOffset: bigint }): bigint {
+  if (diverging.epoch < 0) return log.logStartOffset;
+  const own = log.leaderEpochs.endOffsetFor(diverging.epoch, log.logEndOffset);
+  return own.epoch === diverging.epoch && own.endOffset < diverging.endOffset
+    ? own.endOffset
+    : diverging.endOffset;
 }
 
 function key(topic: string, partition: number): string {
