@@ -107,7 +107,7 @@ export class BrokerModule {
               fetchHandlers(dependencies),
               produceHandlers(dependencies),
               groupHandlers(dependencies, coordinator),
-              clientQuotaHandlers(quotas),
+              clientQuotaHandlers(quotas, authorizer),
               aclHandlers(dependencies),
               authenticationHandlers(authentication),
             );

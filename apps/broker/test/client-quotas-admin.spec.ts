@@ -168,4 +168,27 @@ describe('DescribeClientQuotas and AlterClientQuotas', () => {
       client.close();
     }
   });
+
+  it('needs DescribeConfigs and AlterConfigs on the cluster with the ACL authorizer, as Kafka', async () => {
+    await stop();
+    broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false, authorizer: 'acl' });
+    admin = new platformatic.Admin({ clientId: 'quota-admin', bootstrapBrokers: [broker.bootstrapServers] });
+    const client = await RawClient.connect(broker.port);
+    try {
+      const described = await client.request(DescribeClientQuotas, 1, { components: [], strict: false });
+      expect(described).toMatchObject({ errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, entries: null });
+      const altered = await client.request(AlterClientQuotas, 1, {
+        entries: [
+          {
+            entity: [{ entityType: 'user', entityName: null }],
+            ops: [{ key: 'producer_byte_rate', value: 1 }],
+          },
+        ],
+        validateOnly: false,
+      });
+      expect(altered.entries.map((e) => e.errorCode)).toEqual([ErrorCode.CLUSTER_AUTHORIZATION_FAILED]);
+    } finally {
+      client.close();
+    }
+  });
 });

@@ -5,6 +5,8 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import {
   entityFromComponents,
   InvalidQuotaEntityError,
@@ -15,7 +17,7 @@ import {
   InvalidQuotaValueError,
   type QuotaOp,
 } from '../security/quotas/client-quota-store.js';
-import type { ApiHandler } from './api-handler.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof AlterClientQuotas>;
 type Response = InputOf<ResponseOf<typeof AlterClientQuotas>>;
@@ -27,14 +29,21 @@ type Response = InputOf<ResponseOf<typeof AlterClientQuotas>>;
  * INVALID_REQUEST with a message naming the entity, the key and the value; the other entries
  * apply. With `validateOnly`, entries are checked and nothing changes. The changes are stored
  * (client-quotas.json, or etcd in a cluster; written once per request) before the response, and
- * apply to the next request of every connection.
+ * apply to the next request of every connection. With `--authorizer acl` the principal needs
+ * AlterConfigs on the cluster, as Kafka (CLUSTER_AUTHORIZATION_FAILED on every entry).
  */
 export class AlterClientQuotasHandler implements ApiHandler<Request, Response> {
   readonly api = AlterClientQuotas;
 
-  constructor(private readonly store: ClientQuotaStore) {}
+  constructor(
+    private readonly store: ClientQuotaStore,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  async handle(request: Request): Promise<Response> {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
+    if (!this.authorizer.cluster(context, AclOperation.ALTER_CONFIGS)) {
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
     const valid: { entity: QuotaEntity; ops: readonly QuotaOp[] }[] = [];
     const entries = request.entries.map(({ entity: components, ops }) => {
       try {

@@ -5,6 +5,8 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
 import {
   CLIENT_ID,
   entityComponents,
@@ -12,7 +14,7 @@ import {
   USER,
 } from '../security/quotas/client-quota-entity.js';
 import type { ClientQuotaStore } from '../security/quotas/client-quota-store.js';
-import type { ApiHandler } from './api-handler.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof DescribeClientQuotas>;
 type Response = InputOf<ResponseOf<typeof DescribeClientQuotas>>;
@@ -38,14 +40,21 @@ class InvalidFilterError extends Error {}
  * filter does not name is left out. An empty, non-strict filter lists every entity. A filter that
  * repeats an entity type, names a type other than user and client-id, or gives a name where its
  * match type takes none (or none where it needs one) is INVALID_REQUEST, with the message naming
- * the component.
+ * the component. With `--authorizer acl` the principal needs DescribeConfigs on the cluster, as
+ * Kafka (CLUSTER_AUTHORIZATION_FAILED).
  */
 export class DescribeClientQuotasHandler implements ApiHandler<Request, Response> {
   readonly api = DescribeClientQuotas;
 
-  constructor(private readonly store: ClientQuotaStore) {}
+  constructor(
+    private readonly store: ClientQuotaStore,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  handle(request: Request): Response {
+  handle(request: Request, context: RequestContext): Response {
+    if (!this.authorizer.cluster(context, AclOperation.DESCRIBE_CONFIGS)) {
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
     let filters: ComponentFilter[];
     try {
       filters = readFilters(request.components);
