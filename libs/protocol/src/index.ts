@@ -49,6 +49,7 @@ export { ListOffsets } from './messages/apis/list-offsets.js';
 export { Metadata } from './messages/apis/metadata.js';
 export { OffsetCommit } from './messages/apis/offset-commit.js';
 export { OffsetFetch } from './messages/apis/offset-fetch.js';
+export { OffsetForLeaderEpoch } from './messages/apis/offset-for-leader-epoch.js';
 export { Produce } from './messages/apis/produce.js';
 export { SaslAuthenticate } from './messages/apis/sasl-authenticate.js';
 export { SaslHandshake } from './messages/apis/sasl-handshake.js';

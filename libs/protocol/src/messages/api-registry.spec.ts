@@ -38,6 +38,7 @@ describe('API registry', () => {
       DescribeAcls: 3,
       CreateAcls: 3,
       DeleteAcls: 3,
+      OffsetForLeaderEpoch: 4,
       DescribeConfigs: 2,
       DescribeLogDirs: 4,
       SaslAuthenticate: 2,

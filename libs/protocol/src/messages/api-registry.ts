@@ -26,6 +26,7 @@ import { ListOffsets } from './apis/list-offsets.js';
 import { Metadata } from './apis/metadata.js';
 import { OffsetCommit } from './apis/offset-commit.js';
 import { OffsetFetch } from './apis/offset-fetch.js';
+import { OffsetForLeaderEpoch } from './apis/offset-for-leader-epoch.js';
 import { Produce } from './apis/produce.js';
 import { SaslAuthenticate } from './apis/sasl-authenticate.js';
 import { SaslHandshake } from './apis/sasl-handshake.js';
@@ -53,6 +54,7 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  OffsetForLeaderEpoch,
   DescribeAcls,
   CreateAcls,
   DeleteAcls,
@@ -100,6 +102,7 @@ export const ApiKey = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.ap
     | 'DescribeAcls'
     | 'CreateAcls'
     | 'DeleteAcls'
+    | 'OffsetForLeaderEpoch'
     | 'DescribeConfigs'
     | 'DescribeLogDirs'
     | 'CreatePartitions'
