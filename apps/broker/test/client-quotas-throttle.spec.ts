@@ -121,6 +121,28 @@ describe('client quotas throttle the client over them', () => {
     }
   });
 
+  it('throttles any API once the broker time its requests take is over request_percentage, at most one sample', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'client-quotas-request-'));
+    broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false, quotaWindowNum: 2 });
+    admin = await RawClient.connect(broker.port);
+    // 0.01 % of one request handler over 1 s is 0.1 ms: a handful of requests spend it.
+    await setQuota(admin, 'raw-client', 'request_percentage', 0.01);
+    const client = await RawClient.connect(broker.port);
+    try {
+      let throttleMs = 0;
+      for (let i = 0; i < 1000 && throttleMs === 0; i++) {
+        throttleMs = (await client.request(ApiVersions, 3, {})).throttleTimeMs;
+      }
+      expect(throttleMs).toBeGreaterThan(0);
+      expect(throttleMs).toBeLessThanOrEqual(1000);
+      const sent = performance.now();
+      await client.request(ApiVersions, 3, {});
+      expect(performance.now() - sent).toBeGreaterThanOrEqual(throttleMs - 50);
+    } finally {
+      client.close();
+    }
+  });
+
   it('leaves a client within its quota (another client id) unthrottled and unmuted', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'client-quotas-other-'));
     broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false, quotaWindowNum: 2 });
