@@ -49,14 +49,14 @@ describe('kcat (librdkafka) over SASL_SSL with SCRAM-SHA-512', () => {
       30_000,
     ).catch((err: { stdout?: string }) => err.stdout ?? '');
     expect(consumed.trim().split('\n')).toEqual(['one', 'two', 'three']);
-  });
+  }, 60_000);
 
   it('is refused with a wrong password and lists nothing', async () => {
     const run = kcat([...kcatSasl('SCRAM-SHA-512', SCRAM_USER, 'wrong'), '-L', '-m', '3'], 20_000);
     await expect(run).rejects.toMatchObject({
       stderr: expect.stringMatching(/Authentication failed|SASL authentication error/i),
     });
-  });
+  }, 30_000);
 });
 
 const KAFKA_PYTHON = `
@@ -122,6 +122,7 @@ describe('Python clients with SASL', () => {
       ]);
       expect(JSON.parse(out)).toEqual(['a', 'b', 'c']);
     },
+    30_000,
   );
 
   it.each([
@@ -140,8 +141,11 @@ describe('Python clients with SASL', () => {
       ]);
       expect(JSON.parse(out)).toEqual(['a', 'b', 'c']);
     },
+    30_000,
   );
 
+  // kafka-python 2.0 sends its PLAIN token bare (SaslHandshake v0), and Kafka answers a refused
+  // bare token by closing the connection, so the client only sees the broker go away.
   it('kafka-python is refused with a wrong password', async () => {
     const run = python(KAFKA_PYTHON, [
       String(broker.ports.SASL_PLAINTEXT),
@@ -150,6 +154,8 @@ describe('Python clients with SASL', () => {
       'wrong',
       'never',
     ]);
-    await expect(run).rejects.toMatchObject({ stderr: expect.stringMatching(/Authentication|SASL/i) });
-  });
+    await expect(run).rejects.toMatchObject({
+      stderr: expect.stringMatching(/NoBrokersAvailable|Authentication/),
+    });
+  }, 30_000);
 });
