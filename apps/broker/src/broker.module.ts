@@ -109,7 +109,7 @@ export class BrokerModule {
               groupHandlers(dependencies, coordinator),
               clientQuotaHandlers(quotas, authorizer),
               aclHandlers(dependencies),
-              authenticationHandlers(authentication),
+              authenticationHandlers(authentication, authorizer),
             );
           },
         },

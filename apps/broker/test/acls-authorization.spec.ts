@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AlterUserScramCredentials,
   CreateTopics,
   DeleteGroups,
   DeleteTopics,
   DescribeGroups,
   DescribeLogDirs,
+  DescribeUserScramCredentials,
   ErrorCode,
   encodeRecordBatch,
   Fetch,
@@ -182,12 +184,31 @@ describe('authorization of every API for User:ANONYMOUS (--authorizer acl)', () 
       producerEpoch: -1,
     });
     expect(producerId.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    const credentials = await raw.request(DescribeUserScramCredentials, 0, { users: null });
+    expect(credentials.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    const altered = await raw.request(AlterUserScramCredentials, 0, {
+      deletions: [],
+      upsertions: [
+        {
+          name: 'mallory',
+          mechanism: 2,
+          iterations: 8192,
+          salt: Buffer.alloc(16, 1),
+          saltedPassword: Buffer.alloc(64, 2),
+        },
+      ],
+    });
+    expect(altered.results).toEqual([
+      { user: 'mallory', errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null },
+    ]);
     await stop();
 
     // Nothing was written, created or deleted: the logs are as they were.
     const open = await start([], { authorizer: 'none' });
     expect(await metadata(open, null)).toEqual(TOPICS.map((name) => [name, ErrorCode.NONE]));
     for (const topic of TOPICS) expect((await latestOffset(open, topic)).offset).toBe(1n);
+    const mallory = await open.request(DescribeUserScramCredentials, 0, { users: [{ name: 'mallory' }] });
+    expect(mallory.results[0]!.errorCode).toBe(ErrorCode.RESOURCE_NOT_FOUND);
   });
 
   it('grants exactly what an ACL says: a prefixed Write, a literal Read, and a deny that overrides', async () => {

@@ -13,7 +13,9 @@ import {
   type ScramMechanism,
 } from '../security/authentication/scram-credential.js';
 import type { ScramCredentialStore } from '../security/authentication/scram-credential-store.js';
-import type { ApiHandler } from './api-handler.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof AlterUserScramCredentials>;
 type Response = InputOf<ResponseOf<typeof AlterUserScramCredentials>>;
@@ -35,9 +37,16 @@ const BY_TYPE = new Map(
 export class AlterUserScramCredentialsHandler implements ApiHandler<Request, Response> {
   readonly api = AlterUserScramCredentials;
 
-  constructor(private readonly credentials: ScramCredentialStore) {}
+  constructor(
+    private readonly credentials: ScramCredentialStore,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  handle(request: Request): Response {
+  handle(request: Request, context: RequestContext): Response {
+    // As Kafka: changing credentials needs Alter on the cluster; nothing is changed otherwise.
+    if (!this.authorizer.cluster(context, AclOperation.ALTER)) {
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
     const users = [...new Set([...request.deletions, ...request.upsertions].map((a) => a.name))];
     const results = users.map((user) => {
       const deletions = request.deletions.filter((d) => d.name === user);

@@ -8,7 +8,9 @@ import {
 } from '@runnel/protocol';
 import { SCRAM_MECHANISMS } from '../security/authentication/scram-credential.js';
 import type { ScramCredentialStore } from '../security/authentication/scram-credential-store.js';
-import type { ApiHandler } from './api-handler.js';
+import { AclOperation } from '../security/authorization/acl.js';
+import type { Authorizer } from '../security/authorization/authorizer.js';
+import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof DescribeUserScramCredentials>;
 type Response = InputOf<ResponseOf<typeof DescribeUserScramCredentials>>;
@@ -23,9 +25,16 @@ type Result = NonNullable<Response['results']>[number];
 export class DescribeUserScramCredentialsHandler implements ApiHandler<Request, Response> {
   readonly api = DescribeUserScramCredentials;
 
-  constructor(private readonly credentials: ScramCredentialStore) {}
+  constructor(
+    private readonly credentials: ScramCredentialStore,
+    private readonly authorizer: Authorizer,
+  ) {}
 
-  handle(request: Request): Response {
+  handle(request: Request, context: RequestContext): Response {
+    // As Kafka: listing credentials needs Describe on the cluster.
+    if (!this.authorizer.cluster(context, AclOperation.DESCRIBE)) {
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
     const described = this.credentials.describe();
     const names = request.users === null ? [...described.keys()].sort() : request.users.map((u) => u.name);
     const results = names.map((user, i): Result => {
