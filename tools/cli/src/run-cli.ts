@@ -8,6 +8,7 @@ import { groupsCommand } from './commands/groups.js';
 import { perfCommand } from './commands/perf.js';
 import { produceCommand } from './commands/produce.js';
 import { topicsCommand } from './commands/topics.js';
+import { usersCommand } from './commands/users.js';
 import { describeError } from './describe-error.js';
 import { HelpRequested, UsageError } from './usage-error.js';
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   dumpLogCommand,
   clusterCommand,
   aclsCommand,
+  usersCommand,
   perfCommand,
 ];
 
