@@ -6,6 +6,7 @@ import {
   ApiVersions,
   ErrorCode,
   encodeRecordBatch,
+  encodeRequestFrame,
   Fetch,
   Produce,
 } from '@runnel/protocol';
@@ -140,6 +141,30 @@ describe('client quotas throttle the client over them', () => {
       expect(performance.now() - sent).toBeGreaterThanOrEqual(throttleMs - 50);
     } finally {
       client.close();
+    }
+  });
+
+  it('does not keep a stopping broker waiting out a throttle time', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'client-quotas-stop-'));
+    broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false, quotaWindowNum: 2 });
+    admin = await RawClient.connect(broker.port);
+    await createTopic(admin, 'held', 1);
+    await setQuota(admin, 'raw-client', 'producer_byte_rate', 1024);
+    const producer = await RawClient.connect(broker.port);
+    try {
+      // Two produces in one write: the first earns (20 - 1) / 1 * 1 s = 19 s, the second is read
+      // with it and held by the mute.
+      const request = await produceRequest('held', 20 * KiB);
+      const frame = (correlationId: number) =>
+        encodeRequestFrame(Produce, 7, { correlationId, clientId: 'raw-client' }, request);
+      producer.write(Buffer.concat([frame(1), frame(2)]));
+      expect(await producer.nextFrame()).toBeDefined();
+      const stopping = performance.now();
+      await broker.close();
+      expect(performance.now() - stopping).toBeLessThan(5000);
+      broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
+    } finally {
+      producer.close();
     }
   });
 

@@ -136,9 +136,12 @@ export class KafkaConnection implements ConnectionInfo {
     return this.sasl ? this.sasl.principal : this.certificatePrincipal;
   }
 
-  /** Resolves once every request read so far has been answered (or the connection closed). */
+  /**
+   * Resolves once every request read so far has been answered (or the connection closed). Frames
+   * held by a quota's mute do not count: a stopping broker does not wait out a throttle time.
+   */
   idle(): Promise<void> {
-    if (this.closed || (this.inFlight.length === 0 && this.pending.length === 0)) return Promise.resolve();
+    if (this.closed || (this.inFlight.length === 0 && this.pendingUnmuted === 0)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -146,6 +149,11 @@ export class KafkaConnection implements ConnectionInfo {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /** Frames read and waiting to be dispatched, unless a mute holds them. */
+  private get pendingUnmuted(): number {
+    return this.muteTimer === undefined ? this.pending.length : 0;
   }
 
   /**
@@ -300,7 +308,7 @@ export class KafkaConnection implements ConnectionInfo {
     }
     this.leadingDone = 0;
     this.socket.uncork();
-    if (this.inFlight.length === 0 && this.pending.length === 0) this.wakeIdleWaiters();
+    if (this.inFlight.length === 0 && this.pendingUnmuted === 0) this.wakeIdleWaiters();
   }
 
   private write(bytes: Buffer): void {
