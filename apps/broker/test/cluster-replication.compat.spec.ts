@@ -10,6 +10,7 @@ import {
   Fetch,
   ListOffsets,
   Metadata,
+  OffsetForLeaderEpoch,
   Produce,
 } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
@@ -308,6 +309,27 @@ describe('replication across three brokers', () => {
       await eventually(async () =>
         expect(await consumed(returned.port, 'diverging')).toEqual(['first', 'tail-1', 'new']),
       );
+      // OffsetForLeaderEpoch from its checkpoint: epoch 0 ended at 2, epoch 1 (the latest it has) at the log end.
+      const epochs = await withClient(returned.port, (c) =>
+        c.request(OffsetForLeaderEpoch, 3, {
+          replicaId: -1,
+          topics: [
+            {
+              topic: 'diverging',
+              partitions: [
+                { partition: 0, currentLeaderEpoch: 2, leaderEpoch: 0 },
+                { partition: 0, currentLeaderEpoch: 2, leaderEpoch: 1 },
+                { partition: 0, currentLeaderEpoch: 1, leaderEpoch: 1 },
+              ],
+            },
+          ],
+        }),
+      );
+      expect(epochs.topics[0]!.partitions).toEqual([
+        { errorCode: ErrorCode.NONE, partition: 0, leaderEpoch: 0, endOffset: 2n },
+        { errorCode: ErrorCode.NONE, partition: 0, leaderEpoch: 1, endOffset: 3n },
+        { errorCode: ErrorCode.FENCED_LEADER_EPOCH, partition: 0, leaderEpoch: -1, endOffset: -1n },
+      ]);
     },
     TIMEOUT_MS,
   );
