@@ -19,9 +19,9 @@ const FULL_FETCH_EPOCHS = new Set([0, -1]);
 /**
  * Fetch v0-12 advertised, v4-12 served: v0-3 consumers read legacy message sets, which this
  * broker does not down-convert to, so they get UNSUPPORTED_VERSION on every partition. v12 is
- * flexible and carries the fetcher's `lastFetchedEpoch`: every partition here has had one leader
- * epoch (0) since it was created, so no fetch position can diverge from the log, and the
- * response's `divergingEpoch`, `currentLeader` and `snapshotId` keep their unset defaults.
+ * flexible and carries the fetcher's `lastFetchedEpoch`: a follower's (cluster mode) is checked
+ * against the leader's epochs and a diverging log is answered `divergingEpoch` (readFetch);
+ * `currentLeader` and `snapshotId` keep their unset defaults.
  *
  * Reading follows Kafka's ReplicaManager.fetchMessages (see readFetch for the size limits): the
  * response's `maxBytes` is capped at `fetch.max.bytes`, and `minBytes` at that. The fetch is
