@@ -35,6 +35,17 @@ describe('ClientQuotaStore', () => {
     expect(reopened.quota({ clientId: null }, 'consumer_byte_rate')).toBeUndefined();
   });
 
+  it('loses no alteration of several made at once', async () => {
+    const store = open(dataDir);
+    await Promise.all(
+      ['a', 'b', 'c'].map((user) =>
+        store.alter([{ entity: { user }, ops: [{ key: 'producer_byte_rate', value: 5, remove: false }] }]),
+      ),
+    );
+    expect(open(dataDir).size).toBe(3);
+    expect(store.size).toBe(3);
+  });
+
   it('drops an entity once its last value is removed', async () => {
     const store = open(dataDir);
     await store.alter([

@@ -74,6 +74,7 @@ const WRITE_ATTEMPTS = 5;
 export class ClientQuotaStore {
   private entities = new Map<string, EntityQuotas>();
   private changes = 0;
+  private lastAlteration: Promise<void> = Promise.resolve();
 
   /** The quotas of `document`, whose current text is `text` (null: none yet). */
   constructor(
@@ -130,8 +131,19 @@ export class ClientQuotaStore {
     }
   }
 
-  /** Applies already validated operations to each entity: written as one document, then enforced. */
-  async alter(alterations: readonly { entity: QuotaEntity; ops: readonly QuotaOp[] }[]): Promise<void> {
+  /**
+   * Applies already validated operations to each entity: written as one document, then enforced.
+   * Alterations run one at a time, each on top of the last, so none is lost.
+   */
+  alter(alterations: readonly { entity: QuotaEntity; ops: readonly QuotaOp[] }[]): Promise<void> {
+    const done = this.lastAlteration.then(() => this.alterNow(alterations));
+    this.lastAlteration = done.catch(() => undefined);
+    return done;
+  }
+
+  private async alterNow(
+    alterations: readonly { entity: QuotaEntity; ops: readonly QuotaOp[] }[],
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const next = new Map(this.entities);
       for (const { entity, ops } of alterations) {
