@@ -41,4 +41,24 @@ describe('resolveConsoleConfig', () => {
     expect(() => resolveConsoleConfig(['--lag-sample-ms', '5'], {})).toThrow('from 100 to 3600000');
     expect(() => resolveConsoleConfig(['--prot', '1'], {})).toThrow('unknown option --prot');
   });
+
+  it('takes the brokers security settings, with the password from the environment', () => {
+    const config = resolveConsoleConfig(
+      ['--security-protocol', 'sasl_ssl', '--ssl-ca-file', '/etc/ca.crt', '--sasl-username', 'admin'],
+      { RUNNEL_CONSOLE_SASL_PASSWORD: 'admin-secret', RUNNEL_CONSOLE_SASL_MECHANISM: 'SCRAM-SHA-256' },
+    );
+    expect(config).toMatchObject({
+      securityProtocol: 'SASL_SSL',
+      sslCaFile: '/etc/ca.crt',
+      saslMechanism: 'SCRAM-SHA-256',
+      saslUsername: 'admin',
+      saslPassword: 'admin-secret',
+    });
+    expect(() => resolveConsoleConfig(['--security-protocol', 'SASL_PLAINTEXT'], {})).toThrow(
+      '--security-protocol SASL_PLAINTEXT needs --sasl-username and --sasl-password',
+    );
+    expect(() => resolveConsoleConfig(['--sasl-mechanism', 'GSSAPI'], {})).toThrow(
+      "--sasl-mechanism = 'GSSAPI': must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512",
+    );
+  });
 });

@@ -9,6 +9,10 @@
  * | bootstrapServers: Kafka `bootstrap.servers`, comma separated | `--bootstrap-server` | `RUNNEL_CONSOLE_BOOTSTRAP_SERVER` | 127.0.0.1:9092 |
  * | readOnly: hide, and refuse, every change to the cluster | `--read-only` | `RUNNEL_CONSOLE_READ_ONLY` (`true`/`false`) | false |
  * | lagSampleMs: how often each group's lag is sampled for the charts | `--lag-sample-ms` | `RUNNEL_CONSOLE_LAG_SAMPLE_MS` | 5000 |
+ * | securityProtocol: Kafka `security.protocol` of the brokers' listener: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL | `--security-protocol` | `RUNNEL_CONSOLE_SECURITY_PROTOCOL` | PLAINTEXT |
+ * | sslCaFile: PEM CA the brokers' certificates chain to (`ssl.truststore.location`) | `--ssl-ca-file` | `RUNNEL_CONSOLE_SSL_CA_FILE` | (the system's CAs) |
+ * | saslMechanism: `sasl.mechanism`: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 | `--sasl-mechanism` | `RUNNEL_CONSOLE_SASL_MECHANISM` | SCRAM-SHA-512 |
+ * | saslUsername, saslPassword: the SASL credentials | `--sasl-username`, `--sasl-password` | `RUNNEL_CONSOLE_SASL_USERNAME`, `RUNNEL_CONSOLE_SASL_PASSWORD` | (none) |
  */
 export interface ConsoleConfig {
   readonly port: number;
@@ -16,6 +20,11 @@ export interface ConsoleConfig {
   readonly bootstrapServers: readonly string[];
   readonly readOnly: boolean;
   readonly lagSampleMs: number;
+  readonly securityProtocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  readonly sslCaFile?: string;
+  readonly saslMechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  readonly saslUsername?: string;
+  readonly saslPassword?: string;
 }
 
 export const DEFAULT_CONSOLE_CONFIG: ConsoleConfig = {
@@ -24,6 +33,8 @@ export const DEFAULT_CONSOLE_CONFIG: ConsoleConfig = {
   bootstrapServers: ['127.0.0.1:9092'],
   readOnly: false,
   lagSampleMs: 5_000,
+  securityProtocol: 'PLAINTEXT',
+  saslMechanism: 'SCRAM-SHA-512',
 };
 
 /** A setting with a value it cannot take; names the setting, the value and the limit. */
@@ -37,6 +48,11 @@ const FLAGS = {
   '--bootstrap-server': 'bootstrapServers',
   '--read-only': 'readOnly',
   '--lag-sample-ms': 'lagSampleMs',
+  '--security-protocol': 'securityProtocol',
+  '--ssl-ca-file': 'sslCaFile',
+  '--sasl-mechanism': 'saslMechanism',
+  '--sasl-username': 'saslUsername',
+  '--sasl-password': 'saslPassword',
 } as const;
 const VARIABLES = {
   RUNNEL_CONSOLE_PORT: 'port',
@@ -44,6 +60,11 @@ const VARIABLES = {
   RUNNEL_CONSOLE_BOOTSTRAP_SERVER: 'bootstrapServers',
   RUNNEL_CONSOLE_READ_ONLY: 'readOnly',
   RUNNEL_CONSOLE_LAG_SAMPLE_MS: 'lagSampleMs',
+  RUNNEL_CONSOLE_SECURITY_PROTOCOL: 'securityProtocol',
+  RUNNEL_CONSOLE_SSL_CA_FILE: 'sslCaFile',
+  RUNNEL_CONSOLE_SASL_MECHANISM: 'saslMechanism',
+  RUNNEL_CONSOLE_SASL_USERNAME: 'saslUsername',
+  RUNNEL_CONSOLE_SASL_PASSWORD: 'saslPassword',
 } as const;
 type Setting = (typeof FLAGS)[keyof typeof FLAGS];
 /** Flags that stand alone; `--read-only=false` still gives them a value. */
@@ -69,14 +90,43 @@ export function resolveConsoleConfig(argv: readonly string[], env: NodeJS.Proces
   const servers = raw.get('bootstrapServers');
   const readOnly = raw.get('readOnly');
   const sample = raw.get('lagSampleMs');
-  return {
+  const protocol = raw.get('securityProtocol');
+  const mechanism = raw.get('saslMechanism');
+  const text = (setting: Setting) => raw.get(setting)?.[1];
+  const config: ConsoleConfig = {
     ...DEFAULT_CONSOLE_CONFIG,
     ...(port && { port: whole(port, 0, 65_535) }),
     ...(host && { host: host[1] }),
     ...(servers && { bootstrapServers: bootstrapServers(servers) }),
     ...(readOnly && { readOnly: bool(readOnly) }),
     ...(sample && { lagSampleMs: whole(sample, 100, 3_600_000) }),
+    ...(protocol && {
+      securityProtocol: oneOf(protocol, ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const),
+    }),
+    ...(mechanism && {
+      saslMechanism: oneOf(mechanism, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const),
+    }),
+    ...(text('sslCaFile') !== undefined && { sslCaFile: text('sslCaFile')! }),
+    ...(text('saslUsername') !== undefined && { saslUsername: text('saslUsername')! }),
+    ...(text('saslPassword') !== undefined && { saslPassword: text('saslPassword')! }),
   };
+  if (
+    config.securityProtocol.startsWith('SASL_') &&
+    (!config.saslUsername || config.saslPassword === undefined)
+  ) {
+    throw new ConfigError(
+      `--security-protocol ${config.securityProtocol} needs --sasl-username and --sasl-password (or RUNNEL_CONSOLE_SASL_PASSWORD)`,
+    );
+  }
+  return config;
+}
+
+function oneOf<T extends string>([source, value]: [string, string], allowed: readonly T[]): T {
+  const upper = value.toUpperCase();
+  if (!(allowed as readonly string[]).includes(upper)) {
+    throw new ConfigError(`${source} = '${value}': must be one of ${allowed.join(', ')}`);
+  }
+  return upper as T;
 }
 
 function whole([source, value]: [string, string], min: number, max: number): number {

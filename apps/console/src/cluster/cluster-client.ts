@@ -1,7 +1,24 @@
+import { readFileSync } from 'node:fs';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type Admin, type Producer, Runnel } from '@runnel/client';
+import { type Admin, type Producer, Runnel, type RunnelOptions } from '@runnel/client';
 import { CONSOLE_CONFIG } from '../console.tokens.js';
 import type { ConsoleConfig } from '../console-config.js';
+
+/** @runnel/client's `ssl` and `sasl` for the console's `--security-protocol` and its settings. */
+function clientSecurity(config: ConsoleConfig): Pick<RunnelOptions, 'ssl' | 'sasl'> {
+  const protocol = config.securityProtocol;
+  const tls = protocol === 'SSL' || protocol === 'SASL_SSL';
+  return {
+    ...(tls && { ssl: config.sslCaFile ? { ca: [readFileSync(config.sslCaFile)] } : true }),
+    ...(protocol.startsWith('SASL_') && {
+      sasl: {
+        mechanism: config.saslMechanism.toLowerCase() as NonNullable<RunnelOptions['sasl']>['mechanism'],
+        username: config.saslUsername ?? '',
+        password: config.saslPassword ?? '',
+      },
+    }),
+  };
+}
 
 /**
  * The console's one Runnel client: an admin for everything it shows and changes, a producer for
@@ -22,6 +39,7 @@ export class ClusterClient implements OnModuleDestroy {
       connectionTimeoutMs: 3_000,
       requestTimeoutMs: 10_000,
       allowAutoTopicCreation: false,
+      ...clientSecurity(config),
     });
     this.admin = this.runnel.admin({ retries: 2 });
   }
