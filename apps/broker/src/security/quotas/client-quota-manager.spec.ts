@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QuotaEntity, QuotaKey } from './client-quota-entity.js';
-import { ClientQuotaManager } from './client-quota-manager.js';
+import { ClientQuotaManager, INACTIVE_SENSOR_EXPIRY_MS } from './client-quota-manager.js';
 import { ClientQuotaStore } from './client-quota-store.js';
 import { DataDirQuotaDocument } from './data-dir-quota-document.js';
 
@@ -78,6 +78,17 @@ describe('ClientQuotaManager', () => {
     expect(quotas.record('request_percentage', 'alice', 'x', 100)).toBe(0);
     // 10 s of handling is 100 %: far over 10 %, bounded to quota.window.size.seconds.
     expect(quotas.record('request_percentage', 'alice', 'x', 10_000)).toBe(1000);
+  });
+
+  it('forgets an owner after an hour with nothing recorded, as Kafka expires inactive sensors', async () => {
+    await set({ clientId: null }, 'producer_byte_rate', 1000);
+    quotas.record('producer_byte_rate', 'u', 'old-client', 10);
+    now = 30 * 60 * 1000;
+    quotas.record('producer_byte_rate', 'u', 'new-client', 10);
+    expect([...quotas.usage()].map((u) => u.sensor.clientId).sort()).toEqual(['new-client', 'old-client']);
+    now = INACTIVE_SENSOR_EXPIRY_MS + 1;
+    quotas.record('producer_byte_rate', 'u', 'new-client', 10);
+    expect([...quotas.usage()].map((u) => u.sensor.clientId)).toEqual(['new-client']);
   });
 
   it('measures nothing while no quota is set', async () => {

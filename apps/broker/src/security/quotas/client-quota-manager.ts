@@ -8,6 +8,8 @@ export class QuotaSensor {
   /** Throttle time given to this owner's responses since the broker started, in ms. */
   throttleTimeMs = 0;
   throttledResponses = 0;
+  /** When a value was last recorded (ms, the manager's clock). */
+  lastRecordMs = 0;
 
   constructor(
     readonly key: QuotaKey,
@@ -25,6 +27,11 @@ type Resolved = Record<QuotaKey, QuotaSensor | undefined>;
 
 const KEYS: readonly QuotaKey[] = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage'];
 
+/** An owner with nothing recorded for this long is forgotten, as Kafka's inactive quota sensors (1 hour). */
+export const INACTIVE_SENSOR_EXPIRY_MS = 60 * 60 * 1000;
+/** How often idle owners are looked for. */
+const EXPIRY_CHECK_INTERVAL_MS = 60 * 1000;
+
 /**
  * Kafka's client quota managers (ClientQuotaManager and ClientRequestQuotaManager) in one: for a
  * request of `user` (the principal's name) and `clientId`, each quota key is limited by the first
@@ -36,13 +43,15 @@ const KEYS: readonly QuotaKey[] = ['producer_byte_rate', 'consumer_byte_rate', '
  * (`quota.window.size.seconds`), as Kafka's; byte rates are not bounded, as in Kafka.
  *
  * With no quota set anywhere nothing is measured (`enabled` is false), so the request path costs
- * one check. Resolutions are cached per user and client id until the quotas change; sensors are
- * kept while the broker runs (one per owner of a quota in use).
+ * one check. Resolutions are cached per user and client id until the quotas change; an owner
+ * with nothing recorded for INACTIVE_SENSOR_EXPIRY_MS is forgotten (its sensor and the cached
+ * resolutions go), so a stream of new client ids does not grow the broker's memory for good.
  */
 export class ClientQuotaManager {
   private readonly sensors = new Map<string, QuotaSensor>();
   private readonly resolved = new Map<string, Resolved>();
   private resolvedVersion = -1;
+  private lastExpiryCheckMs = 0;
 
   constructor(
     readonly store: ClientQuotaStore,
@@ -65,9 +74,11 @@ export class ClientQuotaManager {
    * without one).
    */
   record(key: QuotaKey, user: string, clientId: string, value: number): number {
+    const now = this.nowMs();
+    if (now - this.lastExpiryCheckMs >= EXPIRY_CHECK_INTERVAL_MS) this.expireInactive(now);
     const sensor = this.resolve(user, clientId)[key];
     if (sensor === undefined) return 0;
-    const now = this.nowMs();
+    sensor.lastRecordMs = now;
     // Kafka records request time as a percentage of one thread over a second: ms * 100 / 1000.
     sensor.rate.record(key === 'request_percentage' ? value / 10 : value, now);
     const rate = sensor.rate.measure(now);
@@ -94,6 +105,17 @@ export class ClientQuotaManager {
   *usage(): Iterable<{ sensor: QuotaSensor; rate: number }> {
     const now = this.nowMs();
     for (const sensor of this.sensors.values()) yield { sensor, rate: sensor.rate.measure(now) };
+  }
+
+  private expireInactive(now: number): void {
+    this.lastExpiryCheckMs = now;
+    let expired = false;
+    for (const [id, sensor] of this.sensors) {
+      if (now - sensor.lastRecordMs < INACTIVE_SENSOR_EXPIRY_MS) continue;
+      this.sensors.delete(id);
+      expired = true;
+    }
+    if (expired) this.resolved.clear();
   }
 
   private resolve(user: string, clientId: string): Resolved {
