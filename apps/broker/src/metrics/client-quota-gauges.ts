@@ -19,7 +19,7 @@ export interface ClientQuotaUse {
 
 /**
  * Client quota figures, read at scrape time, with Kafka's tags (`user`, `client-id` as
- * `client_id`; '' where the quota is shared), for every owner measured since the broker started:
+ * `client_id`; '' where the quota is shared), for every owner measured in the last hour:
  * - `runnel_client_quota_usage{quota}`: the rate the quota compares (bytes/s for the byte
  *   rates, percent for request_percentage; Kafka's byte-rate and request-time metrics);
  * - `runnel_client_quota_limit{quota}`: the quota that applies;
