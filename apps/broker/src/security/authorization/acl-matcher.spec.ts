@@ -1,5 +1,12 @@
 import { type AclBinding, AclOperation, AclPermissionType, PatternType, ResourceType } from './acl.js';
+import { AclIndex } from './acl-index.js';
 import { filterMatches, isAuthorized, isAuthorizedForSomeResource } from './acl-matcher.js';
+
+/** isAuthorized over an index of `acls`, as the broker asks it. */
+const authorized = (
+  acls: readonly AclBinding[],
+  ...rest: Parameters<typeof isAuthorized> extends [unknown, ...infer R] ? R : never
+) => isAuthorized(new AclIndex(acls), ...rest);
 
 // Cases follow Kafka's AclAuthorizerTest (testAllowAllAccess, testDenyTakesPrecedence,
 // testNoAclFound, testSuperUserHasAccess, testWildCardAcls, testTopicAcl, testAccessAllowedIfAllowAclExistsOnPrefixedResource,
@@ -24,22 +31,22 @@ function acl(overrides: Partial<AclBinding>): AclBinding {
 
 describe('isAuthorized (Kafka AclAuthorizer rules)', () => {
   it('refuses a resource no ACL mentions, unless allow.everyone.if.no.acl.found', () => {
-    expect(isAuthorized([], strict, alice, AclOperation.READ, topic('orders'))).toBe(false);
+    expect(authorized([], strict, alice, AclOperation.READ, topic('orders'))).toBe(false);
     const open = { ...strict, allowEveryoneIfNoAclFound: true };
-    expect(isAuthorized([], open, alice, AclOperation.READ, topic('orders'))).toBe(true);
+    expect(authorized([], open, alice, AclOperation.READ, topic('orders'))).toBe(true);
     // Once any ACL mentions the resource, the fallback no longer applies to anyone.
-    expect(isAuthorized([acl({})], open, bob, AclOperation.READ, topic('orders'))).toBe(false);
-    expect(isAuthorized([acl({})], open, bob, AclOperation.READ, topic('payments'))).toBe(true);
+    expect(authorized([acl({})], open, bob, AclOperation.READ, topic('orders'))).toBe(false);
+    expect(authorized([acl({})], open, bob, AclOperation.READ, topic('payments'))).toBe(true);
   });
 
   it('grants exactly the operation, principal and resource of an ALLOW', () => {
     const acls = [acl({})];
-    expect(isAuthorized(acls, strict, alice, AclOperation.READ, topic('orders'))).toBe(true);
-    expect(isAuthorized(acls, strict, alice, AclOperation.WRITE, topic('orders'))).toBe(false);
-    expect(isAuthorized(acls, strict, bob, AclOperation.READ, topic('orders'))).toBe(false);
-    expect(isAuthorized(acls, strict, alice, AclOperation.READ, topic('orders2'))).toBe(false);
+    expect(authorized(acls, strict, alice, AclOperation.READ, topic('orders'))).toBe(true);
+    expect(authorized(acls, strict, alice, AclOperation.WRITE, topic('orders'))).toBe(false);
+    expect(authorized(acls, strict, bob, AclOperation.READ, topic('orders'))).toBe(false);
+    expect(authorized(acls, strict, alice, AclOperation.READ, topic('orders2'))).toBe(false);
     expect(
-      isAuthorized(acls, strict, alice, AclOperation.READ, {
+      authorized(acls, strict, alice, AclOperation.READ, {
         resourceType: ResourceType.GROUP,
         name: 'orders',
       }),
@@ -51,48 +58,48 @@ describe('isAuthorized (Kafka AclAuthorizer rules)', () => {
       acl({ operation: AclOperation.ALL, principal: 'User:*' }),
       acl({ permissionType: AclPermissionType.DENY, operation: AclOperation.WRITE }),
     ];
-    expect(isAuthorized(acls, strict, alice, AclOperation.WRITE, topic('orders'))).toBe(false);
-    expect(isAuthorized(acls, strict, alice, AclOperation.READ, topic('orders'))).toBe(true);
-    expect(isAuthorized(acls, strict, bob, AclOperation.WRITE, topic('orders'))).toBe(true);
+    expect(authorized(acls, strict, alice, AclOperation.WRITE, topic('orders'))).toBe(false);
+    expect(authorized(acls, strict, alice, AclOperation.READ, topic('orders'))).toBe(true);
+    expect(authorized(acls, strict, bob, AclOperation.WRITE, topic('orders'))).toBe(true);
     const denyAll = [
       acl({}),
       acl({ resourceName: '*', permissionType: AclPermissionType.DENY, operation: AclOperation.ALL }),
     ];
-    expect(isAuthorized(denyAll, strict, alice, AclOperation.READ, topic('orders'))).toBe(false);
+    expect(authorized(denyAll, strict, alice, AclOperation.READ, topic('orders'))).toBe(false);
   });
 
   it('matches hosts exactly or by *', () => {
     const acls = [acl({ host: '192.168.0.1' })];
-    expect(isAuthorized(acls, strict, alice, AclOperation.READ, topic('orders'))).toBe(true);
-    expect(
-      isAuthorized(acls, strict, { ...alice, host: '10.0.0.1' }, AclOperation.READ, topic('orders')),
-    ).toBe(false);
+    expect(authorized(acls, strict, alice, AclOperation.READ, topic('orders'))).toBe(true);
+    expect(authorized(acls, strict, { ...alice, host: '10.0.0.1' }, AclOperation.READ, topic('orders'))).toBe(
+      false,
+    );
   });
 
   it('applies User:* and the * resource to everyone and everything of the type', () => {
     const acls = [acl({ principal: 'User:*', resourceName: '*' })];
-    expect(isAuthorized(acls, strict, bob, AclOperation.READ, topic('anything'))).toBe(true);
-    expect(isAuthorized(acls, strict, bob, AclOperation.WRITE, topic('anything'))).toBe(false);
+    expect(authorized(acls, strict, bob, AclOperation.READ, topic('anything'))).toBe(true);
+    expect(authorized(acls, strict, bob, AclOperation.WRITE, topic('anything'))).toBe(false);
   });
 
   it('applies a PREFIXED pattern to every name that starts with it, and only to those', () => {
     const acls = [
       acl({ resourceName: 'orders-', patternType: PatternType.PREFIXED, operation: AclOperation.WRITE }),
     ];
-    expect(isAuthorized(acls, strict, alice, AclOperation.WRITE, topic('orders-eu'))).toBe(true);
-    expect(isAuthorized(acls, strict, alice, AclOperation.WRITE, topic('orders-'))).toBe(true);
-    expect(isAuthorized(acls, strict, alice, AclOperation.WRITE, topic('orders'))).toBe(false);
-    expect(isAuthorized(acls, strict, alice, AclOperation.WRITE, topic('xorders-eu'))).toBe(false);
+    expect(authorized(acls, strict, alice, AclOperation.WRITE, topic('orders-eu'))).toBe(true);
+    expect(authorized(acls, strict, alice, AclOperation.WRITE, topic('orders-'))).toBe(true);
+    expect(authorized(acls, strict, alice, AclOperation.WRITE, topic('orders'))).toBe(false);
+    expect(authorized(acls, strict, alice, AclOperation.WRITE, topic('xorders-eu'))).toBe(false);
   });
 
   it('implies Describe from Read, Write, Delete and Alter, and DescribeConfigs from AlterConfigs, but not the reverse', () => {
     for (const op of [AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE, AclOperation.ALTER]) {
       expect(
-        isAuthorized([acl({ operation: op })], strict, alice, AclOperation.DESCRIBE, topic('orders')),
+        authorized([acl({ operation: op })], strict, alice, AclOperation.DESCRIBE, topic('orders')),
       ).toBe(true);
     }
     expect(
-      isAuthorized(
+      authorized(
         [acl({ operation: AclOperation.CREATE })],
         strict,
         alice,
@@ -101,7 +108,7 @@ describe('isAuthorized (Kafka AclAuthorizer rules)', () => {
       ),
     ).toBe(false);
     expect(
-      isAuthorized(
+      authorized(
         [acl({ operation: AclOperation.DESCRIBE })],
         strict,
         alice,
@@ -110,11 +117,11 @@ describe('isAuthorized (Kafka AclAuthorizer rules)', () => {
       ),
     ).toBe(false);
     const alterConfigs = [acl({ operation: AclOperation.ALTER_CONFIGS })];
-    expect(isAuthorized(alterConfigs, strict, alice, AclOperation.DESCRIBE_CONFIGS, topic('orders'))).toBe(
+    expect(authorized(alterConfigs, strict, alice, AclOperation.DESCRIBE_CONFIGS, topic('orders'))).toBe(
       true,
     );
     const describeConfigs = [acl({ operation: AclOperation.DESCRIBE_CONFIGS })];
-    expect(isAuthorized(describeConfigs, strict, alice, AclOperation.ALTER_CONFIGS, topic('orders'))).toBe(
+    expect(authorized(describeConfigs, strict, alice, AclOperation.ALTER_CONFIGS, topic('orders'))).toBe(
       false,
     );
   });
@@ -124,12 +131,12 @@ describe('isAuthorized (Kafka AclAuthorizer rules)', () => {
       acl({}),
       acl({ operation: AclOperation.DESCRIBE, permissionType: AclPermissionType.DENY }),
     ];
-    expect(isAuthorized(denyDescribe, strict, alice, AclOperation.DESCRIBE, topic('orders'))).toBe(false);
+    expect(authorized(denyDescribe, strict, alice, AclOperation.DESCRIBE, topic('orders'))).toBe(false);
     const denyRead = [
       acl({ operation: AclOperation.WRITE }),
       acl({ permissionType: AclPermissionType.DENY }),
     ];
-    expect(isAuthorized(denyRead, strict, alice, AclOperation.DESCRIBE, topic('orders'))).toBe(true);
+    expect(authorized(denyRead, strict, alice, AclOperation.DESCRIBE, topic('orders'))).toBe(true);
   });
 
   it('lets super users do anything, even against a DENY', () => {
@@ -138,7 +145,7 @@ describe('isAuthorized (Kafka AclAuthorizer rules)', () => {
       acl({ principal: 'User:*', operation: AclOperation.ALL, permissionType: AclPermissionType.DENY }),
     ];
     expect(
-      isAuthorized(
+      authorized(
         acls,
         rules,
         { principal: 'User:admin', host: '1.2.3.4' },
@@ -146,7 +153,7 @@ describe('isAuthorized (Kafka AclAuthorizer rules)', () => {
         topic('orders'),
       ),
     ).toBe(true);
-    expect(isAuthorized(acls, rules, alice, AclOperation.DELETE, topic('orders'))).toBe(false);
+    expect(authorized(acls, rules, alice, AclOperation.DELETE, topic('orders'))).toBe(false);
   });
 });
 
@@ -224,5 +231,24 @@ describe('isAuthorizedForSomeResource (authorizeByResourceType)', () => {
     expect(
       isAuthorizedForSomeResource([allow, denyOther], strict, alice, AclOperation.WRITE, ResourceType.TOPIC),
     ).toBe(true);
+  });
+});
+
+describe('AclIndex', () => {
+  it('finds the literal, the * literal and every prefix that applies, and nothing of another type or name', () => {
+    const acls = [
+      acl({ resourceName: 'orders-eu' }),
+      acl({ resourceName: '*' }),
+      acl({ resourceName: 'o', patternType: PatternType.PREFIXED }),
+      acl({ resourceName: 'orders-', patternType: PatternType.PREFIXED }),
+      acl({ resourceName: 'orders-eu-x', patternType: PatternType.PREFIXED }),
+      acl({ resourceName: 'orders-eu', resourceType: ResourceType.GROUP }),
+      acl({ resourceName: 'orders-us' }),
+    ];
+    const found = new AclIndex(acls).applicable(topic('orders-eu'));
+    expect(found.map((a) => a.resourceName).sort()).toEqual(['*', 'o', 'orders-', 'orders-eu']);
+    expect(
+      new AclIndex(acls).applicable({ resourceType: ResourceType.CLUSTER, name: 'kafka-cluster' }),
+    ).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import {
   WILDCARD_PRINCIPAL,
   WILDCARD_RESOURCE,
 } from './acl.js';
+import type { AclIndex } from './acl-index.js';
 
 /** Who asks: a principal (`User:alice`) from a host (an IP address, as Kafka's `InetAddress`). */
 export interface AclRequester {
@@ -62,14 +63,14 @@ function entryMatches(
  * and a matching ALLOW (of the operation, one that implies it, or ALL) is needed.
  */
 export function isAuthorized(
-  acls: readonly AclBinding[],
+  acls: AclIndex,
   rules: AclRules,
   requester: AclRequester,
   operation: AclOperation,
   resource: Resource,
 ): boolean {
   if (rules.superUsers.has(requester.principal)) return true;
-  const applicable = acls.filter((acl) => patternMatches(acl, resource));
+  const applicable = acls.applicable(resource);
   if (applicable.length === 0) return rules.allowEveryoneIfNoAclFound;
   const denied = applicable.some(
     (acl) => acl.permissionType === AclPermissionType.DENY && entryMatches(acl, requester, [operation]),

@@ -1,5 +1,6 @@
 import { type AclBinding, type AclBindingFilter, sameAcl, validateAclBinding } from './acl.js';
 import { type AclDocument, AclDocumentChanged } from './acl-document.js';
+import { AclIndex } from './acl-index.js';
 import { filterMatches } from './acl-matcher.js';
 
 /** Attempts at a change that keeps meeting another broker's before giving up. */
@@ -16,6 +17,8 @@ const WRITE_ATTEMPTS = 5;
  */
 export class AclStore {
   private acls: readonly AclBinding[];
+  /** The index of `acls`, rebuilt whenever they change. */
+  private indexed: AclIndex;
   private changing: Promise<unknown> = Promise.resolve();
 
   /** The ACLs of `document`, whose current text is `text` (null: none yet). */
@@ -24,11 +27,17 @@ export class AclStore {
     text: string | null,
   ) {
     this.acls = parseAcls(document.name, text);
+    this.indexed = new AclIndex(this.acls);
   }
 
   /** Every ACL, in the order they were created. */
   all(): readonly AclBinding[] {
     return this.acls;
+  }
+
+  /** The ACLs indexed by resource, for the checks of every request. */
+  index(): AclIndex {
+    return this.indexed;
   }
 
   /** Adds the ACLs not already present; resolves once stored. */
@@ -51,11 +60,16 @@ export class AclStore {
 
   /** Takes the document's text as another broker wrote it; throws AclStoreError, keeping the ACLs, when invalid. */
   replace(text: string | null): void {
-    this.acls = parseAcls(this.document.name, text);
+    this.set(parseAcls(this.document.name, text));
   }
 
   close(): Promise<void> {
     return this.document.close();
+  }
+
+  private set(acls: readonly AclBinding[]): void {
+    this.acls = acls;
+    this.indexed = new AclIndex(acls);
   }
 
   private change<T>(
@@ -67,7 +81,7 @@ export class AclStore {
         if (next.length === this.acls.length && next.every((acl, i) => acl === this.acls[i])) return result;
         try {
           await this.document.write(`${JSON.stringify({ version: 1, acls: next })}\n`);
-          this.acls = next;
+          this.set(next);
           return result;
         } catch (err) {
           if (!(err instanceof AclDocumentChanged) || attempt === WRITE_ATTEMPTS) throw err;

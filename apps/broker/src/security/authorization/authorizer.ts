@@ -44,7 +44,7 @@ export class Authorizer {
 
   authorize(context: RequestContext, operation: AclOperation, resource: Resource): boolean {
     if (this.acls === undefined) return true;
-    return isAuthorized(this.acls.all(), this.rules, requesterOf(context), operation, resource);
+    return isAuthorized(this.acls.index(), this.rules, requesterOf(context), operation, resource);
   }
 
   /** Whether `operation` is allowed on some resource of `resourceType` (Kafka's authorizeByResourceType). */
