@@ -34,13 +34,14 @@ export interface FollowedPartition {
  * answer's `divergingEpoch`, after a failover that lost this broker's unreplicated tail),
  * truncates its log there first and fetches on from the new end.
  *
- * A partition the leader refuses (not its leader any more, another epoch) is left out until the
- * metadata moves it (`remove`/`add` by the ReplicaManager); one whose append fails is logged and
- * left out. The loop stops when no partition is left or at `close`.
+ * A partition the leader refuses (not its leader any more, another epoch: the two brokers'
+ * caches may differ for a moment) or whose append fails is logged and left out of the fetches for
+ * the backoff, or until the metadata moves it (`remove`/`add` by the ReplicaManager). The loop stops when no partition is left or at `close`.
  */
 export class ReplicaFetcher {
   private readonly partitions = new Map<string, FollowedPartition>();
-  private readonly refused = new Set<string>();
+  /** Partitions left out of fetches until the time (ms) given: refused by the leader, or failed to append. */
+  private readonly refused = new Map<string, number>();
   private connection: ReplicaConnection | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
@@ -104,11 +105,12 @@ export class ReplicaFetcher {
   }
 
   private async fetchOnce(): Promise<void> {
+    const now = Date.now();
+    for (const [k, until] of this.refused) if (until <= now) this.refused.delete(k);
     const wanted = [...this.partitions].filter(([k]) => !this.refused.has(k)).map(([, p]) => p);
     if (wanted.length === 0) {
-      // Every partition refused: wait for the metadata to move them, then ask again.
+      // Every partition refused: the metadata may move them meanwhile; ask again after the backoff.
       await new Promise((resolve) => setTimeout(resolve, BACKOFF_MS));
-      this.refused.clear();
       return;
     }
     if (!this.connection || this.connection.closed) {
@@ -158,7 +160,7 @@ export class ReplicaFetcher {
         // Moved or removed while the fetch was out: what it brought is for the next owner to fetch.
         if (!followed || !wanted.includes(followed)) continue;
         if (answer.errorCode !== ErrorCode.NONE) {
-          this.refused.add(k);
+          this.refused.set(k, Date.now() + BACKOFF_MS);
           this.logger.warn(
             `${topic}-${answer.partitionIndex}: leader ${this.leaderId} refused the fetch at leader epoch ${followed.leaderEpoch} (error ${answer.errorCode})`,
           );
@@ -174,7 +176,7 @@ export class ReplicaFetcher {
           followed.log.advanceHighWatermark(answer.highWatermark);
         } catch (err) {
           if (!(err instanceof KafkaError) && !(err instanceof RangeError)) throw err;
-          this.refused.add(k);
+          this.refused.set(k, Date.now() + BACKOFF_MS);
           this.logger.error(
             `${topic}-${answer.partitionIndex}: replicated batches not appended: ${err.message}`,
           );
