@@ -12,6 +12,7 @@ import {
 import { Kafka, logLevel } from 'kafkajs';
 import {
   fixture,
+  fixturePath,
   PLAIN_USER,
   type SecuredBroker,
   startSecuredBroker,
@@ -206,5 +207,22 @@ describe('hostile input on the TLS and SASL paths', () => {
     expect(auth.errorCode).toBe(ErrorCode.SASL_AUTHENTICATION_FAILED);
     expect(await client.nextFrame()).toBeUndefined();
     await expectBrokerServing();
+  });
+});
+
+describe('security settings that cannot be used', () => {
+  it.each([
+    ['a key file that does not exist', { sslKeyFile: '/nonexistent/broker.key' }, /--ssl-key-file/],
+    ['a key that is not PEM', { sslKeyFile: fixturePath('ca.crt') }, /cannot be used/],
+    [
+      'a PLAIN users file that does not exist',
+      { saslPlainUsersFile: '/nonexistent/users.json' },
+      /--sasl-plain-users-file/,
+    ],
+  ])('stop the start with a BrokerStartupError naming the option: %s', async (_, options, message) => {
+    await expect(startSecuredBroker(options)).rejects.toMatchObject({
+      name: 'BrokerStartupError',
+      message: expect.stringMatching(message),
+    });
   });
 });

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { TlsOptions } from 'node:tls';
+import { createSecureContext, type TlsOptions } from 'node:tls';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BrokerConfig } from '../config/broker-config.js';
+import { optionFlag } from '../config/load-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { BrokerAuthentication } from '../security/authentication/broker-authentication.js';
+import { BrokerStartupError } from '../startup/startup-error.js';
 import { BrokerEndpoint } from './broker-endpoint.js';
 import { KafkaListener } from './kafka-listener.js';
 import { usesSasl, usesTls } from './listener-spec.js';
@@ -95,12 +97,34 @@ export class KafkaServer {
 
 /** node:tls server options from `ssl.*`: key and certificate, and the CA and client auth for client certificates. */
 function tlsOptions(config: BrokerConfig): TlsOptions {
-  const read = (path: string) => readFileSync(path);
-  return {
-    key: read(config.sslKeyFile!),
-    cert: read(config.sslCertFile!),
-    ...(config.sslCaFile ? { ca: read(config.sslCaFile) } : {}),
+  const read = (option: 'sslKeyFile' | 'sslCertFile' | 'sslCaFile') => {
+    const path = config[option]!;
+    try {
+      return readFileSync(path);
+    } catch (cause) {
+      throw new BrokerStartupError(
+        `cannot read ${path} (${optionFlag(option)}): ${(cause as Error).message}`,
+        option,
+        { cause },
+      );
+    }
+  };
+  const options: TlsOptions = {
+    key: read('sslKeyFile'),
+    cert: read('sslCertFile'),
+    ...(config.sslCaFile ? { ca: read('sslCaFile') } : {}),
     requestCert: config.sslClientAuth !== 'none',
     rejectUnauthorized: config.sslClientAuth === 'required',
   };
+  try {
+    // Fails here, at start, on a key that is not PEM or does not match its certificate.
+    createSecureContext(options);
+  } catch (cause) {
+    throw new BrokerStartupError(
+      `the TLS key and certificates (${optionFlag('sslKeyFile')} ${config.sslKeyFile}, ${optionFlag('sslCertFile')} ${config.sslCertFile}${config.sslCaFile ? `, ${optionFlag('sslCaFile')} ${config.sslCaFile}` : ''}) cannot be used: ${(cause as Error).message}`,
+      'sslKeyFile',
+      { cause },
+    );
+  }
+  return options;
 }

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { optionFlag } from '../../config/load-config.js';
+import { BrokerStartupError } from '../../startup/startup-error.js';
 import { PlainSaslServer } from './plain-sasl-server.js';
 import type { SaslServer } from './sasl-server.js';
 import { SaslSession } from './sasl-session.js';
 import { isScramMechanism } from './scram-credential.js';
 import { ScramCredentialStore } from './scram-credential-store.js';
 import { ScramSaslServer } from './scram-sasl-server.js';
-
-/** A users file or credential store that cannot be used; the message names the file and the problem. */
-export class AuthenticationConfigError extends Error {
-  override readonly name = 'AuthenticationConfigError';
-}
 
 export interface BrokerAuthenticationOptions {
   readonly dataDir: string;
@@ -32,7 +29,15 @@ export class BrokerAuthentication {
 
   constructor(private readonly options: BrokerAuthenticationOptions) {
     this.mechanisms = options.saslEnabledMechanisms.split(',');
-    this.scramCredentials = ScramCredentialStore.open(options.dataDir);
+    try {
+      this.scramCredentials = ScramCredentialStore.open(options.dataDir);
+    } catch (cause) {
+      throw new BrokerStartupError(
+        `cannot read the SCRAM credentials in ${options.dataDir}: ${(cause as Error).message}`,
+        'dataDir',
+        { cause },
+      );
+    }
     this.plainUsers = this.mechanisms.includes('PLAIN')
       ? readPlainUsers(options.saslPlainUsersFile)
       : new Map();
@@ -61,30 +66,33 @@ export class BrokerAuthentication {
 /** `{"users": {"alice": "alice-secret"}}`: PLAIN's users, as PlainLoginModule's `user_<name>` options. */
 function readPlainUsers(path: string | undefined): Map<string, string> {
   if (!path) {
-    throw new AuthenticationConfigError(
-      'sasl.enabled.mechanisms includes PLAIN but no --sasl-plain-users-file (RUNNEL_SASL_PLAIN_USERS_FILE) names its users',
+    throw usersFileError(
+      `saslEnabledMechanisms includes PLAIN but no ${optionFlag('saslPlainUsersFile')} names its users`,
     );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new AuthenticationConfigError(`cannot read PLAIN users file ${path}: ${(err as Error).message}`);
+    throw usersFileError(
+      `cannot read the PLAIN users file ${path} (${optionFlag('saslPlainUsersFile')}): ${(err as Error).message}`,
+    );
   }
   const users = (parsed as { users?: unknown }).users;
   if (typeof users !== 'object' || users === null || Array.isArray(users)) {
-    throw new AuthenticationConfigError(
-      `PLAIN users file ${path} must be {"users": {"<name>": "<password>"}}`,
-    );
+    throw usersFileError(`PLAIN users file ${path} must be {"users": {"<name>": "<password>"}}`);
   }
   const map = new Map<string, string>();
   for (const [name, password] of Object.entries(users)) {
     if (typeof password !== 'string') {
-      throw new AuthenticationConfigError(
-        `PLAIN users file ${path}: the password of ${name} is not a string`,
-      );
+      throw usersFileError(`PLAIN users file ${path}: the password of ${name} is not a string`);
     }
     map.set(name, password);
   }
   return map;
+}
+
+/** The broker cannot start with this users file; the command line prints the message alone. */
+function usersFileError(message: string): BrokerStartupError {
+  return new BrokerStartupError(message, 'saslPlainUsersFile');
 }
