@@ -291,6 +291,8 @@ describe('authorization of every API for User:ANONYMOUS (--authorizer acl)', () 
 
     const coordinator = await raw.request(FindCoordinator, 3, { key: 'payroll', keyType: 0 });
     expect(coordinator.errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const transaction = await raw.request(FindCoordinator, 3, { key: 'payments-tx', keyType: 1 });
+    expect(transaction.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     const joined = await raw.request(JoinGroup, 5, {
       groupId: 'payroll',
       sessionTimeoutMs: 6000,

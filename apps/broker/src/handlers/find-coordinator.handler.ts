@@ -8,7 +8,7 @@ import {
 } from '@runnel/protocol';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
-import { AclOperation } from '../security/authorization/acl.js';
+import { AclOperation, ResourceType } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
@@ -32,6 +32,9 @@ const BATCHED_VERSION = 4;
  *
  * In a cluster a group's coordinator is the broker ClusterNode.groupCoordinator names, the same
  * on every broker (COORDINATOR_NOT_AVAILABLE while none is live).
+ *
+ * With `--authorizer acl` a group key needs Describe on the group (GROUP_AUTHORIZATION_FAILED), a
+ * transactional id Describe on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), as Kafka.
  */
 export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
   readonly api = FindCoordinator;
@@ -88,6 +91,13 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
       if (!coordinator) return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE);
       const { nodeId, host, port } = coordinator;
       return { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null };
+    }
+    const transactionalId = { resourceType: ResourceType.TRANSACTIONAL_ID, name: key };
+    if (
+      keyType === TRANSACTION_KEY_TYPE &&
+      !this.authorizer.authorize(context, AclOperation.DESCRIBE, transactionalId)
+    ) {
+      return failed(key, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     }
     return failed(
       key,
