@@ -19,6 +19,7 @@ import {
   ListOffsets,
   Metadata,
   OffsetCommit,
+  OffsetForLeaderEpoch,
   Produce,
 } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
@@ -166,6 +167,13 @@ describe('authorization of every API for User:ANONYMOUS (--authorizer acl)', () 
     expect((await produce(raw, 'orders-eu', 'refused')).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     expect((await fetch(raw, 'orders-eu')).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     expect((await latestOffset(raw, 'orders-eu')).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    const epochs = await raw.request(OffsetForLeaderEpoch, 4, {
+      replicaId: -1,
+      topics: [
+        { topic: 'orders-eu', partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] },
+      ],
+    });
+    expect(epochs.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     const created = await raw.request(CreateTopics, 5, {
       topics: [{ name: 'new', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
       timeoutMs: 5000,

@@ -27,7 +27,7 @@ const ANY_CLIENT = -1;
  * Partition.lastOffsetForLeaderEpoch on the leader). A log whose batches carry no epoch (a single
  * broker's, whose producers leave it at -1) has had one epoch, the partition's, since its start.
  *
- * Errors per partition: TOPIC_AUTHORIZATION_FAILED (no Describe on the topic),
+ * Errors per partition: TOPIC_AUTHORIZATION_FAILED (no Describe on the topic, nor ClusterAction),
  * UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH
  * (v2+ `currentLeaderEpoch`), KAFKA_STORAGE_ERROR.
  */
@@ -40,12 +40,14 @@ export class OffsetForLeaderEpochHandler implements ApiHandler<Request, Response
   ) {}
 
   handle(request: Request, context: RequestContext): Response {
+    // As Kafka: ClusterAction on the cluster (a follower) may ask about every partition, others need Describe.
+    const replica = this.authorizer.cluster(context, AclOperation.CLUSTER_ACTION);
     return {
       throttleTimeMs: 0,
       topics: request.topics.map(({ topic, partitions }) => ({
         topic,
         partitions: partitions.map(({ partition, currentLeaderEpoch, leaderEpoch }) =>
-          this.authorizer.topic(context, AclOperation.DESCRIBE, topic)
+          replica || this.authorizer.topic(context, AclOperation.DESCRIBE, topic)
             ? this.endOf(topic, partition, currentLeaderEpoch, leaderEpoch)
             : failed(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
         ),
