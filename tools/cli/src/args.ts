@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type ClientSecurity, readCommandConfig } from './command-config.js';
 import { HelpRequested, UsageError } from './usage-error.js';
 
 /** Kafka's default `bootstrap.servers` for a broker on this machine. */
@@ -9,6 +10,7 @@ type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 /** Options every command takes: where the cluster is, JSON output, help. */
 export const GLOBAL_OPTIONS = {
   'bootstrap-server': { type: 'string', short: 'b' },
+  'command-config': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
@@ -17,6 +19,8 @@ export interface GlobalOptions {
   /** `-b`, else `RUNNEL_BOOTSTRAP`, else 127.0.0.1:9092; a comma-separated list. */
   readonly brokers: string[];
   readonly json: boolean;
+  /** TLS and SASL from `--command-config` (else `RUNNEL_COMMAND_CONFIG`); none: plain TCP. */
+  readonly security: ClientSecurity;
 }
 
 export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -47,10 +51,15 @@ export function parseCommandArgs(
   if (values.help === true) throw new HelpRequested();
   const bootstrap =
     (values['bootstrap-server'] as string | undefined) ?? env.RUNNEL_BOOTSTRAP ?? DEFAULT_BOOTSTRAP;
+  const commandConfig = (values['command-config'] as string | undefined) ?? env.RUNNEL_COMMAND_CONFIG;
   return {
     values,
     positionals: parsed.positionals,
-    globals: { brokers: parseBrokers(bootstrap), json: values.json === true },
+    globals: {
+      brokers: parseBrokers(bootstrap),
+      json: values.json === true,
+      security: commandConfig === undefined ? {} : readCommandConfig(commandConfig),
+    },
   };
 }
 

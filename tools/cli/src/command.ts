@@ -29,6 +29,11 @@ export class CommandContext {
    * reported, not created. `runnel topics create` creates topics.
    */
   runnel(globals: GlobalOptions): Runnel {
-    return new Runnel({ clientId: 'runnel-cli', brokers: globals.brokers, allowAutoTopicCreation: false });
+    return new Runnel({
+      clientId: 'runnel-cli',
+      brokers: globals.brokers,
+      allowAutoTopicCreation: false,
+      ...globals.security,
+    });
   }
 }

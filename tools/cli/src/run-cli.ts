@@ -37,6 +37,7 @@ export function mainUsage(): string {
     '',
     'Options of every command:',
     '  -b, --bootstrap-server <host:port,...>  brokers to start from (default $RUNNEL_BOOTSTRAP, else 127.0.0.1:9092)',
+    '      --command-config <file>             TLS and SASL settings: security.protocol, sasl.*, ssl.*.location (default $RUNNEL_COMMAND_CONFIG)',
     '      --json                              JSON output, one document per line, for scripts',
     '  -h, --help                              usage of the command',
     '',

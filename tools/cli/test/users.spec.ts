@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,5 +91,38 @@ describe('runnel users', () => {
     const missing = await runnel(['users', 'list', 'nobody', ...b]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nobody/);
+  });
+
+  it('reaches a SASL listener with the settings of --command-config, and fails cleanly with a wrong password', async () => {
+    const config = (password: string) => {
+      const file = join(dataDir, `client-${password}.properties`);
+      writeFileSync(
+        file,
+        `# as kcat -F\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\nsasl.username=admin\nsasl.password=${password}\n`,
+      );
+      return file;
+    };
+    const sasl = ['-b', `127.0.0.1:${broker.ports.SASL_PLAINTEXT}`];
+    const listed = await runnel([
+      'users',
+      'list',
+      'admin',
+      '--command-config',
+      config('admin-secret'),
+      ...sasl,
+    ]);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(listed.stdout).toMatch(/admin +SCRAM-SHA-256 +4096/);
+    const refused = await runnel(['users', 'list', '--command-config', config('wrong'), ...sasl]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/SASL authentication failed/);
+    const unknown = await runnel([
+      'users',
+      'list',
+      '--command-config',
+      join(dataDir, 'missing.properties'),
+      ...sasl,
+    ]);
+    expect(unknown.code).toBe(2);
   });
 });
