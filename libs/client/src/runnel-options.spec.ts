@@ -64,4 +64,19 @@ describe('resolveRunnelOptions', () => {
       5000,
     );
   });
+
+  it('takes ssl and sasl as kafkajs does, refusing a bad sasl naming its field', () => {
+    const sasl = { mechanism: 'scram-sha-512', username: 'admin', password: 'p' } as const;
+    expect(resolveRunnelOptions({ brokers: ['k:9093'], ssl: true, sasl })).toMatchObject({ ssl: {}, sasl });
+    expect(resolveRunnelOptions({ brokers: ['k:9093'], ssl: false }).ssl).toBeUndefined();
+    expect(resolveRunnelOptions({ brokers: ['k:9093'], ssl: { rejectUnauthorized: false } }).ssl).toEqual({
+      rejectUnauthorized: false,
+    });
+    expect(() =>
+      resolveRunnelOptions({ brokers: ['k:9093'], sasl: { ...sasl, mechanism: 'gssapi' as never } }),
+    ).toThrow("sasl.mechanism: \"gssapi\" is not 'plain', 'scram-sha-256' or 'scram-sha-512'");
+    expect(() => resolveRunnelOptions({ brokers: ['k:9093'], sasl: { ...sasl, username: '' } })).toThrow(
+      'sasl.username: must be a non-empty string',
+    );
+  });
 });
