@@ -226,3 +226,41 @@ describe('security settings that cannot be used', () => {
     });
   });
 });
+
+describe('ssl.client.auth=required', () => {
+  let strict: SecuredBroker;
+  beforeAll(async () => {
+    strict = await startSecuredBroker({ sslClientAuth: 'required' });
+  });
+  afterAll(() => strict.close());
+
+  const kafkaWith = (tls: { cert?: Buffer; key?: Buffer }) =>
+    new Kafka({
+      brokers: [strict.address('SSL')],
+      ssl: { ca: [fixture('ca.crt')], ...tls },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
+
+  it('serves a client with a certificate the CA signed', async () => {
+    const admin = kafkaWith({ cert: fixture('client.crt'), key: fixture('client.key') });
+    await admin.connect();
+    try {
+      await expect(admin.listTopics()).resolves.toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it.each([
+    ['no certificate', {}],
+    [
+      'a certificate of an untrusted CA',
+      { cert: fixture('untrusted-client.crt'), key: fixture('untrusted-client.key') },
+    ],
+  ])('refuses a client with %s at the handshake', async (_, tls) => {
+    const admin = kafkaWith(tls);
+    await expect(admin.connect()).rejects.toThrow();
+    await admin.disconnect();
+  });
+});
