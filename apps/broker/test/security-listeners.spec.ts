@@ -264,3 +264,27 @@ describe('ssl.client.auth=required', () => {
     await admin.disconnect();
   });
 });
+
+describe('connections.max.reauth.ms (KIP-368)', () => {
+  let reauth: SecuredBroker;
+  beforeAll(async () => {
+    reauth = await startSecuredBroker({ connectionsMaxReauthMs: 60_000 });
+  });
+  afterAll(() => reauth.close());
+
+  it('tells the client its session lifetime and accepts a re-authentication on the same connection', async () => {
+    const client = await RawClient.connect(reauth.ports.SASL_PLAINTEXT!);
+    try {
+      for (let round = 0; round < 2; round++) {
+        expect((await client.request(SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode).toBe(0);
+        const auth = await client.request(SaslAuthenticate, 1, {
+          authBytes: plainToken(PLAIN_USER.username, PLAIN_USER.password),
+        });
+        expect(auth).toMatchObject({ errorCode: 0, sessionLifetimeMs: 60_000n });
+        expect((await client.request(Metadata, 1, { topics: [] })).brokers).toHaveLength(1);
+      }
+    } finally {
+      client.close();
+    }
+  });
+});
