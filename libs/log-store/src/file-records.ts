@@ -49,8 +49,6 @@ export class FileRecords {
   /** Appended batches not yet written, in order; they end at `bytes`. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** The buffers of `pending`, to tell one appended again before its write (see writeIfQueued). */
-  private readonly queued = new Set<Buffer>();
 
   private constructor(
     public path: string,
@@ -78,7 +76,6 @@ export class FileRecords {
   append(buf: Buffer, length = buf.length): number {
     const position = this.bytes;
     this.pending.push(length === buf.length ? buf : buf.subarray(0, length));
-    this.queued.add(buf);
     this.pendingBytes += length;
     this.bytes = position + length;
     if (this.pendingBytes >= MAX_PENDING_BYTES) this.writePending();
@@ -93,7 +90,6 @@ export class FileRecords {
     if (this.pendingBytes === 0) return;
     writevAt(this.fd, this.path, this.pending, this.pendingBytes, this.bytes - this.pendingBytes);
     this.pending = [];
-    this.queued.clear();
     this.pendingBytes = 0;
   }
 
@@ -103,7 +99,16 @@ export class FileRecords {
    * first, so the earlier append is written as it was.
    */
   writeIfQueued(buf: Buffer): void {
-    if (this.queued.has(buf)) this.writePending();
+    // A scan of this turn's few pending batches, newest first, not a Set: a Buffer used as a key
+    // takes an identity hash, which made every Buffer on the request path slower to handle and
+    // tripled the broker's CPU per MB (apps/broker/bench/request-path.bench.mjs).
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const queued = this.pending[i]!;
+      if (queued.buffer === buf.buffer && queued.byteOffset === buf.byteOffset) {
+        this.writePending();
+        return;
+      }
+    }
   }
 
   /** Reads up to `length` bytes at `position` into `buf` at `offset`; returns how many were read. */
