@@ -20,7 +20,7 @@ export interface LogEndPosition {
  * fetch (the broker's DelayedFetch) learns that bytes arrived without re-reading the log.
  */
 export interface AppendWatcher {
-  /** Something was appended; the log's `bytesAppendedSince` says how much. */
+  /** Something was appended, or the high watermark moved; the log's `bytesAppendedSince` says how much was appended. */
   appended(): void;
   /** The log went offline or closed: no append will come. The watcher is dropped. */
   failed(error: Error): void;

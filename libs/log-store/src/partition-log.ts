@@ -292,13 +292,15 @@ export class PartitionLog {
   }
 
   /**
-   * Moves the high watermark up to `offset` (at most logEndOffset; never down). Returns whether it
-   * moved.
+   * Moves the high watermark up to `offset` (at most logEndOffset; never down), telling the append
+   * watchers when it moves. Returns whether it moved.
    */
   advanceHighWatermark(offset: bigint): boolean {
     const next = offset < this.endOffset ? offset : this.endOffset;
     if (next <= this.committedOffset) return false;
     this.committedOffset = next;
+    // Watchers (waiting consumer fetches) learn that records became readable.
+    this.waiters.notify(this.endOffset);
     return true;
   }
 

@@ -62,6 +62,20 @@ describe('FetchPurgatory', () => {
     await waiting;
   });
 
+  it('waits on a replicated log for its high watermark, not for appends the ISR does not have yet', async () => {
+    const log = logs[0]!;
+    log.holdHighWatermark();
+    const waiting = purgatory.awaitBytes(
+      [{ log, readTo: log.endPosition(), bytesRead: 0, maxBytes: 1 << 20, highWatermark: log.highWatermark }],
+      1,
+      30_000,
+    );
+    log.append(await batch(400));
+    expect(await settled(waiting)).toBe(false);
+    log.advanceHighWatermark(1n);
+    expect(await settled(waiting)).toBe(true);
+  });
+
   it('counts at once the bytes appended between the read and the wait', async () => {
     const partitions = atTheirEnds();
     logs[0]!.append(await batch(600));

@@ -9,6 +9,12 @@ export interface WatchedPartition {
   readonly bytesRead: number;
   /** The most this partition can add to the fetch (its `partitionMaxBytes`). */
   readonly maxBytes: number;
+  /**
+   * A consumer's read of a replicated log (this broker its leader): the high watermark it read up
+   * to. Appends are not readable until the ISR has them, so they do not count; the fetch
+   * completes once the high watermark moves past it instead.
+   */
+  readonly highWatermark?: bigint;
 }
 
 /**
@@ -123,7 +129,11 @@ class PartitionWatch implements AppendWatcher {
   }
 
   appended(): void {
-    const { bytesRead, readTo, maxBytes } = this.partition;
+    const { bytesRead, readTo, maxBytes, highWatermark } = this.partition;
+    if (highWatermark !== undefined) {
+      if (this.log.highWatermark > highWatermark) this.fetch.complete();
+      return;
+    }
     const appended = this.log.bytesAppendedSince(readTo);
     if (appended === Number.POSITIVE_INFINITY) {
       // The log rolled: Kafka completes such a fetch rather than count across segments.

@@ -133,7 +133,15 @@ export async function readFetch(
       if (size > 0) minOneBatch = false;
       budget = Math.max(0, budget - size);
       bytes += size;
-      watched.push({ log, readTo, bytesRead: size, maxBytes: Math.max(0, wanted.partitionMaxBytes) });
+      watched.push({
+        log,
+        readTo,
+        bytesRead: size,
+        maxBytes: Math.max(0, wanted.partitionMaxBytes),
+        // A consumer of a replicated partition waits for the high watermark, not for appends it
+        // may not read yet.
+        ...(!follower && replicas?.leader(topic, wanted.partition) && { highWatermark: read.highWatermark }),
+      });
       answered.push({
         partitionIndex: wanted.partition,
         errorCode: ErrorCode.NONE,
