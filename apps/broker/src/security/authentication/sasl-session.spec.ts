@@ -65,8 +65,20 @@ describe('SaslSession', () => {
     expect(s.refusal(METADATA)).toMatch(/expired/);
     expect(s.handshake('PLAIN', 1)).toBe('ok');
     expect(s.principal).toBe('User:alice');
+    expect(s.refusal(METADATA)).toMatch(/expired/);
     expect(s.authenticate(token('alice', 'a-secret')).kind).toBe('challenge');
     expect(s.refusal(METADATA)).toBeNull();
+  });
+
+  it('keeps serving the session authenticated before while a re-authentication is under way', () => {
+    const { s, clock } = session(60_000);
+    s.handshake('PLAIN', 1);
+    s.authenticate(token('alice', 'a-secret'));
+    clock.now += 30_000;
+    expect(s.handshake('PLAIN', 1)).toBe('ok');
+    expect(s.refusal(METADATA)).toBeNull();
+    clock.now += 30_000;
+    expect(s.refusal(METADATA)).toMatch(/expired/);
   });
 
   it('refuses a re-authentication as another user', () => {

@@ -36,7 +36,8 @@ export type TokenOutcome =
  * Before the first authentication only ApiVersions, SaslHandshake and SaslAuthenticate are served;
  * after SaslHandshake v0 the tokens come as bare frames (`expectsRawTokens`). Once
  * `connections.max.reauth.ms` has passed since an authentication, any request other than those
- * three closes the connection, as Kafka's expired-session check does.
+ * three closes the connection, as Kafka's expired-session check does; until then, requests are
+ * served as the authenticated principal during a re-authentication too.
  */
 export class SaslSession {
   private state: 'awaiting-handshake' | 'authenticating' | 'authenticated' | 'failed' = 'awaiting-handshake';
@@ -65,9 +66,13 @@ export class SaslSession {
   refusal(apiKey: number): string | null {
     if (apiKey === API_VERSIONS_KEY || apiKey === SASL_HANDSHAKE_KEY || apiKey === SASL_AUTHENTICATE_KEY)
       return null;
-    if (this.state === 'authenticated' && this.options.now() < this.expiresAt) return null;
-    if (this.state === 'authenticated')
+    // During a re-authentication the session authenticated before still holds until it expires,
+    // so a client that pipelines requests beside its re-authentication is served meanwhile.
+    const reauthenticating = this.state === 'authenticating' && this.authenticatedUser !== undefined;
+    if (this.state === 'authenticated' || reauthenticating) {
+      if (this.options.now() < this.expiresAt) return null;
       return 'SASL session expired (connections.max.reauth.ms) without re-authentication';
+    }
     return `request of API key ${apiKey} before SASL authentication completed`;
   }
 
