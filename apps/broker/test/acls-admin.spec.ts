@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,7 +9,7 @@ import {
   logLevel,
   ResourcePatternTypes,
 } from 'kafkajs';
-import { type RunningBroker, startBroker } from '../src/index.js';
+import { BrokerStartupError, type RunningBroker, startBroker } from '../src/index.js';
 
 const ordersWrite = {
   resourceType: AclResourceTypes.TOPIC,
@@ -158,5 +158,21 @@ describe('CreateAcls, DescribeAcls and DeleteAcls through kafkajs admin', () => 
       type: 'SECURITY_DISABLED',
     });
     await client.disconnect();
+  });
+
+  it('refuses to start from an invalid acls.json with one message naming the file and the entry, and starts once it is fixed', async () => {
+    const file = join(dataDir, 'acls.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, acls: [{ ...ordersWrite, patternType: 4, operation: 42 }] }),
+    );
+    const options = { port: 0, httpPort: -1, dataDir, logger: false as const, authorizer: 'acl' as const };
+    const refused = startBroker(options);
+    await expect(refused).rejects.toBeInstanceOf(BrokerStartupError);
+    await expect(refused).rejects.toThrow(
+      `${file}: acls[0] is invalid: operation 42 must be a concrete operation (2-14)`,
+    );
+    writeFileSync(file, JSON.stringify({ version: 1, acls: [] }));
+    broker = await startBroker(options);
   });
 });

@@ -1,3 +1,4 @@
+import { BrokerStartupError } from '../../startup/startup-error.js';
 import { type AclBinding, type AclBindingFilter, sameAcl, validateAclBinding } from './acl.js';
 import { type AclDocument, AclDocumentChanged } from './acl-document.js';
 import { AclIndex } from './acl-index.js';
@@ -95,11 +96,14 @@ export class AclStore {
   }
 }
 
-/** The ACL document cannot be read or holds something that is not an ACL. */
-export class AclStoreError extends Error {
-  override readonly name = 'AclStoreError';
+/**
+ * The ACL document cannot be read or holds something that is not an ACL. At start it is a
+ * BrokerStartupError (one line, exit 1, the data directory released); from another broker's
+ * write it is reported and the ACLs in force are kept.
+ */
+export class AclStoreError extends BrokerStartupError {
   constructor(message: string, cause?: unknown) {
-    super(message, { cause });
+    super(message, 'authorizer', { cause });
   }
 }
 
