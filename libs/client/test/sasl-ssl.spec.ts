@@ -3,6 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addScramUser } from '@runnel/broker';
+import { Metadata } from '@runnel/protocol';
+import { BrokerConnection } from '../src/connection/broker-connection.js';
 import { Runnel, type RunnelOptions } from '../src/index.js';
 import { startTestBroker, type TestBroker } from './support/test-broker.js';
 
@@ -102,4 +104,40 @@ describe('@runnel/client over TLS and SASL', () => {
       runnel('SASL_SSL', { sasl: { mechanism: 'gssapi' as never, username: 'x', password: 'y' } }),
     ).toThrow(/sasl.mechanism/);
   });
+
+  it('re-authenticates before its session expires (KIP-368), so one connection outlives several sessions', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'runnel-client-reauth-'));
+    addScramUser(dataDir, [SCRAM.username, '--mechanism', 'SCRAM-SHA-512', '--password', SCRAM.password]);
+    const LIFETIME_MS = 1000;
+    const reauth = await startTestBroker({
+      dataDir,
+      listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
+      connectionsMaxReauthMs: LIFETIME_MS,
+    });
+    const connection = await BrokerConnection.connect(
+      { host: '127.0.0.1', port: reauth.broker.port },
+      {
+        clientId: 'reauth-spec',
+        connectTimeoutMs: 3000,
+        requestTimeoutMs: 3000,
+        sasl: { mechanism: 'scram-sha-512', ...SCRAM },
+      },
+    );
+    try {
+      // The broker closes a connection whose session expired at its next request; three
+      // lifetimes later this one still answers, having re-authenticated on its own.
+      const started = Date.now();
+      let requests = 0;
+      while (Date.now() - started < 3 * LIFETIME_MS) {
+        await connection.request(Metadata, { topics: [] }, { version: 1 });
+        requests++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(requests).toBeGreaterThan(10);
+      expect(connection.closed).toBe(false);
+    } finally {
+      await connection.close();
+      await reauth.close();
+    }
+  }, 15_000);
 });

@@ -66,6 +66,8 @@ export type FrameEncoder = (correlationId: number, clientId: string) => readonly
 const CLIENT_SOFTWARE_NAME = 'runnel-client';
 const CLIENT_SOFTWARE_VERSION = '0.1.0';
 const MAX_CORRELATION_ID = 0x7fffffff;
+/** Largest delay a Node timer takes. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** A request created and not yet answered: waiting for an in-flight slot (`frame` set) or written. */
 interface PendingRequest {
@@ -114,6 +116,8 @@ export class BrokerConnection {
   private timer: NodeJS.Timeout | undefined;
   private timerDeadline = Number.POSITIVE_INFINITY;
   private isClosed = false;
+  /** Armed while a SASL session with a lifetime waits for its re-authentication. */
+  private reauthTimer: NodeJS.Timeout | undefined;
   private closeReason: Error | undefined;
 
   private constructor(
@@ -261,6 +265,7 @@ export class BrokerConnection {
   private async authenticate(sasl: SaslOptions): Promise<void> {
     const timeoutMs = this.options.connectTimeoutMs;
     const authenticateVersion = Math.min(1, this.versionFor(SaslAuthenticate as Api<unknown, unknown>));
+    let sessionLifetimeMs = 0n;
     await authenticateSasl(
       this.address,
       sasl,
@@ -274,6 +279,7 @@ export class BrokerConnection {
         );
         const error = authenticateError(this.address, response.errorCode, response.errorMessage);
         if (error) throw error;
+        sessionLifetimeMs = response.sessionLifetimeMs ?? 0n;
         return response.authBytes;
       },
       async (mechanism) => {
@@ -282,6 +288,24 @@ export class BrokerConnection {
         if (error) throw error;
       },
     );
+    this.scheduleReauthentication(sasl, Number(sessionLifetimeMs));
+  }
+
+  /**
+   * KIP-368: a broker with `connections.max.reauth.ms` says how long the session lasts and closes
+   * the connection at its first request after that. The connection re-authenticates on its own,
+   * at a random point between 85% and 95% of the lifetime as Kafka's client does, while requests
+   * keep flowing (the broker serves them under the session still valid); a re-authentication
+   * that fails ends the connection, whose requests then fail retriably.
+   */
+  private scheduleReauthentication(sasl: SaslOptions, lifetimeMs: number): void {
+    if (lifetimeMs <= 0 || this.isClosed) return;
+    const delay = Math.min(lifetimeMs * (0.85 + Math.random() * 0.1), MAX_TIMER_MS);
+    this.reauthTimer = setTimeout(() => {
+      this.reauthTimer = undefined;
+      this.authenticate(sasl).catch((err: Error) => this.fail(err));
+    }, delay);
+    this.reauthTimer.unref();
   }
 
   /**
@@ -474,6 +498,7 @@ export class BrokerConnection {
     this.closeReason = reason;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.reauthTimer !== undefined) clearTimeout(this.reauthTimer);
     this.socket.destroy();
     const why =
       detail ??
