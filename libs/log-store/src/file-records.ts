@@ -16,6 +16,12 @@ import {
 const MAX_PENDING_BYTES = 1024 * 1024;
 
 /**
+ * How far below the end of the file a read still counts as the hot tail (see readAsync): 8 MiB,
+ * about a second of a busy partition's appends, far less than any page cache.
+ */
+export const HOT_TAIL_BYTES = 8 * 1024 * 1024;
+
+/**
  * A segment's `.log` file (Kafka's FileRecords): record batches back to back, each exactly as it
  * travels on the wire (RecordBatch v2: baseOffset int64, batchLength int32, then batchLength
  * bytes), with no padding or framing of our own.
@@ -50,11 +56,16 @@ export class FileRecords {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
+  /** Bytes the file had when opened: everything after them this process wrote itself. */
+  private readonly openedSize: number;
+
   private constructor(
     public path: string,
     private readonly fd: number,
     private bytes: number,
-  ) {}
+  ) {
+    this.openedSize = bytes;
+  }
 
   /** Opens `path`, creating an empty file if `create` and it does not exist. */
   static open(path: string, create: boolean): FileRecords {
@@ -125,10 +136,27 @@ export class FileRecords {
   }
 
   /**
-   * `length` bytes at `position` (fewer if the file ends first), read on libuv's thread pool into
-   * a buffer of exactly that size.
+   * `length` bytes at `position` (fewer if the file ends first), into a buffer of exactly that
+   * size: on libuv's thread pool, unless the bytes lie in the hot tail.
+   *
+   * The hot tail is what this process wrote since it opened the file and within HOT_TAIL_BYTES of
+   * its end: bytes written moments ago through the page cache, which a read copies from memory in
+   * microseconds and cannot wait for the disk. Those are read at once, on the event loop. A
+   * consumer at the log's end (a long poll woken by an append) then gets its answer in the same
+   * turn, instead of queueing on the pool's few threads behind the fsyncs of acks=-1 producers and
+   * the reads of lagging consumers (measured in BENCHMARKS.md, "Broker request path"). A read of
+   * older bytes, which may miss the page cache, stays on the pool, so it stalls no other request.
    */
   async readAsync(position: number, length: number): Promise<Buffer> {
+    if (position >= this.openedSize && position >= this.bytes - HOT_TAIL_BYTES) {
+      // Retained as an asynchronous read is, so a segment closed meanwhile fails the same way.
+      this.retain();
+      try {
+        return this.read(position, length);
+      } finally {
+        this.release();
+      }
+    }
     this.writePending();
     this.retain();
     try {

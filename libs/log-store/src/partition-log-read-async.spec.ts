@@ -35,18 +35,22 @@ describe('PartitionLog.readAsync', () => {
     dir.remove();
   });
 
-  /** A log of batches of 1 to 40 records of 10 to 300 bytes, over several segments, sparse indexes. */
+  /**
+   * A log of batches of 1 to 40 records of 10 to 300 bytes, over several segments, sparse indexes,
+   * written and then opened again: its bytes are not this process's hot tail, so readAsync reads
+   * them on the thread pool.
+   */
   async function filledLog(): Promise<PartitionLog> {
-    log = PartitionLog.open(join(dir.path, 'orders-0'), {
-      segmentBytes: 64 * 1024,
-      indexIntervalBytes: 2048,
-    });
+    const options = { segmentBytes: 64 * 1024, indexIntervalBytes: 2048 };
+    log = PartitionLog.open(join(dir.path, 'orders-0'), options);
     let seed = 7;
     const next = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
     for (let i = 0; i < 300; i++) log.append(await batchOfSize(1 + next(40), 10 + next(290), `b${i}-`));
+    await log.close();
+    log = PartitionLog.open(join(dir.path, 'orders-0'), options);
     return log;
   }
 
@@ -68,6 +72,39 @@ describe('PartitionLog.readAsync', () => {
       }
     }
     expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('readAsyncReadsTheHotTailWithoutWaitingForTheThreadPoolAndOlderBytesOnIt', async () => {
+    await filledLog();
+    // A consumer at the log's end: its last fetch ended where the next appends begin.
+    const tail = log.logEndOffset;
+    expect((await log.readAsync(tail - 1n, 1 << 20)).records.length).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) log.append(await batchOfSize(5, 100, `hot${i}-`));
+    // Every pool thread busy for about 100 ms; a read submitted now waits for the first to finish,
+    // whose callback then runs before the read's.
+    let derivationsDone = 0;
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const busy = Promise.all(
+      Array.from(
+        { length: threads },
+        () =>
+          new Promise<void>((resolve) =>
+            pbkdf2('k', 's', 100_000, 32, 'sha256', () => {
+              derivationsDone++;
+              resolve();
+            }),
+          ),
+      ),
+    );
+    const hot = await log.readAsync(tail, 1 << 20);
+    expect(derivationsDone).toBe(0);
+    expect(hot.records.length).toBeGreaterThan(0);
+    expect(hot.records.equals(log.read(tail, 1 << 20).records)).toBe(true);
+    // Bytes the log had when opened may be cold: read on the pool, so after a thread came free.
+    const cold = await log.readAsync(log.logStartOffset, 4096);
+    expect(derivationsDone).toBeGreaterThan(0);
+    expect(cold.records.equals(log.read(log.logStartOffset, 4096).records)).toBe(true);
+    await busy;
   });
 
   it('readAsyncAnswersAConsumerReadingOnFromEachAnswerAsReadDoes', async () => {
