@@ -120,7 +120,9 @@ export class BrokerModule {
         },
         {
           provide: BrokerAuthentication,
-          useFactory: () => new BrokerAuthentication(config),
+          // The SCRAM credentials, from the data dir or (with --cluster) etcd, before the listener starts.
+          useFactory: () =>
+            BrokerAuthentication.open(config, (message) => new Logger('Authentication').warn(message)),
         },
         KafkaServer,
       ],

@@ -50,11 +50,11 @@ async function main(): Promise<void> {
   );
 }
 
-/** `runnel-broker [options] add-scram-user NAME ...`: the options before it name the data directory. */
-function runAddScramUser(at: number): void {
+/** `runnel-broker [options] add-scram-user NAME ...`: the options before it name the data directory (or, with `--cluster`, the cluster). */
+async function runAddScramUser(at: number): Promise<void> {
   try {
     const config = loadConfig(process.argv.slice(2, at), process.env);
-    process.stdout.write(`${addScramUser(config.dataDir, process.argv.slice(at + 1))}\n`);
+    process.stdout.write(`${await addScramUser(config, process.argv.slice(at + 1))}\n`);
   } catch (err) {
     if (
       !(

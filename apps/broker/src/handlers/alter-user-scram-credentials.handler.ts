@@ -12,7 +12,10 @@ import {
   SCRAM_MECHANISMS,
   type ScramMechanism,
 } from '../security/authentication/scram-credential.js';
-import type { ScramCredentialStore } from '../security/authentication/scram-credential-store.js';
+import type {
+  ScramAlteration,
+  ScramCredentialStore,
+} from '../security/authentication/scram-credential-store.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
@@ -32,7 +35,8 @@ const BY_TYPE = new Map(
  * mechanism other than SCRAM-SHA-256 (1) or SCRAM-SHA-512 (2), UNACCEPTABLE_CREDENTIAL for an
  * empty name, salt or salted password, or iterations outside 4096-16384, DUPLICATE_RESOURCE for
  * a user and mechanism altered twice, RESOURCE_NOT_FOUND for the deletion of a credential that
- * does not exist. Credentials take effect for the next authentication.
+ * does not exist. Credentials take effect for the next authentication; in a cluster they are
+ * answered once in etcd, and reach the other brokers through their watch.
  */
 export class AlterUserScramCredentialsHandler implements ApiHandler<Request, Response> {
   readonly api = AlterUserScramCredentials;
@@ -42,33 +46,36 @@ export class AlterUserScramCredentialsHandler implements ApiHandler<Request, Res
     private readonly authorizer: Authorizer,
   ) {}
 
-  handle(request: Request, context: RequestContext): Response {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
     // As Kafka: changing credentials needs Alter on the cluster; nothing is changed otherwise.
     if (!this.authorizer.cluster(context, AclOperation.ALTER)) {
       return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     }
     const users = [...new Set([...request.deletions, ...request.upsertions].map((a) => a.name))];
+    const alterations: ScramAlteration[] = [];
     const results = users.map((user) => {
       const deletions = request.deletions.filter((d) => d.name === user);
       const upsertions = request.upsertions.filter((u) => u.name === user);
       const refusal = this.refusal(user, deletions, upsertions);
       if (refusal) return { user, errorCode: refusal[0], errorMessage: refusal[1] };
-      for (const d of deletions) this.credentials.delete(user, BY_TYPE.get(d.mechanism)!);
-      for (const u of upsertions) {
-        const mechanism = BY_TYPE.get(u.mechanism)!;
-        this.credentials.upsert(
-          user,
-          mechanism,
-          credentialFromSaltedPassword(
+      alterations.push({
+        user,
+        deletions: deletions.map((d) => BY_TYPE.get(d.mechanism)!),
+        upsertions: upsertions.map((u) => {
+          const mechanism = BY_TYPE.get(u.mechanism)!;
+          const credential = credentialFromSaltedPassword(
             mechanism,
             Buffer.from(u.saltedPassword),
             Buffer.from(u.salt),
             u.iterations,
-          ),
-        );
-      }
+          );
+          return { mechanism, credential };
+        }),
+      });
       return { user, errorCode: ErrorCode.NONE, errorMessage: null };
     });
+    // Every valid user's alterations in one write (one etcd transaction in a cluster).
+    if (alterations.length > 0) await this.credentials.alter(alterations);
     return { throttleTimeMs: 0, results };
   }
 

@@ -29,7 +29,13 @@ export interface SecuredBroker extends RunningBroker {
 export async function startSecuredBroker(options: StartBrokerOptions = {}): Promise<SecuredBroker> {
   const dataDir = mkdtempSync(join(tmpdir(), 'runnel-security-'));
   for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
-    addScramUser(dataDir, [SCRAM_USER.username, '--mechanism', mechanism, '--password', SCRAM_USER.password]);
+    await addScramUser(dataDir, [
+      SCRAM_USER.username,
+      '--mechanism',
+      mechanism,
+      '--password',
+      SCRAM_USER.password,
+    ]);
   }
   const usersFile = join(dataDir, 'plain-users.json');
   writeFileSync(usersFile, JSON.stringify({ users: { [PLAIN_USER.username]: PLAIN_USER.password } }));

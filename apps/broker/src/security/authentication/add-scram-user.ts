@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { lockDataDir } from '../../startup/data-dir.js';
+import { openScramCredentials } from './open-scram-credentials.js';
 import {
   isScramMechanism,
   MAX_SCRAM_ITERATIONS,
   MIN_SCRAM_ITERATIONS,
   newCredential,
 } from './scram-credential.js';
-import { ScramCredentialStore } from './scram-credential-store.js';
 
 /** The command line of `add-scram-user` is wrong; the message says how. */
 export class AddScramUserUsageError extends Error {
@@ -14,15 +14,29 @@ export class AddScramUserUsageError extends Error {
 }
 
 export const ADD_SCRAM_USER_USAGE =
-  'usage: runnel-broker --data-dir D add-scram-user NAME --mechanism SCRAM-SHA-256|SCRAM-SHA-512 --password P [--iterations 4096]';
+  'usage: runnel-broker --data-dir D [--cluster etcd://H:P --cluster-id ID] add-scram-user NAME --mechanism SCRAM-SHA-256|SCRAM-SHA-512 --password P [--iterations 4096]';
+
+/** Where `add-scram-user` stores the credential: the data directory, or with `cluster` the cluster's etcd key. */
+export interface AddScramUserTarget {
+  readonly dataDir: string;
+  readonly cluster?: string | undefined;
+  readonly clusterId?: string | undefined;
+}
 
 /**
  * `runnel-broker --data-dir D add-scram-user NAME --mechanism M --password P`: stores NAME's SCRAM
  * credential in D before the broker first starts, as Kafka's `kafka-storage format --add-scram`
  * does, so the first SASL user exists before any client can connect. Takes the data directory's
- * lock, so it refuses to run beside a broker using D. Returns the line to print.
+ * lock, so it refuses to run beside a broker using D. With `--cluster` it stores the credential in
+ * the cluster's etcd key instead (the data directory is not touched), by the same compared write
+ * as AlterUserScramCredentials, so it may run while brokers are up: each sees it through its
+ * watch. Resolves with the line to print.
  */
-export function addScramUser(dataDir: string, args: readonly string[]): string {
+export async function addScramUser(
+  target: string | AddScramUserTarget,
+  args: readonly string[],
+): Promise<string> {
+  const { dataDir, cluster, clusterId } = typeof target === 'string' ? { dataDir: target } : target;
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
@@ -50,13 +64,27 @@ export function addScramUser(dataDir: string, args: readonly string[]): string {
       `--iterations ${values.iterations} must be an integer from ${MIN_SCRAM_ITERATIONS} to ${MAX_SCRAM_ITERATIONS}`,
     );
   }
+  const alteration = {
+    user,
+    deletions: [],
+    upsertions: [{ mechanism, credential: newCredential(mechanism, values.password, iterations) }],
+  };
+  if (cluster) {
+    const store = await openScramCredentials(
+      { dataDir, cluster, clusterId: clusterId ?? 'runnel' },
+      () => {},
+    );
+    try {
+      await store.alter([alteration]);
+    } finally {
+      await store.close();
+    }
+    return `added ${mechanism} credential of ${user} (${iterations} iterations) to cluster ${clusterId ?? 'runnel'} at ${cluster}`;
+  }
   const lock = lockDataDir(dataDir);
   try {
-    ScramCredentialStore.open(dataDir).upsert(
-      user,
-      mechanism,
-      newCredential(mechanism, values.password, iterations),
-    );
+    const store = await openScramCredentials({ dataDir, clusterId: '' }, () => {});
+    await store.alter([alteration]);
   } finally {
     lock.release();
   }

@@ -1,15 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { optionFlag } from '../../config/load-config.js';
 import { BrokerStartupError } from '../../startup/startup-error.js';
+import { openScramCredentials } from './open-scram-credentials.js';
 import { PlainSaslServer } from './plain-sasl-server.js';
 import type { SaslServer } from './sasl-server.js';
 import { SaslSession } from './sasl-session.js';
 import { isScramMechanism } from './scram-credential.js';
-import { ScramCredentialStore } from './scram-credential-store.js';
+import type { ScramCredentialStore } from './scram-credential-store.js';
 import { ScramSaslServer } from './scram-sasl-server.js';
 
 export interface BrokerAuthenticationOptions {
   readonly dataDir: string;
+  /** `--cluster`: with etcd endpoints, the SCRAM credentials are the cluster's, in etcd. */
+  readonly cluster?: string | undefined;
+  readonly clusterId: string;
   /** `sasl.enabled.mechanisms`, comma-separated. */
   readonly saslEnabledMechanisms: string;
   readonly saslPlainUsersFile?: string | undefined;
@@ -19,28 +23,51 @@ export interface BrokerAuthenticationOptions {
 
 /**
  * The broker's SASL setup: the enabled mechanisms, PLAIN's users (read once at start from the
- * JSON users file) and the SCRAM credentials (`<data-dir>/scram-credentials.json`, changed by
- * AlterUserScramCredentials). Gives each connection of a SASL listener its SaslSession.
+ * JSON users file) and the SCRAM credentials (`<data-dir>/scram-credentials.json`, or with
+ * `--cluster` the cluster's in etcd; changed by AlterUserScramCredentials). Gives each connection
+ * of a SASL listener its SaslSession.
  */
 export class BrokerAuthentication {
   readonly mechanisms: readonly string[];
-  readonly scramCredentials: ScramCredentialStore;
   private readonly plainUsers: ReadonlyMap<string, string>;
 
-  constructor(private readonly options: BrokerAuthenticationOptions) {
+  private constructor(
+    private readonly options: BrokerAuthenticationOptions,
+    readonly scramCredentials: ScramCredentialStore,
+  ) {
     this.mechanisms = options.saslEnabledMechanisms.split(',');
-    try {
-      this.scramCredentials = ScramCredentialStore.open(options.dataDir);
-    } catch (cause) {
-      throw new BrokerStartupError(
-        `cannot read the SCRAM credentials in ${options.dataDir}: ${(cause as Error).message}`,
-        'dataDir',
-        { cause },
-      );
-    }
     this.plainUsers = this.mechanisms.includes('PLAIN')
       ? readPlainUsers(options.saslPlainUsersFile)
       : new Map();
+  }
+
+  /** Reads the PLAIN users and the SCRAM credentials; a BrokerStartupError when either cannot be read. */
+  static async open(
+    options: BrokerAuthenticationOptions,
+    warn: (message: string) => void,
+  ): Promise<BrokerAuthentication> {
+    let credentials: ScramCredentialStore;
+    try {
+      credentials = await openScramCredentials(options, warn);
+    } catch (cause) {
+      const where = options.cluster ? `etcd (${options.cluster})` : options.dataDir;
+      throw new BrokerStartupError(
+        `cannot read the SCRAM credentials in ${where}: ${(cause as Error).message}`,
+        options.cluster ? 'cluster' : 'dataDir',
+        { cause },
+      );
+    }
+    try {
+      return new BrokerAuthentication(options, credentials);
+    } catch (err) {
+      await credentials.close();
+      throw err;
+    }
+  }
+
+  /** Stops watching the cluster's credentials (Nest calls it as the broker closes). */
+  async onModuleDestroy(): Promise<void> {
+    await this.scramCredentials.close();
   }
 
   /** The session of a new connection; `onFailure` logs its refused authentications. */

@@ -1,11 +1,9 @@
 import { etcdEndpoints } from '../../cluster/etcd-endpoints.js';
+import { clusterDocumentKey, EtcdJsonDocument } from '../../cluster/etcd-json-document.js';
 import type { BrokerConfig } from '../../config/broker-config.js';
-import { DataDirAclDocument, EtcdAclDocument } from './acl-document.js';
+import { AclDocumentChanged, DataDirAclDocument } from './acl-document.js';
 import { AclStore, AclStoreError } from './acl-store.js';
 import { Authorizer } from './authorizer.js';
-
-/** How long startup waits for etcd to answer the ACLs read, as the cluster's own read. */
-const ETCD_DIAL_TIMEOUT_MS = 5000;
 
 /**
  * The authorizer `--authorizer`, `--super-users` and `--allow-everyone-if-no-acl-found` describe,
@@ -33,18 +31,18 @@ export async function openAuthorizer(
     return Authorizer.acl(new AclStore(opened.document, opened.text), rules);
   }
   let store: AclStore | undefined;
-  const { document, text } = await EtcdAclDocument.open(
+  const { document, text } = await EtcdJsonDocument.open({
     endpoints,
-    config.clusterId,
-    ETCD_DIAL_TIMEOUT_MS,
-    (changed) => {
+    key: clusterDocumentKey(config.clusterId, 'acls'),
+    changed: (current) => new AclDocumentChanged(current),
+    onChange: (changed) => {
       try {
         store?.replace(changed);
       } catch (err) {
         warn(`ACLs kept as they were: ${(err as Error).message}`);
       }
     },
-  );
+  });
   try {
     store = new AclStore(document, text);
   } catch (err) {

@@ -36,7 +36,7 @@ interface StoredEntity {
 
 /**
  * Where the quotas document lives: `<data-dir>/client-quotas.json` on a single broker
- * (DataDirQuotaDocument), a key in etcd in a cluster (EtcdQuotaDocument).
+ * (DataDirQuotaDocument), a key in etcd in a cluster (EtcdJsonDocument).
  */
 export interface QuotaDocument {
   /** Where the document is, for messages. */

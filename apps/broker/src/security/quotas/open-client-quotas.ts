@@ -1,12 +1,9 @@
 import { etcdEndpoints } from '../../cluster/etcd-endpoints.js';
+import { clusterDocumentKey, EtcdJsonDocument } from '../../cluster/etcd-json-document.js';
 import type { BrokerConfig } from '../../config/broker-config.js';
 import { ClientQuotaManager } from './client-quota-manager.js';
-import { ClientQuotaStore } from './client-quota-store.js';
+import { ClientQuotaStore, QuotaDocumentChanged } from './client-quota-store.js';
 import { DataDirQuotaDocument } from './data-dir-quota-document.js';
-import { EtcdQuotaDocument } from './etcd-quota-document.js';
-
-/** How long startup waits for etcd to answer the quotas read, as the cluster's own read. */
-const ETCD_DIAL_TIMEOUT_MS = 5000;
 
 /**
  * The broker's client quotas: in `<data-dir>/client-quotas.json` on a single broker, in etcd with
@@ -25,18 +22,18 @@ export async function openClientQuotas(
     return new ClientQuotaManager(new ClientQuotaStore(document, text), windows);
   }
   let store: ClientQuotaStore | undefined;
-  const { document, text } = await EtcdQuotaDocument.open(
+  const { document, text } = await EtcdJsonDocument.open({
     endpoints,
-    config.clusterId,
-    ETCD_DIAL_TIMEOUT_MS,
-    (changed) => {
+    key: clusterDocumentKey(config.clusterId, 'client-quotas'),
+    changed: (current) => new QuotaDocumentChanged(current),
+    onChange: (changed) => {
       try {
         store?.replace(changed);
       } catch (err) {
         warn(`client quotas kept as they were: ${(err as Error).message}`);
       }
     },
-  );
+  });
   store = new ClientQuotaStore(document, text);
   return new ClientQuotaManager(store, windows);
 }
