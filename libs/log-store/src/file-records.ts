@@ -141,7 +141,8 @@ export class FileRecords {
    *
    * The hot tail is what this process wrote since it opened the file and within HOT_TAIL_BYTES of
    * its end: bytes written moments ago through the page cache, which a read copies from memory in
-   * microseconds and cannot wait for the disk. Those are read at once, on the event loop. A
+   * microseconds (only memory pressure evicting them that fast would make it wait for the disk).
+   * Those are read at once, on the event loop. A
    * consumer at the log's end (a long poll woken by an append) then gets its answer in the same
    * turn, instead of queueing on the pool's few threads behind the fsyncs of acks=-1 producers and
    * the reads of lagging consumers (measured in BENCHMARKS.md, "Broker request path"). A read of
