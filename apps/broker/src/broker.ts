@@ -99,14 +99,17 @@ async function listen(
   const port = await server.start().catch((cause) => {
     throw listenError('port', config.host, config.port, cause);
   });
-  // The first listener is the one a cluster registers and bootstrapServers names.
-  const { host, port: advertisedPort } = app.get(BrokerEndpoint);
+  // The first listener is the one bootstrapServers names.
+  const endpoint = app.get(BrokerEndpoint);
+  const { host, port: advertisedPort } = endpoint;
   const cluster = clusterOf(app);
   // A broker that cannot register stops listening before startBroker closes the rest.
-  await cluster?.register(host, advertisedPort).catch(async (err: unknown) => {
-    await server.stop();
-    throw err;
-  });
+  await cluster
+    ?.register(endpoint.registration(config.interBrokerListenerName))
+    .catch(async (err: unknown) => {
+      await server.stop();
+      throw err;
+    });
   let closing: Promise<void> | undefined;
   return {
     port,

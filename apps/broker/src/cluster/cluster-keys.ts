@@ -3,7 +3,7 @@
  * cluster `<id>` sits under `/runnel/<id>/`; values are JSON.
  *
  * ```
- * /runnel/<id>/brokers/ids/<nodeId>              {"host","port"}           under the broker's lease;
+ * /runnel/<id>/brokers/ids/<nodeId>              {"host","port","listeners"} under the broker's lease;
  *                                                                           its create revision is the broker epoch
  * /runnel/<id>/controller                        {"brokerId","brokerEpoch"} under the controller's lease
  * /runnel/<id>/controller_epoch                  "<n>"                      +1 at every election
@@ -72,10 +72,40 @@ export type ClusterKey =
   | { kind: 'topic'; topic: string }
   | { kind: 'partitionState'; topic: string; partition: number };
 
-/** A live broker's registration: where clients reach it. */
+/** One listener of a registration: its name, advertised address and security protocol. */
+export interface RegisteredListener {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly securityProtocol: string;
+}
+
+/**
+ * A live broker's registration: `host`/`port` is its inter-broker listener's address (all a
+ * registration of an older broker has), `listeners` every listener it advertises, so each
+ * client is told of every broker at the listener it uses itself.
+ */
 export interface BrokerRegistration {
   readonly host: string;
   readonly port: number;
+  readonly listeners?: readonly RegisteredListener[];
+}
+
+/**
+ * Where `registration` is reached on the listener `name`: that listener's address, or undefined
+ * when it registered listeners without that one (Kafka leaves such a broker out of Metadata). A
+ * registration without listeners is reached at its host and port on every listener.
+ */
+export function listenerAddress(
+  registration: BrokerRegistration,
+  name: string,
+): { host: string; port: number; securityProtocol: string } | undefined {
+  if (!registration.listeners)
+    return { host: registration.host, port: registration.port, securityProtocol: 'PLAINTEXT' };
+  const listener = registration.listeners.find((l) => l.name === name);
+  return (
+    listener && { host: listener.host, port: listener.port, securityProtocol: listener.securityProtocol }
+  );
 }
 
 /** Who the controller is: a broker, at the epoch of its registration. */

@@ -69,6 +69,7 @@ export class ClusterMetadataCache {
               nodeId: parsed.nodeId,
               host: registration.host,
               port: registration.port,
+              ...(Array.isArray(registration.listeners) ? { listeners: registration.listeners } : {}),
               epoch: change.createRevision,
             });
           }

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@runnel/protocol';
-import { NO_LEADER, type TopicAssignment } from './cluster-keys.js';
+import { listenerAddress, NO_LEADER, type TopicAssignment } from './cluster-keys.js';
 import type { ClusterMetadataCache } from './cluster-metadata-cache.js';
 
 /** A broker as Metadata lists it. */
@@ -21,11 +21,17 @@ export interface MetadataPartition {
   readonly offlineReplicas: number[];
 }
 
-/** Every live broker, by id. */
-export function liveBrokers(cache: ClusterMetadataCache): MetadataBroker[] {
+/**
+ * Every live broker, by id, at its address on `listenerName` (the listener the request came in
+ * on), as Kafka answers; a broker that has no such listener is left out.
+ */
+export function liveBrokers(cache: ClusterMetadataCache, listenerName: string): MetadataBroker[] {
   return [...cache.brokers.values()]
     .sort((a, b) => a.nodeId - b.nodeId)
-    .map(({ nodeId, host, port }) => ({ nodeId, host, port, rack: null }));
+    .flatMap((broker) => {
+      const address = listenerAddress(broker, listenerName);
+      return address ? [{ nodeId: broker.nodeId, host: address.host, port: address.port, rack: null }] : [];
+    });
 }
 
 /**

@@ -1,13 +1,16 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { offsetsTopicPartitionFor } from '@runnel/coordinator';
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { AdvertisedAddress } from '../network/broker-endpoint.js';
+import { brokerListeners } from '../network/listener-spec.js';
+import { interBrokerSecurity } from '../replication/inter-broker-security.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import { BrokerStartupError } from '../startup/startup-error.js';
 import type { CreateTopicRequest, TopicManager } from '../topics/topic-manager.js';
 import { ClusterController } from './cluster-controller.js';
 import { ClusterFencedError } from './cluster-fenced-error.js';
-import type { TopicAssignment } from './cluster-keys.js';
-import type { ClusterMetadataCache, LiveBroker } from './cluster-metadata-cache.js';
+import { type BrokerRegistration, listenerAddress, type TopicAssignment } from './cluster-keys.js';
+import type { ClusterMetadataCache } from './cluster-metadata-cache.js';
 import { ClusterMetadataStore, type Registration } from './cluster-metadata-store.js';
 import { planTopic } from './cluster-topic-plan.js';
 import { etcdEndpoints } from './etcd-endpoints.js';
@@ -41,7 +44,7 @@ export class ClusterNode {
   /** This broker's leaders and followers of the cluster's partitions. */
   readonly replicas: ReplicaManager;
   private readonly hosted = new Map<string, number>();
-  private address: { host: string; port: number } | undefined;
+  private address: BrokerRegistration | undefined;
   private closed = false;
 
   private constructor(
@@ -52,7 +55,12 @@ export class ClusterNode {
   ) {
     this.controller = new ClusterController(store, config.nodeId, () => this.registration, logger, config);
     this.replicas = new ReplicaManager(
-      { nodeId: config.nodeId, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs },
+      {
+        nodeId: config.nodeId,
+        replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
+        interBrokerListenerName: config.interBrokerListenerName ?? brokerListeners(config)[0]!.name,
+        interBrokerSecurity: interBrokerSecurity(config),
+      },
       store,
       topics,
       () => this.registration,
@@ -121,19 +129,16 @@ export class ClusterNode {
   }
 
   /**
-   * Registers this broker at `host:port`. When its id is still held by a registration of a
+   * Registers this broker: `address` is its inter-broker listener's host and port and every
+   * listener it advertises. When its id is still held by a registration of a
    * previous run (killed before its lease expired), waits up to twice the session timeout for
    * that lease to expire; BrokerStartupError if it does not.
    */
-  async register(host: string, port: number): Promise<void> {
-    this.address = { host, port };
+  async register(address: BrokerRegistration): Promise<void> {
+    this.address = address;
     const deadline = Date.now() + 2 * this.config.brokerSessionTimeoutMs;
     for (;;) {
-      const registration = await this.store.registerBroker(
-        this.config.nodeId,
-        { host, port },
-        this.leaseTtlSeconds,
-      );
+      const registration = await this.store.registerBroker(this.config.nodeId, address, this.leaseTtlSeconds);
       if (registration) {
         this.adopt(registration);
         // Ready once its own Metadata lists it: a client told of this broker finds it there.
@@ -174,10 +179,13 @@ export class ClusterNode {
    * live brokers change, groups may move, and their committed offsets (kept by the old
    * coordinator) stay behind. Undefined while no broker is live.
    */
-  groupCoordinator(groupId: string): LiveBroker | undefined {
+  groupCoordinator(groupId: string, listenerName: string): AdvertisedAddress | undefined {
     const live = [...this.cache.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
     if (live.length === 0) return undefined;
-    return live[offsetsTopicPartitionFor(groupId, this.config.offsetsTopicNumPartitions) % live.length];
+    const coordinator =
+      live[offsetsTopicPartitionFor(groupId, this.config.offsetsTopicNumPartitions) % live.length]!;
+    const address = listenerAddress(coordinator, listenerName);
+    return address && { nodeId: coordinator.nodeId, host: address.host, port: address.port };
   }
 
   /**

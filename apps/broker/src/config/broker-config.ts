@@ -279,6 +279,32 @@ export class BrokerConfig {
   clusterId = 'runnel';
 
   /**
+   * The listener other brokers of a cluster connect to for replication (`inter.broker.listener.name`),
+   * and whose address is the registration's host and port. Default: the first of `listeners`.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  interBrokerListenerName?: string;
+
+  /**
+   * The PLAIN user this broker authenticates as when the inter-broker listener is SASL_PLAINTEXT
+   * or SASL_SSL (the `username` of `listener.name.<l>.plain.sasl.jaas.config`); the other brokers
+   * must have PLAIN enabled and the user in their `saslPlainUsersFile`. Required by a SASL
+   * inter-broker listener.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  interBrokerSaslUsername?: string;
+
+  /** The password of `interBrokerSaslUsername`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  interBrokerSaslPassword?: string;
+
+  /**
    * How long etcd keeps a broker's registration (and its controllership) after its last
    * heartbeat: a broker that dies leaves the cluster this long after (`broker.session.timeout.ms`;
    * etcd counts leases in whole seconds, so it is rounded up). Default 9000, as Kafka.

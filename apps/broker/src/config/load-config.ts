@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { brokerListeners, type ListenerSpec, ListenerSpecError, usesTls } from '../network/listener-spec.js';
+import {
+  brokerListeners,
+  type ListenerSpec,
+  ListenerSpecError,
+  usesSasl,
+  usesTls,
+} from '../network/listener-spec.js';
 import { BrokerConfig, type BrokerOptions } from './broker-config.js';
 
 /**
@@ -87,6 +93,18 @@ function checkListeners(config: BrokerConfig): void {
   } catch (err) {
     if (!(err instanceof ListenerSpecError)) throw err;
     throw new ConfigError(`invalid broker configuration: ${err.message}`);
+  }
+  const interBroker = config.interBrokerListenerName ?? listeners[0]!.name;
+  const named = listeners.find((l) => l.name === interBroker);
+  if (!named) {
+    throw new ConfigError(
+      `invalid broker configuration: interBrokerListenerName = ${JSON.stringify(interBroker)} (${optionFlag('interBrokerListenerName')}) names none of the listeners ${listeners.map((l) => l.name).join(', ')}`,
+    );
+  }
+  if (usesSasl(named.name) && (!config.interBrokerSaslUsername || !config.interBrokerSaslPassword)) {
+    throw new ConfigError(
+      `invalid broker configuration: inter-broker listener ${named.name} needs interBrokerSaslUsername (${optionFlag('interBrokerSaslUsername')}) and interBrokerSaslPassword (${optionFlag('interBrokerSaslPassword')})`,
+    );
   }
   const tls = listeners.filter((l) => usesTls(l.name)).map((l) => l.name);
   if (tls.length > 0 && (!config.sslKeyFile || !config.sslCertFile)) {

@@ -86,7 +86,7 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
         return failed(key, ErrorCode.GROUP_AUTHORIZATION_FAILED);
       }
       const coordinator = this.cluster
-        ? this.cluster.groupCoordinator(key)
+        ? this.cluster.groupCoordinator(key, listenerName)
         : this.endpoint.advertised(listenerName);
       if (!coordinator) return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE);
       const { nodeId, host, port } = coordinator;

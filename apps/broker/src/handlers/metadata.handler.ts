@@ -60,8 +60,8 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
     const autoCreate = request.allowAutoTopicCreation || version < 4;
     const { permitted, refused } = this.authorizeTopics(all ? null : request.topics!, autoCreate, context);
     if (this.cluster) {
-      return this.clusterResponse(this.cluster, permitted, autoCreate).then((response) =>
-        this.describable(response, refused, context),
+      return this.clusterResponse(this.cluster, permitted, autoCreate, context.connection.listenerName).then(
+        (response) => this.describable(response, refused, context),
       );
     }
     const topics = all
@@ -113,6 +113,7 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
     cluster: ClusterNode,
     wanted: Request['topics'],
     autoCreate: boolean,
+    listenerName: string,
   ): Promise<Response> {
     const { cache } = cluster;
     const names = wanted === null ? [...cache.topics.keys()] : wanted.map(({ name }) => name ?? '');
@@ -146,7 +147,7 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
     );
     return {
       throttleTimeMs: 0,
-      brokers: liveBrokers(cache),
+      brokers: liveBrokers(cache, listenerName),
       clusterId: cluster.clusterId,
       controllerId: cache.controller?.value.brokerId ?? NO_CONTROLLER,
       topics,

@@ -1,3 +1,4 @@
+import type { BrokerRegistration } from '../cluster/cluster-keys.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { brokerListeners, type ListenerSpec } from './listener-spec.js';
 
@@ -41,6 +42,20 @@ export class BrokerEndpoint {
     const port = this.boundPorts.get(listenerName);
     if (port === undefined) throw new Error(`the ${listenerName} listener is not bound yet`);
     return { nodeId: this.nodeId, host: listener.advertisedHost, port };
+  }
+
+  /**
+   * What a cluster registers of this broker once every listener is bound: the address of the
+   * inter-broker listener (`interBrokerListenerName`, default the first) as its host and port,
+   * and every listener's advertised address and security protocol.
+   */
+  registration(interBrokerListenerName: string = this.listeners[0]!.name): BrokerRegistration {
+    const listeners = this.listeners.map((l) => {
+      const { host, port } = this.advertised(l.name);
+      return { name: l.name, host, port, securityProtocol: l.name };
+    });
+    const { host, port } = this.advertised(interBrokerListenerName);
+    return { host, port, listeners };
   }
 
   bind(listenerName: string, port: number): void {

@@ -1,11 +1,25 @@
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import {
   type Api,
   decodeResponseFrame,
+  ErrorCode,
   encodeRequestFrame,
   FRAME_SIZE_PREFIX,
   type InputOf,
+  SaslAuthenticate,
+  SaslHandshake,
 } from '@runnel/protocol';
+
+/**
+ * How a follower reaches a leader's inter-broker listener: over TLS (SSL, SASL_SSL) trusting
+ * `ca` and showing this broker's own key and certificate, and with SASL (SASL_PLAINTEXT,
+ * SASL_SSL) authenticated as `sasl` with PLAIN.
+ */
+export interface InterBrokerSecurity {
+  readonly tls?: { readonly ca?: Buffer; readonly key: Buffer; readonly cert: Buffer };
+  readonly sasl?: { readonly username: string; readonly password: string };
+}
 
 /**
  * A follower's connection to a leader (Kafka's ReplicaFetcherBlockingSend): one request at a
@@ -32,15 +46,45 @@ export class ReplicaConnection {
     socket.on('close', () => this.fail(new Error('the leader closed the connection')));
   }
 
-  /** Connects to `host:port`; rejects when it is not reachable within `timeoutMs`. */
-  static open(host: string, port: number, clientId: string, timeoutMs: number): Promise<ReplicaConnection> {
+  /**
+   * Connects to `host:port` (TLS and SASL as `security` says); rejects when it is not reachable
+   * within `timeoutMs` or the leader refuses the authentication.
+   */
+  static async open(
+    host: string,
+    port: number,
+    clientId: string,
+    timeoutMs: number,
+    security: InterBrokerSecurity = {},
+  ): Promise<ReplicaConnection> {
+    const connection = await ReplicaConnection.connect(host, port, clientId, timeoutMs, security);
+    if (security.sasl) {
+      try {
+        await connection.authenticate(security.sasl, timeoutMs);
+      } catch (err) {
+        connection.close();
+        throw err;
+      }
+    }
+    return connection;
+  }
+
+  private static connect(
+    host: string,
+    port: number,
+    clientId: string,
+    timeoutMs: number,
+    { tls }: InterBrokerSecurity,
+  ): Promise<ReplicaConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
+      const socket = tls
+        ? connectTls({ host, port, servername: host, ca: tls.ca, key: tls.key, cert: tls.cert })
+        : connect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`connecting to ${host}:${port} took more than ${timeoutMs} ms`));
       }, timeoutMs);
-      socket.once('connect', () => {
+      socket.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         resolve(new ReplicaConnection(socket, clientId));
@@ -50,6 +94,26 @@ export class ReplicaConnection {
         reject(err);
       });
     });
+  }
+
+  /** SaslHandshake v1 for PLAIN, then SaslAuthenticate v0 with `\0user\0password` (RFC 4616). */
+  private async authenticate(
+    { username, password }: { username: string; password: string },
+    timeoutMs: number,
+  ): Promise<void> {
+    const handshake = await this.request(SaslHandshake, 1, { mechanism: 'PLAIN' }, timeoutMs);
+    if (handshake.errorCode !== ErrorCode.NONE) {
+      throw new Error(
+        `the leader does not accept PLAIN (error ${handshake.errorCode}; it enables ${handshake.mechanisms.join(', ')})`,
+      );
+    }
+    const authBytes = Buffer.from(`\0${username}\0${password}`, 'utf8');
+    const authenticated = await this.request(SaslAuthenticate, 0, { authBytes }, timeoutMs);
+    if (authenticated.errorCode !== ErrorCode.NONE) {
+      throw new Error(
+        `the leader refused inter-broker user ${username}: ${authenticated.errorMessage ?? `error ${authenticated.errorCode}`}`,
+      );
+    }
   }
 
   get closed(): boolean {

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { PartitionLog } from '@runnel/log-store';
 import { ErrorCode, Fetch, KafkaError } from '@runnel/protocol';
-import { ReplicaConnection } from './replica-connection.js';
+import { type InterBrokerSecurity, ReplicaConnection } from './replica-connection.js';
 
 /** Fetch v12: the newest this broker serves; carries currentLeaderEpoch (v9+). */
 const FETCH_VERSION = 12;
@@ -49,7 +49,9 @@ export class ReplicaFetcher {
   constructor(
     readonly leaderId: number,
     private readonly nodeId: number,
-    private readonly address: () => { host: string; port: number } | undefined,
+    /** The leader's inter-broker listener, undefined while it is not live or has no such listener. */
+    private readonly address: () => { host: string; port: number; securityProtocol: string } | undefined,
+    private readonly security: InterBrokerSecurity,
     private readonly logger: LoggerService,
   ) {}
 
@@ -115,12 +117,17 @@ export class ReplicaFetcher {
     }
     if (!this.connection || this.connection.closed) {
       const address = this.address();
-      if (!address) throw new Error(`broker ${this.leaderId} is not live`);
+      if (!address) throw new Error(`broker ${this.leaderId} is not live on the inter-broker listener`);
+      const protocol = address.securityProtocol;
       this.connection = await ReplicaConnection.open(
         address.host,
         address.port,
         `replica-fetcher-${this.nodeId}`,
         CONNECT_TIMEOUT_MS,
+        {
+          ...(protocol === 'SSL' || protocol === 'SASL_SSL' ? { tls: this.security.tls } : {}),
+          ...(protocol.startsWith('SASL_') ? { sasl: this.security.sasl } : {}),
+        },
       );
     }
     const byTopic = new Map<string, FollowedPartition[]>();

@@ -1,16 +1,21 @@
 import type { LoggerService } from '@nestjs/common';
 import { ErrorCode } from '@runnel/protocol';
 import { ClusterFencedError } from '../cluster/cluster-fenced-error.js';
-import { NO_LEADER } from '../cluster/cluster-keys.js';
+import { listenerAddress, NO_LEADER } from '../cluster/cluster-keys.js';
 import type { ClusterMetadataStore, Registration } from '../cluster/cluster-metadata-store.js';
 import type { TopicManager } from '../topics/topic-manager.js';
 import { LeaderPartition } from './leader-partition.js';
+import type { InterBrokerSecurity } from './replica-connection.js';
 import { ReplicaFetcher } from './replica-fetcher.js';
 
 export interface ReplicationConfig {
   readonly nodeId: number;
   /** `replica.lag.time.max.ms`: how long an in-sync follower may go without catching up. */
   readonly replicaLagTimeMaxMs: number;
+  /** `inter.broker.listener.name`: the leaders' listener this broker's fetchers connect to. */
+  readonly interBrokerListenerName: string;
+  /** The TLS material and SASL user this broker uses on that listener, as its security protocol needs. */
+  readonly interBrokerSecurity: InterBrokerSecurity;
 }
 
 /**
@@ -154,7 +159,11 @@ export class ReplicaManager {
       fetcher = new ReplicaFetcher(
         leaderId,
         this.config.nodeId,
-        () => this.store.cache.brokers.get(leaderId),
+        () => {
+          const leader = this.store.cache.brokers.get(leaderId);
+          return leader && listenerAddress(leader, this.config.interBrokerListenerName);
+        },
+        this.config.interBrokerSecurity,
         this.logger,
       );
       this.fetchers.set(leaderId, fetcher);
