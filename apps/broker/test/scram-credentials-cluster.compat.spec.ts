@@ -100,4 +100,16 @@ describe('SCRAM credentials in a cluster (etcd)', () => {
     await logsIn(1, 'admin', 'admin-secret');
     await logsIn(2, 'admin', 'admin-secret');
   }, 60_000);
+
+  it('says in one line when add-scram-user cannot reach etcd', async () => {
+    await expect(
+      addScramUser({ dataDir: cluster.dataDir(9), cluster: 'etcd://127.0.0.1:1', clusterId: 'runnel' }, [
+        'admin',
+        '--mechanism',
+        'SCRAM-SHA-512',
+        '--password',
+        'admin-secret',
+      ]),
+    ).rejects.toThrow(/^cannot store the credential of admin in cluster runnel at etcd:\/\/127.0.0.1:1: /);
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { lockDataDir } from '../../startup/data-dir.js';
+import { BrokerStartupError } from '../../startup/startup-error.js';
 import { openScramCredentials } from './open-scram-credentials.js';
 import {
   isScramMechanism,
@@ -70,14 +71,23 @@ export async function addScramUser(
     upsertions: [{ mechanism, credential: newCredential(mechanism, values.password, iterations) }],
   };
   if (cluster) {
-    const store = await openScramCredentials(
-      { dataDir, cluster, clusterId: clusterId ?? 'runnel' },
-      () => {},
-    );
     try {
-      await store.alter([alteration]);
-    } finally {
-      await store.close();
+      const store = await openScramCredentials(
+        { dataDir, cluster, clusterId: clusterId ?? 'runnel' },
+        () => {},
+      );
+      try {
+        await store.alter([alteration]);
+      } finally {
+        await store.close();
+      }
+    } catch (cause) {
+      // One line on the command line, as a broker that cannot reach etcd at start.
+      throw new BrokerStartupError(
+        `cannot store the credential of ${user} in cluster ${clusterId ?? 'runnel'} at ${cluster}: ${(cause as Error).message}`,
+        'cluster',
+        { cause },
+      );
     }
     return `added ${mechanism} credential of ${user} (${iterations} iterations) to cluster ${clusterId ?? 'runnel'} at ${cluster}`;
   }
