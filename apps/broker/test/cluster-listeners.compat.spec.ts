@@ -86,7 +86,7 @@ describe('listeners in a cluster: per-listener addresses and inter.broker.listen
     }
   }, 60_000);
 
-  it('refuses an inter-broker listener it does not have, and a SASL one without its user', async () => {
+  it('refuses an inter-broker listener it does not have, and, in a cluster, a SASL one without its user', async () => {
     const options = { port: 0, httpPort: -1, dataDir: join(dir, 'refused'), logger: false as const };
     await expect(startBroker({ ...options, interBrokerListenerName: 'SSL' })).rejects.toThrow(
       /interBrokerListenerName = "SSL" .*names none of the listeners PLAINTEXT/,
@@ -94,6 +94,8 @@ describe('listeners in a cluster: per-listener addresses and inter.broker.listen
     await expect(
       startBroker({
         ...options,
+        // Refused while the configuration is checked, before etcd is reached: no etcd listens here.
+        cluster: 'etcd://127.0.0.1:1',
         listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
         interBrokerListenerName: 'SASL_PLAINTEXT',
       }),

@@ -19,7 +19,7 @@ let test: TestBroker;
 beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'runnel-client-sasl-'));
   for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
-    addScramUser(dataDir, [SCRAM.username, '--mechanism', mechanism, '--password', SCRAM.password]);
+    await addScramUser(dataDir, [SCRAM.username, '--mechanism', mechanism, '--password', SCRAM.password]);
   }
   const usersFile = join(dataDir, 'plain-users.json');
   writeFileSync(usersFile, JSON.stringify({ users: { [PLAIN.username]: PLAIN.password } }));
@@ -107,7 +107,13 @@ describe('@runnel/client over TLS and SASL', () => {
 
   it('re-authenticates before its session expires (KIP-368), so one connection outlives several sessions', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'runnel-client-reauth-'));
-    addScramUser(dataDir, [SCRAM.username, '--mechanism', 'SCRAM-SHA-512', '--password', SCRAM.password]);
+    await addScramUser(dataDir, [
+      SCRAM.username,
+      '--mechanism',
+      'SCRAM-SHA-512',
+      '--password',
+      SCRAM.password,
+    ]);
     const LIFETIME_MS = 1000;
     const reauth = await startTestBroker({
       dataDir,

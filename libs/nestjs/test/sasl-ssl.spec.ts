@@ -32,7 +32,13 @@ describe('ServerRunnel and ClientRunnel over SASL_SSL', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'runnel-nestjs-sasl-'));
-    addScramUser(dataDir, ['payments', '--mechanism', 'SCRAM-SHA-512', '--password', 'payments-secret']);
+    await addScramUser(dataDir, [
+      'payments',
+      '--mechanism',
+      'SCRAM-SHA-512',
+      '--password',
+      'payments-secret',
+    ]);
     broker = await startBroker({
       httpPort: -1,
       logger: false,

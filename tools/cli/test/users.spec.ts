@@ -30,7 +30,7 @@ describe('runnel users', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'runnel-cli-users-'));
-    addScramUser(dataDir, ['admin', '--mechanism', 'SCRAM-SHA-256', '--password', 'admin-secret']);
+    await addScramUser(dataDir, ['admin', '--mechanism', 'SCRAM-SHA-256', '--password', 'admin-secret']);
     broker = await startBroker({
       httpPort: -1,
       logger: false,

@@ -101,7 +101,13 @@ function checkListeners(config: BrokerConfig): void {
       `invalid broker configuration: interBrokerListenerName = ${JSON.stringify(interBroker)} (${optionFlag('interBrokerListenerName')}) names none of the listeners ${listeners.map((l) => l.name).join(', ')}`,
     );
   }
-  if (usesSasl(named.name) && (!config.interBrokerSaslUsername || !config.interBrokerSaslPassword)) {
+  // Only brokers of a cluster connect to each other: a single broker needs no credentials of its own.
+  const connectsToPeers = config.cluster !== undefined && config.cluster !== '';
+  if (
+    connectsToPeers &&
+    usesSasl(named.name) &&
+    (!config.interBrokerSaslUsername || !config.interBrokerSaslPassword)
+  ) {
     throw new ConfigError(
       `invalid broker configuration: inter-broker listener ${named.name} needs interBrokerSaslUsername (${optionFlag('interBrokerSaslUsername')}) and interBrokerSaslPassword (${optionFlag('interBrokerSaslPassword')})`,
     );
