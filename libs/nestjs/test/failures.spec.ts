@@ -140,9 +140,12 @@ describe('retries, dead letters and validation', () => {
     service.server.on('commit', (c) => {
       for (const o of c.offsets) if (o.topic === 'invoices') commits.push(o.offset);
     });
-    // Each turn waits for the next commit; a commit that never reaches 4 times the spec out.
-    while ((await committedOffsets(broker.bootstrap, 'billing', 'invoices'))[0] !== 4n) {
-      await commits.count(commits.items.length + 1);
+    // Each turn waits for a commit after the one it read (counted before reading, so a commit that
+    // lands while the read is in flight wakes it); a commit that never reaches 4 times the spec out.
+    for (;;) {
+      const seen = commits.items.length;
+      if ((await committedOffsets(broker.bootstrap, 'billing', 'invoices'))[0] === 4n) break;
+      await commits.count(seen + 1);
     }
     expect(commits.items.every((offset) => offset <= 4n)).toBe(true);
   }, 30_000);
