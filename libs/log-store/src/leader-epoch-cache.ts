@@ -72,6 +72,13 @@ export class LeaderEpochCache {
     this.write();
   }
 
+  /** The log was emptied (a truncation below its first segment): no epoch is left. */
+  clear(): void {
+    if (this.entries.length === 0) return;
+    this.entries = [];
+    this.write();
+  }
+
   private write(): void {
     const path = join(this.dir, LEADER_EPOCH_CHECKPOINT);
     const lines = [

@@ -37,6 +37,8 @@ export class LogFlusher {
   private directoryUnsynced = false;
   private durableOffset: bigint;
   private lastFlushMs: number;
+  /** Truncations so far: a round that saw one begin after it started leaves the recovery point alone. */
+  private truncations = 0;
   private readonly commits: GroupCommit;
 
   constructor(
@@ -70,6 +72,16 @@ export class LogFlusher {
   /** `segment` left the log; nothing of it needs flushing any more. */
   forget(segment: LogSegment): void {
     this.unflushed.delete(segment);
+  }
+
+  /**
+   * The log was truncated to `endOffset` and lost `removed`: nothing at or past the cut is durable
+   * any more, and a round running now, which took its target before the cut, advances nothing.
+   */
+  truncated(endOffset: bigint, removed: readonly LogSegment[]): void {
+    if (this.durableOffset > endOffset) this.durableOffset = endOffset;
+    for (const segment of removed) this.unflushed.delete(segment);
+    this.truncations++;
   }
 
   /** After an append: starts a round if flushMessages messages are unflushed. */
@@ -110,6 +122,7 @@ export class LogFlusher {
   private async flushUpTo(target: bigint): Promise<void> {
     const segments = [...this.unflushed];
     this.unflushed.clear();
+    const truncations = this.truncations;
     const syncDirectory = this.directoryUnsynced;
     this.directoryUnsynced = false;
     const { segments: log, faults } = this.context;
@@ -118,7 +131,7 @@ export class LogFlusher {
         if (log.includes(segment)) await segment.flush(segment !== log.active);
       }
       if (syncDirectory) syncDir(log.dir);
-      if (target > this.durableOffset) this.durableOffset = target;
+      if (target > this.durableOffset && truncations === this.truncations) this.durableOffset = target;
       this.lastFlushMs = this.context.clock.now();
       this.context.recoveryPointAdvanced();
     } catch (error) {

@@ -6,7 +6,7 @@ import { syncDir } from './storage-io.js';
  * The segments of one log, oldest first; the last is the active segment and there is always one
  * (Kafka's LogSegments). Base offsets increase strictly.
  *
- * Segments leaving the log (retention, compaction) have their files deleted at once but their
+ * Segments leaving the log (retention, compaction, truncation) have their files deleted at once but their
  * descriptors closed only when `whenIdle` resolves, i.e. once no fsync round still uses them.
  */
 export class LogSegments {
@@ -71,6 +71,25 @@ export class LogSegments {
   removeOldest(count: number): void {
     const removed = this.list.slice(0, count);
     this.list = this.list.slice(count);
+    this.retire(removed);
+  }
+
+  /**
+   * Takes the `count` newest segments out of the log and deletes them (a truncation, which has
+   * renamed their files `.deleted` already); at least one segment must remain.
+   */
+  removeNewest(count: number): void {
+    if (count <= 0) return;
+    if (count >= this.list.length) throw new RangeError(`cannot remove all ${this.list.length} segments`);
+    const removed = this.list.slice(-count);
+    this.list = this.list.slice(0, -count);
+    this.retire(removed);
+  }
+
+  /** Makes `segment` the only one (a truncation below the first segment) and deletes the others. */
+  replaceAll(segment: LogSegment): void {
+    const removed = this.list;
+    this.list = [segment];
     this.retire(removed);
   }
 

@@ -8,7 +8,10 @@ import {
 import { AppendWaiters, type AppendWatcher, type LogEndPosition } from './append-waiters.js';
 import { CleanShutdownMarker } from './clean-shutdown-marker.js';
 import { type Clock, systemClock } from './clock.js';
-import { InvalidRecordError, KafkaStorageError, OffsetOutOfRangeError } from './errors.js';
+import { CoalescedWrites } from './coalesced-writes.js';
+import { KafkaStorageError, OffsetOutOfRangeError } from './errors.js';
+import { appendAsFollower } from './follower-append.js';
+import { HighWatermark } from './high-watermark.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { LogCheckpoint } from './log-checkpoint.js';
 import { type CleanerStats, LogCleaner } from './log-cleaner.js';
@@ -18,9 +21,9 @@ import { LogLoader, type RecoveryReport } from './log-loader.js';
 import { retentionDecision } from './log-retention.js';
 import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
+import { type TruncationStep, truncationSteps } from './log-truncation.js';
 import { type ValidatedBatch, type ValidationOptions, validateBatch } from './log-validator.js';
 import type { AppendResult, FetchResult, PartitionLogOptions } from './partition-log-types.js';
-import { loadProducerState } from './producer-state-loader.js';
 import type { ProducerStateManager } from './producer-state-manager.js';
 import { ProducerStateSnapshot } from './producer-state-snapshot.js';
 import { StorageFaultHandler } from './storage-fault-handler.js';
@@ -63,7 +66,7 @@ export class PartitionLog {
   private readonly segments: LogSegments;
   private startOffset: bigint;
   private endOffset: bigint;
-  private committedOffset: bigint;
+  private readonly committed: HighWatermark;
   private cleanerOffset: bigint;
   /** Base offset of the segment that held the recovery point when the checkpoint was written. */
   private checkpointedSegment: bigint;
@@ -85,14 +88,7 @@ export class PartitionLog {
   private producers: ProducerStateManager;
   /** The leader epochs of the batches and where each starts (`leader-epoch-checkpoint`). */
   readonly leaderEpochs: LeaderEpochCache;
-  /** Whether appends leave the high watermark where it is (see holdHighWatermark). */
-  private highWatermarkHeld = false;
-  /** Whether the write of this turn's appends is scheduled. */
-  private writeScheduled = false;
-  /** Settles when the scheduled write is done; made only when someone waits (`whenWritten`). */
-  private written:
-    | { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void }
-    | undefined;
+  private readonly writes: CoalescedWrites;
 
   private constructor(
     readonly dir: string,
@@ -113,7 +109,7 @@ export class PartitionLog {
     );
     this.startOffset = loaded.logStartOffset;
     this.endOffset = this.segments.active.nextOffset;
-    this.committedOffset = this.endOffset;
+    this.committed = new HighWatermark(this.endOffset);
     this.cleanerOffset = loaded.cleanerOffset;
     this.checkpointedSegment = this.segments.active.baseOffset;
     this.flusher = new LogFlusher(
@@ -133,6 +129,7 @@ export class PartitionLog {
     this.recovery = loaded.recovery;
     this.producers = loaded.producerState;
     this.leaderEpochs = LeaderEpochCache.open(dir, this.endOffset);
+    this.writes = new CoalescedWrites(this.faults, () => this.segments.active.log.writePending());
   }
 
   /** Opens (creating if needed) the log in `dir`, recovering it after an unclean stop. */
@@ -152,7 +149,7 @@ export class PartitionLog {
 
   /** End of what consumers may read; equals logEndOffset without replication. */
   get highWatermark(): bigint {
-    return this.committedOffset;
+    return this.committed.offset;
   }
 
   /** Everything below is fsynced. */
@@ -219,11 +216,11 @@ export class PartitionLog {
     } catch (error) {
       throw this.faults.record(error);
     }
-    this.scheduleWrite();
+    this.writes.schedule();
     this.producers.update(validated, baseOffset);
     this.leaderEpochs.assign(validated.bytes.readInt32BE(BatchLayout.PARTITION_LEADER_EPOCH), baseOffset);
     this.endOffset = lastOffset + 1n;
-    if (!this.highWatermarkHeld) this.committedOffset = this.endOffset;
+    this.committed.appended(this.endOffset);
     this.waiters.notify(this.endOffset);
     this.flusher.appended();
     return { baseOffset, lastOffset, logEndOffset: this.endOffset };
@@ -238,57 +235,68 @@ export class PartitionLog {
    */
   appendAsFollower(records: Buffer): bigint {
     this.checkOpen();
-    let position = 0;
-    while (position + LOG_OVERHEAD <= records.length) {
-      const size = records.readInt32BE(position + BatchLayout.BATCH_LENGTH) + LOG_OVERHEAD;
-      // A fetch returns whole batches; a cut one (never sent by this broker) is left for the next fetch.
-      if (position + size > records.length) break;
-      const bytes = records.subarray(position, position + size);
-      const baseOffset = bytes.readBigInt64BE(BatchLayout.BASE_OFFSET);
-      if (baseOffset !== this.endOffset) {
-        throw new InvalidRecordError(
-          this.dir,
-          `a replicated batch starts at offset ${baseOffset}, not at the log end offset ${this.endOffset}`,
-        );
-      }
-      this.append(this.validate(bytes, { origin: 'coordinator' }));
-      position += size;
-    }
+    appendAsFollower(
+      this.dir,
+      records,
+      () => this.endOffset,
+      (bytes) => this.append(this.validate(bytes, { origin: 'coordinator' })),
+    );
     return this.endOffset;
   }
 
   /**
-   * A follower's truncation after its leader changed (Kafka's UnifiedLog.truncateTo): drops the
-   * batch holding `offset` and every later one, with their leader epochs, and rebuilds the
-   * producer state of what remains; the high watermark comes down with the log end if it was
-   * past it. Only within the active segment: a cut below it throws a RangeError naming both
-   * offsets, with nothing changed. Returns the new log end offset.
+   * A follower's truncation after its leader changed (Kafka's UnifiedLog.truncateTo), to any
+   * offset: the batch holding `offset` and every later one go, with the segments above it, their
+   * leader epochs and the producer-state snapshots above the new end; the producer state is
+   * rebuilt from what remains and the high watermark comes down with the log end if it was past
+   * it. A cut below the first segment empties the log and starts it at `offset`. Crash-safe at
+   * every step (see truncationSteps). Returns the new log end offset.
    */
   truncateTo(offset: bigint): bigint {
+    for (const step of this.truncationSteps(offset)) step();
+    return this.endOffset;
+  }
+
+  /**
+   * The steps of `truncateTo(offset)`, which runs them all, for tests that stop between them as a
+   * crash would (see truncationSteps). None when `offset` is at or past the log end.
+   */
+  truncationSteps(offset: bigint): TruncationStep[] {
     this.checkOpen();
-    if (offset >= this.endOffset) return this.endOffset;
-    const active = this.segments.active;
-    if (offset < active.baseOffset || offset < this.startOffset) {
-      throw new RangeError(
-        `${this.dir}: truncation to offset ${offset} is below the active segment's base offset ${active.baseOffset}; only the active segment can be truncated`,
-      );
-    }
-    return this.faults.run(() => {
-      active.truncateTo(offset);
-      this.endOffset = active.nextOffset;
-      if (this.committedOffset > this.endOffset) this.committedOffset = this.endOffset;
-      this.leaderEpochs.truncateFrom(this.endOffset);
-      this.producers = loadProducerState(this.dir, this.segments.all, this.endOffset).state;
-      return this.endOffset;
-    });
+    if (offset < 0n) throw new RangeError(`${this.dir}: truncation to offset ${offset}, below 0`);
+    if (offset >= this.endOffset) return [];
+    const context = {
+      dir: this.dir,
+      config: this.config,
+      clock: this.clock,
+      segments: this.segments,
+      flusher: this.flusher,
+      leaderEpochs: this.leaderEpochs,
+      logStartOffset: this.startOffset,
+      cleanerOffset: this.cleanerOffset,
+    };
+    const steps = this.faults.run(() =>
+      truncationSteps(context, offset, (truncated) => {
+        this.startOffset = truncated.logStartOffset;
+        this.endOffset = truncated.logEndOffset;
+        this.cleanerOffset = truncated.cleanerOffset;
+        this.producers = truncated.producerState;
+        this.committed.truncated(this.startOffset, this.endOffset);
+        this.checkpointedSegment =
+          this.segments.all[this.segments.floorIndex(this.recoveryPoint)]!.baseOffset;
+      }),
+    );
+    return steps.map((step) => () => this.faults.run(step));
   }
 
   /**
    * From now on appends leave the high watermark where it is: the partition is replicated and its
-   * leader moves it (`advanceHighWatermark`) once the in-sync replicas have the records.
+   * leader moves it (`advanceHighWatermark`) once the in-sync replicas have the records. The first
+   * call may start it at `startAt` (a checkpointed high watermark; bounded by the log start and
+   * end offsets), else it stays at the log end; later calls change nothing.
    */
-  holdHighWatermark(): void {
-    this.highWatermarkHeld = true;
+  holdHighWatermark(startAt?: bigint): void {
+    this.committed.hold(startAt, this.startOffset, this.endOffset);
   }
 
   /**
@@ -296,9 +304,7 @@ export class PartitionLog {
    * watchers when it moves. Returns whether it moved.
    */
   advanceHighWatermark(offset: bigint): boolean {
-    const next = offset < this.endOffset ? offset : this.endOffset;
-    if (next <= this.committedOffset) return false;
-    this.committedOffset = next;
+    if (!this.committed.advance(offset, this.endOffset)) return false;
     // Watchers (waiting consumer fetches) learn that records became readable.
     this.waiters.notify(this.endOffset);
     return true;
@@ -310,22 +316,7 @@ export class PartitionLog {
    * offline if the write failed.
    */
   whenWritten(): Promise<void> {
-    try {
-      this.faults.check();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (!this.writeScheduled) return Promise.resolve();
-    if (this.written === undefined) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.written = { promise, resolve, reject };
-    }
-    return this.written.promise;
+    return this.writes.whenWritten();
   }
 
   /**
@@ -336,26 +327,6 @@ export class PartitionLog {
   writeAppends(): void {
     this.checkOpen();
     this.faults.run(() => this.segments.active.log.writePending());
-  }
-
-  private scheduleWrite(): void {
-    if (this.writeScheduled) return;
-    this.writeScheduled = true;
-    setImmediate(() => this.writeAppended());
-  }
-
-  /** Writes the appends of the turn that ended (a read, flush or close may have written them already). */
-  private writeAppended(): void {
-    this.writeScheduled = false;
-    const waiting = this.written;
-    this.written = undefined;
-    try {
-      this.faults.check();
-      this.faults.run(() => this.segments.active.log.writePending());
-      waiting?.resolve();
-    } catch (error) {
-      waiting?.reject(error);
-    }
   }
 
   /** Rolls before an append that would overfill the active segment, outlast segmentMs, fill an index or overflow int32 offsets. */
@@ -404,16 +375,16 @@ export class PartitionLog {
     }
     const result = {
       records: EMPTY,
-      highWatermark: this.committedOffset,
+      highWatermark: this.committed.offset,
       logStartOffset: this.startOffset,
       logEndOffset: this.endOffset,
     };
-    if (fetchOffset >= this.committedOffset) return result;
+    if (fetchOffset >= this.committed.offset) return result;
     return this.faults.run(() => {
       for (const segment of this.segments.from(fetchOffset)) {
         const records = segment.read(fetchOffset, maxBytes);
         if (records !== undefined)
-          return { ...result, records: batchesBefore(records, this.committedOffset, this.endOffset) };
+          return { ...result, records: batchesBefore(records, this.committed.offset, this.endOffset) };
       }
       return result;
     });
@@ -436,11 +407,11 @@ export class PartitionLog {
     }
     const result = {
       records: EMPTY,
-      highWatermark: this.committedOffset,
+      highWatermark: this.committed.offset,
       logStartOffset: this.startOffset,
       logEndOffset: this.endOffset,
     };
-    const upTo = toLogEnd ? this.endOffset : this.committedOffset;
+    const upTo = toLogEnd ? this.endOffset : this.committed.offset;
     if (fetchOffset >= upTo) return result;
     const active = this.segments.active;
     const activeEnd = active.size;
@@ -472,7 +443,7 @@ export class PartitionLog {
   /** ListOffsets LATEST: the high watermark. */
   latestOffset(): bigint {
     this.checkOpen();
-    return this.committedOffset;
+    return this.committed.offset;
   }
 
   /**
@@ -507,8 +478,8 @@ export class PartitionLog {
    */
   deleteRecordsBefore(offset: bigint): bigint {
     this.checkOpen();
-    if (offset > this.committedOffset || offset < 0n) {
-      throw new OffsetOutOfRangeError(offset, this.startOffset, this.committedOffset, this.dir);
+    if (offset > this.committed.offset || offset < 0n) {
+      throw new OffsetOutOfRangeError(offset, this.startOffset, this.committed.offset, this.dir);
     }
     if (offset <= this.startOffset) return this.startOffset;
     return this.faults.run(() => {
