@@ -56,4 +56,73 @@ describe('PendingSend', () => {
     send.fail(new Error('second'));
     await expect(send.promise).rejects.toThrow('first');
   });
+
+  describe('the results array, made when first read', () => {
+    const expected = [
+      { topic: 't', partition: 2, offset: 50n, timestamp: 7 },
+      { topic: 't', partition: 2, offset: 51n, timestamp: 7 },
+      { topic: 't', partition: 5, offset: 3n, timestamp: 7 },
+    ];
+    const settled = async () => {
+      const send = new PendingSend('t', 3, 7);
+      send.complete(2, 1, 5, 3n, -1);
+      send.complete(0, 2, 2, 50n, -1);
+      return send.promise;
+    };
+
+    it('is an array of the exact results whichever way it is first read', async () => {
+      const bigints = (_k: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
+      const firstReads: [(r: Awaited<ReturnType<typeof settled>>) => unknown, unknown][] = [
+        [(r) => r.length, 3],
+        [(r) => r[2]?.offset, 3n],
+        [(r) => [...r].map((m) => m.offset), [50n, 51n, 3n]],
+        [(r) => Object.keys(r), ['0', '1', '2']],
+        [(r) => 1 in r, true],
+        [
+          (r) => (Object.getOwnPropertyDescriptor(r, '0')?.value as { offset: bigint } | undefined)?.offset,
+          50n,
+        ],
+        [(r) => inspect(r), inspect(expected)],
+        [(r) => JSON.stringify(r, bigints), JSON.stringify(expected, bigints)],
+      ];
+      for (const [read, firstAnswer] of firstReads) {
+        const results = await settled();
+        expect(read(results)).toEqual(firstAnswer);
+        expect(Array.isArray(results)).toBe(true);
+        expect(results).toHaveLength(3);
+        expect(plain(results)).toEqual(expected);
+      }
+    });
+
+    it('inspects, serializes and maps as the plain array it stands for', async () => {
+      const results = await settled();
+      expect(inspect(results)).toBe(inspect(expected));
+      const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
+      expect(JSON.stringify(results, replacer)).toBe(JSON.stringify(expected, replacer));
+      const offsets = results.map((r) => r.offset);
+      expect(offsets).toEqual([50n, 51n, 3n]);
+      expect(Object.getPrototypeOf(offsets)).toBe(Array.prototype);
+      expect(Object.getPrototypeOf(results.slice(1))).toBe(Array.prototype);
+      const [first, ...rest] = results;
+      expect(first?.offset).toBe(50n);
+      expect(rest.map((r) => r.partition)).toEqual([2, 5]);
+    });
+
+    it('can be changed, frozen and extended like an array, keeping the results it had', async () => {
+      const frozen = Object.freeze(await settled());
+      expect(Object.isFrozen(frozen)).toBe(true);
+      expect(plain(frozen)).toEqual(expected);
+      const grown = await settled();
+      grown.push(grown[0]!);
+      grown.reverse();
+      expect(grown.map((r) => r.offset)).toEqual([50n, 3n, 51n, 50n]);
+    });
+
+    it('is an empty array for a call of no records', async () => {
+      const results = await new PendingSend('t', 0, 0).promise;
+      expect(Array.isArray(results)).toBe(true);
+      expect(results).toEqual([]);
+      expect(inspect(results)).toBe('[]');
+    });
+  });
 });

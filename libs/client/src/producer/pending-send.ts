@@ -1,24 +1,26 @@
-import { type InspectOptions, inspect } from 'node:util';
 import type { RecordMetadata } from './producer-record.js';
+import { type SentRanges, sendResults } from './send-results.js';
 
 /**
  * The one promise of one `send()` call: it resolves with a RecordMetadata per record, in input
  * order, once every record is acknowledged, or rejects with the first error any of its records
  * meets. Records of one call may land in several batches (several partitions, or one that filled);
- * each batch reports its share as a range (first index, count, partition, base offset), and the
- * RecordMetadata objects are made only when the last range arrives, so none of them lives through
- * the round trips (and the garbage collections) of the others. No per-record promise or closure.
+ * each batch reports its share as a range (first index, count, partition, base offset). The call
+ * resolves with an array whose RecordMetadata objects are made from those ranges only when the
+ * caller first reads it (see send-results.ts for why), each computing its offset from its range's
+ * base offset. No per-record promise or closure.
  *
  * After a rejection the call's other records still complete or fail on their own (they may already
  * be on their way); only the call's promise has settled.
  */
-export class PendingSend {
+export class PendingSend implements SentRanges {
   readonly promise: Promise<RecordMetadata[]>;
-  private readonly firsts: number[] = [];
-  private readonly counts: number[] = [];
-  private readonly partitions: number[] = [];
-  private readonly baseOffsets: bigint[] = [];
-  private readonly logAppendTimes: number[] = [];
+  // The completed ranges, one entry each, in completion order (read by the results once settled).
+  readonly firsts: number[] = [];
+  readonly counts: number[] = [];
+  readonly partitions: number[] = [];
+  readonly baseOffsets: bigint[] = [];
+  readonly logAppendTimes: number[] = [];
   private remaining: number;
   private settled = false;
   private resolve!: (results: RecordMetadata[]) => void;
@@ -31,7 +33,7 @@ export class PendingSend {
   constructor(
     readonly topic: string,
     readonly count: number,
-    private readonly timestamps: readonly number[] | number,
+    readonly timestamps: readonly number[] | number,
   ) {
     this.remaining = count;
     this.promise = new Promise<RecordMetadata[]>((resolve, reject) => {
@@ -66,83 +68,6 @@ export class PendingSend {
 
   private settle(): void {
     this.settled = true;
-    const { topic, timestamps } = this;
-    const results = new Array<RecordMetadata>(this.count);
-    for (let s = 0; s < this.firsts.length; s++) {
-      const first = this.firsts[s]!;
-      const range = new SentRange(
-        topic,
-        this.partitions[s]!,
-        first,
-        this.baseOffsets[s]!,
-        this.logAppendTimes[s]!,
-        timestamps,
-      );
-      for (let i = first, end = first + this.counts[s]!; i < end; i++) {
-        results[i] = new SentRecordMetadata(range, i);
-      }
-    }
-    this.resolve(results);
-  }
-}
-
-/** What the records of one completed range share: their partition, where the range starts, how it was timestamped. */
-class SentRange {
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    /** Index in its send() call of the range's first record. */
-    readonly first: number,
-    /** The first record's offset; -1n when not known (acks 0). */
-    readonly baseOffset: bigint,
-    /** The broker's LogAppendTime, or -1 when the topic keeps CreateTime. */
-    readonly logAppendTime: number,
-    readonly timestamps: readonly number[] | number,
-  ) {}
-}
-
-/**
- * One record's RecordMetadata: its range and its index in the send(), two fields (40 bytes with the
- * object's header); every field is read from the range the record was acknowledged in, so a
- * send() of a thousand records makes a thousand small objects and no bigint until an offset is
- * read. These results are the largest share of what a producer allocates per record, and most of
- * them outlive a young-generation collection, so every field left out counts (two more, the topic
- * and partition, were 16 bytes a record). `toJSON` and `util.inspect` show all four fields, as the
- * plain object they stand for.
- */
-class SentRecordMetadata implements RecordMetadata {
-  readonly #range: SentRange;
-  readonly #index: number;
-
-  constructor(range: SentRange, index: number) {
-    this.#range = range;
-    this.#index = index;
-  }
-
-  get topic(): string {
-    return this.#range.topic;
-  }
-
-  get partition(): number {
-    return this.#range.partition;
-  }
-
-  get offset(): bigint {
-    const { baseOffset, first } = this.#range;
-    return baseOffset < 0n ? baseOffset : baseOffset + BigInt(this.#index - first);
-  }
-
-  get timestamp(): number {
-    const { logAppendTime, timestamps } = this.#range;
-    if (logAppendTime >= 0) return logAppendTime;
-    return typeof timestamps === 'number' ? timestamps : timestamps[this.#index]!;
-  }
-
-  toJSON(): RecordMetadata {
-    return { topic: this.topic, partition: this.partition, offset: this.offset, timestamp: this.timestamp };
-  }
-
-  [inspect.custom](_depth: number, options: InspectOptions, show: typeof inspect): string {
-    return show(this.toJSON(), options);
+    this.resolve(sendResults(this));
   }
 }
