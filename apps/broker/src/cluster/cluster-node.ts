@@ -60,6 +60,8 @@ export class ClusterNode {
         replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
         interBrokerListenerName: config.interBrokerListenerName ?? brokerListeners(config)[0]!.name,
         interBrokerSecurity: interBrokerSecurity(config),
+        dataDir: config.dataDir,
+        replicaHighWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs,
       },
       store,
       topics,

@@ -337,6 +337,16 @@ export class BrokerConfig {
   replicaLagTimeMaxMs = 30_000;
 
   /**
+   * How often a cluster broker writes the high watermark of every partition it hosts to
+   * `<data-dir>/replication-offset-checkpoint` (`replica.high.watermark.checkpoint.interval.ms`);
+   * also written at clean shutdown. After a restart each log's high watermark starts there, not
+   * at its log end. Default 5000, as Kafka.
+   */
+  @IsInt()
+  @Min(10)
+  replicaHighWatermarkCheckpointIntervalMs = 5000;
+
+  /**
    * Whether the controller moves leadership back to preferred replicas (the first of each
    * partition's assignment) once they are in sync again (`auto.leader.rebalance.enable`). Default true.
    */

@@ -4,6 +4,7 @@ import { ClusterFencedError } from '../cluster/cluster-fenced-error.js';
 import { listenerAddress, NO_LEADER } from '../cluster/cluster-keys.js';
 import type { ClusterMetadataStore, Registration } from '../cluster/cluster-metadata-store.js';
 import type { TopicManager } from '../topics/topic-manager.js';
+import { HighWatermarkCheckpoints } from './high-watermark-checkpoint.js';
 import { LeaderPartition } from './leader-partition.js';
 import type { InterBrokerSecurity } from './replica-connection.js';
 import { ReplicaFetcher } from './replica-fetcher.js';
@@ -16,6 +17,10 @@ export interface ReplicationConfig {
   readonly interBrokerListenerName: string;
   /** The TLS material and SASL user this broker uses on that listener, as its security protocol needs. */
   readonly interBrokerSecurity: InterBrokerSecurity;
+  /** Where `replication-offset-checkpoint` is kept (the log directory). */
+  readonly dataDir: string;
+  /** `replica.high.watermark.checkpoint.interval.ms`: how often the high watermarks are checkpointed. */
+  readonly replicaHighWatermarkCheckpointIntervalMs: number;
 }
 
 /**
@@ -25,7 +30,8 @@ export interface ReplicationConfig {
  * - a partition it leads is a LeaderPartition at the state's leader epoch: followers' fetches
  *   move its high watermark and complete acks=-1 produces;
  * - a partition another live broker leads is fetched by the ReplicaFetcher of that broker;
- * - every hosted log holds its high watermark (only the leader moves it).
+ * - every hosted log holds its high watermark (only the leader moves it), starting after a restart
+ *   from the one checkpointed in `replication-offset-checkpoint` (HighWatermarkCheckpoints).
  *
  * The ISR (Kafka's AlterPartition, written by the leader itself here): every
  * `replica.lag.time.max.ms / 2` the leader drops the in-sync followers that have not caught up
@@ -40,6 +46,7 @@ export class ReplicaManager {
   private readonly isrWrites = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private readonly highWatermarks: HighWatermarkCheckpoints;
 
   constructor(
     private readonly config: ReplicationConfig,
@@ -50,6 +57,12 @@ export class ReplicaManager {
   ) {
     this.timer = setInterval(() => this.shrinkIsrs(), Math.max(10, config.replicaLagTimeMaxMs / 2));
     this.timer.unref();
+    this.highWatermarks = new HighWatermarkCheckpoints(
+      config.dataDir,
+      config.replicaHighWatermarkCheckpointIntervalMs,
+      (topic, partition) => topics.localLog(topic, partition),
+      logger,
+    );
   }
 
   /** The partition this broker leads at its current epoch, or undefined. */
@@ -99,7 +112,7 @@ export class ReplicaManager {
         if (!state || !log || log.isOffline) continue;
         const k = key(topic, partition);
         seen.add(k);
-        log.holdHighWatermark();
+        this.highWatermarks.hold(topic, partition, log);
         const current = this.leading.get(k);
         if (state.leader === nodeId) {
           this.stopFollowing(topic, partition);
@@ -151,6 +164,8 @@ export class ReplicaManager {
     this.leading.clear();
     await Promise.all([...this.fetchers.values()].map((f) => f.close()));
     this.fetchers.clear();
+    // Last, so it records the high watermarks the fetchers reached.
+    await this.highWatermarks.close();
   }
 
   private fetcherOf(leaderId: number): ReplicaFetcher {
