@@ -29,8 +29,9 @@
 //
 // Knobs: RUNNEL_BENCH_QUICK=1 runs 3 rounds of 200,000 records; RUNNEL_BENCH_ROUNDS and
 // RUNNEL_BENCH_RECORDS set either; RUNNEL_BENCH_BROKER=<dir of an @runnel/broker package> runs
-// that build of the broker (the same client either way). Without /usr/bin/kcat the kcat figures
-// are skipped with one line on stderr.
+// that build of the broker (the same client either way); RUNNEL_BENCH_CLIENTS=client (or kcat)
+// runs only that client's paths, the floors always. Without /usr/bin/kcat the kcat figures are
+// skipped with one line on stderr.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +52,11 @@ const SENDS_IN_FLIGHT = 32;
 const MB = 1e6;
 const PREFIX = 'broker.request_path';
 
-const kcatProblem = kcatMissing();
+const CLIENTS = process.env.RUNNEL_BENCH_CLIENTS ?? 'both';
+if (!['both', 'kcat', 'client'].includes(CLIENTS)) {
+  throw new Error(`RUNNEL_BENCH_CLIENTS must be both, kcat or client, not ${CLIENTS}`);
+}
+const kcatProblem = CLIENTS === 'client' ? 'RUNNEL_BENCH_CLIENTS=client' : kcatMissing();
 if (kcatProblem) process.stderr.write(`request-path bench: ${kcatProblem}; the kcat figures are skipped\n`);
 
 /** `count` messages of RECORD_BYTES random bytes, in send() calls of MESSAGES_PER_SEND. */
@@ -160,8 +165,10 @@ async function round(broker, dataDir, name, records, linesFile, sends) {
       kcatConsume(broker.bootstrap, `kcat-${name}`, records),
     );
   }
-  result['client.produce'] = await measureClientProduce(broker, `client-${name}`, sends, records);
-  result['client.fetch'] = await measureClientFetch(broker, `client-${name}`, records);
+  if (CLIENTS !== 'kcat') {
+    result['client.produce'] = await measureClientProduce(broker, `client-${name}`, sends, records);
+    result['client.fetch'] = await measureClientFetch(broker, `client-${name}`, records);
+  }
   return result;
 }
 

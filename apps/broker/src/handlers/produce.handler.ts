@@ -204,29 +204,27 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
 }
 
 /**
- * acks=1: the response once every log appended to has written its queued batches, which it does
- * now rather than at the end of the turn: answering later would cost the connection a write per
- * response, where answers settled at once leave together. (acks=0 and acks=-1 keep the turn's
- * coalesced write: nothing waits for the former, and the latter's fsync writes the queue first.)
- * A log whose write fails is KAFKA_STORAGE_ERROR.
+ * acks=1: the response once every log appended to has written the batches (in the page cache):
+ * the log writes the appends of one event-loop turn together, with one writev at its end
+ * (PartitionLog.whenWritten), and the connection writes the responses finished in one turn
+ * together (KafkaConnection), so the produce requests of one turn cost one file write per log
+ * and one socket write per connection, not one of each per request. A log whose write fails is
+ * KAFKA_STORAGE_ERROR.
  */
-function afterWrite(outcomes: TopicOutcome[]): Response {
-  const failed = new Map<PartitionLog, KafkaError>();
+async function afterWrite(outcomes: TopicOutcome[]): Promise<Response> {
+  const logs = new Set<PartitionLog>();
+  for (const { partitions } of outcomes) for (const { log } of partitions) if (log) logs.add(log);
+  const failed = new Map<PartitionLog, unknown>();
+  await Promise.all(
+    [...logs].map((log) => log.whenWritten().catch((error: unknown) => failed.set(log, error))),
+  );
   for (const { partitions } of outcomes) {
     for (const outcome of partitions) {
-      const { log } = outcome;
-      if (log === undefined) continue;
-      if (!failed.has(log)) {
-        try {
-          log.writeAppends();
-          continue;
-        } catch (error) {
-          if (!(error instanceof KafkaError)) throw error;
-          failed.set(log, error);
-        }
-      }
+      const error = outcome.log && failed.get(outcome.log);
+      if (error === undefined) continue;
+      if (!(error instanceof KafkaError)) throw error;
       outcome.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
-      outcome.errorMessage = `Records were appended but could not be written: ${failed.get(log)!.message}`;
+      outcome.errorMessage = `Records were appended but could not be written: ${error.message}`;
     }
   }
   return response(outcomes);

@@ -10,13 +10,35 @@ function sized(body: Buffer): Buffer {
   return Buffer.concat([size, body]);
 }
 
+/**
+ * Counts the writes a server socket hands to the system: each call of Node's `_write` (one
+ * buffer) or `_writev` (the buffers of one uncork) is one system call.
+ */
+function countWrites(socket: Socket): { writes: number } {
+  const counter = { writes: 0 };
+  const stream = socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+  for (const method of ['_write', '_writev'] as const) {
+    const original = stream[method]!;
+    stream[method] = function (this: unknown, ...args: unknown[]) {
+      counter.writes++;
+      original.apply(this, args);
+    };
+  }
+  return counter;
+}
+
 /** A connection over a real loopback socket pair, served by `dispatch`. */
 async function serve(
   dispatch: Dispatch,
   onClose: (reason: string | null) => void = () => {},
-  { maxInFlightRequests = 100, queuedBytes = new QueuedRequestBytes(-1) } = {},
+  {
+    maxInFlightRequests = 100,
+    queuedBytes = new QueuedRequestBytes(-1),
+    onSocket = (_socket: Socket) => {},
+  } = {},
 ): Promise<{ client: Socket; server: Server }> {
   const server = createServer((socket) => {
+    onSocket(socket);
     const limits = { maxFrameBytes: 1 << 20, maxIdleMs: 60_000, maxInFlightRequests, queuedBytes };
     new KafkaConnection(1, socket, dispatch, limits, (_, reason) => onClose(reason));
   });
@@ -123,6 +145,106 @@ describe('KafkaConnection', () => {
     client.write(Buffer.concat(names.map((n) => sized(Buffer.from(n)))));
     const expected = Buffer.concat(names.map((n) => sized(Buffer.from(`re:${n}`))));
     expect((await readBytes(client, expected.length)).toString()).toBe(expected.toString());
+    client.destroy();
+    server.close();
+  });
+
+  it('writes the responses finished in one turn in one write per connection, each in request order, across pipelining connections', async () => {
+    // As produce requests acknowledged by one log write: every connection's requests wait on one
+    // gate, opened in a later turn, and finish in the turn's microtasks, the head first and the
+    // rest in reverse order (frame i after (i * 5) % FRAMES promise hops: 0, 5, 4, 3, 2, 1).
+    const CONNECTIONS = 3;
+    const FRAMES = 6;
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let dispatched = 0;
+    let reportAllDispatched!: () => void;
+    const allDispatched = new Promise<void>((resolve) => {
+      reportAllDispatched = resolve;
+    });
+    const counters = new Map<number, { writes: number }>();
+    const servedSockets: Socket[] = [];
+    const { client: first, server } = await serve(
+      (frame) => {
+        const [, i] = frame.toString().split(':');
+        if (++dispatched === CONNECTIONS * FRAMES) reportAllDispatched();
+        let answer: Promise<void> = gate;
+        for (let hop = 0; hop < (Number(i) * 5) % FRAMES; hop++) answer = answer.then(() => {});
+        return answer.then(() => sized(Buffer.from(`re:${frame}`)));
+      },
+      undefined,
+      {
+        onSocket: (socket) => {
+          servedSockets.push(socket);
+          counters.set(servedSockets.length, countWrites(socket));
+        },
+      },
+    );
+    const { port } = server.address() as { port: number };
+    const clients = [first];
+    for (let c = 1; c < CONNECTIONS; c++) {
+      const client = connect(port, '127.0.0.1');
+      await once(client, 'connect');
+      clients.push(client);
+    }
+    // Each frame in its own write, so the server may read them in several chunks.
+    clients.forEach((client, c) => {
+      for (let i = 0; i < FRAMES; i++) client.write(sized(Buffer.from(`${c}:${i}`)));
+    });
+    await allDispatched;
+    const received = clients.map((client, c) =>
+      readBytes(
+        client,
+        Array.from({ length: FRAMES }, (_, i) => 4 + `re:${c}:${i}`.length).reduce((a, b) => a + b),
+      ),
+    );
+    setImmediate(openGate);
+    const answers = await Promise.all(received);
+    clients.forEach((_, c) => {
+      const expected = Buffer.concat(
+        Array.from({ length: FRAMES }, (_, i) => sized(Buffer.from(`re:${c}:${i}`))),
+      );
+      expect(answers[c]!.toString()).toBe(expected.toString());
+    });
+    expect([...counters.values()].map(({ writes }) => writes)).toEqual(Array(CONNECTIONS).fill(1));
+    for (const client of clients) client.destroy();
+    server.close();
+  });
+
+  it('stops reading a client that does not read its responses once the socket buffer is full, and serves it all once it reads', async () => {
+    const RESPONSE_BYTES = 256 * 1024;
+    const FRAMES = 200;
+    let dispatched = 0;
+    let served!: Socket;
+    const { client, server } = await serve(
+      () => {
+        dispatched++;
+        return sized(Buffer.alloc(RESPONSE_BYTES - 4, 7));
+      },
+      undefined,
+      { onSocket: (socket) => (served = socket) },
+    );
+    client.pause();
+    // Requests of 64 KiB, so they reach the broker over many reads, not in one chunk.
+    const request = sized(Buffer.alloc(64 * 1024));
+    let written = 0;
+    const writing = (async () => {
+      for (; written < FRAMES; written++) if (!client.write(request)) await once(client, 'drain');
+    })();
+    // 50 MiB of responses are more than loopback's buffers hold: the broker stops reading once its
+    // socket wants a drain, and the client's own writes then back up behind the unread requests.
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    while (!(served?.isPaused() && served.writableNeedDrain && client.writableNeedDrain)) await tick();
+    const dispatchedWhileBlocked = dispatched;
+    expect(dispatchedWhileBlocked).toBeLessThan(FRAMES);
+    expect(written).toBeLessThan(FRAMES);
+    const received = readBytes(client, FRAMES * RESPONSE_BYTES);
+    client.resume();
+    expect((await received).length).toBe(FRAMES * RESPONSE_BYTES);
+    await writing;
+    expect(dispatched).toBe(FRAMES);
     client.destroy();
     server.close();
   });

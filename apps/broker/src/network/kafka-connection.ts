@@ -67,6 +67,12 @@ interface Slot {
  *   broker buffer without bound.
  * Frames already read when the limit is reached wait in `pending`, in order, still holding their
  * share of the budget.
+ *
+ * Responses are written once per turn: a response that finishes only marks its slot done and
+ * schedules one write of the connection (process.nextTick, which runs once the current callback
+ * and every promise reaction it set off have run). So the answers of every request finished in
+ * one turn (a chunk of pipelined frames, or the produce requests one log write acknowledged)
+ * leave in one corked write, one system call, instead of one each.
  */
 export class KafkaConnection implements ConnectionInfo {
   readonly remoteAddress: string;
@@ -78,11 +84,17 @@ export class KafkaConnection implements ConnectionInfo {
   private readonly inFlight: Slot[] = [];
   /**
    * How many slots at the head of `inFlight` are done: they are written before this turn of the
-   * event loop ends, so they do not count against `maxInFlightRequests` (which bounds requests
-   * still being handled and the responses stuck behind them), and synchronous answers to a chunk
-   * of pipelined requests leave in one write.
+   * event loop ends (see flush), so they do not count against `maxInFlightRequests` (which bounds
+   * requests still being handled and the responses stuck behind them).
    */
   private leadingDone = 0;
+  /** Whether a write of the done slots at the head is scheduled for the end of this turn. */
+  private flushScheduled = false;
+  private readonly flush = () => {
+    this.flushScheduled = false;
+    this.writeDone();
+    this.updateReading();
+  };
   /** Frames read but not yet dispatched, because `maxInFlightRequests` are in flight. */
   private readonly pending: Buffer[] = [];
   private closed = false;
@@ -221,8 +233,15 @@ export class KafkaConnection implements ConnectionInfo {
       if (this.inFlight.length - this.leadingDone >= max) break;
       this.dispatchFrame(this.pending.shift()!);
     }
-    this.writeDone();
+    this.scheduleFlush();
     this.updateReading();
+  }
+
+  /** Schedules the write of the finished responses at the head, once for all of this turn's. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.closed || !this.inFlight[0]?.done) return;
+    this.flushScheduled = true;
+    process.nextTick(this.flush);
   }
 
   private updateReading(): void {
