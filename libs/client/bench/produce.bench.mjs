@@ -8,13 +8,15 @@
 // application keeps SENDS_IN_FLIGHT send() calls of MESSAGES_PER_SEND messages outstanding (the
 // messages are built before the clock starts). Every client runs with its defaults except acks
 // (and idempotence where it is a choice): ours with lingerMs 5, batchSize 16384, the sticky
-// partitioner. Each client warms up on its own topic, then ROUNDS rounds each produce to a fresh
-// topic; every figure is the median over the rounds, and each round's record count is checked
-// against the topic's offsets.
+// partitioner. Each client connects and warms up on its own topic, then ROUNDS rounds run every
+// client in turn (the order reversed every other round), each producing to a fresh topic; every
+// figure is the median over the rounds, and each round's record count is checked against the
+// topic's offsets. Alternating keeps the clients' rounds under the same load on a shared machine.
 //
 // Figures per client and acks: records/s, `.cpu_ms_per_mb.broker` and `.cpu_ms_per_mb.client`
 // (the broker's process_cpu_seconds_total from its /metrics, and this process's cpuUsage(), per MB),
-// then the ratios of ours to kafkajs and to platformatic in the same run. `runnel` runs with its
+// then the ratios of ours to kafkajs and to platformatic: the median of the per-round ratios, each
+// of two rounds run one after the other. `runnel` runs with its
 // defaults (batchSize 16384); `runnel_batch_256k` with batchSize 262144, nearer the 100 KB
 // batches kafkajs and platformatic make of each call here. @platformatic/kafka speaks only Metadata v9+ and
 // InitProducerId v3+; against a broker serving less it is reported skipped (stderr), with no
@@ -65,7 +67,7 @@ const RECORD_BYTES = 100;
 const PARTITIONS = 6;
 const MESSAGES_PER_SEND = 1000;
 const SENDS_IN_FLIGHT = 32;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const RECORDS = { runnel: 1_000_000, runnel_batch_256k: 1_000_000, kafkajs: 150_000, platformatic: 300_000 };
 const WARMUP_RECORDS = { runnel: 300_000, runnel_batch_256k: 300_000, kafkajs: 40_000, platformatic: 60_000 };
 const PACED_RATE = 20_000;
@@ -111,6 +113,14 @@ async function measured(httpPort, fn) {
     clientMs: (client.user + client.system) / 1000,
     requests: after.produceRequests - before.produceRequests,
   };
+}
+
+/** Closes a peer client that failed: a client in that state may never finish closing, so a few seconds at most. */
+function closeWithin(producer) {
+  return Promise.race([
+    producer.disconnect().catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 5000)),
+  ]);
 }
 
 /** `count` messages of RECORD_BYTES random bytes, cut into send() calls of MESSAGES_PER_SEND. */
@@ -291,63 +301,74 @@ try {
   };
   try {
     const make = clients(bootstrap);
-    const recordsPerSecond = {};
+    // One set of messages for every client (each sends a prefix of it): the clients only read them.
+    const allSends = messagesOf(Math.max(...Object.values(RECORDS)));
+    const sendsOf = (name) => allSends.slice(0, RECORDS[name] / MESSAGES_PER_SEND);
     for (const acks of [1, -1]) {
       const label = acks === 1 ? 'acks_1' : 'acks_all_idempotent';
+      const running = new Map();
       for (const [name, client] of Object.entries(make)) {
         const producer = client(acks);
         try {
           await producer.connect();
-        } catch (err) {
-          // @platformatic/kafka speaks only Metadata v9+ (flexible versions); a broker serving
-          // fewer gets no figure for it rather than a wrong one.
-          if (err.code !== 'PLT_KFK_UNSUPPORTED_API') throw err;
-          console.error(
-            `produce bench: ${name} skipped: ${err.message} (the broker serves versions up to ${err.maxVersion})`,
+          const warmupTopic = await freshTopic(`warmup-${name}-${label}`);
+          await produceAll(sendsOf(name).slice(0, WARMUP_RECORDS[name] / MESSAGES_PER_SEND), (m) =>
+            producer.send(warmupTopic, m),
           );
-          await producer.disconnect().catch(() => undefined);
-          continue;
+          running.set(name, { producer, rounds: [] });
+        } catch (err) {
+          if (name.startsWith('runnel')) throw err;
+          // @platformatic/kafka speaks only Metadata v9+ (flexible versions); a broker serving
+          // fewer, or a peer failing on this broker, gets no figure rather than a wrong one.
+          const why =
+            err.code === 'PLT_KFK_UNSUPPORTED_API'
+              ? `skipped: ${err.message} (the broker serves versions up to ${err.maxVersion})`
+              : `${label} failed, no figure: ${err.message}`;
+          console.error(`produce bench: ${name} ${why}`);
+          await closeWithin(producer);
         }
-        const rounds = [];
-        try {
-          const warmupTopic = await freshTopic(`warmup-${name}`);
-          await produceAll(messagesOf(WARMUP_RECORDS[name]), (m) => producer.send(warmupTopic, m));
-          const sends = messagesOf(RECORDS[name]);
-          for (let round = 0; round < ROUNDS; round++) {
+      }
+      // Rounds alternate the clients (the order reversed every other round), so each client's
+      // rounds sit beside every other's under the same load; a ratio is the median of the ratios
+      // of rounds measured back to back.
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = [...running.keys()];
+        if (round % 2 === 1) order.reverse();
+        for (const name of order) {
+          const { producer, rounds } = running.get(name);
+          try {
             const topic = await freshTopic(`${name}-${label}`);
             rounds.push(
-              await measured(broker.httpPort, () => produceAll(sends, (m) => producer.send(topic, m))),
+              await measured(broker.httpPort, () =>
+                produceAll(sendsOf(name), (m) => producer.send(topic, m)),
+              ),
             );
             await checkProduced(admin, topic, RECORDS[name]);
+          } catch (err) {
+            // A peer client that fails on this broker gets no figure (and no ratio), said on stderr;
+            // our own client failing fails the bench.
+            if (name.startsWith('runnel')) throw err;
+            console.error(`produce bench: ${name} ${label} failed, no figure: ${err.message}`);
+            running.delete(name);
+            await closeWithin(producer);
           }
-        } catch (err) {
-          // A peer client that fails on this broker gets no figure (and no ratio), said on stderr;
-          // our own client failing fails the bench.
-          if (name.startsWith('runnel')) throw err;
-          console.error(`produce bench: ${name} ${label} failed, no figure: ${err.message}`);
-          // A client in that state may never finish closing: give it a few seconds, no more.
-          await Promise.race([
-            producer.disconnect().catch(() => undefined),
-            new Promise((resolve) => setTimeout(resolve, 5000)),
-          ]);
-          continue;
         }
+      }
+      const rate = (r) => r.records / r.seconds;
+      for (const [name, { producer, rounds }] of running) {
         await producer.disconnect();
         const prefix = `produce.${label}.${name}`;
         const mb = (r) => (r.records * RECORD_BYTES) / MB;
-        recordsPerSecond[`${label}.${name}`] = median(rounds.map((r) => r.records / r.seconds));
-        report(prefix, recordsPerSecond[`${label}.${name}`], 'records/s');
+        report(prefix, median(rounds.map(rate)), 'records/s');
         report(`${prefix}.cpu_ms_per_mb.broker`, median(rounds.map((r) => r.brokerMs / mb(r))), 'ms/MB');
         report(`${prefix}.cpu_ms_per_mb.client`, median(rounds.map((r) => r.clientMs / mb(r))), 'ms/MB');
       }
       for (const ours of ['runnel', 'runnel_batch_256k']) {
         for (const peer of ['kafkajs', 'platformatic']) {
-          if (recordsPerSecond[`${label}.${peer}`] === undefined) continue;
-          report(
-            `produce.${label}.${ours}_vs_${peer}`,
-            recordsPerSecond[`${label}.${ours}`] / recordsPerSecond[`${label}.${peer}`],
-            'x',
-          );
+          const a = running.get(ours)?.rounds;
+          const b = running.get(peer)?.rounds;
+          if (a === undefined || b === undefined) continue;
+          report(`produce.${label}.${ours}_vs_${peer}`, median(a.map((r, i) => rate(r) / rate(b[i]))), 'x');
         }
       }
     }
