@@ -1,8 +1,8 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { GroupCoordinator } from '@runnel/coordinator';
 import type { ClusterMetadataStore } from './cluster/cluster-metadata-store.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import { BrokerConfig } from './config/broker-config.js';
+import { GROUP_COORDINATION, type GroupCoordination } from './groups/group-coordination.js';
 import { startGroupCoordinator } from './groups/start-group-coordinator.js';
 import { aclHandlers } from './handlers/acl-handlers.js';
 import { ApiVersionsHandler } from './handlers/api-versions.handler.js';
@@ -41,8 +41,8 @@ export class BrokerModule {
         { provide: TopicManager, useFactory: () => new TopicManager(config) },
         {
           provide: BrokerMetrics,
-          inject: [TopicManager, GroupCoordinator],
-          useFactory: (topics: TopicManager, coordinator: GroupCoordinator) =>
+          inject: [TopicManager, GROUP_COORDINATION],
+          useFactory: (topics: TopicManager, coordinator: GroupCoordination) =>
             new BrokerMetrics(topics, {
               groupMetrics: () => coordinator.groupMetrics(),
               logEndOffset: (topic, partition) =>
@@ -52,10 +52,12 @@ export class BrokerModule {
             }),
         },
         {
-          // Resolved only once `__consumer_offsets` has been replayed: the listener starts after.
-          provide: GroupCoordinator,
-          inject: [TopicManager],
-          useFactory: (topics: TopicManager) => startGroupCoordinator(config, topics),
+          // Single broker: resolved only once `__consumer_offsets` has been replayed, so the
+          // listener starts after. Cluster: each partition led here loads as leadership comes.
+          provide: GROUP_COORDINATION,
+          inject: [TopicManager, ClusterNode],
+          useFactory: (topics: TopicManager, cluster: ClusterNode | null) =>
+            startGroupCoordinator(config, topics, cluster),
         },
         {
           // With `--cluster`: this broker's side of the cluster, before the listener starts;
@@ -84,7 +86,7 @@ export class BrokerModule {
             ClientQuotaManager,
             TopicManager,
             BrokerEndpoint,
-            GroupCoordinator,
+            GROUP_COORDINATION,
             ClusterNode,
             BrokerAuthentication,
             Authorizer,
@@ -94,7 +96,7 @@ export class BrokerModule {
             quotas: ClientQuotaManager,
             topics: TopicManager,
             endpoint: BrokerEndpoint,
-            coordinator: GroupCoordinator,
+            coordinator: GroupCoordination,
             cluster: ClusterNode | null,
             authentication: BrokerAuthentication,
             authorizer: Authorizer,

@@ -115,6 +115,10 @@ describe('replication across three brokers', () => {
     String(LAG_TIME_MAX_MS),
     '--min-insync-replicas',
     '2',
+    // The failover check's consumer group first needs __consumer_offsets while one broker is
+    // down: at the default replication factor 3 it could not be created until that one returned.
+    '--offsets-topic-replication-factor',
+    '2',
   ];
 
   beforeAll(async () => {

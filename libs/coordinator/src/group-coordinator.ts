@@ -65,7 +65,9 @@ export interface ExpiryResult {
  * timeouts and offset retention driven by the injected scheduler.
  *
  * Lifecycle: requests are answered COORDINATOR_LOAD_IN_PROGRESS until `load` has replayed the
- * stored records, and COORDINATOR_NOT_AVAILABLE after `shutdown`. Requests that wait (JoinGroup
+ * stored records, COORDINATOR_NOT_AVAILABLE after `shutdown`, and NOT_COORDINATOR after `unload`
+ * (in a cluster, one coordinator serves the groups of one `__consumer_offsets` partition while
+ * this broker leads it). Requests that wait (JoinGroup
  * until the rebalance completes, SyncGroup until the leader's assignment) return promises that
  * always settle: by the protocol, by a timeout, or by `shutdown`. No method rejects.
  */
@@ -76,7 +78,7 @@ export class GroupCoordinator {
   readonly #groups: GroupMetadataManager;
   readonly #rebalancer: Rebalancer;
   readonly #ctx: CoordinatorContext;
-  #status: 'loading' | 'active' | 'shut down' = 'loading';
+  #status: 'loading' | 'active' | 'shut down' | 'unloaded' = 'loading';
   #expiryTask: ScheduledTask | null = null;
 
   constructor(deps: GroupCoordinatorDeps) {
@@ -120,6 +122,16 @@ export class GroupCoordinator {
     this.#expiryTask?.cancel();
     this.#expiryTask = null;
     for (const group of this.#groups.all()) this.#rebalancer.abandon(group, ErrorCode.NOT_COORDINATOR);
+  }
+
+  /**
+   * This broker no longer coordinates these groups (it stopped leading their `__consumer_offsets`
+   * partition): as `shutdown`, and every later request is answered NOT_COORDINATOR, so that
+   * members look for their coordinator again. Allowed in any state, a loading one included.
+   */
+  unload(): void {
+    this.shutdown();
+    this.#status = 'unloaded';
   }
 
   joinGroup(request: JoinGroupRequest): Promise<JoinGroupResult> {
@@ -267,6 +279,7 @@ export class GroupCoordinator {
   #refusal(): number {
     if (this.#status === 'loading') return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
     if (this.#status === 'shut down') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (this.#status === 'unloaded') return ErrorCode.NOT_COORDINATOR;
     return ErrorCode.NONE;
   }
 }

@@ -267,4 +267,24 @@ describe('JoinGroup', () => {
 
     expect((await waiting).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
   });
+
+  it('answers NOT_COORDINATOR after unload, to waiting and later requests of every kind, loaded or not', async () => {
+    const { coordinator } = startCoordinator({ groupInitialRebalanceDelayMs: 3000 });
+    const waiting = coordinator.joinGroup(joinRequest());
+
+    coordinator.unload();
+
+    expect((await waiting).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    expect((await coordinator.joinGroup(joinRequest())).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    const member = { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null };
+    expect((await coordinator.heartbeat(member)).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    expect((await coordinator.fetchOffsets({ groupId: 'g', topics: null })).errorCode).toBe(
+      ErrorCode.NOT_COORDINATOR,
+    );
+    expect((await coordinator.listGroups()).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+
+    const neverLoaded = new GroupCoordinator({ store: new InMemoryGroupStore() });
+    neverLoaded.unload();
+    expect((await neverLoaded.joinGroup(joinRequest())).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+  });
 });

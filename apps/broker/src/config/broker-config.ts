@@ -239,6 +239,27 @@ export class BrokerConfig {
   offsetsTopicNumPartitions = DEFAULT_OFFSETS_TOPIC_PARTITIONS;
 
   /**
+   * Replicas of each partition of a cluster's `__consumer_offsets` (`offsets.topic.replication.factor`),
+   * created on the first FindCoordinator that needs it. As Kafka, it is not lowered to the live
+   * brokers: while fewer are live the topic is not created and FindCoordinator answers
+   * COORDINATOR_NOT_AVAILABLE. Changing it later does not change an existing topic. A single
+   * broker ignores it. Default 3, as Kafka.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  offsetsTopicReplicationFactor = 3;
+
+  /**
+   * How long a group write (OffsetCommit, a rebalance's group metadata) in a cluster waits for
+   * every in-sync replica of its `__consumer_offsets` partition before it fails
+   * (`offsets.commit.timeout.ms`). Default 5000, as Kafka.
+   */
+  @IsInt()
+  @Min(1)
+  offsetsCommitTimeoutMs = 5000;
+
+  /**
    * How long the first rebalance of an empty group waits for more members to join before forming
    * its first generation (`group.initial.rebalance.delay.ms`). 0 forms it at once. Default 3000.
    */

@@ -5,6 +5,12 @@ import type { TopicManager } from '../topics/topic-manager.js';
 /** Kafka's `offsets.topic.segment.bytes`: small segments so that compaction can clean old ones. */
 const OFFSETS_TOPIC_SEGMENT_BYTES = 100 * 1024 * 1024;
 
+/** The configs `__consumer_offsets` is created with, on a single broker and in a cluster. */
+export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'compact',
+  'segment.bytes': String(OFFSETS_TOPIC_SEGMENT_BYTES),
+};
+
 /**
  * The partition logs of `__consumer_offsets`. Like Kafka, the broker creates the topic on first
  * use (the first group write), not at start, so a broker whose clients never use groups lists
@@ -31,7 +37,7 @@ export class ConsumerOffsetsTopic {
     const created = this.topics.createTopic(OFFSETS_TOPIC, {
       numPartitions: this.partitionCount,
       replicationFactor: 1,
-      configs: { 'cleanup.policy': 'compact', 'segment.bytes': String(OFFSETS_TOPIC_SEGMENT_BYTES) },
+      configs: OFFSETS_TOPIC_CONFIGS,
     });
     return this.logsOf(created.partitions);
   }

@@ -6,7 +6,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
-import type { ClusterNode } from '../cluster/cluster-node.js';
+import type { GroupCoordination } from '../groups/group-coordination.js';
 import type { BrokerEndpoint } from '../network/broker-endpoint.js';
 import { AclOperation, ResourceType } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
@@ -30,8 +30,10 @@ const BATCHED_VERSION = 4;
  * `key` and are answered at the top level; v4 asks for `coordinatorKeys`, all of one key type,
  * and answers one coordinator per key, in request order.
  *
- * In a cluster a group's coordinator is the broker ClusterNode.groupCoordinator names, the same
- * on every broker (COORDINATOR_NOT_AVAILABLE while none is live).
+ * In a cluster a group's coordinator is the leader of its `__consumer_offsets` partition, the same
+ * answer on every broker whose cache has the same state; the first group key creates the topic in
+ * the cluster (as Kafka), and while the topic cannot be created or the partition has no live
+ * leader the key is COORDINATOR_NOT_AVAILABLE, its `errorMessage` saying why.
  *
  * With `--authorizer acl` a group key needs Describe on the group (GROUP_AUTHORIZATION_FAILED), a
  * transactional id Describe on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), as Kafka.
@@ -42,20 +44,22 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
   constructor(
     private readonly endpoint: BrokerEndpoint,
     private readonly authorizer: Authorizer,
-    private readonly cluster?: ClusterNode,
+    private readonly coordinatorOf?: GroupCoordination['coordinatorOf'],
   ) {}
 
-  handle(request: Request, context: RequestContext): Response {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
     const { version, connection } = context;
     if (version >= BATCHED_VERSION) {
       return {
         throttleTimeMs: 0,
-        coordinators: request.coordinatorKeys.map((key) =>
-          this.coordinatorFor(key, request.keyType, connection.listenerName, context),
+        coordinators: await Promise.all(
+          request.coordinatorKeys.map((key) =>
+            this.coordinatorFor(key, request.keyType, connection.listenerName, context),
+          ),
         ),
       };
     }
-    const { key: _key, ...coordinator } = this.coordinatorFor(
+    const { key: _key, ...coordinator } = await this.coordinatorFor(
       request.key,
       request.keyType,
       connection.listenerName,
@@ -75,20 +79,22 @@ export class FindCoordinatorHandler implements ApiHandler<Request, Response> {
     return { throttleTimeMs: 0, ...coordinator };
   }
 
-  private coordinatorFor(
+  private async coordinatorFor(
     key: string,
     keyType: number,
     listenerName: string,
     context: RequestContext,
-  ): Coordinator {
+  ): Promise<Coordinator> {
     if (keyType === GROUP_KEY_TYPE) {
       if (!this.authorizer.group(context, AclOperation.DESCRIBE, key)) {
         return failed(key, ErrorCode.GROUP_AUTHORIZATION_FAILED);
       }
-      const coordinator = this.cluster
-        ? this.cluster.groupCoordinator(key, listenerName)
+      const coordinator = this.coordinatorOf
+        ? await this.coordinatorOf(key, listenerName)
         : this.endpoint.advertised(listenerName);
-      if (!coordinator) return failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      if (typeof coordinator === 'string') {
+        return { ...failed(key, ErrorCode.COORDINATOR_NOT_AVAILABLE), errorMessage: coordinator };
+      }
       const { nodeId, host, port } = coordinator;
       return { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null };
     }

@@ -1,4 +1,4 @@
-import type { GroupCoordinator } from '@runnel/coordinator';
+import type { GroupCoordination } from '../groups/group-coordination.js';
 import { DeleteGroupsHandler } from './delete-groups.handler.js';
 import { DescribeGroupsHandler } from './describe-groups.handler.js';
 import { FindCoordinatorHandler } from './find-coordinator.handler.js';
@@ -12,19 +12,19 @@ import { OffsetFetchHandler } from './offset-fetch.handler.js';
 import { SyncGroupHandler } from './sync-group.handler.js';
 
 /**
- * Consumer groups: finding the coordinator (this broker, or in a cluster the one
- * ClusterNode.groupCoordinator names), membership and rebalances, committed
- * offsets and their administration, all answered by the broker's `GroupCoordinator`. Stopping
- * shuts the coordinator down, which answers every waiting JoinGroup and SyncGroup at once
- * (NOT_COORDINATOR, so clients look for the coordinator again) before in-flight requests drain.
+ * Consumer groups: finding the coordinator (this broker, or in a cluster the leader of the
+ * group's `__consumer_offsets` partition), membership and rebalances, committed offsets and their
+ * administration, all answered by the broker's GroupCoordination. Stopping shuts the coordination
+ * down, which answers every waiting JoinGroup and SyncGroup at once (NOT_COORDINATOR, so clients
+ * look for the coordinator again) before in-flight requests drain.
  */
 export function groupHandlers(
-  { endpoint, topics, cluster, authorizer }: HandlerDependencies,
-  coordinator: GroupCoordinator,
+  { endpoint, topics, authorizer }: HandlerDependencies,
+  coordinator: GroupCoordination,
 ): HandlerGroup {
   return {
     handlers: [
-      new FindCoordinatorHandler(endpoint, authorizer, cluster),
+      new FindCoordinatorHandler(endpoint, authorizer, coordinator.coordinatorOf),
       new JoinGroupHandler(coordinator, authorizer),
       new SyncGroupHandler(coordinator, authorizer),
       new HeartbeatHandler(coordinator, authorizer),

@@ -1,5 +1,6 @@
-import type { GroupCoordinator, LeavingMember } from '@runnel/coordinator';
+import type { LeavingMember } from '@runnel/coordinator';
 import { ErrorCode, type InputOf, LeaveGroup, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { GroupCoordination } from '../groups/group-coordination.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
@@ -20,7 +21,7 @@ export class LeaveGroupHandler implements ApiHandler<Request, Response> {
   readonly api = LeaveGroup;
 
   constructor(
-    private readonly coordinator: GroupCoordinator,
+    private readonly coordinator: GroupCoordination,
     private readonly authorizer: Authorizer,
   ) {}
 

@@ -1,5 +1,5 @@
-import type { GroupCoordinator } from '@runnel/coordinator';
 import { type InputOf, ListGroups, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { GroupCoordination } from '../groups/group-coordination.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
@@ -12,7 +12,7 @@ export class ListGroupsHandler implements ApiHandler<Request, Response> {
   readonly api = ListGroups;
 
   constructor(
-    private readonly coordinator: GroupCoordinator,
+    private readonly coordinator: GroupCoordination,
     private readonly authorizer: Authorizer,
   ) {}
 

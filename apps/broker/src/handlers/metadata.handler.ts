@@ -13,6 +13,7 @@ import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import { PARTITION_LEADER_EPOCH } from '../topics/partition-leadership.js';
 import type { TopicInfo, TopicManager } from '../topics/topic-manager.js';
+import { INTERNAL_TOPICS } from '../topics/topic-validation.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof Metadata>;
@@ -124,7 +125,7 @@ export class MetadataHandler implements ApiHandler<Request, Response> {
           return {
             errorCode: ErrorCode.NONE,
             name,
-            isInternal: false,
+            isInternal: INTERNAL_TOPICS.has(name),
             partitions: describePartitions(cache, name, assignment),
           };
         }

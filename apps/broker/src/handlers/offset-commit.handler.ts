@@ -1,5 +1,6 @@
-import type { GroupCoordinator, OffsetCommitResult } from '@runnel/coordinator';
+import type { OffsetCommitResult } from '@runnel/coordinator';
 import { ErrorCode, type InputOf, OffsetCommit, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { GroupCoordination } from '../groups/group-coordination.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
@@ -24,7 +25,7 @@ export class OffsetCommitHandler implements ApiHandler<Request, Response> {
   readonly api = OffsetCommit;
 
   constructor(
-    private readonly coordinator: GroupCoordinator,
+    private readonly coordinator: GroupCoordination,
     private readonly topics: TopicManager,
     private readonly authorizer: Authorizer,
   ) {}

@@ -1,5 +1,6 @@
-import type { GroupCoordinator, OffsetFetchResult } from '@runnel/coordinator';
+import type { OffsetFetchResult } from '@runnel/coordinator';
 import { ErrorCode, type InputOf, OffsetFetch, type RequestOf, type ResponseOf } from '@runnel/protocol';
+import type { GroupCoordination } from '../groups/group-coordination.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
@@ -28,7 +29,7 @@ export class OffsetFetchHandler implements ApiHandler<Request, Response> {
   readonly api = OffsetFetch;
 
   constructor(
-    private readonly coordinator: GroupCoordinator,
+    private readonly coordinator: GroupCoordination,
     private readonly authorizer: Authorizer,
   ) {}
 

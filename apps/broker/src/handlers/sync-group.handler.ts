@@ -1,5 +1,5 @@
-import type { GroupCoordinator } from '@runnel/coordinator';
 import { ErrorCode, type InputOf, type RequestOf, type ResponseOf, SyncGroup } from '@runnel/protocol';
+import type { GroupCoordination } from '../groups/group-coordination.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
@@ -16,7 +16,7 @@ export class SyncGroupHandler implements ApiHandler<Request, Response> {
   readonly api = SyncGroup;
 
   constructor(
-    private readonly coordinator: GroupCoordinator,
+    private readonly coordinator: GroupCoordination,
     private readonly authorizer: Authorizer,
   ) {}
 
