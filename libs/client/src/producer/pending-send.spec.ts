@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { PendingSend } from './pending-send.js';
+import { EAGER_RESULTS_MAX } from './send-results.js';
 
 const plain = (results: readonly { topic: string; partition: number; offset: bigint; timestamp: number }[]) =>
   results.map(({ topic, partition, offset, timestamp }) => ({ topic, partition, offset, timestamp }));
@@ -57,26 +58,34 @@ describe('PendingSend', () => {
     await expect(send.promise).rejects.toThrow('first');
   });
 
-  describe('the results array, made when first read', () => {
-    const expected = [
-      { topic: 't', partition: 2, offset: 50n, timestamp: 7 },
-      { topic: 't', partition: 2, offset: 51n, timestamp: 7 },
-      { topic: 't', partition: 5, offset: 3n, timestamp: 7 },
-    ];
+  // Small calls get a plain array, larger ones one whose elements are made when first read: both
+  // must be the same array to every reader.
+  describe.each([
+    ['made at once', 3],
+    ['made when first read', EAGER_RESULTS_MAX + 5],
+  ])('the results array, %s (%i records)', (_how, count) => {
+    const head = count - 1;
+    const expected = Array.from({ length: count }, (_, i) =>
+      i < head
+        ? { topic: 't', partition: 2, offset: 50n + BigInt(i), timestamp: 7 }
+        : { topic: 't', partition: 5, offset: 3n, timestamp: 7 },
+    );
+    const offsets = expected.map((r) => r.offset);
     const settled = async () => {
-      const send = new PendingSend('t', 3, 7);
-      send.complete(2, 1, 5, 3n, -1);
-      send.complete(0, 2, 2, 50n, -1);
+      const send = new PendingSend('t', count, 7);
+      send.complete(head, 1, 5, 3n, -1);
+      send.complete(0, head, 2, 50n, -1);
       return send.promise;
     };
+    const keys = Array.from({ length: count }, (_, i) => String(i));
 
     it('is an array of the exact results whichever way it is first read', async () => {
       const bigints = (_k: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
       const firstReads: [(r: Awaited<ReturnType<typeof settled>>) => unknown, unknown][] = [
-        [(r) => r.length, 3],
-        [(r) => r[2]?.offset, 3n],
-        [(r) => [...r].map((m) => m.offset), [50n, 51n, 3n]],
-        [(r) => Object.keys(r), ['0', '1', '2']],
+        [(r) => r.length, count],
+        [(r) => r[head]?.offset, 3n],
+        [(r) => [...r].map((m) => m.offset), offsets],
+        [(r) => Object.keys(r), keys],
         [(r) => 1 in r, true],
         [
           (r) => (Object.getOwnPropertyDescriptor(r, '0')?.value as { offset: bigint } | undefined)?.offset,
@@ -89,7 +98,7 @@ describe('PendingSend', () => {
         const results = await settled();
         expect(read(results)).toEqual(firstAnswer);
         expect(Array.isArray(results)).toBe(true);
-        expect(results).toHaveLength(3);
+        expect(results).toHaveLength(count);
         expect(plain(results)).toEqual(expected);
       }
     });
@@ -99,13 +108,13 @@ describe('PendingSend', () => {
       expect(inspect(results)).toBe(inspect(expected));
       const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
       expect(JSON.stringify(results, replacer)).toBe(JSON.stringify(expected, replacer));
-      const offsets = results.map((r) => r.offset);
-      expect(offsets).toEqual([50n, 51n, 3n]);
-      expect(Object.getPrototypeOf(offsets)).toBe(Array.prototype);
+      const mapped = results.map((r) => r.offset);
+      expect(mapped).toEqual(offsets);
+      expect(Object.getPrototypeOf(mapped)).toBe(Array.prototype);
       expect(Object.getPrototypeOf(results.slice(1))).toBe(Array.prototype);
       const [first, ...rest] = results;
       expect(first?.offset).toBe(50n);
-      expect(rest.map((r) => r.partition)).toEqual([2, 5]);
+      expect(rest.map((r) => r.partition)).toEqual(expected.slice(1).map((r) => r.partition));
     });
 
     it('can be changed, frozen and extended like an array, keeping the results it had', async () => {
@@ -115,14 +124,14 @@ describe('PendingSend', () => {
       const grown = await settled();
       grown.push(grown[0]!);
       grown.reverse();
-      expect(grown.map((r) => r.offset)).toEqual([50n, 3n, 51n, 50n]);
+      expect(grown.map((r) => r.offset)).toEqual([...offsets, 50n].reverse());
     });
+  });
 
-    it('is an empty array for a call of no records', async () => {
-      const results = await new PendingSend('t', 0, 0).promise;
-      expect(Array.isArray(results)).toBe(true);
-      expect(results).toEqual([]);
-      expect(inspect(results)).toBe('[]');
-    });
+  it('resolves a call of no records with an empty array', async () => {
+    const results = await new PendingSend('t', 0, 0).promise;
+    expect(Array.isArray(results)).toBe(true);
+    expect(results).toEqual([]);
+    expect(inspect(results)).toBe('[]');
   });
 });

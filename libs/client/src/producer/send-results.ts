@@ -15,9 +15,17 @@ export interface SentRanges {
 }
 
 /**
- * The array `send()` resolves with: a real array (`Array.isArray`, `length`, indexing, iteration,
- * `map`, JSON, `util.inspect` all behave as for a plain array of RecordMetadata), whose elements
- * are made the first time anything reads it. A caller that only awaits the call never makes them.
+ * Calls of at most this many records get their results made at once, as a plain array: for them
+ * the proxy costs more than it saves (making one takes about as long as making 16 results, and a
+ * few small objects are all an old promise keeps).
+ */
+export const EAGER_RESULTS_MAX = 16;
+
+/**
+ * The array `send()` resolves with. Above EAGER_RESULTS_MAX records it is a proxy over a real
+ * array (`Array.isArray`, `length`, indexing, iteration, `map`, JSON, `util.inspect` all behave as
+ * for a plain array of RecordMetadata) whose elements are made the first time anything reads it,
+ * so a caller that only awaits the call never makes them.
  *
  * Why not build the array at once: the promise a send() returns lives through its round trip, so
  * under load it has usually been promoted to the old generation by the time it resolves. The
@@ -34,7 +42,32 @@ export interface SentRanges {
  * through `Reflect.get`.
  */
 export function sendResults(ranges: SentRanges): RecordMetadata[] {
+  if (ranges.count <= EAGER_RESULTS_MAX) {
+    const results: RecordMetadata[] = [];
+    fillResults(results, ranges);
+    return results;
+  }
   return new Proxy(new SendResultsArray(), new SendResultsHandler(ranges));
+}
+
+/** Puts each record's RecordMetadata at its index in `target`. */
+function fillResults(target: RecordMetadata[], ranges: SentRanges): void {
+  const { topic, timestamps } = ranges;
+  target.length = ranges.count;
+  for (let s = 0; s < ranges.firsts.length; s++) {
+    const first = ranges.firsts[s]!;
+    const range = new SentRange(
+      topic,
+      ranges.partitions[s]!,
+      first,
+      ranges.baseOffsets[s]!,
+      ranges.logAppendTimes[s]!,
+      timestamps,
+    );
+    for (let i = first, end = first + ranges.counts[s]!; i < end; i++) {
+      target[i] = new SentRecordMetadata(range, i);
+    }
+  }
 }
 
 /**
@@ -66,22 +99,7 @@ class SendResultsHandler implements ProxyHandler<SendResultsArray> {
     const ranges = this.ranges;
     if (ranges === undefined) return;
     this.ranges = undefined;
-    const { topic, timestamps } = ranges;
-    target.length = ranges.count;
-    for (let s = 0; s < ranges.firsts.length; s++) {
-      const first = ranges.firsts[s]!;
-      const range = new SentRange(
-        topic,
-        ranges.partitions[s]!,
-        first,
-        ranges.baseOffsets[s]!,
-        ranges.logAppendTimes[s]!,
-        timestamps,
-      );
-      for (let i = first, end = first + ranges.counts[s]!; i < end; i++) {
-        target[i] = new SentRecordMetadata(range, i);
-      }
-    }
+    fillResults(target, ranges);
   }
 
   get(target: SendResultsArray, key: string | symbol, receiver: unknown): unknown {
