@@ -235,3 +235,44 @@ describe('consumer groups on a 3-broker cluster, their coordinator the leader of
     TIMEOUT_MS,
   );
 });
+
+describe('__consumer_offsets creation in a cluster', () => {
+  let cluster: TestCluster | undefined;
+
+  afterAll(async () => {
+    await cluster?.stop();
+  }, TIMEOUT_MS);
+
+  it(
+    'is refused while fewer brokers are live than offsets.topic.replication.factor (COORDINATOR_NOT_AVAILABLE), and made once they are',
+    async () => {
+      cluster = await TestCluster.start(2, { offsetsTopicNumPartitions: 4 });
+      const port = cluster.members.get(1)!.broker.port;
+      const refused = await findCoordinator(port);
+      expect(refused).toMatchObject({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 });
+      expect(refused.errorMessage).toMatch(
+        /__consumer_offsets could not be created: .*replication factor 3 \(offsets\.topic\.replication\.factor\) is more than the 2 live broker\(s\)/,
+      );
+      const notCreated = await withClient(port, (c) =>
+        c.request(Metadata, 9, {
+          topics: [{ name: OFFSETS_TOPIC }],
+          allowAutoTopicCreation: false,
+          includeClusterAuthorizedOperations: false,
+          includeTopicAuthorizedOperations: false,
+        }),
+      );
+      expect(notCreated.topics[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+
+      await cluster.startBroker(3);
+      const found = await eventually(async () => {
+        const answer = await findCoordinator(port);
+        expect(answer.errorCode).toBe(ErrorCode.NONE);
+        return answer;
+      });
+      const partition = await offsetsPartition(port);
+      expect(partition).toMatchObject({ isInternal: true, partitions: 4, leaderId: found.nodeId });
+      expect([...partition.replicaNodes].sort()).toEqual([1, 2, 3]);
+    },
+    TIMEOUT_MS,
+  );
+});
