@@ -1,10 +1,4 @@
-import {
-  type BatchHeader,
-  BatchLayout,
-  LOG_OVERHEAD,
-  patchBaseOffset,
-  patchPartitionLeaderEpoch,
-} from '@runnel/protocol';
+import { type BatchHeader, BatchLayout, patchBaseOffset, patchPartitionLeaderEpoch } from '@runnel/protocol';
 import { AppendWaiters, type AppendWatcher, type LogEndPosition } from './append-waiters.js';
 import { CleanShutdownMarker } from './clean-shutdown-marker.js';
 import { type Clock, systemClock } from './clock.js';
@@ -18,6 +12,7 @@ import { type CleanerStats, LogCleaner } from './log-cleaner.js';
 import { deletesOldSegments, type LogConfig, resolveLogConfig } from './log-config.js';
 import { LogFlusher } from './log-flusher.js';
 import { LogLoader, type RecoveryReport } from './log-loader.js';
+import { type ReadView, readBatches, readBatchesAsync } from './log-reads.js';
 import { retentionDecision } from './log-retention.js';
 import { LogSegment, lastOffsetOf } from './log-segment.js';
 import { LogSegments } from './log-segments.js';
@@ -28,8 +23,6 @@ import type { ProducerStateManager } from './producer-state-manager.js';
 import { ProducerStateSnapshot } from './producer-state-snapshot.js';
 import { StorageFaultHandler } from './storage-fault-handler.js';
 import { type OffsetAndTimestamp, offsetForTimestamp } from './timestamp-lookup.js';
-
-const EMPTY = Buffer.alloc(0);
 
 /**
  * The log of one topic partition (Kafka's UnifiedLog): the segments of `<data-dir>/<topic>-<partition>/`.
@@ -367,27 +360,7 @@ export class PartitionLog {
    */
   read(fetchOffset: bigint, maxBytes: number): FetchResult {
     this.checkOpen();
-    if (!Number.isInteger(maxBytes) || maxBytes < 0) {
-      throw new RangeError(`maxBytes ${maxBytes} is not an integer of 0 or more`);
-    }
-    if (fetchOffset < this.startOffset || fetchOffset > this.endOffset) {
-      throw new OffsetOutOfRangeError(fetchOffset, this.startOffset, this.endOffset, this.dir);
-    }
-    const result = {
-      records: EMPTY,
-      highWatermark: this.committed.offset,
-      logStartOffset: this.startOffset,
-      logEndOffset: this.endOffset,
-    };
-    if (fetchOffset >= this.committed.offset) return result;
-    return this.faults.run(() => {
-      for (const segment of this.segments.from(fetchOffset)) {
-        const records = segment.read(fetchOffset, maxBytes);
-        if (records !== undefined)
-          return { ...result, records: batchesBefore(records, this.committed.offset, this.endOffset) };
-      }
-      return result;
-    });
+    return readBatches(this.readView(), fetchOffset, maxBytes);
   }
 
   /**
@@ -397,41 +370,25 @@ export class PartitionLog {
    * `toLogEnd`, for a follower's fetch): appends that land while the read waits are left for the
    * next fetch, and the offsets returned are those of the call.
    */
-  async readAsync(fetchOffset: bigint, maxBytes: number, toLogEnd = false): Promise<FetchResult> {
-    this.checkOpen();
-    if (!Number.isInteger(maxBytes) || maxBytes < 0) {
-      throw new RangeError(`maxBytes ${maxBytes} is not an integer of 0 or more`);
+  readAsync(fetchOffset: bigint, maxBytes: number, toLogEnd = false): Promise<FetchResult> {
+    try {
+      this.checkOpen();
+      return readBatchesAsync(this.readView(), fetchOffset, maxBytes, toLogEnd);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (fetchOffset < this.startOffset || fetchOffset > this.endOffset) {
-      throw new OffsetOutOfRangeError(fetchOffset, this.startOffset, this.endOffset, this.dir);
-    }
-    const result = {
-      records: EMPTY,
-      highWatermark: this.committed.offset,
+  }
+
+  private readView(): ReadView {
+    return {
+      dir: this.dir,
+      segments: this.segments,
+      faults: this.faults,
       logStartOffset: this.startOffset,
       logEndOffset: this.endOffset,
+      highWatermark: this.committed.offset,
+      isClosed: () => this.closed,
     };
-    const upTo = toLogEnd ? this.endOffset : this.committed.offset;
-    if (fetchOffset >= upTo) return result;
-    const active = this.segments.active;
-    const activeEnd = active.size;
-    try {
-      const candidates = this.segments.from(fetchOffset);
-      for (let i = 0; i < candidates.length; i++) {
-        const segment = candidates[i]!;
-        // After an await, a later segment may have left the log (retention, compaction, close):
-        // it is not read, and the next fetch finds where the log stands then.
-        if (i > 0 && (this.closed || !this.segments.includes(segment))) break;
-        const end = segment === active ? activeEnd : segment.size;
-        const records = await segment.readAsync(fetchOffset, maxBytes, end);
-        if (records !== undefined)
-          return { ...result, records: batchesBefore(records, upTo, this.endOffset) };
-        if (segment === active) break;
-      }
-      return result;
-    } catch (error) {
-      throw this.faults.record(error);
-    }
   }
 
   /** ListOffsets EARLIEST. */
@@ -658,21 +615,4 @@ export class PartitionLog {
     this.faults.check();
     if (this.closed) throw new Error(`log ${this.dir} is closed`);
   }
-}
-
-/**
- * The whole batches of `records` that start below `offset`: a segment read ends at a byte
- * position, which may lie past the high watermark of a replicated log. Without replication the
- * high watermark is the log end and nothing is cut.
- */
-function batchesBefore(records: Buffer, offset: bigint, logEndOffset: bigint): Buffer {
-  if (offset >= logEndOffset) return records;
-  let position = 0;
-  while (position + LOG_OVERHEAD <= records.length) {
-    if (records.readBigInt64BE(position + BatchLayout.BASE_OFFSET) >= offset) {
-      return records.subarray(0, position);
-    }
-    position += records.readInt32BE(position + BatchLayout.BATCH_LENGTH) + LOG_OVERHEAD;
-  }
-  return records;
 }
