@@ -212,6 +212,19 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
  * KAFKA_STORAGE_ERROR.
  */
 async function afterWrite(outcomes: TopicOutcome[]): Promise<Response> {
+  // Most requests carry one partition: its log is awaited without building a set of logs.
+  const only =
+    outcomes.length === 1 && outcomes[0]!.partitions.length === 1 ? outcomes[0]!.partitions[0]! : undefined;
+  if (only !== undefined) {
+    if (only.log !== undefined) {
+      try {
+        await only.log.whenWritten();
+      } catch (error) {
+        storageFailed(only, error);
+      }
+    }
+    return response(outcomes);
+  }
   const logs = new Set<PartitionLog>();
   for (const { partitions } of outcomes) for (const { log } of partitions) if (log) logs.add(log);
   const failed = new Map<PartitionLog, unknown>();
@@ -220,14 +233,18 @@ async function afterWrite(outcomes: TopicOutcome[]): Promise<Response> {
   );
   for (const { partitions } of outcomes) {
     for (const outcome of partitions) {
-      const error = outcome.log && failed.get(outcome.log);
-      if (error === undefined) continue;
-      if (!(error instanceof KafkaError)) throw error;
-      outcome.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
-      outcome.errorMessage = `Records were appended but could not be written: ${error.message}`;
+      if (outcome.log !== undefined && failed.has(outcome.log))
+        storageFailed(outcome, failed.get(outcome.log));
     }
   }
   return response(outcomes);
+}
+
+/** The partition's log could not write the batch: KAFKA_STORAGE_ERROR, with the log's reason. */
+function storageFailed(outcome: PartitionOutcome, error: unknown): void {
+  if (!(error instanceof KafkaError)) throw error;
+  outcome.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
+  outcome.errorMessage = `Records were appended but could not be written: ${error.message}`;
 }
 
 interface TopicOutcome {
