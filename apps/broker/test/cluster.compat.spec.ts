@@ -1,7 +1,7 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteTopics, ErrorCode, Fetch, FindCoordinator, Produce } from '@runnel/protocol';
+import { ErrorCode, Fetch, FindCoordinator, Produce } from '@runnel/protocol';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { BrokerStartupError } from '../src/startup/startup-error.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
@@ -173,22 +173,6 @@ describe('three brokers in cluster mode', () => {
       ).rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })] });
       const { topics } = await admin.fetchTopicMetadata({ topics: [] });
       expect(topics.map((t) => t.name)).not.toContain('too-many-replicas');
-    },
-    SUITE_TIMEOUT_MS,
-  );
-
-  it(
-    'refuses to delete a cluster topic, which one broker alone cannot do yet, and keeps serving it',
-    async () => {
-      const client = await RawClient.connect(cluster.members.get(1)!.broker.port);
-      try {
-        const response = await client.request(DeleteTopics, 3, { topicNames: ['spread'], timeoutMs: 1000 });
-        expect(response.responses).toEqual([{ name: 'spread', errorCode: ErrorCode.INVALID_REQUEST }]);
-      } finally {
-        client.close();
-      }
-      const [metadata] = (await admin.fetchTopicMetadata({ topics: ['spread'] })).topics;
-      expect(metadata?.partitions).toHaveLength(6);
     },
     SUITE_TIMEOUT_MS,
   );

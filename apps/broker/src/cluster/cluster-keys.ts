@@ -45,6 +45,11 @@ export class ClusterKeys {
     return `${this.root}brokers/topics/${name}`;
   }
 
+  /** Every key under a topic's own (its partition states): the topic's name ends at the '/'. */
+  topicChildren(topic: string): string {
+    return `${this.root}brokers/topics/${topic}/`;
+  }
+
   partitionState(topic: string, partition: number): string {
     return `${this.root}brokers/topics/${topic}/partitions/${partition}/state`;
   }

@@ -6,11 +6,12 @@ import {
   type BrokerRegistration,
   ClusterKeys,
   type ControllerRegistration,
+  decodeAssignment,
   encodeAssignment,
   type PartitionState,
   type TopicAssignment,
 } from './cluster-keys.js';
-import { ClusterMetadataCache, type KeyChange } from './cluster-metadata-cache.js';
+import { ClusterMetadataCache, type KeyChange, type Revisioned } from './cluster-metadata-cache.js';
 
 /**
  * What a write is fenced by: the key the writer created and that key's create revision. The
@@ -178,6 +179,78 @@ export class ClusterMetadataStore {
       throw new TopicAdminError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
     throw new ClusterFencedError(
       `Topic '${name}' was not created: this broker's registration ${fence.key} (epoch ${fence.createRevision}) is gone; it is rejoining the cluster.`,
+    );
+  }
+
+  /**
+   * Deletes a topic: its key and every partition state under it, in one transaction that
+   * requires the key to be the incarnation created at `createRevision` and the writer's fence to
+   * hold; so a deletion is whole or not at all, whatever happens to its writer. Resolves with
+   * the revision of the deletion, or with the create revision the topic has now when it was
+   * deleted and created again since (the caller decides whether to delete that one); null when
+   * etcd has no such topic. ClusterFencedError when the fence no longer holds.
+   */
+  async deleteTopic(
+    name: string,
+    createRevision: number,
+    fence: Fence,
+  ): Promise<{ deletedAt: number } | { recreatedAt: number } | null> {
+    const topicKey = this.keys.topic(name);
+    const result = await this.client
+      .if(topicKey, 'Create', '==', createRevision)
+      .and(fence.key, 'Create', '==', fence.createRevision)
+      .then(this.client.delete().key(topicKey), this.client.delete().prefix(this.keys.topicChildren(name)))
+      .else(this.client.get(topicKey), this.client.get(fence.key))
+      .commit();
+    if (result.succeeded) return { deletedAt: Number(result.header.revision) };
+    this.throwIfFenced(result.responses[1]?.response_range?.kvs[0], fence, `Topic '${name}' was not deleted`);
+    const topicKv = result.responses[0]?.response_range?.kvs[0];
+    return topicKv ? { recreatedAt: Number(topicKv.create_revision) } : null;
+  }
+
+  /**
+   * Replaces a topic's assignment (new partitions, new configs) and writes the initial states
+   * of its new partitions, in one transaction that requires the topic key to be still at
+   * `expectedModRevision` and the writer's fence to hold. Resolves with the revision written at,
+   * or with the topic as etcd has it now when it changed since (undefined: deleted), for the
+   * caller to plan again. ClusterFencedError when the fence no longer holds.
+   */
+  async updateTopic(
+    name: string,
+    expectedModRevision: number,
+    assignment: TopicAssignment,
+    newStates: ReadonlyMap<number, PartitionState>,
+    fence: Fence,
+  ): Promise<{ writtenAt: number } | { current: Revisioned<TopicAssignment> | undefined }> {
+    const topicKey = this.keys.topic(name);
+    const result = await this.client
+      .if(topicKey, 'Mod', '==', expectedModRevision)
+      .and(fence.key, 'Create', '==', fence.createRevision)
+      .then(
+        this.client.put(topicKey).value(encodeAssignment(assignment)),
+        ...[...newStates].map(([p, state]) =>
+          this.client.put(this.keys.partitionState(name, p)).value(JSON.stringify(state)),
+        ),
+      )
+      .else(this.client.get(topicKey), this.client.get(fence.key))
+      .commit();
+    if (result.succeeded) return { writtenAt: Number(result.header.revision) };
+    this.throwIfFenced(result.responses[1]?.response_range?.kvs[0], fence, `Topic '${name}' was not changed`);
+    const topicKv = result.responses[0]?.response_range?.kvs[0];
+    if (!topicKv) return { current: undefined };
+    return {
+      current: {
+        value: decodeAssignment(topicKv.value.toString()),
+        modRevision: Number(topicKv.mod_revision),
+        createRevision: Number(topicKv.create_revision),
+      },
+    };
+  }
+
+  private throwIfFenced(fenceKv: IKeyValue | undefined, fence: Fence, what: string): void {
+    if (Number(fenceKv?.create_revision ?? 0) === fence.createRevision) return;
+    throw new ClusterFencedError(
+      `${what}: this broker's registration ${fence.key} (epoch ${fence.createRevision}) is gone; it is rejoining the cluster.`,
     );
   }
 

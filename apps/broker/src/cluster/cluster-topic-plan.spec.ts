@@ -1,5 +1,5 @@
 import { ErrorCode, KafkaError } from '@runnel/protocol';
-import { type PlanContext, planTopic } from './cluster-topic-plan.js';
+import { type PlanContext, planNewPartitions, planTopic } from './cluster-topic-plan.js';
 
 const context: PlanContext = {
   existingTopics: ['orders'],
@@ -62,5 +62,68 @@ describe('planTopic', () => {
         [2, 3],
       ]),
     ).toBeUndefined();
+  });
+});
+
+describe('planNewPartitions', () => {
+  const brokers = [0, 1, 2, 3];
+
+  // Kafka's AddPartitionsTest (ZooKeeper mode) checks the leader of every partition it adds.
+  it("continues Kafka's round robin from the existing partitions, as AddPartitionsTest.testReplicaPlacementAllServers", () => {
+    const added = planNewPartitions('topic3', [[2, 3, 0, 1]], { count: 7, assignments: null }, brokers);
+    expect(added.map((replicas) => replicas[0])).toEqual([3, 0, 1, 2, 3, 0]);
+    for (const replicas of added) expect([...replicas].sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('places the followers as AddPartitionsTest.testReplicaPlacementPartialServers', () => {
+    expect(planNewPartitions('topic2', [[1, 2]], { count: 3, assignments: null }, brokers)).toEqual([
+      [2, 0],
+      [3, 1],
+    ]);
+  });
+
+  it("starts at the first live broker at or after partition 0's leader, and keeps its replication factor", () => {
+    // Broker 2 (partition 0's leader) is down: the round robin starts at broker 3.
+    expect(planNewPartitions('t', [[2, 0]], { count: 3, assignments: null }, [0, 1, 3])).toEqual([
+      [0, 1],
+      [1, 3],
+    ]);
+  });
+
+  it('takes a manual assignment of live brokers, one list per new partition', () => {
+    const current = [
+      [1, 2],
+      [2, 3],
+    ];
+    const assignments = [
+      [3, 1],
+      [0, 2],
+    ];
+    expect(planNewPartitions('t', current, { count: 4, assignments }, brokers)).toEqual(assignments);
+  });
+
+  it('refuses what Kafka refuses, with its codes', () => {
+    const current = [[1, 2]];
+    const plan = (count: number, assignments: number[][] | null, live = brokers) =>
+      codeOf(() => planNewPartitions('t', current, { count, assignments }, live));
+    expect(plan(1, null)).toBe(ErrorCode.INVALID_PARTITIONS);
+    expect(plan(0, null)).toBe(ErrorCode.INVALID_PARTITIONS);
+    expect(plan(20_000, null)).toBe(ErrorCode.INVALID_PARTITIONS);
+    // Fewer live brokers than partition 0's replicas.
+    expect(plan(2, null, [1])).toBe(ErrorCode.INVALID_REPLICATION_FACTOR);
+    expect(plan(3, [[1, 2]])).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+    expect(plan(2, [[1, 9]])).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+    expect(plan(2, [[3, 3]])).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+    expect(plan(2, [[1, 2, 3]])).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+    expect(plan(2, [[]])).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT);
+  });
+
+  it("says why in Kafka's words", () => {
+    expect(() => planNewPartitions('t', [[1], [2]], { count: 2, assignments: null }, brokers)).toThrow(
+      'Topic already has 2 partitions.',
+    );
+    expect(() => planNewPartitions('t', [[1], [2]], { count: 3, assignments: [] }, brokers)).toThrow(
+      'Increasing the number of partitions by 1 but 0 assignments provided.',
+    );
   });
 });

@@ -6,6 +6,13 @@ import { checkNewTopicName, checkPartitionCount, INTERNAL_TOPICS } from '../topi
 import type { TopicAssignment } from './cluster-keys.js';
 import { type AssignmentStart, assignReplicasToBrokers } from './replica-assignment.js';
 
+/** A CreatePartitions entry: the count to grow to and, optionally, the replicas of each new partition. */
+export interface PartitionsRequest {
+  readonly count: number;
+  /** One replica list per new partition (preferred leader first), or null to let the cluster place them. */
+  readonly assignments: readonly (readonly number[])[] | null;
+}
+
 /** What the cluster looks like to a topic being planned. */
 export interface PlanContext {
   readonly existingTopics: Iterable<string>;
@@ -50,7 +57,14 @@ export function planTopic(name: string, request: CreateTopicRequest, context: Pl
     }
     const sorted = [...assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
     checkPartitionCount(name, sorted.length);
-    return { partitions: checkManualAssignment(sorted, context.liveBrokers), configs };
+    if (sorted.some(({ partitionIndex }, i) => partitionIndex !== i)) {
+      throw new TopicAdminError(
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        `The manual partition assignment must number its partitions 0 to ${sorted.length - 1}, each once.`,
+      );
+    }
+    const factor = sorted[0]?.brokerIds.length ?? 0;
+    return { partitions: checkManualAssignment(sorted, context.liveBrokers, factor), configs };
   }
   const partitions = numPartitions === -1 ? context.defaultPartitions : numPartitions;
   checkPartitionCount(name, partitions);
@@ -61,20 +75,19 @@ export function planTopic(name: string, request: CreateTopicRequest, context: Pl
   };
 }
 
+/**
+ * Checks manually placed partitions (INVALID_REPLICA_ASSIGNMENT): each non-empty, `factor`
+ * replicas long, no broker twice, only live brokers. Returns their replica lists.
+ */
 function checkManualAssignment(
-  sorted: readonly { partitionIndex: number; brokerIds: readonly number[] }[],
+  placed: readonly { partitionIndex: number; brokerIds: readonly number[] }[],
   liveBrokers: readonly number[],
+  factor: number,
 ): number[][] {
   const fail = (message: string): never => {
     throw new TopicAdminError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
   };
-  const factor = sorted[0]?.brokerIds.length ?? 0;
-  return sorted.map(({ partitionIndex, brokerIds }, i) => {
-    if (partitionIndex !== i) {
-      fail(
-        `The manual partition assignment must number its partitions 0 to ${sorted.length - 1}, each once.`,
-      );
-    }
+  return placed.map(({ partitionIndex: i, brokerIds }) => {
     if (brokerIds.length === 0)
       fail(`The manual partition assignment of partition ${i} is an empty replica list.`);
     if (brokerIds.length !== factor) {
@@ -93,4 +106,59 @@ function checkManualAssignment(
     }
     return [...brokerIds];
   });
+}
+
+/**
+ * The replicas of the partitions CreatePartitions adds to a topic whose partitions are
+ * `current`, as Kafka's AdminZkClient.createNewPartitionsAssignment: a count not above the
+ * current one is INVALID_PARTITIONS (with KRaft's messages, as the single broker answers); a
+ * manual assignment must give one list per new partition (INVALID_REPLICA_ASSIGNMENT), each
+ * non-empty, without a broker twice, of live brokers only and as long as partition 0's; without
+ * one, assignReplicasToBrokers goes on from the existing count, over the live brokers sorted by
+ * id, starting at the first broker whose id is at least partition 0's preferred leader (Kafka's
+ * startIndex, used as the replica shift too) with partition 0's replication factor.
+ */
+export function planNewPartitions(
+  name: string,
+  current: readonly (readonly number[])[],
+  request: PartitionsRequest,
+  liveBrokers: readonly number[],
+): number[][] {
+  const previous = current.length;
+  const { count, assignments } = request;
+  if (count <= previous) {
+    throw new TopicAdminError(
+      ErrorCode.INVALID_PARTITIONS,
+      count === previous
+        ? `Topic already has ${previous} partitions.`
+        : `Topic currently has ${previous} partitions, which is higher than the requested ${count}.`,
+    );
+  }
+  checkPartitionCount(name, count);
+  const partition0 = current[0] ?? [];
+  if (assignments === null) {
+    const brokers = [...liveBrokers].sort((a, b) => a - b);
+    const startIndex = Math.max(
+      0,
+      brokers.findIndex((id) => id >= (partition0[0] ?? 0)),
+    );
+    return assignReplicasToBrokers(
+      brokers,
+      count - previous,
+      partition0.length,
+      { startIndex, replicaShift: startIndex },
+      previous,
+    );
+  }
+  if (assignments.length !== count - previous) {
+    throw new TopicAdminError(
+      ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      `Increasing the number of partitions by ${count - previous} but ${assignments.length} assignments provided.`,
+    );
+  }
+  return checkManualAssignment(
+    assignments.map((brokerIds, i) => ({ partitionIndex: previous + i, brokerIds })),
+    liveBrokers,
+    partition0.length,
+  );
 }

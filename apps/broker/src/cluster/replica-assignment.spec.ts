@@ -12,6 +12,15 @@ function codeOf(run: () => unknown): number | undefined {
 }
 
 describe('assignReplicasToBrokers', () => {
+  it("goes on from firstPartition as Kafka's startPartitionId: leaders continue the round robin, the shift grows at each multiple of the broker count from there", () => {
+    expect(assignReplicasToBrokers([0, 1, 2, 3, 4], 4, 2, { startIndex: 0, replicaShift: 0 }, 3)).toEqual([
+      [3, 4],
+      [4, 0],
+      [0, 2],
+      [1, 3],
+    ]);
+  });
+
   it("matches Kafka's AdminUtilsTest.testReplicaAssignment: 5 brokers, 10 partitions, factor 3, fixed start 0", () => {
     const assignment = assignReplicasToBrokers([0, 1, 2, 3, 4], 10, 3, { startIndex: 0, replicaShift: 0 });
     expect(assignment).toEqual([

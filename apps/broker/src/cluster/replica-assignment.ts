@@ -29,14 +29,18 @@ export function randomAssignmentStart(
  * after it, the shift growing by one every n partitions. So leaders go round robin over the
  * brokers and the followers of consecutive rounds differ, spreading a failed broker's load.
  *
- * Returns the replicas of partitions 0 to `partitions` - 1. Throws INVALID_REPLICATION_FACTOR when the factor is below 1 or above the broker count, and
- * INVALID_PARTITIONS for a count below 1, with Kafka's messages.
+ * Returns the replicas of partitions `firstPartition` to `firstPartition + partitions - 1`
+ * (Kafka's `startPartitionId`: CreatePartitions goes on with the existing partition count, so
+ * the round robin and the shift continue from there). Throws INVALID_REPLICATION_FACTOR when the
+ * factor is below 1 or above the broker count, and INVALID_PARTITIONS for a count below 1, with
+ * Kafka's messages.
  */
 export function assignReplicasToBrokers(
   brokerIds: readonly number[],
   partitions: number,
   replicationFactor: number,
   start: AssignmentStart,
+  firstPartition = 0,
 ): number[][] {
   if (partitions < 1) {
     throw new TopicAdminError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
@@ -57,7 +61,7 @@ export function assignReplicasToBrokers(
   const n = brokers.length;
   let shift = start.replicaShift;
   const assignment: number[][] = [];
-  for (let partition = 0; partition < partitions; partition++) {
+  for (let partition = firstPartition; partition < firstPartition + partitions; partition++) {
     if (partition > 0 && partition % n === 0) shift++;
     const first = (partition + start.startIndex) % n;
     const replicas = [brokers[first]!];

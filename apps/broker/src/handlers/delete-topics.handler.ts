@@ -6,9 +6,11 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import type { ClusterTopicAdmin } from '../cluster/cluster-topic-admin.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
+import { INTERNAL_TOPICS } from '../topics/topic-validation.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
 
 type Request = RequestOf<typeof DeleteTopics>;
@@ -23,6 +25,12 @@ type Response = InputOf<ResponseOf<typeof DeleteTopics>>;
  * log). With `delete.topic.enable` off every topic gets TOPIC_DELETION_DISABLED (v3+) or, to
  * older clients that do not know that code, INVALID_REQUEST, as in Kafka. With `--authorizer acl`
  * a topic needs Delete on it, else TOPIC_AUTHORIZATION_FAILED.
+ *
+ * In a cluster (`cluster` given) a topic of the cluster is deleted from etcd, with every partition
+ * state, in one fenced transaction (ClusterTopicAdmin.deleteTopic), and the response is sent once
+ * this broker's Metadata no longer lists it and its own copy is deleted; every other broker
+ * deletes its copy when its watch shows the deletion, or at its next start. A broker that lost
+ * its registration answers NOT_CONTROLLER (retriable).
  */
 export class DeleteTopicsHandler implements ApiHandler<Request, Response> {
   readonly api = DeleteTopics;
@@ -31,6 +39,7 @@ export class DeleteTopicsHandler implements ApiHandler<Request, Response> {
     private readonly topics: TopicManager,
     private readonly deleteTopicEnable: boolean,
     private readonly authorizer: Authorizer,
+    private readonly cluster?: ClusterTopicAdmin,
   ) {}
 
   async handle(request: Request, context: RequestContext): Promise<Response> {
@@ -51,11 +60,12 @@ export class DeleteTopicsHandler implements ApiHandler<Request, Response> {
   }
 
   private async delete(name: string): Promise<number> {
-    const topic = this.topics.topic(name);
-    if (!topic) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    if (topic.internal) return ErrorCode.INVALID_TOPIC_EXCEPTION;
+    const cluster = this.cluster?.has(name) ? this.cluster : undefined;
+    if (!cluster && !this.topics.topic(name)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    if (INTERNAL_TOPICS.has(name)) return ErrorCode.INVALID_TOPIC_EXCEPTION;
     try {
-      await this.topics.deleteTopic(name);
+      if (cluster) await cluster.deleteTopic(name);
+      else await this.topics.deleteTopic(name);
       return ErrorCode.NONE;
     } catch (err) {
       if (!(err instanceof KafkaError)) throw err;

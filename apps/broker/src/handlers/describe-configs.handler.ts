@@ -6,6 +6,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import type { ClusterTopicAdmin } from '../cluster/cluster-topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
@@ -39,6 +40,9 @@ const ResourceType = { TOPIC: 2, BROKER: 4 } as const;
  * synonyms (see config-descriptions.ts). Nothing here is sensitive. With `--authorizer acl` a
  * topic needs DescribeConfigs on it (TOPIC_AUTHORIZATION_FAILED), a broker DescribeConfigs on the
  * cluster (CLUSTER_AUTHORIZATION_FAILED).
+ *
+ * In a cluster (`cluster` given) a topic of the cluster is described with the configs of its etcd
+ * key as this broker's cache has them, so every broker answers the cluster's configs.
  */
 export class DescribeConfigsHandler implements ApiHandler<Request, Response> {
   readonly api = DescribeConfigs;
@@ -47,6 +51,7 @@ export class DescribeConfigsHandler implements ApiHandler<Request, Response> {
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
     private readonly authorizer: Authorizer,
+    private readonly cluster?: ClusterTopicAdmin,
   ) {}
 
   handle(request: Request, context: RequestContext): Response {
@@ -80,14 +85,14 @@ export class DescribeConfigsHandler implements ApiHandler<Request, Response> {
     switch (resourceType) {
       case ResourceType.TOPIC: {
         checkTopicName(resourceName);
-        const topic = this.topics.topic(resourceName);
-        if (!topic) {
+        const configs = this.cluster?.configsOf(resourceName) ?? this.topics.topic(resourceName)?.configs;
+        if (!configs) {
           throw new TopicAdminError(
             ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
             `Topic '${resourceName}' does not exist.`,
           );
         }
-        return describeTopicConfigs(this.config, topic.configs);
+        return describeTopicConfigs(this.config, configs);
       }
       case ResourceType.BROKER:
         if (resourceName === '') return [];

@@ -6,6 +6,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '@runnel/protocol';
+import type { ClusterTopicAdmin } from '../cluster/cluster-topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
@@ -32,6 +33,11 @@ const ResourceType = { TOPIC: 2, BROKER: 4 } as const;
  * has no dynamically updatable broker configs) or another resource type. With `--authorizer acl`
  * a topic needs AlterConfigs on it (TOPIC_AUTHORIZATION_FAILED), a broker AlterConfigs on the
  * cluster (CLUSTER_AUTHORIZATION_FAILED).
+ *
+ * In a cluster (`cluster` given) a topic of the cluster has its configs in its etcd key: they are
+ * altered by one transaction compared against the key they were computed from
+ * (ClusterTopicAdmin.alterTopicConfigs), and the response is sent once this broker's cache has
+ * them; every broker gives them to its own logs of the topic when its watch shows them.
  */
 export class IncrementalAlterConfigsHandler implements ApiHandler<Request, Response> {
   readonly api = IncrementalAlterConfigs;
@@ -40,43 +46,49 @@ export class IncrementalAlterConfigsHandler implements ApiHandler<Request, Respo
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
     private readonly authorizer: Authorizer,
+    private readonly cluster?: ClusterTopicAdmin,
   ) {}
 
-  handle(request: Request, context: RequestContext): Response {
+  async handle(request: Request, context: RequestContext): Promise<Response> {
     const keys = request.resources.map((r) => `${r.resourceType}:${r.resourceName}`);
-    return {
-      throttleTimeMs: 0,
-      responses: request.resources.map((resource, i): ResourceResponse => {
-        const { resourceType, resourceName } = resource;
-        const refusal = this.authorizer.configsRefusal(
-          context,
-          AclOperation.ALTER_CONFIGS,
-          resourceType,
-          resourceName,
-        );
-        if (refusal !== null) return { ...about(resource), errorCode: refusal, errorMessage: null };
-        try {
-          if (keys.indexOf(keys[i]!) !== keys.lastIndexOf(keys[i]!)) {
-            throw new TopicAdminError(
-              ErrorCode.INVALID_REQUEST,
-              `Error due to duplicate resource: ${resource.resourceName} (type ${resource.resourceType}) is named more than once`,
-            );
-          }
-          this.alter(resource, request.validateOnly);
-          return { ...about(resource), errorCode: ErrorCode.NONE, errorMessage: null };
-        } catch (err) {
-          if (!(err instanceof KafkaError)) throw err;
-          return { ...about(resource), errorCode: err.code, errorMessage: errorMessageOf(err) };
+    const responses = request.resources.map(async (resource, i): Promise<ResourceResponse> => {
+      const { resourceType, resourceName } = resource;
+      const refusal = this.authorizer.configsRefusal(
+        context,
+        AclOperation.ALTER_CONFIGS,
+        resourceType,
+        resourceName,
+      );
+      if (refusal !== null) return { ...about(resource), errorCode: refusal, errorMessage: null };
+      try {
+        if (keys.indexOf(keys[i]!) !== keys.lastIndexOf(keys[i]!)) {
+          throw new TopicAdminError(
+            ErrorCode.INVALID_REQUEST,
+            `Error due to duplicate resource: ${resource.resourceName} (type ${resource.resourceType}) is named more than once`,
+          );
         }
-      }),
-    };
+        await this.alter(resource, request.validateOnly);
+        return { ...about(resource), errorCode: ErrorCode.NONE, errorMessage: null };
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        return { ...about(resource), errorCode: err.code, errorMessage: errorMessageOf(err) };
+      }
+    });
+    return { throttleTimeMs: 0, responses: await Promise.all(responses) };
   }
 
-  private alter({ resourceType, resourceName, configs }: Resource, validateOnly: boolean): void {
+  private async alter(
+    { resourceType, resourceName, configs }: Resource,
+    validateOnly: boolean,
+  ): Promise<void> {
     switch (resourceType) {
       case ResourceType.TOPIC:
         checkTopicName(resourceName);
-        this.topics.alterTopicConfigs(resourceName, configs, validateOnly);
+        if (this.cluster?.has(resourceName)) {
+          await this.cluster.alterTopicConfigs(resourceName, configs, validateOnly);
+        } else {
+          this.topics.alterTopicConfigs(resourceName, configs, validateOnly);
+        }
         return;
       case ResourceType.BROKER:
         if (resourceName !== '' && resourceName !== String(this.config.nodeId)) {

@@ -157,6 +157,20 @@ export class ReplicaManager {
     for (const [id, fetcher] of this.fetchers) if (fetcher.size === 0) this.fetchers.delete(id);
   }
 
+  /**
+   * Stops leading and following partitions 0 to `partitions` - 1 of `topic`, before its local
+   * logs are deleted (the cluster deleted it, or created it again): its acks=-1 waiters are
+   * answered NOT_LEADER_OR_FOLLOWER and no fetcher appends to it any more. A later `update`
+   * takes up the topic's new incarnation once its logs are hosted.
+   */
+  dropTopic(topic: string, partitions: number): void {
+    for (let p = 0; p < partitions; p++) {
+      this.leading.get(key(topic, p))?.resign();
+      this.leading.delete(key(topic, p));
+      this.stopFollowing(topic, p);
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);

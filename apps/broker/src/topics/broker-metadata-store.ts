@@ -14,6 +14,13 @@ export interface StoredTopic {
   partitions: number;
   /** Topic-level configs the topic sets, by Kafka name; the rest come from the broker's defaults. */
   configs: Record<string, string>;
+  /**
+   * In a cluster, the create revision of the topic's key in etcd: which incarnation of the name
+   * these logs belong to (Kafka's topic id), so that a broker finding the topic deleted, or
+   * deleted and created again, while it was away removes the old logs. Absent for a topic of
+   * this broker's own (a single broker's, or its local `__consumer_offsets`).
+   */
+  clusterCreateRevision?: number;
 }
 
 const FORMAT_VERSION = 1;

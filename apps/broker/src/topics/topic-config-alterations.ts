@@ -1,7 +1,12 @@
 import { ErrorCode } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { TopicAdminError } from './topic-admin-error.js';
-import { effectiveTopicConfigs, topicConfigType } from './topic-configs.js';
+import {
+  effectiveTopicConfigs,
+  InvalidConfigError,
+  topicConfigType,
+  validateTopicConfigs,
+} from './topic-configs.js';
 
 /** IncrementalAlterConfigs' `config_operation` (Kafka's AlterConfigOp.OpType). */
 export const ConfigOperation = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -77,6 +82,24 @@ export function applyConfigAlterations(
     }
   }
   return next;
+}
+
+/**
+ * The configs a topic sets once `alterations` are applied to `current` and the result passes
+ * CreateTopics' checks (validateTopicConfigs; a failure is INVALID_CONFIG naming the config,
+ * value and limit). Pure: the single broker writes the result to meta.json, a cluster to etcd.
+ */
+export function alteredTopicConfigs(
+  config: BrokerConfig,
+  current: Readonly<Record<string, string>>,
+  alterations: readonly ConfigAlteration[],
+): Record<string, string> {
+  try {
+    return validateTopicConfigs(applyConfigAlterations(config, current, alterations));
+  } catch (err) {
+    if (!(err instanceof InvalidConfigError)) throw err;
+    throw new TopicAdminError(ErrorCode.INVALID_CONFIG, err.message);
+  }
 }
 
 function splitList(value: string): string[] {

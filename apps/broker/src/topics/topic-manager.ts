@@ -11,7 +11,7 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import { type BrokerMetadata, BrokerMetadataStore, type StoredTopic } from './broker-metadata-store.js';
 import { PARTITION_LEADER_EPOCH } from './partition-leadership.js';
 import { TopicAdminError } from './topic-admin-error.js';
-import { applyConfigAlterations, type ConfigAlteration } from './topic-config-alterations.js';
+import { alteredTopicConfigs, type ConfigAlteration } from './topic-config-alterations.js';
 import { InvalidConfigError, logOptionsFor, validateTopicConfigs } from './topic-configs.js';
 import {
   checkNewTopicName,
@@ -163,9 +163,10 @@ export class TopicManager {
 
   /**
    * In a cluster (set once, by ClusterNode.join): `partitionLog` refuses the partitions this
-   * broker does not lead, and the topic's cluster-wide changes that only this broker's copy would
-   * see (deletion, new partitions, altered configs) are refused with INVALID_REQUEST until the
-   * controller makes them.
+   * broker does not lead, and `deleteTopic`, `createPartitions` and `alterTopicConfigs` refuse a
+   * cluster topic with INVALID_REQUEST: its changes are written to etcd (ClusterTopicAdmin) and
+   * reach this broker's copy through `hostPartitions` and `removeClusterTopicCopy`, never by
+   * changing one broker's copy alone.
    */
   followCluster(cluster: ClusterTopics): void {
     this.cluster = cluster;
@@ -176,7 +177,7 @@ export class TopicManager {
     if (!this.cluster?.isClusterTopic(name)) return;
     throw new TopicAdminError(
       ErrorCode.INVALID_REQUEST,
-      `${what} of topic '${name}' is not supported in cluster mode yet (docs/cluster.md): only CreateTopics changes the cluster's topics.`,
+      `${what} of topic '${name}' on one broker's copy is refused: it is a cluster topic, changed through etcd.`,
     );
   }
 
@@ -210,20 +211,37 @@ export class TopicManager {
 
   /**
    * A topic of the cluster this broker hosts partitions of: recorded in meta.json as the cluster
-   * assigned it (partition count and configs, so a restart recognises its directories), then the
-   * logs of `hosted` opened, created empty if new. Called again with a grown assignment it opens
-   * the new partitions; already open ones are left as they are.
+   * assigned it (partition count, configs and `createRevision`, the incarnation of its etcd key,
+   * so a restart recognises its directories and tells them from a later topic of the same name),
+   * then the logs of `hosted` opened, created empty if new. Called again with a grown assignment
+   * it opens the new partitions; with other configs it gives them to the open logs (as
+   * alterTopicConfigs does). A copy of another incarnation must have been removed first
+   * (removeClusterTopicCopy): its logs are not this topic's.
    */
   hostPartitions(
     name: string,
     partitions: number,
     configs: Readonly<Record<string, string>>,
     hosted: readonly number[],
+    createRevision: number,
   ): void {
     const known = this.topics.get(name);
-    if (!known || known.partitions !== partitions || !sameConfigs(known.configs, configs)) {
-      this.topics.set(name, { name, partitions, configs: { ...configs } });
+    if (known?.clusterCreateRevision !== undefined && known.clusterCreateRevision !== createRevision) {
+      throw new RangeError(
+        `topic ${name}: this broker still holds its incarnation of revision ${known.clusterCreateRevision}, not ${createRevision}`,
+      );
+    }
+    const reconfigured = known !== undefined && !sameConfigs(known.configs, configs);
+    if (
+      !known ||
+      known.partitions !== partitions ||
+      reconfigured ||
+      known.clusterCreateRevision !== createRevision
+    ) {
+      const topic = { name, partitions, configs: { ...configs }, clusterCreateRevision: createRevision };
+      this.topics.set(name, topic);
       this.persist();
+      if (reconfigured) this.reconfigureLogs(topic);
     }
     let failure: KafkaStorageError | undefined;
     for (const p of hosted) {
@@ -312,7 +330,34 @@ export class TopicManager {
    */
   async deleteTopic(name: string): Promise<void> {
     this.refuseClusterChange(name, 'Deletion');
-    const topic = this.requireTopic(name);
+    await this.deleteLocally(this.requireTopic(name));
+  }
+
+  /**
+   * This broker's copies of cluster topics (in meta.json with the create revision of their etcd
+   * key), for the cluster to find those it no longer has, or has as a later incarnation.
+   */
+  clusterTopicCopies(): { name: string; createRevision: number }[] {
+    return [...this.topics.values()].flatMap(({ name, clusterCreateRevision }) =>
+      clusterCreateRevision === undefined ? [] : [{ name, createRevision: clusterCreateRevision }],
+    );
+  }
+
+  /**
+   * Deletes this broker's copy of a cluster topic that etcd no longer has (or has as a later
+   * incarnation), crash-atomically as `deleteTopic`. It stops being served at once (before the
+   * first await), so a caller that stopped replicating it can rely on no log of it being handed
+   * out; the returned promise resolves once its directories are renamed and meta.json no
+   * longer names it.
+   */
+  async removeClusterTopicCopy(name: string): Promise<void> {
+    const topic = this.topics.get(name);
+    if (topic?.clusterCreateRevision === undefined) return;
+    await this.deleteLocally(topic);
+  }
+
+  private async deleteLocally(topic: StoredTopic): Promise<void> {
+    const { name } = topic;
     const pending = { topic, renamed: false };
     this.topics.delete(name);
     this.deleting.set(name, pending);
@@ -382,13 +427,7 @@ export class TopicManager {
   alterTopicConfigs(name: string, alterations: readonly ConfigAlteration[], validateOnly = false): TopicInfo {
     this.refuseClusterChange(name, 'Altering the configs');
     const topic = this.requireTopic(name);
-    let configs: Record<string, string>;
-    try {
-      configs = validateTopicConfigs(applyConfigAlterations(this.config, topic.configs, alterations));
-    } catch (err) {
-      if (!(err instanceof InvalidConfigError)) throw err;
-      throw new TopicAdminError(ErrorCode.INVALID_CONFIG, err.message);
-    }
+    const configs = alteredTopicConfigs(this.config, topic.configs, alterations);
     if (validateOnly) return toInfo({ ...topic, configs });
     const previous = topic.configs;
     topic.configs = configs;
@@ -398,16 +437,20 @@ export class TopicManager {
       topic.configs = previous;
       throw err;
     }
-    const resolved = resolveLogConfig(logOptionsFor(this.config, configs));
+    this.reconfigureLogs(topic);
+    return toInfo(topic);
+  }
+
+  /** Gives the topic's open logs its configs (see alterTopicConfigs); an offline one takes them when next opened. */
+  private reconfigureLogs(topic: StoredTopic): void {
+    const resolved = resolveLogConfig(logOptionsFor(this.config, topic.configs));
     for (let p = 0; p < topic.partitions; p++) {
       try {
-        const log = this.logs.get(name, p);
-        log?.reconfigure(resolved);
+        this.logs.get(topic.name, p)?.reconfigure(resolved);
       } catch (err) {
         if (!(err instanceof KafkaStorageError)) throw err;
       }
     }
-    return toInfo(topic);
   }
 
   /**
