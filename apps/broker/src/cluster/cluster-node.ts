@@ -1,11 +1,13 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { offsetsTopicPartitionFor } from '@runnel/coordinator';
+import { OFFSETS_TOPIC, offsetsTopicPartitionFor } from '@runnel/coordinator';
+import { ErrorCode } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { AdvertisedAddress } from '../network/broker-endpoint.js';
 import { brokerListeners } from '../network/listener-spec.js';
 import { interBrokerSecurity } from '../replication/inter-broker-security.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import { BrokerStartupError } from '../startup/startup-error.js';
+import { TopicAdminError } from '../topics/topic-admin-error.js';
 import type { CreateTopicRequest, TopicManager } from '../topics/topic-manager.js';
 import { ClusterController } from './cluster-controller.js';
 import { ClusterFencedError } from './cluster-fenced-error.js';
@@ -17,7 +19,7 @@ import { planTopic } from './cluster-topic-plan.js';
 import { etcdEndpoints } from './etcd-endpoints.js';
 import { HostedTopics } from './hosted-topics.js';
 import { initialPartitionState } from './partition-election.js';
-import { randomAssignmentStart } from './replica-assignment.js';
+import { assignReplicasToBrokers, randomAssignmentStart } from './replica-assignment.js';
 
 /** How long a start waits for etcd's first answer, and a CreateTopics for its watch to show the topic. */
 const ETCD_DIAL_TIMEOUT_MS = 5000;
@@ -49,6 +51,8 @@ export class ClusterNode {
   private readonly hostedTopics: HostedTopics;
   /** DeleteTopics, CreatePartitions and IncrementalAlterConfigs of the cluster's topics. */
   readonly topicAdmin: ClusterTopicAdmin;
+  /** Told after each metadata change, once `replicas` follows it (the group coordination). */
+  private readonly replicasListeners = new Set<() => void>();
   private address: BrokerRegistration | undefined;
   private closed = false;
 
@@ -65,6 +69,8 @@ export class ClusterNode {
         replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
         interBrokerListenerName: config.interBrokerListenerName ?? brokerListeners(config)[0]!.name,
         interBrokerSecurity: interBrokerSecurity(config),
+        dataDir: config.dataDir,
+        replicaHighWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs,
       },
       store,
       topics,
@@ -122,6 +128,7 @@ export class ClusterNode {
     node.sync();
     store.onChange(() => {
       node.sync();
+      for (const listener of node.replicasListeners) listener();
       void node.controller.schedule();
     });
     return node;
@@ -167,8 +174,8 @@ export class ClusterNode {
 
   /**
    * Why a client may not read or write `topic`-`partition` here, or undefined when it may: the
-   * cluster knows the partition and this broker is not its leader. Topics the cluster does not
-   * know (this broker's own `__consumer_offsets`) are served as on a single broker.
+   * cluster knows the partition and this broker is not its leader. A topic the cluster does not
+   * know is served as on a single broker.
    */
   notLeaderReason(topic: string, partition: number): string | undefined {
     if (!this.cache.topics.has(topic)) return undefined;
@@ -181,20 +188,29 @@ export class ClusterNode {
   }
 
   /**
-   * The broker that coordinates `groupId` until replication puts `__consumer_offsets` in the
-   * cluster: the live brokers sorted by id, indexed by the group's `__consumer_offsets`
-   * partition (Kafka's partitionFor) modulo their count. Every broker whose cache has the same
-   * live brokers gives the same answer, so a group's members meet at one coordinator; when the
-   * live brokers change, groups may move, and their committed offsets (kept by the old
-   * coordinator) stay behind. Undefined while no broker is live.
+   * The broker that coordinates `groupId` (Kafka's rule): the leader of its partition of the
+   * cluster's `__consumer_offsets` (`offsetsTopicPartitionFor` over the topic's partition count),
+   * at `listenerName`; or why there is none now (the topic does not exist yet, the partition has
+   * no live leader), which FindCoordinator answers COORDINATOR_NOT_AVAILABLE.
    */
-  groupCoordinator(groupId: string, listenerName: string): AdvertisedAddress | undefined {
-    const live = [...this.cache.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
-    if (live.length === 0) return undefined;
-    const coordinator =
-      live[offsetsTopicPartitionFor(groupId, this.config.offsetsTopicNumPartitions) % live.length]!;
-    const address = listenerAddress(coordinator, listenerName);
-    return address && { nodeId: coordinator.nodeId, host: address.host, port: address.port };
+  groupCoordinator(groupId: string, listenerName: string): AdvertisedAddress | string {
+    const topic = this.cache.topics.get(OFFSETS_TOPIC);
+    if (!topic) return `${OFFSETS_TOPIC} does not exist yet`;
+    const partition = offsetsTopicPartitionFor(groupId, topic.value.partitions.length);
+    const leader = this.cache.partitionState(OFFSETS_TOPIC, partition)?.value.leader;
+    const broker = leader === undefined ? undefined : this.cache.brokers.get(leader);
+    if (!broker) return `${OFFSETS_TOPIC}-${partition}, which holds group '${groupId}', has no live leader`;
+    const address = listenerAddress(broker, listenerName);
+    if (!address)
+      return `broker ${broker.nodeId}, the coordinator of '${groupId}', has no listener ${listenerName}`;
+    return { nodeId: broker.nodeId, host: address.host, port: address.port };
+  }
+
+  /** Calls `listener` after every metadata change, once this broker's leaders and followers follow it. */
+  onReplicasChange(listener: () => void): () => void {
+    const own = () => listener();
+    this.replicasListeners.add(own);
+    return () => this.replicasListeners.delete(own);
   }
 
   /**
@@ -217,6 +233,48 @@ export class ClusterNode {
       start: randomAssignmentStart(liveBrokers.length),
     });
     if (request.validateOnly) return assignment;
+    await this.writeTopic(name, assignment);
+    return assignment;
+  }
+
+  /**
+   * Creates an internal topic (`__consumer_offsets`, which CreateTopics may not create) with
+   * Kafka's assignment over the live brokers. As Kafka's createInternalTopic, a replication
+   * factor above the live brokers is refused (INVALID_REPLICATION_FACTOR), not lowered. Resolves
+   * once this broker's cache has the topic, also when another broker created it first.
+   */
+  async createInternalTopic(
+    name: string,
+    partitions: number,
+    replicationFactor: number,
+    configs: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    const liveBrokers = [...this.cache.brokers.keys()];
+    if (liveBrokers.length < replicationFactor) {
+      throw new TopicAdminError(
+        ErrorCode.INVALID_REPLICATION_FACTOR,
+        `its replication factor ${replicationFactor} (offsets.topic.replication.factor) is more than the ${liveBrokers.length} live broker(s)`,
+      );
+    }
+    const assignment = {
+      partitions: assignReplicasToBrokers(
+        liveBrokers,
+        partitions,
+        replicationFactor,
+        randomAssignmentStart(liveBrokers.length),
+      ),
+      configs: { ...configs },
+    };
+    try {
+      await this.writeTopic(name, assignment);
+    } catch (err) {
+      if (!(err instanceof TopicAdminError) || err.code !== ErrorCode.TOPIC_ALREADY_EXISTS) throw err;
+      await this.topicCached(name, ETCD_DIAL_TIMEOUT_MS);
+    }
+  }
+
+  /** Writes a new topic with its initial partition states, fenced by this broker's registration. */
+  private async writeTopic(name: string, assignment: TopicAssignment): Promise<void> {
     const registration = this.registration;
     if (!registration) {
       throw new ClusterFencedError(
@@ -228,7 +286,22 @@ export class ClusterNode {
     const revision = await this.store.createTopic(name, assignment, states, registration.fence);
     // Answered once this broker's own cache has the topic, so its Metadata already lists it.
     await this.store.caughtUp(revision, ETCD_DIAL_TIMEOUT_MS);
-    return assignment;
+  }
+
+  /** Resolves when the cache has `topic` (created by another broker), or after `ms`. */
+  private topicCached(topic: string, ms: number): Promise<void> {
+    if (this.cache.topics.has(topic)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stopListening();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const stopListening = this.store.onChange(() => {
+        if (this.cache.topics.has(topic)) done();
+      });
+    });
   }
 
   async close(): Promise<void> {
