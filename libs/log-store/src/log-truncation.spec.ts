@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, renameSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompressionType, encodeRecordBatch } from '@runnel/protocol';
 import { LogCheckpoint } from './log-checkpoint.js';
@@ -6,6 +6,7 @@ import { PartitionLog } from './partition-log.js';
 import { ProducerStateManager } from './producer-state-manager.js';
 import { ProducerStateSnapshot } from './producer-state-snapshot.js';
 import { readAll } from './test-support/batches.js';
+import { batchesOnDisk } from './test-support/crash.js';
 import { tempDir } from './test-support/temp-dir.js';
 
 /** About 220 bytes: three batches fill a segment of SEGMENT_BYTES. */
@@ -327,6 +328,23 @@ describe('PartitionLog.truncateTo across segments', () => {
         [5n, 5n],
         [5n, 5n],
       ]);
+    });
+
+    it('whenKilledBetweenCuttingTheLogAndRebuildingItsIndexes', async () => {
+      const log = await writtenLog();
+      const steps = log.truncationSteps(4n);
+      // Every step before the cut of segment 3: the later segments are renamed away.
+      for (const step of steps.slice(0, 7)) step();
+      const image = join(dir.path, 'cut-only');
+      cpSync(log.dir, image, { recursive: true });
+      for (const step of steps.slice(7)) step();
+      // The kill came after `.log` was cut at offset 4, before its indexes were rebuilt.
+      const cutAt = batchesOnDisk(image).find((b) => b.baseOffset === 4n)!;
+      expect(cutAt.file).toBe('00000000000000000003.log');
+      truncateSync(join(image, cutAt.file), cutAt.position);
+      const recovered = openLog(image);
+      expect([recovered.logEndOffset, recovered.segmentBaseOffsets]).toEqual([4n, [0n, 3n]]);
+      await expectConsistent(recovered);
     });
 
     it('whenKilledBetweenTheRenamesOfOneSegmentsFiles', async () => {
