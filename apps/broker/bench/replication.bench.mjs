@@ -7,14 +7,30 @@
 // - replication.acks_all.rf1 / .rf3: records per second of an acks=-1 kafkajs producer, IN_FLIGHT
 //   sends of RECORDS_PER_SEND records of RECORD_BYTES outstanding, SENDS sends per measure; the
 //   median of ROUNDS measures, rf1 and rf3 taken in turn;
-// - replication.acks_all.rf3.ratio: rf3 over rf1 (Kafka's classic benchmark kept about half).
+// - replication.acks_all.rf3.ratio: rf3 over rf1 (Kafka's classic benchmark kept about half);
+// - replication.acks_all.runnel_client.*: the same with @runnel/client's producer (idempotent,
+//   acks=-1, lingerMs 5, batchSize RUNNEL_BATCH_BYTES), RUNNEL_IN_FLIGHT sends of
+//   RUNNEL_RECORDS_PER_SEND records outstanding, RUNNEL_SENDS sends per measure: kafkajs is slow
+//   enough (a few tens of thousands of records/s here) that it, not the broker, is the limit;
+// - replication.acks_all.kcat.*: the same with kcat (librdkafka, C; -X acks=all) producing a file
+//   of KCAT_RECORDS lines, from its start to its exit (its metadata round trip included, for both).
+//
+// Each client's rf1 and rf3 measures alternate (rf1, rf3, rf1, ...), so load from the other work
+// on the machine falls on both alike; the figure is each one's median.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Runnel } from '@runnel/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { BrokerProcess, EtcdProcess, findEtcd } from '../dist/testing.js';
+import { kcatMissing, runKcat, writeRecordLines } from './support/kcat.mjs';
 
 const ROUNDS = 5;
+const RUNNEL_SENDS = 300;
+const RUNNEL_IN_FLIGHT = 32;
+const RUNNEL_RECORDS_PER_SEND = 1000;
+const RUNNEL_BATCH_BYTES = 262_144;
+const KCAT_RECORDS = 300_000;
 const SENDS = 300;
 const IN_FLIGHT = 8;
 const RECORDS_PER_SEND = 100;
@@ -39,6 +55,52 @@ async function measure(producer, topic) {
     }),
   );
   return (SENDS * RECORDS_PER_SEND) / ((performance.now() - t) / 1000);
+}
+
+/** Records per second of RUNNEL_SENDS sends of @runnel/client's producer to `topic`, RUNNEL_IN_FLIGHT at a time. */
+async function measureRunnel(producer, topic) {
+  const messages = Array.from({ length: RUNNEL_RECORDS_PER_SEND }, (_, i) => ({
+    value: Buffer.alloc(RECORD_BYTES, i % 256),
+  }));
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: RUNNEL_IN_FLIGHT }, async () => {
+      while (next++ < RUNNEL_SENDS) await producer.send({ topic, messages });
+    }),
+  );
+  return (RUNNEL_SENDS * RUNNEL_RECORDS_PER_SEND) / ((performance.now() - t) / 1000);
+}
+
+/** Records per second of kcat producing the KCAT_RECORDS lines of `file` to `topic` with acks=all. */
+async function measureKcat(bootstrap, topic, file) {
+  const { seconds } = await runKcat([
+    '-P',
+    '-b',
+    bootstrap,
+    '-t',
+    topic,
+    '-p',
+    '0',
+    '-X',
+    'acks=all',
+    '-l',
+    file,
+  ]);
+  return KCAT_RECORDS / seconds;
+}
+
+/** ROUNDS measures of rf1 and of rf3 taken in turn, after one of each to warm up; the medians. */
+async function alternate(measure) {
+  await measure('rf1');
+  await measure('rf3');
+  const rf1 = [];
+  const rf3 = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    rf1.push(await measure('rf1'));
+    rf3.push(await measure('rf3'));
+  }
+  return { rf1: median(rf1), rf3: median(rf3) };
 }
 
 async function run() {
@@ -70,19 +132,25 @@ async function run() {
       ],
     });
     await admin.disconnect();
+    const results = {};
     const producer = kafka.producer();
     await producer.connect();
-    // Warm-up: connections, metadata, JIT.
-    await measure(producer, 'rf1');
-    await measure(producer, 'rf3');
-    const rf1 = [];
-    const rf3 = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      rf1.push(await measure(producer, 'rf1'));
-      rf3.push(await measure(producer, 'rf3'));
-    }
+    results.kafkajs = await alternate((topic) => measure(producer, topic));
     await producer.disconnect();
-    return { rf1: median(rf1), rf3: median(rf3) };
+
+    const runnel = new Runnel({ clientId: 'replication-bench', brokers: [brokers[0].bootstrapServers] });
+    const runnelProducer = runnel.producer({ acks: -1, batchSize: RUNNEL_BATCH_BYTES });
+    await runnelProducer.connect();
+    results.runnelClient = await alternate((topic) => measureRunnel(runnelProducer, topic));
+    await runnelProducer.disconnect();
+
+    if (kcatMissing()) process.stderr.write(`replication.bench: ${kcatMissing()}; no kcat figures\n`);
+    else {
+      const file = join(dir, 'records.txt');
+      writeRecordLines(file, KCAT_RECORDS, RECORD_BYTES);
+      results.kcat = await alternate((topic) => measureKcat(brokers[0].bootstrapServers, topic, file));
+    }
+    return results;
   } finally {
     await Promise.all(brokers.map((b) => b.stop()));
     await etcd?.stop();
@@ -95,8 +163,16 @@ if (!findEtcd()) {
     'replication.bench: etcd is not installed (apt-get install etcd-server); no figures\n',
   );
 } else {
-  const { rf1, rf3 } = await run();
-  report('replication.acks_all.rf1', rf1, 'records/s');
-  report('replication.acks_all.rf3', rf3, 'records/s');
-  report('replication.acks_all.rf3.ratio', rf3 / rf1, 'x rf1');
+  const results = await run();
+  for (const [client, prefix] of [
+    ['kafkajs', 'replication.acks_all'],
+    ['runnelClient', 'replication.acks_all.runnel_client'],
+    ['kcat', 'replication.acks_all.kcat'],
+  ]) {
+    if (!results[client]) continue;
+    const { rf1, rf3 } = results[client];
+    report(`${prefix}.rf1`, rf1, 'records/s');
+    report(`${prefix}.rf3`, rf3, 'records/s');
+    report(`${prefix}.rf3.ratio`, rf3 / rf1, 'x rf1');
+  }
 }
