@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   CreatePartitions,
+  CreateTopics,
+  DeleteTopics,
   DescribeConfigs,
+  decodeRecordBatches,
   ErrorCode,
   IncrementalAlterConfigs,
   ListOffsets,
@@ -21,6 +24,8 @@ import { RawClient } from './support/raw-client.js';
 const SUITE_TIMEOUT_MS = 90_000;
 const TOPIC = 2;
 const ConfigOperation = { SET: 0, APPEND: 2 } as const;
+/** A session long enough that a SIGSTOPped broker stays registered (live) while topics change. */
+const PROCESS_SESSION_TIMEOUT_MS = 8000;
 /** The built `runnel` command of tools/cli. */
 const RUNNEL_CLI = fileURLToPath(new URL('../../../tools/cli/bin/runnel.js', import.meta.url));
 
@@ -91,7 +96,12 @@ describe('topic administration of a 3-broker cluster', () => {
   /** The topic as broker `id`'s meta.json records it. */
   const storedTopic = (id: number, topic: string) => {
     const meta = JSON.parse(readFileSync(join(cluster.dataDir(id), 'meta.json'), 'utf8')) as {
-      topics: { name: string; partitions: number; configs: Record<string, string> }[];
+      topics: {
+        name: string;
+        partitions: number;
+        configs: Record<string, string>;
+        clusterCreateRevision?: number;
+      }[];
     };
     return meta.topics.find((t) => t.name === topic);
   };
@@ -414,6 +424,77 @@ describe('topic administration of a 3-broker cluster', () => {
       }
       const [leader] = (await topicMetadata(port(1), 'tuned')).partitions;
       expect(await offset(port(leader!.leaderId), 'tuned', 0, -2n)).toBe(5n);
+    },
+    SUITE_TIMEOUT_MS,
+  );
+  it(
+    'a broker paused while its topic is deleted and created again ends with only the new records; one SIGKILLed during a deletion comes back without the topic',
+    async () => {
+      // Broker 3 becomes a child process (the built broker), to be SIGSTOPped and SIGKILLed.
+      await cluster.stopBroker(3);
+      const broker3 = await cluster.startBrokerProcess(3, [
+        '--broker-session-timeout-ms',
+        String(PROCESS_SESSION_TIMEOUT_MS),
+      ]);
+      await eventually(async () => {
+        expect((await admin.describeCluster()).brokers).toHaveLength(3);
+      });
+      // Broker 1 answers the admin requests: kafkajs might pick the paused broker.
+      const create = (name: string) =>
+        withClient(port(1), (c) =>
+          c.request(CreateTopics, 5, {
+            topics: [{ name, numPartitions: 1, replicationFactor: 3, assignments: [], configs: [] }],
+            timeoutMs: 5000,
+            validateOnly: false,
+          }),
+        ).then((response) => expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE));
+      const remove = (name: string) =>
+        withClient(port(1), (c) => c.request(DeleteTopics, 3, { topicNames: [name], timeoutMs: 5000 })).then(
+          (response) => expect(response.responses[0]!.errorCode).toBe(ErrorCode.NONE),
+        );
+      const valuesOnDisk = async (id: number, topic: string) => {
+        const log = readFileSync(join(cluster.dataDir(id), `${topic}-0`, '00000000000000000000.log'));
+        const { batches } = await decodeRecordBatches(log);
+        return batches.flatMap((b) => b.records.map((r) => r.value?.toString()));
+      };
+
+      await create('paused');
+      await eventually(async () => {
+        expect((await topicMetadata(port(1), 'paused')).partitions[0]?.leaderId).toBeGreaterThan(0);
+      });
+      await produce('paused', [0], ['old-1', 'old-2']);
+      expect(await valuesOnDisk(3, 'paused')).toEqual(['old-1', 'old-2']);
+      broker3.child.kill('SIGSTOP');
+      try {
+        await remove('paused');
+        // Broker 3 is still registered, so the new incarnation has a replica on it.
+        await create('paused');
+      } finally {
+        broker3.child.kill('SIGCONT');
+      }
+      const incarnation = storedTopic(1, 'paused')?.clusterCreateRevision;
+      await eventually(async () => {
+        expect(storedTopic(3, 'paused')?.clusterCreateRevision).toBe(incarnation);
+        expect(dirsOf(3, 'paused')).toEqual(['paused-0']);
+      });
+      await produce('paused', [0], ['new']);
+      await eventually(async () => {
+        expect(await valuesOnDisk(3, 'paused')).toEqual(['new']);
+      });
+
+      await create('crashed');
+      await produce('crashed', [0], ['doomed']);
+      expect(dirsOf(3, 'crashed')).toEqual(['crashed-0']);
+      await broker3.stop('SIGKILL');
+      await remove('crashed');
+      // The restart waits for the killed broker's lease to expire, then recovers its logs unclean.
+      await cluster.startBrokerProcess(3, [
+        '--broker-session-timeout-ms',
+        String(PROCESS_SESSION_TIMEOUT_MS),
+      ]);
+      expect(dirsOf(3, 'crashed')).toEqual([]);
+      expect(storedTopic(3, 'crashed')).toBeUndefined();
+      expect(await valuesOnDisk(3, 'paused')).toEqual(['new']);
     },
     SUITE_TIMEOUT_MS,
   );
