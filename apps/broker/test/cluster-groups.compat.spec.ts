@@ -1,6 +1,6 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
 import { OFFSETS_TOPIC, offsetsTopicPartitionFor } from '@runnel/coordinator';
-import { ErrorCode, FindCoordinator, Metadata, OffsetFetch } from '@runnel/protocol';
+import { ErrorCode, FindCoordinator, ListGroups, Metadata, OffsetFetch } from '@runnel/protocol';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { BrokerProcess } from '../src/testing/broker-process.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
@@ -150,6 +150,13 @@ describe('consumer groups on a 3-broker cluster, their coordinator the leader of
         const inTopic = async () =>
           (await admin.fetchTopicOffsets(TOPIC)).reduce((sum, p) => sum + Number(p.high), 0);
         await eventually(async () => expect(committed.size).toBe(BEFORE_KILL), 60_000);
+        // ListGroups on a broker lists the groups it coordinates, as Kafka's.
+        const listed = async (id: number) =>
+          (await withClient(broker(id).port, (c) => c.request(ListGroups, 2, {}))).groups.map(
+            (g) => g.groupId,
+          );
+        expect(await listed(coordinator)).toContain(GROUP);
+        expect(await listed(other)).not.toContain(GROUP);
 
         await broker(coordinator).stop('SIGKILL');
         cluster.members.delete(coordinator);
