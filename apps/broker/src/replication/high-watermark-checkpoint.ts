@@ -178,10 +178,10 @@ export class HighWatermarkCheckpoints {
   /** The entries to write: every held log that is still the partition's, and the loaded ones no log took yet. */
   private snapshot(): PartitionHighWatermark[] {
     const out: PartitionHighWatermark[] = [];
-    for (const { topic, partition, log } of this.held.values()) {
-      if (this.currentLog(topic, partition) === log && !log.isOffline) {
-        out.push({ topic, partition, offset: log.highWatermark });
-      }
+    for (const [k, { topic, partition, log }] of this.held) {
+      // A log no longer the partition's (its topic deleted, or moved away) is forgotten.
+      if (this.currentLog(topic, partition) !== log) this.held.delete(k);
+      else if (!log.isOffline) out.push({ topic, partition, offset: log.highWatermark });
     }
     for (const [k, entry] of this.entries()) {
       if (!this.held.has(k) && this.currentLog(entry.topic, entry.partition)) out.push(entry);
