@@ -2,9 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
-import { OFFSETS_TOPIC, type OffsetCommitResult, offsetsTopicPartitionFor } from '@runnel/coordinator';
+import {
+  encodeGroupRecord,
+  OFFSETS_TOPIC,
+  type OffsetCommitResult,
+  offsetsTopicPartitionFor,
+} from '@runnel/coordinator';
 import { PartitionLog } from '@runnel/log-store';
-import { ErrorCode } from '@runnel/protocol';
+import { ErrorCode, encodeRecordBatch } from '@runnel/protocol';
 import { LeaderPartition } from '../replication/leader-partition.js';
 import { ClusterGroupCoordinator, type OffsetsTopicLeadership } from './cluster-group-coordinator.js';
 
@@ -218,13 +223,28 @@ describe('ClusterGroupCoordinator', () => {
     expect((await fetched(group)).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
     expect(coordination.ownedPartitions).toEqual([]);
 
-    // Leading again at a later epoch, with records above the high watermark the log got as a
-    // follower: they are replayed too (the new leader keeps its log to its end).
-    const held = logs[0]!;
-    held.holdHighWatermark();
+    // As a follower it gets a commit the next leader took, above its high watermark; leading
+    // again at a later epoch it replays that too (the new leader keeps its log to its end).
+    const log = logs[0]!;
+    log.holdHighWatermark();
+    const followed = encodeGroupRecord({
+      type: 'offset-commit',
+      groupId: group,
+      topic: 'orders',
+      partition: 0,
+      value: {
+        offset: 11n,
+        leaderEpoch: -1,
+        metadata: '',
+        commitTimestamp: Date.now(),
+        expireTimestamp: null,
+      },
+    });
+    log.append(await encodeRecordBatch({ records: [{ ...followed, timestamp: Date.now() }] }));
+    expect(log.highWatermark).toBeLessThan(log.logEndOffset);
     leadership.lead(0, 1, [NODE_ID, FOLLOWER]);
     await coordination.loaded();
-    expect(await fetched(group)).toEqual({ errorCode: ErrorCode.NONE, offset: 9n });
+    expect(await fetched(group)).toEqual({ errorCode: ErrorCode.NONE, offset: 11n });
   });
 
   it('keeps a partition loaded when its leader epoch changes but this broker still leads it', async () => {
