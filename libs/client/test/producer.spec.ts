@@ -72,6 +72,36 @@ describe('Producer against the embedded broker', () => {
     }
   }, 30_000);
 
+  it('gives every record its exact partition and offset when one request carries many partitions of two topics', async () => {
+    // Both calls are appended in one turn, so their batches share Produce requests: 12 + 3 batches,
+    // more than a response is scanned for, and a few, which it is.
+    await createTopic(admin, 'wide-a', 12);
+    await createTopic(admin, 'wide-b', 3);
+    const { producer, close } = await connectedProducer(broker.bootstrap, { lingerMs: 20 });
+    try {
+      const wide = Array.from({ length: 120 }, (_, i) => ({ partition: (i * 5) % 12, value: `a-${i}` }));
+      const narrow = Array.from({ length: 9 }, (_, i) => ({ partition: i % 3, value: `b-${i}` }));
+      const [a, b] = await Promise.all([
+        producer.send({ topic: 'wide-a', messages: wide }),
+        producer.send({ topic: 'wide-b', messages: narrow }),
+      ]);
+      for (const [topic, messages, results] of [
+        ['wide-a', wide, a],
+        ['wide-b', narrow, b],
+      ] as const) {
+        const consumed = await consumeWithKafkajs(broker.bootstrap, topic, messages.length);
+        const byLocation = new Map(consumed.map((r) => [`${r.partition}/${r.offset}`, r.value?.toString()]));
+        expect(results.map((r) => r.topic)).toEqual(messages.map(() => topic));
+        expect(results.map((r) => r.partition)).toEqual(messages.map((m) => m.partition));
+        expect(results.map((r) => byLocation.get(`${r.partition}/${r.offset}`))).toEqual(
+          messages.map((m) => m.value),
+        );
+      }
+    } finally {
+      await close();
+    }
+  }, 30_000);
+
   it('places keyed records on the partition kafkajs default partitioner picks, for many keys', async () => {
     await createTopic(admin, 'keyed', 7);
     const { producer, close } = await connectedProducer(broker.bootstrap);

@@ -22,6 +22,41 @@ const WRITTEN_ANYWAY: ReadonlySet<number> = new Set([
   ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
 ]);
 
+type PartitionAnswer = ProduceResponse['responses'][number]['partitionResponses'][number];
+
+/** Up to this many batches a response's answers are looked up by scanning it, without an index. */
+const SCANNED_ANSWERS_MAX = 8;
+
+/**
+ * A lookup of a Produce response's answer per partition. A request of a few batches (every
+ * request of a producer with lingerMs 0 at a modest rate) scans the response, with no index and
+ * no key strings made per batch; larger ones index it once, by topic and partition number.
+ */
+function produceAnswers(
+  response: ProduceResponse,
+  batches: number,
+): (topic: string, partition: number) => PartitionAnswer | undefined {
+  if (batches <= SCANNED_ANSWERS_MAX) {
+    return (topic, partition) => {
+      for (const t of response.responses) {
+        if (t.name !== topic) continue;
+        for (const p of t.partitionResponses) if (p.index === partition) return p;
+      }
+      return undefined;
+    };
+  }
+  const byTopic = new Map<string, Map<number, PartitionAnswer>>();
+  for (const t of response.responses) {
+    let partitions = byTopic.get(t.name);
+    if (partitions === undefined) {
+      partitions = new Map();
+      byTopic.set(t.name, partitions);
+    }
+    for (const p of t.partitionResponses) partitions.set(p.index, p);
+  }
+  return (topic, partition) => byTopic.get(topic)?.get(partition);
+}
+
 /** int32 sequences wrap from 2^31 - 1 to 0, as Kafka's DefaultRecordBatch.incrementSequence. */
 function nextSequenceAfter(sequence: number, records: number): number {
   return (sequence + records) % 0x80000000;
@@ -206,12 +241,9 @@ export class BrokerSender {
 
   private settleResponse(batches: ProducerBatch[], response: ProduceResponse): void {
     this.inFlight--;
-    const byPartition = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();
-    for (const topic of response.responses) {
-      for (const p of topic.partitionResponses) byPartition.set(`${topic.name}\u0000${p.index}`, p);
-    }
+    const answers = produceAnswers(response, batches.length);
     for (const batch of batches) {
-      const answer = byPartition.get(`${batch.topic}\u0000${batch.partition}`);
+      const answer = answers(batch.topic, batch.partition);
       if (answer === undefined) {
         this.context.settleFailure(
           batch,

@@ -1,5 +1,5 @@
 import type { RecordMetadata } from './producer-record.js';
-import { type SentRanges, sendResults } from './send-results.js';
+import { SentRange, sendResults } from './send-results.js';
 
 /**
  * The one promise of one `send()` call: it resolves with a RecordMetadata per record, in input
@@ -13,14 +13,12 @@ import { type SentRanges, sendResults } from './send-results.js';
  * After a rejection the call's other records still complete or fail on their own (they may already
  * be on their way); only the call's promise has settled.
  */
-export class PendingSend implements SentRanges {
+export class PendingSend {
   readonly promise: Promise<RecordMetadata[]>;
-  // The completed ranges, one entry each, in completion order (read by the results once settled).
-  readonly firsts: number[] = [];
-  readonly counts: number[] = [];
-  readonly partitions: number[] = [];
-  readonly baseOffsets: bigint[] = [];
-  readonly logAppendTimes: number[] = [];
+  // The completed ranges in completion order: the first in a field of its own (most calls land in
+  // one), the rest in an array made for the second.
+  private firstRange: SentRange | undefined;
+  private moreRanges: SentRange[] | undefined;
   private remaining: number;
   private settled = false;
   private resolve!: (results: RecordMetadata[]) => void;
@@ -33,7 +31,7 @@ export class PendingSend implements SentRanges {
   constructor(
     readonly topic: string,
     readonly count: number,
-    readonly timestamps: readonly number[] | number,
+    private readonly timestamps: readonly number[] | number,
   ) {
     this.remaining = count;
     this.promise = new Promise<RecordMetadata[]>((resolve, reject) => {
@@ -50,11 +48,17 @@ export class PendingSend implements SentRanges {
   /** Records `first` .. `first + count - 1` landed at `baseOffset`.. of `partition` (-1n: not known, acks 0). */
   complete(first: number, count: number, partition: number, baseOffset: bigint, logAppendTime: number): void {
     if (this.settled) return;
-    this.firsts.push(first);
-    this.counts.push(count);
-    this.partitions.push(partition);
-    this.baseOffsets.push(baseOffset);
-    this.logAppendTimes.push(logAppendTime);
+    const range = new SentRange(
+      this.topic,
+      partition,
+      first,
+      count,
+      baseOffset,
+      logAppendTime,
+      this.timestamps,
+    );
+    if (this.firstRange === undefined) this.firstRange = range;
+    else (this.moreRanges ??= []).push(range);
     this.remaining -= count;
     if (this.remaining === 0) this.settle();
   }
@@ -68,6 +72,6 @@ export class PendingSend implements SentRanges {
 
   private settle(): void {
     this.settled = true;
-    this.resolve(sendResults(this));
+    this.resolve(sendResults(this.count, this.firstRange, this.moreRanges));
   }
 }

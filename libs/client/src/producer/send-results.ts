@@ -1,19 +1,6 @@
 import { type InspectOptions, inspect } from 'node:util';
 import type { RecordMetadata } from './producer-record.js';
 
-/** Where one completed range of a send()'s records landed (see PendingSend.complete). */
-export interface SentRanges {
-  readonly topic: string;
-  readonly count: number;
-  /** Per record its CreateTime, or one for all. */
-  readonly timestamps: readonly number[] | number;
-  readonly firsts: readonly number[];
-  readonly counts: readonly number[];
-  readonly partitions: readonly number[];
-  readonly baseOffsets: readonly bigint[];
-  readonly logAppendTimes: readonly number[];
-}
-
 /**
  * Calls of at most this many records get their results made at once, as a plain array: for them
  * the proxy costs more than it saves (making one takes about as long as making 16 results, and a
@@ -41,32 +28,34 @@ export const EAGER_RESULTS_MAX = 16;
  * invariants; reads after that go through the `get` trap, about as fast as a property access
  * through `Reflect.get`.
  */
-export function sendResults(ranges: SentRanges): RecordMetadata[] {
-  if (ranges.count <= EAGER_RESULTS_MAX) {
+export function sendResults(
+  count: number,
+  first: SentRange | undefined,
+  more: readonly SentRange[] | undefined,
+): RecordMetadata[] {
+  if (count <= EAGER_RESULTS_MAX) {
     const results: RecordMetadata[] = [];
-    fillResults(results, ranges);
+    fillResults(results, count, first, more);
     return results;
   }
-  return new Proxy(new SendResultsArray(), new SendResultsHandler(ranges));
+  return new Proxy(new SendResultsArray(), new SendResultsHandler(count, first, more));
 }
 
 /** Puts each record's RecordMetadata at its index in `target`. */
-function fillResults(target: RecordMetadata[], ranges: SentRanges): void {
-  const { topic, timestamps } = ranges;
-  target.length = ranges.count;
-  for (let s = 0; s < ranges.firsts.length; s++) {
-    const first = ranges.firsts[s]!;
-    const range = new SentRange(
-      topic,
-      ranges.partitions[s]!,
-      first,
-      ranges.baseOffsets[s]!,
-      ranges.logAppendTimes[s]!,
-      timestamps,
-    );
-    for (let i = first, end = first + ranges.counts[s]!; i < end; i++) {
-      target[i] = new SentRecordMetadata(range, i);
-    }
+function fillResults(
+  target: RecordMetadata[],
+  count: number,
+  first: SentRange | undefined,
+  more: readonly SentRange[] | undefined,
+): void {
+  target.length = count;
+  if (first !== undefined) fillRange(target, first);
+  if (more !== undefined) for (const range of more) fillRange(target, range);
+}
+
+function fillRange(target: RecordMetadata[], range: SentRange): void {
+  for (let i = range.first, end = range.first + range.count; i < end; i++) {
+    target[i] = new SentRecordMetadata(range, i);
   }
 }
 
@@ -88,18 +77,21 @@ class SendResultsArray extends Array<RecordMetadata> {
 }
 
 class SendResultsHandler implements ProxyHandler<SendResultsArray> {
-  /** The ranges to make the elements from; undefined once they are made. */
-  private ranges: SentRanges | undefined;
+  private filled = false;
 
-  constructor(ranges: SentRanges) {
-    this.ranges = ranges;
-  }
+  constructor(
+    private readonly count: number,
+    private first: SentRange | undefined,
+    private more: readonly SentRange[] | undefined,
+  ) {}
 
   private fill(target: SendResultsArray): void {
-    const ranges = this.ranges;
-    if (ranges === undefined) return;
-    this.ranges = undefined;
-    fillResults(target, ranges);
+    if (this.filled) return;
+    this.filled = true;
+    fillResults(target, this.count, this.first, this.more);
+    // The ranges live on in the results that read them; the handler needs them no longer.
+    this.first = undefined;
+    this.more = undefined;
   }
 
   get(target: SendResultsArray, key: string | symbol, receiver: unknown): unknown {
@@ -145,13 +137,18 @@ class SendResultsHandler implements ProxyHandler<SendResultsArray> {
   }
 }
 
-/** What the records of one completed range share: their partition, where the range starts, how it was timestamped. */
-class SentRange {
+/**
+ * Records `first` .. `first + count - 1` of one send(), acknowledged together: their partition,
+ * where the range starts in the log, how it was timestamped. Every RecordMetadata of the range
+ * reads its fields from here.
+ */
+export class SentRange {
   constructor(
     readonly topic: string,
     readonly partition: number,
     /** Index in its send() call of the range's first record. */
     readonly first: number,
+    readonly count: number,
     /** The first record's offset; -1n when not known (acks 0). */
     readonly baseOffset: bigint,
     /** The broker's LogAppendTime, or -1 when the topic keeps CreateTime. */
