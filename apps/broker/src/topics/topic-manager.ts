@@ -216,7 +216,8 @@ export class TopicManager {
    * then the logs of `hosted` opened, created empty if new. Called again with a grown assignment
    * it opens the new partitions; with other configs it gives them to the open logs (as
    * alterTopicConfigs does). A copy of another incarnation must have been removed first
-   * (removeClusterTopicCopy): its logs are not this topic's.
+   * (removeClusterTopicCopy): its logs are not this topic's (RangeError otherwise; and
+   * KafkaStorageError while a failed removal left some of its directories unrenamed).
    */
   hostPartitions(
     name: string,
@@ -225,6 +226,14 @@ export class TopicManager {
     hosted: readonly number[],
     createRevision: number,
   ): void {
+    if (this.deleting.get(name)?.renamed === false) {
+      // Its directories are not all renamed yet (a deletion that failed midway): a new log under
+      // the same name would take one of them. The next start finishes that deletion.
+      throw new KafkaStorageError(
+        `topic ${name}: the deletion of this broker's previous copy has not finished renaming its directories`,
+        this.config.dataDir,
+      );
+    }
     const known = this.topics.get(name);
     if (known?.clusterCreateRevision !== undefined && known.clusterCreateRevision !== createRevision) {
       throw new RangeError(
