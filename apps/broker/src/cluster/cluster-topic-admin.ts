@@ -54,6 +54,11 @@ export class ClusterTopicAdmin {
     return this.store.cache.topics.get(name)?.value.configs;
   }
 
+  /**
+   * Deletes the topic as the cache knows it (its create revision), or the incarnation etcd has
+   * when it was created again since: the client named the topic, not one incarnation of it.
+   * UNKNOWN_TOPIC_OR_PARTITION when neither the cache nor etcd has it.
+   */
   async deleteTopic(name: string): Promise<void> {
     let createRevision = this.store.cache.topics.get(name)?.createRevision;
     for (let attempt = 0; createRevision !== undefined; attempt++) {
