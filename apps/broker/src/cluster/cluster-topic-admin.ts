@@ -57,7 +57,7 @@ export class ClusterTopicAdmin {
   /**
    * Deletes the topic as the cache knows it (its create revision), or the incarnation etcd has
    * when it was created again since: the client named the topic, not one incarnation of it.
-   * UNKNOWN_TOPIC_OR_PARTITION when neither the cache nor etcd has it.
+   * UNKNOWN_TOPIC_OR_PARTITION when the cache does not have it, or etcd no longer does.
    */
   async deleteTopic(name: string): Promise<void> {
     let createRevision = this.store.cache.topics.get(name)?.createRevision;
