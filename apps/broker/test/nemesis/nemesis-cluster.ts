@@ -64,16 +64,24 @@ export class NemesisCluster {
     await this.process(id).stop('SIGKILL');
   }
 
-  /** Starts a killed broker again on its data; a start that fails (etcd slow to answer) is tried again. */
-  async restart(id: number): Promise<void> {
+  /**
+   * Starts a killed broker again on its data and its ports (clients keep their bootstrap list, as
+   * they would for a real host); a start that fails (its id still registered, etcd slow to
+   * answer) is tried again, up to 3 times, and `failed` hears why.
+   */
+  async restart(id: number, failed: (why: string) => void): Promise<void> {
+    const { port, httpPort } = this.process(id);
+    const args = [...this.brokerArgs, '--port', String(port), '--http-port', String(httpPort)];
     let failure: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.cluster.startBrokerProcess(id, this.brokerArgs);
+        await this.cluster.startBrokerProcess(id, args);
         this.killed.delete(id);
         return;
       } catch (err) {
         failure = err;
+        const lines = (err as Error).message.split('\n').filter((line) => line.trim() !== '');
+        failed(lines.slice(-2).join(' / '));
       }
     }
     throw failure;

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Runnel } from '@runnel/client';
+import { type Admin, Runnel } from '@runnel/client';
 import { eventually, TEST_SESSION_TIMEOUT_MS } from '../cluster-support/test-cluster.js';
 import { checkAll } from './checker.js';
 import { failureReport, summary } from './failure-report.js';
@@ -40,12 +40,18 @@ const SETTLED_FOR_MS = 1000;
 
 describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, () => {
   let cluster: NemesisCluster;
+  let admin: Admin | undefined;
+  let workload: Workload | undefined;
 
   beforeAll(async () => {
     cluster = await NemesisCluster.start(BROKERS, BROKER_ARGS);
   }, 60_000);
 
+  // Also after a failure midway: clients closed first, so that nothing keeps Jest running.
   afterAll(async () => {
+    await workload?.stopWriters();
+    await workload?.stop();
+    await admin?.disconnect().catch(() => undefined);
     await cluster?.stop();
   }, 60_000);
 
@@ -56,7 +62,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
         `nemesis: seed ${SEED} for ${SECONDS} s (replay: RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS})\n`,
       );
       const runnel = new Runnel({ clientId: 'nemesis-admin', brokers: cluster.bootstrapServers });
-      const admin = runnel.admin();
+      admin = runnel.admin();
       await admin.connect();
       await admin.createTopics({
         topics: [
@@ -71,7 +77,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
 
       const t0 = Date.now();
       const now = () => Date.now() - t0;
-      const workload = new Workload(cluster.bootstrapServers, {
+      workload = new Workload(cluster.bootstrapServers, {
         topic: TOPIC,
         partitions: PARTITIONS,
         writers: 4,
@@ -95,11 +101,10 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
       const settled = await settle(admin);
       // The consumer reads up to the high watermarks before its last commit (noted if it does not:
       // the checks of what it read and committed hold either way).
+      const { reads } = workload;
       await eventually(async () => {
         for (const { partition, highWatermark } of settled.highWatermarks) {
-          const reached = workload.reads.some(
-            (r) => r.partition === partition && r.offset + 1n === highWatermark,
-          );
+          const reached = reads.some((r) => r.partition === partition && r.offset + 1n === highWatermark);
           expect(reached || highWatermark === 0n).toBe(true);
         }
       }, 30_000).catch((err: Error) =>
@@ -116,6 +121,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
           .map((p) => ({ partition: p.partition, offset: p.offset, atMs: now() })),
       );
       await admin.disconnect();
+      admin = undefined;
 
       // Every broker stopped, each replica's log is read from its segment files.
       await Promise.all(cluster.brokerIds.map((id) => cluster.cluster.stopBroker(id)));
@@ -169,7 +175,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
   );
 
   /** Waits until every partition is led with its whole ISR and the high watermarks stay put for SETTLED_FOR_MS. */
-  async function settle(admin: ReturnType<Runnel['admin']>) {
+  async function settle(admin: Admin) {
     let previous = '';
     let since = Date.now();
     return eventually(async () => {

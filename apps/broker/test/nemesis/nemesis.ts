@@ -58,7 +58,7 @@ export class Nemesis {
         await this.cluster.kill(id);
         await sleep(fault.holdMs);
         this.record(`broker ${id} restarting`);
-        await this.cluster.restart(id);
+        await this.cluster.restart(id, (why) => this.record(`broker ${id} did not start: ${why}`));
         this.record(`broker ${id} started`);
       } else {
         this.record(`broker ${id} paused (${why}; ${describeFault(fault)})`);
