@@ -73,6 +73,33 @@ describe('ClusterMetadataCache', () => {
     expect(cache.controller).toBeUndefined();
   });
 
+  it('forgets a deleted topic with its states, and takes one created again under the name at its new revision', () => {
+    const cache = new ClusterMetadataCache(keys);
+    const put = (key: string, value: string, revision: number) =>
+      cache.apply({ key, value, createRevision: revision, modRevision: revision });
+    const remove = (key: string, revision: number) =>
+      cache.apply({ key, value: null, createRevision: 0, modRevision: revision });
+    const assignment = encodeAssignment({ partitions: [[1], [2]], configs: {} });
+    const state = (leader: number) =>
+      JSON.stringify({ leader, leaderEpoch: 0, isr: [leader], controllerEpoch: 1 });
+    put(keys.topic('t'), assignment, 4);
+    put(keys.partitionState('t', 0), state(1), 4);
+    put(keys.partitionState('t', 1), state(2), 4);
+    // DeleteTopics' transaction: the topic key, then every key under it, at one revision.
+    remove(keys.topic('t'), 6);
+    remove(keys.partitionState('t', 0), 6);
+    remove(keys.partitionState('t', 1), 6);
+    expect(cache.topics.has('t')).toBe(false);
+    expect(cache.partitionState('t', 0)).toBeUndefined();
+    expect(cache.partitionState('t', 1)).toBeUndefined();
+
+    put(keys.topic('t'), encodeAssignment({ partitions: [[3]], configs: {} }), 9);
+    put(keys.partitionState('t', 0), state(3), 9);
+    expect(cache.topics.get('t')).toMatchObject({ createRevision: 9, value: { partitions: [[3]] } });
+    expect(cache.partitionState('t', 0)?.value.leader).toBe(3);
+    expect(cache.partitionState('t', 1)).toBeUndefined();
+  });
+
   it('ignores, and reports, keys outside the layout and values it cannot decode', () => {
     const ignored: string[] = [];
     const cache = new ClusterMetadataCache(keys, (key) => ignored.push(key));

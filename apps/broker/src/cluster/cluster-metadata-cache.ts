@@ -87,11 +87,16 @@ export class ClusterMetadataCache {
           } else this.topicMap.set(parsed.topic, revisioned(change, decodeAssignment)!);
           return;
         case 'partitionState': {
-          const states = this.stateMap.get(parsed.topic) ?? new Map<number, Revisioned<PartitionState>>();
-          this.stateMap.set(parsed.topic, states);
           const state = revisioned(change, (v) => JSON.parse(v) as PartitionState);
-          if (state) states.set(parsed.partition, state);
-          else states.delete(parsed.partition);
+          const states = this.stateMap.get(parsed.topic);
+          if (state) {
+            if (states) states.set(parsed.partition, state);
+            else this.stateMap.set(parsed.topic, new Map([[parsed.partition, state]]));
+          } else {
+            // A deleted topic's states go in the same transaction as its key, after it.
+            states?.delete(parsed.partition);
+            if (states?.size === 0) this.stateMap.delete(parsed.topic);
+          }
           return;
         }
       }
