@@ -29,8 +29,9 @@
 // .session_timeout (the broker.session.timeout.ms used). `auto.leader.rebalance.enable` is off,
 // so leadership moves only by the kills. The producer is @runnel/client's with its defaults
 // (idempotent, retry.backoff.ms 100 doubling to retry.backoff.max.ms 1000, as Kafka's), lingerMs
-// 0; FAILOVER_KILLS, FAILOVER_SESSIONS_MS (comma-separated) and FAILOVER_RETRY_BACKOFF_MAX_MS
-// change the run.
+// 0; FAILOVER_KILLS, FAILOVER_SESSIONS_MS (comma-separated), FAILOVER_RETRY_BACKOFF_MAX_MS and
+// FAILOVER_RECONNECT_BACKOFF_MAX_MS (the client's reconnect.backoff.max.ms, default 1000) change
+// the run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,10 @@ const SESSIONS_MS = (process.env.FAILOVER_SESSIONS_MS ?? '9000,2000').split(',')
 /** The producer's retry.backoff.max.ms: its default (1000) unless FAILOVER_RETRY_BACKOFF_MAX_MS says otherwise. */
 const RETRY_BACKOFF_MAX_MS = process.env.FAILOVER_RETRY_BACKOFF_MAX_MS
   ? Number(process.env.FAILOVER_RETRY_BACKOFF_MAX_MS)
+  : undefined;
+/** The client's reconnect.backoff.max.ms: its default (1000) unless FAILOVER_RECONNECT_BACKOFF_MAX_MS says otherwise. */
+const RECONNECT_BACKOFF_MAX_MS = process.env.FAILOVER_RECONNECT_BACKOFF_MAX_MS
+  ? Number(process.env.FAILOVER_RECONNECT_BACKOFF_MAX_MS)
   : undefined;
 /** Concurrent send() loops of one record each: a producer that always has writes outstanding. */
 const WRITERS = 4;
@@ -170,6 +175,7 @@ async function run(sessionMs) {
   let watch;
   let producer;
   let admin;
+  let writing = false;
   const flags = (id) => [
     ...['--node-id', String(id), '--cluster', etcd.endpoint],
     ...['--broker-session-timeout-ms', String(sessionMs), '--min-insync-replicas', '2'],
@@ -184,6 +190,7 @@ async function run(sessionMs) {
     const runnel = new Runnel({
       clientId: 'failover-bench',
       brokers: [...brokers.values()].map((b) => b.bootstrapServers),
+      ...(RECONNECT_BACKOFF_MAX_MS === undefined ? {} : { reconnectBackoffMaxMs: RECONNECT_BACKOFF_MAX_MS }),
     });
     admin = runnel.admin();
     await admin.connect();
@@ -201,7 +208,7 @@ async function run(sessionMs) {
     await producer.connect();
     /** Every acknowledged write: when it was acknowledged and its offset. */
     const acks = [];
-    let writing = true;
+    writing = true;
     let failures = 0;
     const writers = Array.from({ length: WRITERS }, async () => {
       while (writing) {
@@ -209,7 +216,9 @@ async function run(sessionMs) {
           const [result] = await producer.send({ topic: TOPIC, messages: [{ value: 'x'.repeat(100) }] });
           acks.push({ at: performance.now(), offset: result.offset });
         } catch {
+          // Retries exhausted (or the producer closed): counted, and a pause so a loop of failures never spins.
           failures++;
+          await new Promise((r) => setTimeout(r, 10));
         }
       }
     });
@@ -259,6 +268,7 @@ async function run(sessionMs) {
     if (failures > 0) process.stderr.write(`failover.bench: ${failures} sends failed (retries exhausted)\n`);
     return kills;
   } finally {
+    writing = false;
     await producer?.disconnect().catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
     await watch?.close();
