@@ -16,13 +16,17 @@
 //   of KCAT_RECORDS lines, from its start to its exit (its metadata round trip included, for both).
 //
 // Each client's rf1 and rf3 measures alternate (rf1, rf3, rf1, ...), so load from the other work
-// on the machine falls on both alike; the figure is each one's median.
+// on the machine falls on both alike; the figure is each one's median. Beside each, `.broker_cpu`:
+// the CPU time of the three brokers together (read from /proc, all threads) per MB of record
+// values, and `.rf3.broker_cpu.ratio`: what replicating to two followers costs in CPU, which on
+// 2 shared cores decides much of the records/s ratio.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Runnel } from '@runnel/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { BrokerProcess, EtcdProcess, findEtcd } from '../dist/testing.js';
+import { cpuMsOf } from './support/bench-broker.mjs';
 import { kcatMissing, runKcat, writeRecordLines } from './support/kcat.mjs';
 
 const ROUNDS = 5;
@@ -90,17 +94,28 @@ async function measureKcat(bootstrap, topic, file) {
   return KCAT_RECORDS / seconds;
 }
 
-/** ROUNDS measures of rf1 and of rf3 taken in turn, after one of each to warm up; the medians. */
-async function alternate(measure) {
+/**
+ * ROUNDS measures of rf1 and of rf3 taken in turn, after one of each to warm up; the medians of
+ * records/s and of the brokers' CPU ms per MB of values (`records` records a measure).
+ */
+async function alternate(brokers, records, measure) {
   await measure('rf1');
   await measure('rf3');
-  const rf1 = [];
-  const rf3 = [];
+  const rounds = { rf1: [], rf3: [] };
+  const brokerCpuMs = () => brokers.reduce((sum, b) => sum + cpuMsOf(b.child.pid), 0);
   for (let i = 0; i < ROUNDS; i++) {
-    rf1.push(await measure('rf1'));
-    rf3.push(await measure('rf3'));
+    for (const topic of ['rf1', 'rf3']) {
+      const cpuBefore = brokerCpuMs();
+      const recordsPerSecond = await measure(topic);
+      const cpuMsPerMb = (brokerCpuMs() - cpuBefore) / ((records * RECORD_BYTES) / 1e6);
+      rounds[topic].push({ recordsPerSecond, cpuMsPerMb });
+    }
   }
-  return { rf1: median(rf1), rf3: median(rf3) };
+  const medians = (topic) => ({
+    recordsPerSecond: median(rounds[topic].map((r) => r.recordsPerSecond)),
+    cpuMsPerMb: median(rounds[topic].map((r) => r.cpuMsPerMb)),
+  });
+  return { rf1: medians('rf1'), rf3: medians('rf3') };
 }
 
 async function run() {
@@ -135,20 +150,24 @@ async function run() {
     const results = {};
     const producer = kafka.producer();
     await producer.connect();
-    results.kafkajs = await alternate((topic) => measure(producer, topic));
+    results.kafkajs = await alternate(brokers, SENDS * RECORDS_PER_SEND, (topic) => measure(producer, topic));
     await producer.disconnect();
 
     const runnel = new Runnel({ clientId: 'replication-bench', brokers: [brokers[0].bootstrapServers] });
     const runnelProducer = runnel.producer({ acks: -1, batchSize: RUNNEL_BATCH_BYTES });
     await runnelProducer.connect();
-    results.runnelClient = await alternate((topic) => measureRunnel(runnelProducer, topic));
+    results.runnelClient = await alternate(brokers, RUNNEL_SENDS * RUNNEL_RECORDS_PER_SEND, (topic) =>
+      measureRunnel(runnelProducer, topic),
+    );
     await runnelProducer.disconnect();
 
     if (kcatMissing()) process.stderr.write(`replication.bench: ${kcatMissing()}; no kcat figures\n`);
     else {
       const file = join(dir, 'records.txt');
       writeRecordLines(file, KCAT_RECORDS, RECORD_BYTES);
-      results.kcat = await alternate((topic) => measureKcat(brokers[0].bootstrapServers, topic, file));
+      results.kcat = await alternate(brokers, KCAT_RECORDS, (topic) =>
+        measureKcat(brokers[0].bootstrapServers, topic, file),
+      );
     }
     return results;
   } finally {
@@ -171,8 +190,11 @@ if (!findEtcd()) {
   ]) {
     if (!results[client]) continue;
     const { rf1, rf3 } = results[client];
-    report(`${prefix}.rf1`, rf1, 'records/s');
-    report(`${prefix}.rf3`, rf3, 'records/s');
-    report(`${prefix}.rf3.ratio`, rf3 / rf1, 'x rf1');
+    report(`${prefix}.rf1`, rf1.recordsPerSecond, 'records/s');
+    report(`${prefix}.rf3`, rf3.recordsPerSecond, 'records/s');
+    report(`${prefix}.rf3.ratio`, rf3.recordsPerSecond / rf1.recordsPerSecond, 'x rf1');
+    report(`${prefix}.rf1.broker_cpu`, rf1.cpuMsPerMb, 'ms/MB');
+    report(`${prefix}.rf3.broker_cpu`, rf3.cpuMsPerMb, 'ms/MB');
+    report(`${prefix}.rf3.broker_cpu.ratio`, rf3.cpuMsPerMb / rf1.cpuMsPerMb, 'x rf1');
   }
 }
