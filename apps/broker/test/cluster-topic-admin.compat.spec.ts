@@ -428,6 +428,74 @@ describe('topic administration of a 3-broker cluster', () => {
     SUITE_TIMEOUT_MS,
   );
   it(
+    'loses no change when brokers alter the same topic at once: each compared write that lost is planned again on top of the winner',
+    async () => {
+      await admin.createTopics({
+        topics: [{ topic: 'contended', numPartitions: 2, replicationFactor: 2 }],
+        waitForLeaders: true,
+      });
+      for (const id of [1, 2, 3]) {
+        await eventually(async () => {
+          expect((await topicMetadata(port(id), 'contended')).partitions).toHaveLength(2);
+        });
+      }
+      const wanted: Record<string, string> = {
+        'retention.ms': '3600000',
+        'retention.bytes': '1048576',
+        'segment.bytes': '1048576',
+        'segment.ms': '600000',
+        'max.message.bytes': '65536',
+        'delete.retention.ms': '60000',
+      };
+      // Six alterations of one config each, two sent to every broker, all at once.
+      const altered = await Promise.all(
+        Object.entries(wanted).map(([name, value], i) =>
+          withClient(port((i % 3) + 1), (c) =>
+            c.request(IncrementalAlterConfigs, 1, {
+              resources: [
+                {
+                  resourceType: TOPIC,
+                  resourceName: 'contended',
+                  configs: [{ name, configOperation: ConfigOperation.SET, value }],
+                },
+              ],
+              validateOnly: false,
+            }),
+          ),
+        ),
+      );
+      expect(altered.map((r) => r.responses[0]!.errorCode)).toEqual(Array(6).fill(ErrorCode.NONE));
+      // Two growths at once: to 4 and to 3 partitions. Whichever commits first, the topic ends
+      // with 4; the growth to 3 is INVALID_PARTITIONS if it is planned again after the growth to 4.
+      const grown = await Promise.all(
+        [
+          [1, 4],
+          [2, 3],
+        ].map(([id, count]) =>
+          withClient(port(id!), (c) =>
+            c.request(CreatePartitions, 1, {
+              topics: [{ name: 'contended', count: count!, assignments: null }],
+              timeoutMs: 5000,
+              validateOnly: false,
+            }),
+          ).then((response) => response.results[0]!.errorCode),
+        ),
+      );
+      expect(grown[0]).toBe(ErrorCode.NONE);
+      expect([ErrorCode.NONE, ErrorCode.INVALID_PARTITIONS]).toContain(grown[1]);
+      for (const id of [1, 2, 3]) {
+        await eventually(async () => {
+          expect(await describedConfigs(port(id), 'contended')).toMatchObject(wanted);
+          const { partitions } = await topicMetadata(port(id), 'contended');
+          expect(partitions.map((p) => p.partitionIndex)).toEqual([0, 1, 2, 3]);
+          for (const p of partitions) expect(p.leaderId).toBe(p.replicaNodes[0]);
+        });
+      }
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
     'a broker paused while its topic is deleted and created again ends with only the new records; one SIGKILLed during a deletion comes back without the topic',
     async () => {
       // Broker 3 becomes a child process (the built broker), to be SIGSTOPped and SIGKILLed.

@@ -13,10 +13,11 @@ import { initialPartitionState } from './partition-election.js';
 /** How long a change waits for this broker's own watch to show it before answering. */
 const CAUGHT_UP_TIMEOUT_MS = 5000;
 /**
- * How many times a change is planned again because the topic's key moved between the read and
- * the compared write (another broker changed the topic meanwhile) before the client is told to retry.
+ * How many times a change is planned before the client is told to retry. Each lost attempt means
+ * another change of the same topic committed between the read and the compared write (some
+ * writer wins every round), so this many attempts lose only to as many changes made meanwhile.
  */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 20;
 
 /**
  * DeleteTopics, CreatePartitions and IncrementalAlterConfigs of the cluster's topics, on any
