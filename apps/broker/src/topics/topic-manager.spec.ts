@@ -199,4 +199,37 @@ describe('TopicManager', () => {
       }),
     );
   });
+  it("hosts a cluster topic's copy by incarnation: new configs reach the open logs, another incarnation waits for the old copy's removal", async () => {
+    topics.hostPartitions('shared', 2, { 'retention.ms': '3600000' }, [1], 41);
+    expect(topics.localLog('shared', 0)).toBeUndefined();
+    const log = topics.localLog('shared', 1)!;
+    expect(log.config.retentionMs).toBe(3_600_000);
+    log.append(await batchOfSize(1, 10));
+    expect(topics.clusterTopicCopies()).toEqual([{ name: 'shared', createRevision: 41 }]);
+
+    // The same incarnation with new configs and a third partition: the open log takes the configs.
+    topics.hostPartitions('shared', 3, { 'retention.ms': '60000' }, [1, 2], 41);
+    expect(topics.localLog('shared', 1)).toBe(log);
+    expect(log.config.retentionMs).toBe(60_000);
+    expect(topics.localLog('shared', 2)?.config.retentionMs).toBe(60_000);
+    // A later incarnation of the name is not this copy's: its logs would hold the old records.
+    expect(() => topics.hostPartitions('shared', 1, {}, [0], 57)).toThrow(RangeError);
+
+    await topics.removeClusterTopicCopy('shared');
+    expect(topics.topic('shared')).toBeUndefined();
+    expect(readdirSync(dataDir).filter((n) => n.startsWith('shared'))).toEqual([]);
+    topics.hostPartitions('shared', 2, {}, [1], 57);
+    expect(topics.localLog('shared', 1)?.logEndOffset).toBe(0n);
+    await topics.close();
+    // A restart knows the copy's incarnation from meta.json.
+    topics = open();
+    expect(topics.clusterTopicCopies()).toEqual([{ name: 'shared', createRevision: 57 }]);
+  });
+
+  it('leaves topics of its own alone: only cluster copies are listed or removed as such', async () => {
+    topics.createTopic('own', { numPartitions: 1, replicationFactor: 1 });
+    expect(topics.clusterTopicCopies()).toEqual([]);
+    await topics.removeClusterTopicCopy('own');
+    expect(topics.topic('own')?.partitions).toBe(1);
+  });
 });
