@@ -131,6 +131,16 @@ export abstract class AbstractIndex {
     truncateFile(this.openForWrite(), this.path, 0);
   }
 
+  /** Keeps only the first `count` entries (the log was truncated), in memory and in the file. */
+  protected keep(count: number): void {
+    if (count >= this.count) return;
+    this.count = count;
+    if (this.written > count) {
+      this.written = count;
+      truncateFile(this.openForWrite(), this.path, count * this.entrySize);
+    }
+  }
+
   /** Appends the entries not yet in the file to it. */
   writeOut(): void {
     if (this.written === this.count) return;

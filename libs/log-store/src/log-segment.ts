@@ -325,15 +325,31 @@ export class LogSegment {
   }
 
   /**
-   * A follower's truncation (the active segment only): drops the batch holding `offset` and every
-   * later one, then rebuilds both indexes from what remains, as recovery does.
+   * A follower's truncation (Kafka's LogSegment.truncateTo): drops the batch holding `offset` and
+   * every later one, and the index entries of what was dropped; the segment's end and largest
+   * timestamp are read again from the batches after the last index entry left, as at open. The
+   * bytes kept were checked when written or recovered, so they are not verified again (a 1 GiB
+   * segment would stall the event loop for a third of a second); should the walk after the last
+   * entry still find damage, the segment is recovered as after a crash. It may be made the
+   * active segment afterwards.
    */
   truncateTo(offset: bigint): void {
     const location = this.translateOffset(offset);
     if (location === undefined) return;
+    const logEndOffset = location.header.baseOffset;
     this.log.truncateTo(location.position);
     this.readEnds.clear();
-    this.recover();
+    this.offsetIndex.truncateTo(logEndOffset);
+    this.timeIndex.truncateTo(logEndOffset);
+    this.nextOffset = this.baseOffset;
+    this.maxTimestamp = NO_TIMESTAMP;
+    this.offsetOfMaxTimestamp = this.baseOffset;
+    this.bytesSinceLastIndexEntry = 0;
+    if (this.size === 0) {
+      this.firstBatchTimestamp = undefined;
+      this.rollAtTimestamp = undefined;
+    }
+    if (this.loadEnd() !== undefined) this.recover();
   }
 
   /**

@@ -1,12 +1,12 @@
-import { cpSync, readdirSync, readFileSync, renameSync, truncateSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { CompressionType, encodeRecordBatch } from '@runnel/protocol';
+import { CompressionType, encodeRecordBatch, readBatchHeader } from '@runnel/protocol';
 import { LogCheckpoint } from './log-checkpoint.js';
 import { PartitionLog } from './partition-log.js';
 import { ProducerStateManager } from './producer-state-manager.js';
 import { ProducerStateSnapshot } from './producer-state-snapshot.js';
 import { readAll } from './test-support/batches.js';
-import { batchesOnDisk } from './test-support/crash.js';
+import { batchesOnDisk, crashImage } from './test-support/crash.js';
 import { tempDir } from './test-support/temp-dir.js';
 
 /** About 220 bytes: three batches fill a segment of SEGMENT_BYTES. */
@@ -189,6 +189,39 @@ describe('PartitionLog.truncateTo across segments', () => {
     expect(reopened.recovery.lines).toEqual([]);
     expect(reopened.logEndOffset).toBe(10n);
     await expectConsistent(reopened);
+  });
+
+  it('keepsTheIndexEntriesBelowTheCutAndAgreesWithIndexesRebuiltFromTheLog', async () => {
+    // One segment of 60 batches, an index entry at nearly every batch.
+    const log = PartitionLog.open(join(dir.path, 'big-0'), { segmentBytes: 1 << 20, indexIntervalBytes: 1 });
+    open.push(log);
+    for (let sequence = 0; sequence < 60; sequence++) log.append(await batch(sequence), 1);
+    log.append(await batch(60), 1);
+    await log.flush();
+    const index = join(log.dir, '00000000000000000000.index');
+    const entriesBefore = readFileSync(index).length / 8;
+    expect(log.truncateTo(37n)).toBe(37n);
+    // Entries of the batches 1..36 (the first batch has none) stay, in the file too.
+    expect(readFileSync(index).length / 8).toBe(36);
+    expect(entriesBefore).toBeGreaterThan(36);
+    for (let sequence = 37; sequence < 45; sequence++) log.append(await batch(sequence), 2);
+    await log.flush();
+    await expectConsistent(log);
+
+    const asIs = openLog(crashImage(log, join(dir.path, 'as-is')));
+    const rebuiltDir = crashImage(log, join(dir.path, 'rebuilt'));
+    for (const name of readdirSync(rebuiltDir)) {
+      if (name.endsWith('.index') || name.endsWith('.timeindex')) rmSync(join(rebuiltDir, name));
+    }
+    const rebuilt = openLog(rebuiltDir);
+    expect(asIs.recovery.lines.filter((line) => line.includes('needs recovery'))).toEqual([]);
+    for (const reopened of [log, asIs, rebuilt]) {
+      for (let offset = 0n; offset < 45n; offset++) {
+        expect(readBatchHeader(reopened.read(offset, 1).records).baseOffset).toBe(offset);
+        expect((await reopened.offsetForTimestamp(1_700_000_000_000n + offset))?.offset).toBe(offset);
+      }
+      expect(await reopened.offsetForTimestamp(1_700_000_000_045n)).toBeUndefined();
+    }
   });
 
   it('cutsTheBatchHoldingTheOffsetAtASegmentsFirstBatch', async () => {

@@ -22,6 +22,28 @@ describe('OffsetIndex', () => {
     return index;
   };
 
+  it('truncateToDropsTheEntriesOfBatchesEndingAtOrPastTheNewLogEnd', () => {
+    const index = filled();
+    index.writeOut();
+    // The batch ending at 110 goes (the log now ends at 106, inside it or before it).
+    index.truncateTo(106n);
+    expect(index.entryCount).toBe(1);
+    expect(index.lastEntry()).toEqual({ offset: 104n, position: 500 });
+    expect(index.lookup(200n)).toEqual({ offset: 104n, position: 500 });
+    expect(readFileSync(path).length).toBe(8);
+    // Entries added after the cut follow the one kept, and the file is as it would be written anew.
+    index.append(107n, 800);
+    index.writeOut();
+    expect(OffsetIndex.open(path, 100n, 1024)?.sanityCheck(900)).toBeUndefined();
+    expect(readFileSync(path).length).toBe(16);
+    index.truncateTo(105n);
+    expect(index.lastEntry()).toEqual({ offset: 104n, position: 500 });
+    index.truncateTo(104n);
+    expect(index.entryCount).toBe(0);
+    expect(readFileSync(path).length).toBe(0);
+    index.release();
+  });
+
   it('lookupFindsTheLastEntryAtOrBelowTheTarget', () => {
     const index = filled();
     expect(index.lookup(99n)).toEqual({ offset: 100n, position: 0 });

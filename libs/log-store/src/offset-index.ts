@@ -80,6 +80,16 @@ export class OffsetIndex extends AbstractIndex {
     return { offset: this.baseOffset + BigInt(this.relativeOffsetAt(i)), position: this.positionAt(i) };
   }
 
+  /** The log now ends at `logEndOffset`: the entries of batches ending at or past it go. */
+  truncateTo(logEndOffset: bigint): void {
+    const keep = this.largestLowerBound(
+      logEndOffset,
+      (k) => this.baseOffset + BigInt(this.relativeOffsetAt(k)),
+      true,
+    );
+    this.keep(keep + 1);
+  }
+
   /** The last entry, or (baseOffset, 0) for an empty index. */
   lastEntry(): OffsetPosition {
     if (this.count === 0) return { offset: this.baseOffset, position: 0 };

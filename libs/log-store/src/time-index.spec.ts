@@ -25,6 +25,25 @@ describe('TimeIndex', () => {
     expect(() => index.maybeAppend(3000n, 104n)).toThrow(/goes back from offset 106/);
   });
 
+  it('truncateToDropsTheEntriesAtOrPastTheNewLogEndInMemoryAndInTheFile', () => {
+    const index = TimeIndex.create(path, 100n, 1024);
+    index.maybeAppend(1000n, 102n);
+    index.maybeAppend(2000n, 106n);
+    index.maybeAppend(3000n, 109n);
+    index.writeOut();
+    index.truncateTo(106n);
+    expect(index.lastEntry()).toEqual({ timestamp: 1000n, offset: 102n });
+    expect(readFileSync(path).length).toBe(12);
+    // The dropped timestamps no longer hold new entries back.
+    index.maybeAppend(1500n, 106n);
+    index.writeOut();
+    expect(TimeIndex.open(path, 100n, 1024)?.lastEntry()).toEqual({ timestamp: 1500n, offset: 106n });
+    index.truncateTo(100n);
+    expect(index.entryCount).toBe(0);
+    expect(readFileSync(path).length).toBe(0);
+    index.release();
+  });
+
   it('offsetBeforeIsTheLastEntryStrictlyBelowTheTimestamp', () => {
     const index = TimeIndex.create(path, 100n, 1024);
     index.maybeAppend(1000n, 102n);

@@ -73,6 +73,12 @@ export class TimeIndex extends AbstractIndex {
     return { timestamp: this.timestampAt(this.count - 1), offset: this.offsetAt(this.count - 1) };
   }
 
+  /** The log now ends at `logEndOffset`: the entries of offsets at or past it go. */
+  truncateTo(logEndOffset: bigint): void {
+    this.keep(this.largestLowerBound(logEndOffset, (k) => this.offsetAt(k), true) + 1);
+    this.lastTimestamp = this.lastEntry()?.timestamp;
+  }
+
   /** Adds (timestamp, offset) if the timestamp is larger than the last entry's. */
   maybeAppend(timestamp: bigint, offset: bigint): void {
     if (this.lastTimestamp !== undefined && timestamp <= this.lastTimestamp) return;
