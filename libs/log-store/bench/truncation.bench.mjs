@@ -39,7 +39,8 @@ try {
     for (let i = 0; i < 8; i++, bytes += batch.length) log.append(Buffer.from(batch));
     await log.whenWritten();
   }
-  if (log.segmentBaseOffsets.length !== 2) throw new Error(`expected 2 segments, got ${log.segmentBaseOffsets}`);
+  if (log.segmentBaseOffsets.length !== 2)
+    throw new Error(`expected 2 segments, got ${log.segmentBaseOffsets}`);
   await log.close();
 
   const truncate = [];
