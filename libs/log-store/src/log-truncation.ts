@@ -95,7 +95,7 @@ function partialTruncationSteps(
       flusher.truncated(newEnd, doomed);
       writeCheckpoint(context, logStartOffset, cleanerOffset);
     },
-    ...doomed.reverse().map((segment) => () => segment.renameTo(dir, DELETED_FILE_SUFFIX)),
+    ...[...doomed].reverse().map((segment) => () => segment.renameTo(dir, DELETED_FILE_SUFFIX)),
     () => syncDir(dir),
     () => {
       if (cut !== undefined) holding.truncateTo(target);
@@ -126,7 +126,7 @@ function fullTruncationSteps(
       flusher.truncated(target, old);
       writeCheckpoint(context, target, target);
     },
-    ...old.reverse().map((segment) => () => segment.renameTo(dir, DELETED_FILE_SUFFIX)),
+    ...[...old].reverse().map((segment) => () => segment.renameTo(dir, DELETED_FILE_SUFFIX)),
     () => syncDir(dir),
     () => {
       fresh = LogSegment.create(dir, target, context.config, context.clock.now());
