@@ -135,6 +135,13 @@ describe('the nemesis checker', () => {
     expect(checkDuplicates(twiceInOne)).toEqual([
       expect.objectContaining({ property: 'duplicate', values: ['w1-0'] }),
     ]);
+    const retried = [
+      { offset: 0n, value: 'w1-0', producer: { id: 7n, epoch: 0, sequence: 3, leaderEpoch: 1 } },
+      { offset: 1n, value: 'w1-0', producer: { id: 8n, epoch: 0, sequence: 0, leaderEpoch: 2 } },
+    ];
+    expect(checkDuplicates([partition(retried)])[0]?.message).toBe(
+      'w1-0 is at p0 w1-0@0 (producer 7 epoch 0 seq 3, leader epoch 1) and again at p0 w1-0@1 (producer 8 epoch 0 seq 0, leader epoch 2)',
+    );
     const inTwo = [partition(log('w1-0')), { ...partition(log('w1-0')), partition: 1 }];
     expect(checkDuplicates(inTwo)).toEqual([
       expect.objectContaining({ property: 'duplicate', partition: 1 }),
@@ -172,7 +179,11 @@ describe('the nemesis checker', () => {
     const sends = [ok(1, 0, 0, 1n), ok(1, 1, 0, 0n), ok(2, 0, 0, 2n)];
     const outcomes = [partition(log('w1-1', 'w1-0', 'w2-0'))];
     expect(checkOrder(sends, outcomes)).toEqual([
-      expect.objectContaining({ property: 'reordered', values: ['w1-1', 'w1-0'] }),
+      expect.objectContaining({
+        property: 'reordered',
+        values: ['w1-0', 'w1-1'],
+        message: 'writer 1: w1-0 (sent before w1-1) is at p0 offset 1, after w1-1 at offset 0',
+      }),
     ]);
     // Interleaving of two writers is not an order violation.
     expect(

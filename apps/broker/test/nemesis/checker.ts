@@ -36,6 +36,15 @@ export function committedLog(outcome: PartitionOutcome): readonly LogRecord[] {
   return log.filter((r) => r.offset < outcome.highWatermark);
 }
 
+/** `w1-5@12 (producer 3 epoch 0 seq 5, leader epoch 2)`, or without the parenthesis when the record's origin is not known. */
+export function describeRecord(r: LogRecord | undefined): string {
+  if (!r) return 'nothing';
+  const p = r.producer;
+  return p
+    ? `${r.value}@${r.offset} (producer ${p.id} epoch ${p.epoch} seq ${p.sequence}, leader epoch ${p.leaderEpoch})`
+    : `${r.value}@${r.offset}`;
+}
+
 function byOffset(log: readonly LogRecord[]): Map<bigint, string> {
   return new Map(log.map((r) => [r.offset, r.value]));
 }
@@ -76,19 +85,19 @@ export function checkAckedOffsets(
 
 /** No value is in the committed logs twice (in one partition or across partitions). */
 export function checkDuplicates(outcomes: readonly PartitionOutcome[]): Violation[] {
-  const seen = new Map<string, { partition: number; offset: bigint }>();
+  const seen = new Map<string, { partition: number; record: LogRecord }>();
   const violations: Violation[] = [];
   for (const o of outcomes) {
     for (const r of committedLog(o)) {
       const first = seen.get(r.value);
       if (!first) {
-        seen.set(r.value, { partition: o.partition, offset: r.offset });
+        seen.set(r.value, { partition: o.partition, record: r });
         continue;
       }
       violations.push({
         property: 'duplicate',
         partition: o.partition,
-        message: `${r.value} is at p${first.partition} offset ${first.offset} and again at p${o.partition} offset ${r.offset}`,
+        message: `${r.value} is at p${first.partition} ${describeRecord(first.record)} and again at p${o.partition} ${describeRecord(r)}`,
         values: [r.value],
       });
     }
@@ -157,8 +166,8 @@ export function checkOrder(sends: readonly SendEvent[], outcomes: readonly Parti
         violations.push({
           property: 'reordered',
           partition: o.partition,
-          message: `writer ${send.writer}: ${previous.value} (sent before ${r.value}) is at p${o.partition} offset ${previous.offset}, after ${r.value} at offset ${r.offset}`,
-          values: [previous.value, r.value],
+          message: `writer ${send.writer}: ${r.value} (sent before ${previous.value}) is at p${o.partition} offset ${r.offset}, after ${previous.value} at offset ${previous.offset}`,
+          values: [r.value, previous.value],
         });
       }
       if (!previous || previous.n < send.n)
@@ -172,17 +181,17 @@ export function checkOrder(sends: readonly SendEvent[], outcomes: readonly Parti
 export function checkDivergence(outcomes: readonly PartitionOutcome[]): Violation[] {
   const violations: Violation[] = [];
   for (const o of outcomes) {
-    const first = new Map<bigint, { broker: number; value: string }>();
+    const first = new Map<bigint, { broker: number; record: LogRecord }>();
     for (const [broker, log] of o.replicas) {
       for (const r of log) {
         const other = first.get(r.offset);
-        if (!other) first.set(r.offset, { broker, value: r.value });
-        else if (other.value !== r.value) {
+        if (!other) first.set(r.offset, { broker, record: r });
+        else if (other.record.value !== r.value) {
           violations.push({
             property: 'divergent',
             partition: o.partition,
-            message: `p${o.partition} offset ${r.offset} holds ${other.value} on broker ${other.broker} and ${r.value} on broker ${broker}`,
-            values: [other.value, r.value],
+            message: `p${o.partition} offset ${r.offset} holds ${describeRecord(other.record)} on broker ${other.broker} and ${describeRecord(r)} on broker ${broker}`,
+            values: [other.record.value, r.value],
           });
         }
       }
@@ -206,7 +215,7 @@ export function checkIsrIdentical(outcomes: readonly PartitionOutcome[]): Violat
       violations.push({
         property: 'isr-not-identical',
         partition: o.partition,
-        message: `p${o.partition}: in-sync broker ${broker} differs from leader ${o.leader} below the high watermark ${o.highWatermark} at record ${at}: leader ${describe(mine)}, broker ${broker} ${describe(theirs)}`,
+        message: `p${o.partition}: in-sync broker ${broker} differs from leader ${o.leader} below the high watermark ${o.highWatermark} at record ${at}: leader ${describeRecord(mine)}, broker ${broker} ${describeRecord(theirs)}`,
         values: [mine?.value, theirs?.value].filter((v): v is string => v !== undefined),
       });
     }
@@ -219,10 +228,6 @@ function firstDifference(a: readonly LogRecord[], b: readonly LogRecord[]): numb
     if (a[i]?.offset !== b[i]?.offset || a[i]?.value !== b[i]?.value) return i;
   }
   return undefined;
-}
-
-function describe(r: LogRecord | undefined): string {
-  return r ? `${r.value}@${r.offset}` : 'nothing';
 }
 
 /** No committed offset passes its partition's high watermark (a consumer read only what is committed). */

@@ -59,6 +59,13 @@ export interface History {
 export interface LogRecord {
   readonly offset: bigint;
   readonly value: string;
+  /** Where it came from, to tell a retry the broker failed to recognise from a second producer id: its batch's producer id and epoch, its own sequence number, and the leader epoch it was appended at. */
+  readonly producer?: {
+    readonly id: bigint;
+    readonly epoch: number;
+    readonly sequence: number;
+    readonly leaderEpoch: number;
+  };
 }
 
 /** Every replica's log of one partition after healing, and what its leader then said of it. */

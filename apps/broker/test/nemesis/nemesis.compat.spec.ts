@@ -1,7 +1,7 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
 // RUNNEL_NEMESIS_SECONDS (default 60) sets how long the nemesis strikes, RUNNEL_NEMESIS_SEED its
 // schedule (default: a new seed each run, printed).
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Admin, Runnel } from '@runnel/client';
@@ -161,8 +161,13 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
       if (violations.length > 0) {
         const file = join(tmpdir(), `runnel-nemesis-${SEED}-${t0}.json`);
         writeFileSync(file, JSON.stringify({ history, outcomes }, jsonReplacer, 1));
+        // The brokers' data directories and logs stay for a post-mortem (the cluster's own directory goes at stop).
+        const kept = `${file.slice(0, -'.json'.length)}-data`;
+        cpSync(cluster.cluster.dir, kept, { recursive: true });
+        for (const id of cluster.brokerIds)
+          writeFileSync(join(kept, `broker-${id}.out`), cluster.process(id).output.join(''));
         throw new Error(
-          `${failureReport(history, violations, `RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} npm run test:compat -- nemesis`)}\nwhole history and logs: ${file}`,
+          `${failureReport(history, violations, `RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} npm run test:compat -- nemesis`)}\nwhole history and logs: ${file}, data directories and broker output: ${kept}`,
         );
       }
       // The run did what it is for: faults struck, values were acknowledged and read, offsets committed.

@@ -27,8 +27,15 @@ export async function readReplicaLog(
     for (const raw of new RecordBatchIterator(readFileSync(join(dir, segment)))) {
       const batch = await decodeRecordBatch(raw.bytes, 0, { verifyCrc: false });
       if (batch.isControl) continue;
+      const { producerId, producerEpoch, baseSequence, baseOffset, partitionLeaderEpoch } = batch.header;
       for (const record of batch.records) {
-        records.push({ offset: record.offset, value: record.value?.toString() ?? '' });
+        const producer = {
+          id: producerId,
+          epoch: producerEpoch,
+          sequence: baseSequence + Number(record.offset - baseOffset),
+          leaderEpoch: partitionLeaderEpoch,
+        };
+        records.push({ offset: record.offset, value: record.value?.toString() ?? '', producer });
       }
     }
   }
