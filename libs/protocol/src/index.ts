@@ -22,6 +22,7 @@ export { ProtocolError } from './errors/protocol-error.js';
 export { type RecordLocation, SerializationError } from './errors/serialization-error.js';
 export { ALL_APIS, ApiKey, apiByKey } from './messages/api-registry.js';
 export { AlterClientQuotas } from './messages/apis/alter-client-quotas.js';
+export { AlterConfigs } from './messages/apis/alter-configs.js';
 export { AlterUserScramCredentials } from './messages/apis/alter-user-scram-credentials.js';
 export { ApiVersions } from './messages/apis/api-versions.js';
 export { CreateAcls } from './messages/apis/create-acls.js';

@@ -40,6 +40,7 @@ describe('API registry', () => {
       DeleteAcls: 3,
       OffsetForLeaderEpoch: 4,
       DescribeConfigs: 2,
+      AlterConfigs: 2,
       DescribeLogDirs: 4,
       SaslAuthenticate: 2,
       CreatePartitions: 1,

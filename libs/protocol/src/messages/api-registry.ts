@@ -1,4 +1,5 @@
 import { AlterClientQuotas } from './apis/alter-client-quotas.js';
+import { AlterConfigs } from './apis/alter-configs.js';
 import { AlterUserScramCredentials } from './apis/alter-user-scram-credentials.js';
 import { ApiVersions } from './apis/api-versions.js';
 import { CreateAcls } from './apis/create-acls.js';
@@ -59,6 +60,7 @@ export const ALL_APIS: readonly Api<unknown, unknown>[] = [
   CreateAcls,
   DeleteAcls,
   DescribeConfigs,
+  AlterConfigs,
   DescribeLogDirs,
   SaslAuthenticate,
   CreatePartitions,
@@ -104,6 +106,7 @@ export const ApiKey = Object.fromEntries(ALL_APIS.map((api) => [api.name, api.ap
     | 'DeleteAcls'
     | 'OffsetForLeaderEpoch'
     | 'DescribeConfigs'
+    | 'AlterConfigs'
     | 'DescribeLogDirs'
     | 'CreatePartitions'
     | 'SaslAuthenticate'
