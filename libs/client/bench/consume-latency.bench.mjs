@@ -18,10 +18,11 @@
 // Produce request (the upper bound of its histogram bucket holding the p99); and the event-loop delay p99 of both processes
 // over the measured seconds (the broker's from a monitorEventLoopDelay probe loaded with
 // --import, read with SIGUSR2). A tail that matches a process's loop delay is that process not
-// being run (GC, or the machine's other load), not the wire.
+// being run (GC, or the machine's other load), not the wire; `run_delay.client/broker` says how
+// long, per second, each main thread waited for a core while runnable (Linux's schedstat).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -136,6 +137,18 @@ async function brokerCpuMs(httpPort) {
   return Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000;
 }
 
+/**
+ * How long the main thread of process `pid` has waited for a core while runnable, in ms (the
+ * kernel's run_delay, /proc/<pid>/schedstat); undefined where there is no such file (not Linux).
+ */
+function runDelayMs(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const dataDir = mkdtempSync(join(tmpdir(), 'runnel-latency-bench-'));
@@ -196,6 +209,7 @@ const gcObserver = new PerformanceObserver((list) => {
 gcObserver.observe({ entryTypes: ['gc'] });
 await brokerLoopDelay();
 const clientBefore = process.cpuUsage();
+const waitedBefore = { client: runDelayMs('self'), broker: runDelayMs(broker.child.pid) };
 const failures = [];
 const start = performance.now();
 let sent = 0;
@@ -224,6 +238,8 @@ await new Promise((resolve) => {
 });
 const sendEnd = performance.now();
 await allReceived;
+const waited = { client: runDelayMs('self'), broker: runDelayMs(broker.child.pid) };
+const waitedSeconds = (performance.now() - start) / 1000;
 loopDelay.disable();
 gcObserver.disconnect();
 const brokerLoop = await brokerLoopDelay();
@@ -255,6 +271,16 @@ report('client.latency.lingerMs0.event_loop_delay.broker.p99', brokerLoop.p99, '
 report('client.latency.lingerMs0.event_loop_delay.max', loopDelay.max / 1e6, 'ms');
 report('client.latency.lingerMs0.event_loop_delay.broker.max', brokerLoop.max, 'ms');
 report('client.latency.lingerMs0.gc_pause.max', gcMax, 'ms');
+// Time each process's main thread was runnable but not running, per second of the run: what
+// the machine's other load costs each side (a loop delay with as much waiting is the scheduler).
+for (const side of ['client', 'broker']) {
+  if (waited[side] === undefined || waitedBefore[side] === undefined) continue;
+  report(
+    `client.latency.lingerMs0.run_delay.${side}`,
+    (waited[side] - waitedBefore[side]) / waitedSeconds,
+    'ms/s',
+  );
+}
 report('client.latency.lingerMs0.gc_pause.broker.max', brokerLoop.gcMax, 'ms');
 report('client.latency.lingerMs0.rate', latencies.length / ((sendEnd - measureStart) / 1000), 'records/s');
 const runMb = (total * RECORD_BYTES) / MB;
