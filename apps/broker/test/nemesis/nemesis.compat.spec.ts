@@ -1,6 +1,6 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
 // RUNNEL_NEMESIS_SECONDS (default 60) sets how long the nemesis strikes, RUNNEL_NEMESIS_SEED its
-// schedule (default: a new seed each run, printed).
+// schedule (default: a new seed each run, printed), RUNNEL_NEMESIS_IN_FLIGHT the sends in flight per writer.
 import { cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,13 @@ import { Workload } from './workload.js';
 
 const SECONDS = Number(process.env.RUNNEL_NEMESIS_SECONDS ?? 60);
 const SEED = Number(process.env.RUNNEL_NEMESIS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/**
+ * Sends in flight per writer (RUNNEL_NEMESIS_IN_FLIGHT, default 1). More than one lets
+ * @runnel/client duplicate acknowledged values when a batch of the writer expires
+ * (docs/cluster.md, "What the nemesis found"); 1 keeps the default run to what the broker answers for.
+ */
+const IN_FLIGHT = Number(process.env.RUNNEL_NEMESIS_IN_FLIGHT ?? 1);
+const WRITERS = 6;
 const TOPIC = 'nemesis';
 const PARTITIONS = 3;
 const BROKERS = 3;
@@ -59,7 +66,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
     'loses, duplicates and reorders no acknowledged value; replicas agree; commits stay below the high watermark',
     async () => {
       process.stdout.write(
-        `nemesis: seed ${SEED} for ${SECONDS} s (replay: RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS})\n`,
+        `nemesis: seed ${SEED} for ${SECONDS} s, ${WRITERS} writers with ${IN_FLIGHT} send(s) in flight each (replay: RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} RUNNEL_NEMESIS_IN_FLIGHT=${IN_FLIGHT})\n`,
       );
       const runnel = new Runnel({ clientId: 'nemesis-admin', brokers: cluster.bootstrapServers });
       admin = runnel.admin();
@@ -80,7 +87,8 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
       workload = new Workload(cluster.bootstrapServers, {
         topic: TOPIC,
         partitions: PARTITIONS,
-        writers: 4,
+        writers: WRITERS,
+        inFlightPerWriter: IN_FLIGHT,
         seed: SEED,
         groupId: 'nemesis-group',
         now,
@@ -167,7 +175,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
         for (const id of cluster.brokerIds)
           writeFileSync(join(kept, `broker-${id}.out`), cluster.process(id).output.join(''));
         throw new Error(
-          `${failureReport(history, violations, `RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} npm run test:compat -- nemesis`)}\nwhole history and logs: ${file}, data directories and broker output: ${kept}`,
+          `${failureReport(history, violations, `RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} RUNNEL_NEMESIS_IN_FLIGHT=${IN_FLIGHT} npm run test:compat -- nemesis`)}\nwhole history and logs: ${file}, data directories and broker output: ${kept}`,
         );
       }
       // The run did what it is for: faults struck, values were acknowledged and read, offsets committed.

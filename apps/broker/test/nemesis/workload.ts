@@ -9,9 +9,6 @@ import {
 import { seededRandom } from './fault-schedule.js';
 import type { CommitEvent, ReadEvent, SendEvent, SendOutcome } from './history.js';
 
-/** Sends of one writer in flight at once: enough for the producer to pipeline and retry several batches of a partition. */
-const WRITER_IN_FLIGHT = 3;
-
 /**
  * Producer settings: a request timeout and a delivery timeout short beside the faults (a pause
  * lasts up to 5 s, a restart takes several), so some sends end unknown and the producer goes on
@@ -47,6 +44,12 @@ export interface WorkloadOptions {
   readonly topic: string;
   readonly partitions: number;
   readonly writers: number;
+  /**
+   * Sends of one writer in flight at once. Above 1 the producer pipelines and retries several
+   * batches of a partition, and @runnel/client then duplicates values when one of them expires
+   * (docs/cluster.md, "What the nemesis found").
+   */
+  readonly inFlightPerWriter: number;
   readonly seed: number;
   readonly groupId: string;
   readonly now: () => number;
@@ -113,7 +116,7 @@ export class Workload {
           }
         }
       };
-      for (let lanes = 0; lanes < WRITER_IN_FLIGHT; lanes++) this.writing.push(lane());
+      for (let lanes = 0; lanes < this.options.inFlightPerWriter; lanes++) this.writing.push(lane());
     }
     await this.startConsumer();
   }
