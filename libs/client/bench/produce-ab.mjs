@@ -17,6 +17,9 @@
 // client's CPU ms per MB of values (each round also says how much of it was the kernel's), median
 // (min-max) over the rounds. Environment:
 // - RUNNEL_AB_CPU_PROFILE=<dir>: each variant writes a CPU profile of its measured phase there;
+// - RUNNEL_AB_HEAP_SURVIVORS=<dir>: each variant writes a sampling heap profile of what its measured
+//   phase allocated and a scavenge did not free (still live, or freed only by a full collection)
+//   there, and prints those bytes per record beside its figures (`survived`);
 // - RUNNEL_AB_PRODUCER_OPTIONS=<JSON>, e.g. '{"batchSize":262144}': added to every variant's options;
 // - RUNNEL_AB_DISTINCT_SENDS=<n>: build only n distinct send() calls and cycle through them, so the
 //   heap does not hold every record of the run (2,000,000 pre-built messages are 270 MB of old
@@ -42,7 +45,7 @@ const MAIN = process.env.RUNNEL_BENCH_BROKER
   : join(dirname(HERE), '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
 
 /** The child: one variant, one measured produce; prints {"recordsPerSecond", "cpuMsPerMb"}. */
-async function child(dist, acks, port, records, profileFile) {
+async function child(dist, acks, port, records, profileFile, survivorsFile) {
   const { Runnel } = await import(pathToFileURL(resolve(dist)).href);
   const runnel = new Runnel({ clientId: 'produce-ab', brokers: [`127.0.0.1:${port}`] });
   const admin = runnel.admin();
@@ -85,19 +88,34 @@ async function child(dist, acks, port, records, profileFile) {
   const sends = messagesOf(records);
   globalThis.gc?.();
   let session;
-  if (profileFile) {
+  if (profileFile || survivorsFile) {
     const { Session } = await import('node:inspector/promises');
     session = new Session();
     session.connect();
+  }
+  if (profileFile) {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
+  }
+  if (survivorsFile) {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: false,
+    });
   }
   const cpu = process.cpuUsage();
   const start = performance.now();
   await produceAll(`measured-${tag}`, sends);
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  if (session) writeFileSync(profileFile, JSON.stringify((await session.post('Profiler.stop')).profile));
+  if (profileFile) writeFileSync(profileFile, JSON.stringify((await session.post('Profiler.stop')).profile));
+  let survived;
+  if (survivorsFile) {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(survivorsFile, JSON.stringify(profile));
+    survived = profile.samples.reduce((sum, s) => sum + s.size, 0) / records;
+  }
   await producer.disconnect();
   await admin.disconnect();
   const mb = (records * RECORD_BYTES) / 1e6;
@@ -106,6 +124,7 @@ async function child(dist, acks, port, records, profileFile) {
       recordsPerSecond: records / seconds,
       cpuMsPerMb: (used.user + used.system) / 1000 / mb,
       systemCpuMsPerMb: used.system / 1000 / mb,
+      survived,
     }),
   );
 }
@@ -159,16 +178,18 @@ async function main([acksArg, roundsArg, recordsArg, ...variantArgs]) {
         const { port } = brokers.get(v.windowMs);
         const profileDir = process.env.RUNNEL_AB_CPU_PROFILE;
         const profile = profileDir ? join(profileDir, `${v.label}-${round}.cpuprofile`) : '';
+        const survivorsDir = process.env.RUNNEL_AB_HEAP_SURVIVORS;
+        const survivors = survivorsDir ? join(survivorsDir, `${v.label}-${round}.survivors.heapprofile`) : '';
         const run = spawnSync(
           process.execPath,
-          ['--expose-gc', HERE, '--child', v.dist, String(acks), port, recordsArg, profile],
+          ['--expose-gc', HERE, '--child', v.dist, String(acks), port, recordsArg, profile, survivors],
           { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
         );
         if (run.status !== 0) throw new Error(`variant ${v.label} exited with ${run.status ?? run.signal}`);
         const figures = JSON.parse(run.stdout.trim().split('\n').at(-1));
         results.get(v.label).push(figures);
         console.error(
-          `${v.label} round ${round}: ${Math.round(figures.recordsPerSecond)} records/s, ${figures.cpuMsPerMb.toFixed(2)} ms/MB (${figures.systemCpuMsPerMb.toFixed(2)} in the kernel)`,
+          `${v.label} round ${round}: ${Math.round(figures.recordsPerSecond)} records/s, ${figures.cpuMsPerMb.toFixed(2)} ms/MB (${figures.systemCpuMsPerMb.toFixed(2)} in the kernel)${figures.survived === undefined ? '' : `, ${figures.survived.toFixed(1)} bytes per record survived scavenges`}`,
         );
       }
     }
@@ -194,5 +215,5 @@ async function main([acksArg, roundsArg, recordsArg, ...variantArgs]) {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--child') await child(args[1], Number(args[2]), args[3], Number(args[4]), args[5]);
+if (args[0] === '--child') await child(args[1], Number(args[2]), args[3], Number(args[4]), args[5], args[6]);
 else await main(args);
