@@ -58,7 +58,8 @@ export class PendingSend {
       this.timestamps,
     );
     if (this.firstRange === undefined) this.firstRange = range;
-    else (this.moreRanges ??= []).push(range);
+    else if (this.moreRanges === undefined) this.moreRanges = [range];
+    else this.moreRanges.push(range);
     this.remaining -= count;
     if (this.remaining === 0) this.settle();
   }
