@@ -19,10 +19,11 @@
 //   pass, a controller election first when the killed leader was also the controller);
 // - clients: that state until the first write acknowledged by the new leader (the new leader and
 //   the remaining follower learning the state by their watches, the follower's fetcher moving to
-//   the new leader, the producer's retry backoff and metadata refresh, and the acks=-1 wait for
-//   the follower's fetch); .clients.leader_ready is the part until the new leader acknowledges
-//   a probe write sent to it directly every PROBE_MS (the brokers' part), .clients.producer the
-//   rest (the producer's retry backoff and metadata refresh; negative when it came first).
+//   the new leader, the producer finding the new leader, and the acks=-1 wait for the follower's
+//   fetch); .clients.leader_ready is the part until the new leader acknowledges a probe write
+//   sent to it directly every PROBE_MS (the brokers' part), .clients.producer the rest (the
+//   producer refreshes its metadata when a connection to the dead leader fails, so its reconnect
+//   backoff paces it; negative when it came first).
 //
 // Figures, per session: failover.session_<ms>.p50 / .max (ms, over KILLS kills), the medians of
 // .lease / .election / .clients, .rejoin (a restart until the broker is back in the ISR) and
