@@ -6,7 +6,10 @@
 // build works, beside a node_modules that resolves its dependencies). The script runs A, B, A, B,
 // ... (`pairs` of each), each run in its own process with RUNNEL_BENCH_BROKER set, and every
 // other variable as given (RUNNEL_BENCH_QUICK and the like). Each run's figures are already
-// medians over its own rounds; this prints, per figure, the median of A's runs, of B's, and B/A.
+// medians over its own rounds; this prints, per figure, the median of A's runs, of B's, B/A, and
+// `pairs B/A`: the median of each pair's own ratio (run i of B over run i of A, run back to back),
+// which a load that changes over minutes disturbs less than the ratio of the two medians. With
+// many short pairs (RUNNEL_BENCH_ROUNDS=1) that is the figure to read on a busy machine.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -46,13 +49,20 @@ const names = [...runs.a[0].keys()];
 const width = Math.max(5, ...names.map((n) => n.length));
 const format = (v) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(3));
 console.log(`A = ${resolve(dirA)}\nB = ${resolve(dirB)}\n${pairs} runs of each, alternated`);
-console.log(`${'bench'.padEnd(width)}  ${'A'.padStart(12)}  ${'B'.padStart(12)}  ${'B/A'.padStart(7)}  unit`);
+console.log(
+  `${'bench'.padEnd(width)}  ${'A'.padStart(12)}  ${'B'.padStart(12)}  ${'B/A'.padStart(7)}  ${'pairs B/A'.padStart(9)}  unit`,
+);
 for (const name of names) {
   const a = median(runs.a.map((figures) => figures.get(name)?.value).filter((v) => v !== undefined));
   const b = median(runs.b.map((figures) => figures.get(name)?.value).filter((v) => v !== undefined));
   const unit = runs.a[0].get(name).unit;
   const ratio = a === 0 || b === undefined ? '' : (b / a).toFixed(2);
+  const pairRatios = runs.a.flatMap((figures, i) => {
+    const [pa, pb] = [figures.get(name)?.value, runs.b[i].get(name)?.value];
+    return pa && pb !== undefined ? [pb / pa] : [];
+  });
+  const pairs = pairRatios.length === 0 ? '' : median(pairRatios).toFixed(2);
   console.log(
-    `${name.padEnd(width)}  ${format(a).padStart(12)}  ${b === undefined ? '—'.padStart(12) : format(b).padStart(12)}  ${ratio.padStart(7)}  ${unit}`,
+    `${name.padEnd(width)}  ${format(a).padStart(12)}  ${b === undefined ? '—'.padStart(12) : format(b).padStart(12)}  ${ratio.padStart(7)}  ${pairs.padStart(9)}  ${unit}`,
   );
 }

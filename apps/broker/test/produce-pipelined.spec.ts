@@ -9,9 +9,10 @@ import { PipelinedConnection } from './support/pipelined-connection.js';
 import { RawClient } from './support/raw-client.js';
 import { createTopic } from './support/topics.js';
 
-// acks=1 answers once the log's write of the turn is done, and a connection writes the answers
-// finished in one turn together: pipelined producers on several connections must still get every
-// answer in request order, each naming where its batch really is.
+// acks=1 answers small requests once the log's write of the turn is done and large ones at once,
+// and a connection writes the answers finished in one turn together: pipelined producers on
+// several connections must still get every answer in request order, each naming where its batch
+// really is.
 describe('Produce acks=1, pipelined on several connections', () => {
   const CONNECTIONS = 4;
   const REQUESTS = 25;
@@ -27,11 +28,13 @@ describe('Produce acks=1, pipelined on several connections', () => {
       ),
     );
     // Every request is written before any answer is read; request r of connection c goes to
-    // partition r % 2 with (r % 3) + 1 records named c/r/i.
+    // partition r % 2 with (r % 3) + 1 records named c/r/i, and every fifth one is large (over
+    // 256 KiB, written at once rather than at the end of the turn), so both kinds interleave.
     const requests = await Promise.all(
       connections.flatMap((_, c) =>
         Array.from({ length: REQUESTS }, async (_, r) => {
-          const values = Array.from({ length: (r % 3) + 1 }, (_, i) => `${c}/${r}/${i}`);
+          const padding = r % 5 === 4 ? '.'.repeat(300 * 1024) : '';
+          const values = Array.from({ length: (r % 3) + 1 }, (_, i) => `${c}/${r}/${i}${padding}`);
           return { c, r, partition: r % 2, values, records: await batchOf(values) };
         }),
       ),

@@ -31,6 +31,11 @@ const ALL_ACKS = -1;
 const VALID_ACKS = new Set([NO_ACKS, 1, ALL_ACKS]);
 /** Offsets and timestamps of a partition response that carries none (Kafka's UNKNOWN_LOG_APPEND_INFO). */
 const UNKNOWN = -1n;
+/**
+ * acks=1 requests carrying at least this many record bytes write their logs at once and are
+ * answered without waiting for the turn's write (see writtenAtOnce): 256 KiB.
+ */
+const WRITE_AT_ONCE_BYTES = 256 * 1024;
 
 /** What became of one partition of the request. */
 interface PartitionOutcome {
@@ -61,8 +66,9 @@ interface PartitionOutcome {
  * - 0: appended as for 1, and no response is ever written. If a partition failed, the
  *   connection is closed instead (as Kafka does), the only way to tell the producer, which then
  *   refreshes its metadata;
- * - 1: answered once appended and written to the file (in the page cache, see afterWrite); a
- *   write that fails answers KAFKA_STORAGE_ERROR;
+ * - 1: answered once appended and written to the file (in the page cache): small requests after
+ *   the turn's one write (afterWrite), large ones at once (writtenAtOnce); a write that fails
+ *   answers KAFKA_STORAGE_ERROR;
  * - -1: answered once fsynced, through the GroupCommitWindow that lets concurrent requests share
  *   fsyncs; `timeoutMs` bounds that wait, after which the partitions not yet durable get
  *   REQUEST_TIMED_OUT (their records stay appended, as in Kafka). In a cluster, also once every
@@ -107,7 +113,9 @@ export class ProduceHandler implements ApiHandler<Request, Response> {
         }));
     if (request.acks === NO_ACKS) return noResponse(outcomes);
     if (refusal) return response(outcomes);
-    if (request.acks !== ALL_ACKS) return afterWrite(outcomes);
+    if (request.acks !== ALL_ACKS) {
+      return recordBytes(request) >= WRITE_AT_ONCE_BYTES ? writtenAtOnce(outcomes) : afterWrite(outcomes);
+    }
     return this.afterFsync(outcomes, request.timeoutMs);
   }
 
@@ -238,6 +246,41 @@ async function afterWrite(outcomes: TopicOutcome[]): Promise<Response> {
     }
   }
   return response(outcomes);
+}
+
+/**
+ * acks=1 with large batches (WRITE_AT_ONCE_BYTES or more, as librdkafka's batches of up to 1 MB):
+ * the logs write what they have queued now and the answer goes at once. Writing that much costs
+ * the same now or at the end of the turn (it is the bytes, not the system call), and the
+ * producer gets its answer without waiting for the rest of the turn.
+ */
+function writtenAtOnce(outcomes: TopicOutcome[]): Response {
+  const failed = new Map<PartitionLog, unknown>();
+  for (const { partitions } of outcomes) {
+    for (const outcome of partitions) {
+      const { log } = outcome;
+      if (log === undefined) continue;
+      if (!failed.has(log)) {
+        try {
+          log.writeAppends();
+          continue;
+        } catch (error) {
+          failed.set(log, error);
+        }
+      }
+      storageFailed(outcome, failed.get(log));
+    }
+  }
+  return response(outcomes);
+}
+
+/** Record bytes of the request, over all its partitions. */
+function recordBytes(request: Request): number {
+  let bytes = 0;
+  for (const { partitionData } of request.topicData) {
+    for (const { records } of partitionData) bytes += records?.length ?? 0;
+  }
+  return bytes;
 }
 
 /** The partition's log could not write the batch: KAFKA_STORAGE_ERROR, with the log's reason. */
