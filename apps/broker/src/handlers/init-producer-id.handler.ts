@@ -13,8 +13,8 @@ const NO_PRODUCER_EPOCH = -1;
 
 /**
  * InitProducerId v0-3 (v2+ flexible), for idempotent producers (a null `transactionalId`): each
- * call gets a producer id never handed out before on this data directory (ProducerIdManager) and
- * epoch 0. Sequence numbers then start at 0 per partition, and the produce path keeps them. The
+ * call gets a producer id never handed out before on this data directory, nor in a cluster by
+ * another broker (ProducerIdManager), and epoch 0. Sequence numbers then start at 0 per partition, and the produce path keeps them. The
  * id and epoch a v3 request may carry (KIP-360) are ignored without a transactional id, as
  * Kafka's TransactionCoordinator ignores them: an idempotent producer always gets a fresh id.
  *

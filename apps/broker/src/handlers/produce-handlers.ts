@@ -17,7 +17,10 @@ export function produceHandlers({ config, topics, authorizer, cluster }: Handler
   return {
     handlers: [
       new ProduceHandler(topics, producers, groupCommit, authorizer, replication),
-      new InitProducerIdHandler(ProducerIdManager.open(config.dataDir), authorizer),
+      new InitProducerIdHandler(
+        ProducerIdManager.open(config.dataDir, cluster ? config.nodeId : undefined),
+        authorizer,
+      ),
     ],
     stop: () => groupCommit.stop(),
   };

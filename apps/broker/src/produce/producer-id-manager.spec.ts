@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRODUCER_ID_BLOCK_SIZE, ProducerIdManager } from './producer-id-manager.js';
+import { CLUSTER_RANGE_SIZE, PRODUCER_ID_BLOCK_SIZE, ProducerIdManager } from './producer-id-manager.js';
 
 describe('ProducerIdManager', () => {
   let dataDir: string;
@@ -32,6 +32,31 @@ describe('ProducerIdManager', () => {
     const next = second.generateProducerId();
     expect(next).toBe(PRODUCER_ID_BLOCK_SIZE);
     expect(earlier.every((id) => id < next)).toBe(true);
+  });
+
+  it('gives each broker of a cluster ids of its own range, so two brokers never give the same one', () => {
+    const other = mkdtempSync(join(tmpdir(), 'runnel-producer-ids-'));
+    const broker1 = ProducerIdManager.open(dataDir, 1);
+    const broker2 = ProducerIdManager.open(other, 2);
+    expect([broker1.generateProducerId(), broker1.generateProducerId()]).toEqual([
+      CLUSTER_RANGE_SIZE,
+      CLUSTER_RANGE_SIZE + 1n,
+    ]);
+    expect(broker2.generateProducerId()).toBe(2n * CLUSTER_RANGE_SIZE);
+    // A restart goes on in the same range, past the block the earlier run reserved.
+    expect(ProducerIdManager.open(dataDir, 1).generateProducerId()).toBe(
+      CLUSTER_RANGE_SIZE + PRODUCER_ID_BLOCK_SIZE,
+    );
+  });
+
+  it("refuses to go past the end of a cluster broker's range, naming it", () => {
+    writeFileSync(
+      join(dataDir, 'producer-ids.json'),
+      `{"formatVersion":1,"nextBlockStart":"${CLUSTER_RANGE_SIZE - 1n}"}`,
+    );
+    expect(() => ProducerIdManager.open(dataDir, 3).generateProducerId()).toThrow(
+      `producer ids are exhausted: the next block would end at ${4n * CLUSTER_RANGE_SIZE - 1n + PRODUCER_ID_BLOCK_SIZE}, above ${4n * CLUSTER_RANGE_SIZE - 1n}`,
+    );
   });
 
   it('refuses a file it cannot read, naming it', () => {
