@@ -132,6 +132,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
       admin = undefined;
 
       // Every broker stopped, each replica's log is read from its segment files.
+      const processes = cluster.brokerIds.map((id) => cluster.process(id));
       await Promise.all(cluster.brokerIds.map((id) => cluster.cluster.stopBroker(id)));
       const outcomes: PartitionOutcome[] = [];
       for (const view of settled.partitions) {
@@ -172,8 +173,8 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
         // The brokers' data directories and logs stay for a post-mortem (the cluster's own directory goes at stop).
         const kept = `${file.slice(0, -'.json'.length)}-data`;
         cpSync(cluster.cluster.dir, kept, { recursive: true });
-        for (const id of cluster.brokerIds)
-          writeFileSync(join(kept, `broker-${id}.out`), cluster.process(id).output.join(''));
+        for (const [i, id] of cluster.brokerIds.entries())
+          writeFileSync(join(kept, `broker-${id}.out`), processes[i]!.output.join(''));
         throw new Error(
           `${failureReport(history, violations, `RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} RUNNEL_NEMESIS_IN_FLIGHT=${IN_FLIGHT} npm run test:compat -- nemesis`)}\nwhole history and logs: ${file}, data directories and broker output: ${kept}`,
         );
