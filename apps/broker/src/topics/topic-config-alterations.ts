@@ -31,14 +31,7 @@ export function applyConfigAlterations(
   current: Readonly<Record<string, string>>,
   alterations: readonly ConfigAlteration[],
 ): Record<string, string | null> {
-  const names = alterations.map((a) => a.name);
-  const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
-  if (duplicates.length > 0) {
-    throw new TopicAdminError(
-      ErrorCode.INVALID_REQUEST,
-      `Error due to duplicate config keys: ${[...new Set(duplicates)].join(',')}`,
-    );
-  }
+  refuseDuplicateNames(alterations);
   const next: Record<string, string | null> = { ...current };
   const effective = new Map(effectiveTopicConfigs(config, current).map((c) => [c.name, c.value]));
   for (const { name, configOperation, value } of alterations) {
@@ -102,9 +95,52 @@ export function alteredTopicConfigs(
   }
 }
 
+/** INVALID_REQUEST when a config is named more than once, in Kafka's words. */
+function refuseDuplicateNames(configs: readonly { readonly name: string }[]): void {
+  const names = configs.map((c) => c.name);
+  const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
+  if (duplicates.length > 0) {
+    throw new TopicAdminError(
+      ErrorCode.INVALID_REQUEST,
+      `Error due to duplicate config keys: ${[...new Set(duplicates)].join(',')}`,
+    );
+  }
+}
+
 function splitList(value: string): string[] {
   return value
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** One config of an AlterConfigs resource: the value the topic is to set. */
+export interface ConfigReplacement {
+  readonly name: string;
+  readonly value: string | null;
+}
+
+/**
+ * The configs a topic sets after AlterConfigs (key 33): exactly `replacements`, so every config
+ * not named goes back to the broker's default (Kafka's legacy AlterConfigs replaces a resource's
+ * whole set of dynamic configs; IncrementalAlterConfigs is the one that changes only what it
+ * names). Checked with CreateTopics' rules. Throws TopicAdminError: INVALID_REQUEST for a null
+ * value (as Kafka's ConfigAdminManager refuses it, before any other check) or a config named
+ * twice, INVALID_CONFIG for an unknown name or a value outside its limits.
+ */
+export function replacedTopicConfigs(replacements: readonly ConfigReplacement[]): Record<string, string> {
+  const nulls = replacements.filter((r) => r.value === null).map((r) => r.name);
+  if (nulls.length > 0) {
+    throw new TopicAdminError(
+      ErrorCode.INVALID_REQUEST,
+      `Null value not supported for : ${nulls.join(', ')}`,
+    );
+  }
+  refuseDuplicateNames(replacements);
+  try {
+    return validateTopicConfigs(Object.fromEntries(replacements.map((r) => [r.name, r.value])));
+  } catch (err) {
+    if (!(err instanceof InvalidConfigError)) throw err;
+    throw new TopicAdminError(ErrorCode.INVALID_CONFIG, err.message);
+  }
 }

@@ -91,6 +91,29 @@ describe('TopicManager', () => {
     expect(readFileSync(join(dataDir, 'meta.json'), 'utf8')).toBe(meta);
   });
 
+  it("replaces a topic's configs as AlterConfigs does: the open logs take the new set, and an unnamed config its default", () => {
+    topics.createTopic('replaced', {
+      numPartitions: 2,
+      replicationFactor: 1,
+      configs: { 'retention.ms': '60000', 'max.message.bytes': '2048' },
+    });
+    const info = topics.replaceTopicConfigs('replaced', [{ name: 'cleanup.policy', value: 'compact' }]);
+    expect(info.configs).toEqual({ 'cleanup.policy': 'compact' });
+    for (const p of [0, 1]) {
+      const { config } = topics.partitionLog('replaced', p)!;
+      expect(config.cleanupPolicy).toBe('compact');
+      expect(config.retentionMs).toBe(7 * 24 * 60 * 60 * 1000);
+      expect(config.maxMessageBytes).toBe(1024 * 1024 + 12);
+    }
+    const meta = readFileSync(join(dataDir, 'meta.json'), 'utf8');
+    expect(() => topics.replaceTopicConfigs('replaced', [{ name: 'retention.ms', value: null }])).toThrow(
+      expect.objectContaining({ code: ErrorCode.INVALID_REQUEST }),
+    );
+    expect(topics.replaceTopicConfigs('replaced', [], true).configs).toEqual({});
+    expect(topics.topic('replaced')!.configs).toEqual({ 'cleanup.policy': 'compact' });
+    expect(readFileSync(join(dataDir, 'meta.json'), 'utf8')).toBe(meta);
+  });
+
   it('gives partitions added later the configs of their topic', () => {
     topics.createTopic('grown', {
       numPartitions: 1,

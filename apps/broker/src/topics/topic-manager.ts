@@ -1,27 +1,30 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import {
-  type Clock,
-  KafkaStorageError,
-  LogManager,
-  type PartitionLog,
-  resolveLogConfig,
-} from '@runnel/log-store';
+import { type Clock, KafkaStorageError, LogManager, type PartitionLog } from '@runnel/log-store';
 import { ErrorCode } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
-import { type BrokerMetadata, BrokerMetadataStore, type StoredTopic } from './broker-metadata-store.js';
+import type { StoredTopic } from './broker-metadata-store.js';
+import { ClusterTopicCopies, type ClusterTopics } from './cluster-topic-copies.js';
 import { PARTITION_LEADER_EPOCH } from './partition-leadership.js';
 import { TopicAdminError } from './topic-admin-error.js';
-import { alteredTopicConfigs, type ConfigAlteration } from './topic-config-alterations.js';
+import { TopicCatalog } from './topic-catalog.js';
+import {
+  alteredTopicConfigs,
+  type ConfigAlteration,
+  type ConfigReplacement,
+  replacedTopicConfigs,
+} from './topic-config-alterations.js';
 import { InvalidConfigError, logOptionsFor, validateTopicConfigs } from './topic-configs.js';
+import { logRecoveries, openTopicLogs, partitionRange, reconfigureTopicLogs } from './topic-logs.js';
 import {
   checkNewTopicName,
   checkPartitionCount,
   checkReplicas,
-  checkReplicationFactor,
   INTERNAL_TOPICS,
-  partitionsOfAssignment,
+  partitionCountOf,
   type ReplicaAssignment,
 } from './topic-validation.js';
+
+export type { ClusterTopics } from './cluster-topic-copies.js';
 
 export interface TopicInfo {
   readonly name: string;
@@ -30,16 +33,6 @@ export interface TopicInfo {
   readonly configs: Readonly<Record<string, string>>;
   /** Kafka's internal topics (`__consumer_offsets`, `__transaction_state`). */
   readonly internal: boolean;
-}
-
-/** What the TopicManager of a broker in a cluster asks the cluster (ClusterNode). */
-export interface ClusterTopics {
-  /** Why clients may not read or write the partition here (NOT_LEADER_OR_FOLLOWER), or undefined when they may. */
-  notLeaderReason(topic: string, partition: number): string | undefined;
-  /** Whether the topic is one of the cluster's, rather than this broker's own (`__consumer_offsets`). */
-  isClusterTopic(name: string): boolean;
-  /** The partition's leader epoch in the cluster, or undefined for a partition the cluster does not know. */
-  leaderEpoch(topic: string, partition: number): number | undefined;
 }
 
 export interface CreateTopicRequest {
@@ -57,36 +50,27 @@ export interface CreateTopicRequest {
 
 /**
  * The topics of this broker and their partition logs. Topic names, partition counts and
- * topic-level configs live in `meta.json` (BrokerMetadataStore), written before any log of a new
- * topic or partition is opened; the records live in the LogManager's partition directories,
- * opened with the topic's configs (logOptionsFor). Failures are TopicAdminErrors carrying the
- * code a response should hold (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS,
- * INVALID_REPLICATION_FACTOR, INVALID_REPLICA_ASSIGNMENT, INVALID_REQUEST, INVALID_CONFIG,
- * UNKNOWN_TOPIC_OR_PARTITION, POLICY_VIOLATION) and a message naming the value at fault, or the
- * log store's KafkaErrors (OFFSET_OUT_OF_RANGE, KAFKA_STORAGE_ERROR).
+ * topic-level configs live in `meta.json` (TopicCatalog), which decides which topics exist: it is
+ * written before any log of a new topic or partition is opened, and a deleted topic leaves it
+ * only once its directories are renamed. The records live in the LogManager's partition
+ * directories, opened with the topic's configs (logOptionsFor). Failures are TopicAdminErrors
+ * carrying the code a response should hold (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS,
+ * INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_REPLICA_ASSIGNMENT, INVALID_REQUEST,
+ * INVALID_CONFIG, UNKNOWN_TOPIC_OR_PARTITION, POLICY_VIOLATION) and a message naming the value at
+ * fault, or the log store's KafkaErrors (OFFSET_OUT_OF_RANGE, KAFKA_STORAGE_ERROR).
  *
- * A partition whose log cannot be opened stays offline (the broker still starts) and is reported
+ * At start, before any log is opened, a deletion a crash interrupted is finished, and a partition
+ * directory meta.json does not name is set aside as `<topic>-<partition>.<uniqueId>-stray`
+ * rather than served. What recovery did after an unclean shutdown is logged per partition. A
+ * partition whose log cannot be opened stays offline (the broker still starts) and is reported
  * so by `isPartitionOnline`.
- *
- * meta.json decides which topics exist; at start, before any log is opened, a deletion a crash
- * interrupted is finished (see `deleteTopic`), and a partition directory meta.json does not name
- * is set aside as `<topic>-<partition>.<uniqueId>-stray` rather than served: since topics and
- * partitions are written to meta.json before their directories and deleted from it after, such a
- * directory was not made by this broker's own steps. What recovery did after an unclean shutdown
- * is logged per partition.
  */
 export class TopicManager {
-  private readonly topics = new Map<string, StoredTopic>();
-  /**
-   * Topics being deleted, by name: their names cannot be taken again until their directories
-   * are gone. Until every directory of one is renamed for deletion it is still written to
-   * meta.json (`renamed` false), so meta.json never drops a topic whose directories are in place.
-   */
-  private readonly deleting = new Map<string, { topic: StoredTopic; renamed: boolean }>();
+  private readonly catalog: TopicCatalog;
+  private readonly copies: ClusterTopicCopies;
   private readonly logger: LoggerService;
   readonly clusterId: string;
   readonly logs: LogManager;
-  private readonly store: BrokerMetadataStore;
   private cluster: ClusterTopics | undefined;
 
   /** The data directory must be locked by the caller (see startBroker). */
@@ -95,27 +79,21 @@ export class TopicManager {
     options: { clock?: Clock; logger?: LoggerService } = {},
   ) {
     this.logger = options.logger ?? new Logger('TopicManager');
-    this.store = new BrokerMetadataStore(config.dataDir);
-    const metadata = this.store.load(config.nodeId);
-    this.clusterId = metadata.clusterId;
-    for (const topic of metadata.topics) this.topics.set(topic.name, topic);
-    this.finishInterruptedDeletions();
+    const catalog = new TopicCatalog(config.dataDir, config.nodeId, this.logger);
+    this.catalog = catalog;
+    this.clusterId = catalog.clusterId;
     this.logs = LogManager.open(config.dataDir, {
       defaults: logOptionsFor(config, {}),
-      topicConfig: (topic) => logOptionsFor(config, this.topics.get(topic)?.configs ?? {}),
+      topicConfig: (topic) => logOptionsFor(config, catalog.get(topic)?.configs ?? {}),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
-      isKnownPartition: (topic, partition) => partition < (this.topics.get(topic)?.partitions ?? 0),
+      isKnownPartition: (topic, partition) => partition < (catalog.get(topic)?.partitions ?? 0),
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    for (const { dirName } of this.logs.strayDirs) {
-      this.logger.warn(
-        `${dirName}: a partition directory meta.json does not name was set aside, not served; remove it or move it away`,
-      );
-    }
-    this.logRecoveries();
-    for (const topic of this.topics.values()) {
+    this.copies = new ClusterTopicCopies(config, catalog, this.logs);
+    logRecoveries(this.logs, this.logger);
+    for (const topic of catalog.all()) {
       try {
-        this.openLogs(topic.name, 0, topic.partitions);
+        openTopicLogs(this.logs, topic.name, partitionRange(0, topic.partitions));
       } catch (err) {
         if (!(err instanceof KafkaStorageError)) throw err;
         this.logger.error(`topic ${topic.name}: a partition stays offline: ${err.message}`);
@@ -123,50 +101,21 @@ export class TopicManager {
     }
   }
 
-  /** Topics a crash left part-renamed for deletion are deleted from meta.json, before any log opens. */
-  private finishInterruptedDeletions(): void {
-    const finished = LogManager.finishInterruptedDeletions(this.config.dataDir, this.topics.values());
-    if (finished.length === 0) return;
-    for (const name of finished) {
-      this.topics.delete(name);
-      this.logger.warn(`topic ${name}: finished its deletion, which a crash had interrupted`);
-    }
-    this.persist();
-  }
-
-  /** One line per partition that recovery had to check or repair, so an operator can tell what happened. */
-  private logRecoveries(): void {
-    let unclean = 0;
-    for (const { topic, partition, log } of this.logs.all()) {
-      const report = log.recovery;
-      if (report.hadCleanShutdown && report.lines.length === 0) continue;
-      if (!report.hadCleanShutdown) unclean++;
-      const cause = report.hadCleanShutdown ? 'damaged files' : 'an unclean shutdown';
-      const summary =
-        `${topic}-${partition}: recovered after ${cause}: ${report.segmentsRecovered} segment(s) checked and their indexes rebuilt, ` +
-        `${report.bytesTruncated} bytes truncated, ${report.segmentsDeleted} segment(s) deleted, log end offset ${log.logEndOffset}`;
-      const line = `${summary} (${report.lines.join('; ')})`;
-      if (report.bytesTruncated > 0 || report.segmentsDeleted > 0) this.logger.warn(line);
-      else this.logger.log(line);
-    }
-    if (unclean > 0) this.logger.warn(`recovered ${unclean} partition(s) after an unclean shutdown`);
-  }
-
   topic(name: string): TopicInfo | undefined {
-    const stored = this.topics.get(name);
+    const stored = this.catalog.get(name);
     return stored && toInfo(stored);
   }
 
   allTopics(): TopicInfo[] {
-    return [...this.topics.values()].map(toInfo);
+    return [...this.catalog.all()].map(toInfo);
   }
 
   /**
    * In a cluster (set once, by ClusterNode.join): `partitionLog` refuses the partitions this
-   * broker does not lead, and `deleteTopic`, `createPartitions` and `alterTopicConfigs` refuse a
-   * cluster topic with INVALID_REQUEST: its changes are written to etcd (ClusterTopicAdmin) and
-   * reach this broker's copy through `hostPartitions` and `removeClusterTopicCopy`, never by
-   * changing one broker's copy alone.
+   * broker does not lead, and `deleteTopic`, `createPartitions`, `alterTopicConfigs` and
+   * `replaceTopicConfigs` refuse a cluster topic with INVALID_REQUEST: its changes are written to
+   * etcd (ClusterTopicAdmin) and reach this broker's copy through `hostPartitions` and
+   * `removeClusterTopicCopy`, never by changing one broker's copy alone.
    */
   followCluster(cluster: ClusterTopics): void {
     this.cluster = cluster;
@@ -204,64 +153,9 @@ export class TopicManager {
    * hosted here. Throws KafkaStorageError when the log could not be opened.
    */
   localLog(topic: string, partition: number): PartitionLog | undefined {
-    const stored = this.topics.get(topic);
+    const stored = this.catalog.get(topic);
     if (!stored || partition < 0 || partition >= stored.partitions) return undefined;
     return this.logs.get(topic, partition);
-  }
-
-  /**
-   * A topic of the cluster this broker hosts partitions of: recorded in meta.json as the cluster
-   * assigned it (partition count, configs and `createRevision`, the incarnation of its etcd key,
-   * so a restart recognises its directories and tells them from a later topic of the same name),
-   * then the logs of `hosted` opened, created empty if new. Called again with a grown assignment
-   * it opens the new partitions; with other configs it gives them to the open logs (as
-   * alterTopicConfigs does). A copy of another incarnation must have been removed first
-   * (removeClusterTopicCopy): its logs are not this topic's (RangeError otherwise; and
-   * KafkaStorageError while a failed removal left some of its directories unrenamed).
-   */
-  hostPartitions(
-    name: string,
-    partitions: number,
-    configs: Readonly<Record<string, string>>,
-    hosted: readonly number[],
-    createRevision: number,
-  ): void {
-    if (this.deleting.get(name)?.renamed === false) {
-      // Its directories are not all renamed yet (a deletion that failed midway): a new log under
-      // the same name would take one of them. The next start finishes that deletion.
-      throw new KafkaStorageError(
-        `topic ${name}: the deletion of this broker's previous copy has not finished renaming its directories`,
-        this.config.dataDir,
-      );
-    }
-    const known = this.topics.get(name);
-    if (known?.clusterCreateRevision !== undefined && known.clusterCreateRevision !== createRevision) {
-      throw new RangeError(
-        `topic ${name}: this broker still holds its incarnation of revision ${known.clusterCreateRevision}, not ${createRevision}`,
-      );
-    }
-    const reconfigured = known !== undefined && !sameConfigs(known.configs, configs);
-    if (
-      !known ||
-      known.partitions !== partitions ||
-      reconfigured ||
-      known.clusterCreateRevision !== createRevision
-    ) {
-      const topic = { name, partitions, configs: { ...configs }, clusterCreateRevision: createRevision };
-      this.topics.set(name, topic);
-      this.persist();
-      if (reconfigured) this.reconfigureLogs(topic);
-    }
-    let failure: KafkaStorageError | undefined;
-    for (const p of hosted) {
-      try {
-        this.logs.getOrCreate(name, p);
-      } catch (err) {
-        if (!(err instanceof KafkaStorageError)) throw err;
-        failure ??= err;
-      }
-    }
-    if (failure) throw failure;
   }
 
   /** Whether an existing partition's log is open here and has had no I/O error. */
@@ -275,14 +169,48 @@ export class TopicManager {
     }
   }
 
+  /**
+   * A topic of the cluster this broker hosts partitions of (see ClusterTopicCopies.host): recorded
+   * in meta.json with its partition count, configs and `createRevision` (its incarnation), then
+   * the logs of `hosted` opened, created empty if new.
+   */
+  hostPartitions(
+    name: string,
+    partitions: number,
+    configs: Readonly<Record<string, string>>,
+    hosted: readonly number[],
+    createRevision: number,
+  ): void {
+    this.copies.host(name, partitions, configs, hosted, createRevision);
+  }
+
+  /**
+   * This broker's copies of cluster topics (in meta.json with the create revision of their etcd
+   * key), for the cluster to find those it no longer has, or has as a later incarnation.
+   */
+  clusterTopicCopies(): { name: string; createRevision: number }[] {
+    return this.copies.list();
+  }
+
+  /**
+   * Deletes this broker's copy of a cluster topic that etcd no longer has (or has as a later
+   * incarnation), crash-atomically as `deleteTopic`. It stops being served at once (before the
+   * first await), so a caller that stopped replicating it can rely on no log of it being handed
+   * out; the returned promise resolves once its directories are renamed and meta.json no
+   * longer names it.
+   */
+  removeClusterTopicCopy(name: string): Promise<void> {
+    return this.copies.remove(name);
+  }
+
   /** Checks a new topic as Kafka's CreateTopics does, then (unless validateOnly) creates it. */
   createTopic(name: string, request: CreateTopicRequest): TopicInfo {
-    checkNewTopicName(name, this.topics.keys());
-    if (this.topics.has(name) || this.deleting.has(name)) {
-      const state = this.deleting.has(name) ? 'is marked for deletion' : 'already exists';
+    checkNewTopicName(name, this.catalog.names());
+    if (this.catalog.get(name) || this.catalog.isBeingDeleted(name)) {
+      const state = this.catalog.isBeingDeleted(name) ? 'is marked for deletion' : 'already exists';
       throw new TopicAdminError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' ${state}.`);
     }
-    const partitions = this.partitionsOf(name, request);
+    const partitions = partitionCountOf(name, request, this.config);
     let configs: Record<string, string>;
     try {
       configs = validateTopicConfigs(request.configs ?? {});
@@ -292,29 +220,9 @@ export class TopicManager {
     }
     const topic: StoredTopic = { name, partitions, configs };
     if (request.validateOnly) return toInfo(topic);
-    this.topics.set(name, topic);
-    this.persist();
-    this.openLogs(name, 0, partitions);
+    this.catalog.put(topic);
+    openTopicLogs(this.logs, name, partitionRange(0, partitions));
     return toInfo(topic);
-  }
-
-  private partitionsOf(name: string, request: CreateTopicRequest): number {
-    const { numPartitions, replicationFactor, assignments = [] } = request;
-    if (assignments.length > 0) {
-      if (numPartitions !== -1 || replicationFactor !== -1) {
-        throw new TopicAdminError(
-          ErrorCode.INVALID_REQUEST,
-          'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
-        );
-      }
-      return partitionsOfAssignment(name, assignments, this.config.nodeId);
-    }
-    const partitions = numPartitions === -1 ? this.config.numPartitions : numPartitions;
-    checkPartitionCount(name, partitions);
-    checkReplicationFactor(
-      replicationFactor === -1 ? this.config.defaultReplicationFactor : replicationFactor,
-    );
-    return partitions;
   }
 
   /** Whether a topic a client asks for that does not exist is created (`auto.create.topics.enable`). */
@@ -329,62 +237,13 @@ export class TopicManager {
   }
 
   /**
-   * Deletes a topic, crash-atomically, in Kafka's order: (1) every partition's log is closed and
-   * its directory renamed `<topic>-<partition>.<uniqueId>-delete`; (2) the topic is removed from
-   * meta.json; (3) the renamed directories are removed. A crash in (1) leaves the topic in
-   * meta.json with some directory renamed: the next start finishes the deletion (renames the
-   * rest, then (2)). A crash after (2) leaves renamed directories, which the next start removes.
-   * The topic stops being served at once, and its name cannot be taken again until (3) is done;
-   * if removing fails, the name stays taken until the next start removes them.
+   * Deletes a topic crash-atomically (TopicCatalog.delete: directories renamed, then meta.json,
+   * then the directories removed). The topic stops being served at once, and its name cannot be
+   * taken again until its directories are removed.
    */
   async deleteTopic(name: string): Promise<void> {
     this.refuseClusterChange(name, 'Deletion');
-    await this.deleteLocally(this.requireTopic(name));
-  }
-
-  /**
-   * This broker's copies of cluster topics (in meta.json with the create revision of their etcd
-   * key), for the cluster to find those it no longer has, or has as a later incarnation.
-   */
-  clusterTopicCopies(): { name: string; createRevision: number }[] {
-    return [...this.topics.values()].flatMap(({ name, clusterCreateRevision }) =>
-      clusterCreateRevision === undefined ? [] : [{ name, createRevision: clusterCreateRevision }],
-    );
-  }
-
-  /**
-   * Deletes this broker's copy of a cluster topic that etcd no longer has (or has as a later
-   * incarnation), crash-atomically as `deleteTopic`. It stops being served at once (before the
-   * first await), so a caller that stopped replicating it can rely on no log of it being handed
-   * out; the returned promise resolves once its directories are renamed and meta.json no
-   * longer names it.
-   */
-  async removeClusterTopicCopy(name: string): Promise<void> {
-    const topic = this.topics.get(name);
-    if (topic?.clusterCreateRevision === undefined) return;
-    await this.deleteLocally(topic);
-  }
-
-  private async deleteLocally(topic: StoredTopic): Promise<void> {
-    const { name } = topic;
-    const pending = { topic, renamed: false };
-    this.topics.delete(name);
-    this.deleting.set(name, pending);
-    const renamed: string[] = [];
-    for (let p = 0; p < topic.partitions; p++) {
-      const dirName = await this.logs.markForDeletion(name, p);
-      if (dirName !== undefined) renamed.push(dirName);
-    }
-    pending.renamed = true;
-    this.persist();
-    try {
-      this.logs.removeMarkedForDeletion(renamed);
-    } catch (err) {
-      if (!(err instanceof KafkaStorageError)) throw err;
-      this.logger.error(`topic ${name} is deleted, but its directories are not removed yet: ${err.message}`);
-      return;
-    }
-    this.deleting.delete(name);
+    await this.catalog.delete(this.catalog.require(name), this.logs);
   }
 
   /**
@@ -398,7 +257,7 @@ export class TopicManager {
     validateOnly = false,
   ): void {
     this.refuseClusterChange(name, 'Adding partitions');
-    const topic = this.requireTopic(name);
+    const topic = this.catalog.require(name);
     const previous = topic.partitions;
     if (count <= previous) {
       throw new TopicAdminError(
@@ -420,46 +279,57 @@ export class TopicManager {
     }
     if (validateOnly) return;
     topic.partitions = count;
-    this.persist();
-    this.openLogs(name, previous, count);
+    this.catalog.persist();
+    openTopicLogs(this.logs, name, partitionRange(previous, count));
   }
 
   /**
-   * IncrementalAlterConfigs for one topic: applies `alterations` to the configs it sets, checks
-   * the result with CreateTopics' rules (INVALID_CONFIG naming the config, value and limit) and,
-   * unless validateOnly, writes it to meta.json (atomically, before anything else changes) and
-   * then to every open partition log. A PartitionLog's LogConfig is one object its segments,
-   * flusher and cleaner share and read at each use (append, roll, retention, compaction), so
-   * overwriting its fields takes effect from the next append or maintenance pass; a partition
-   * that is offline takes the configs from meta.json when it is next opened.
+   * IncrementalAlterConfigs for one topic: applies `alterations` to the configs it sets
+   * (alteredTopicConfigs: INVALID_CONFIG naming the config, value and limit), then sets them as
+   * `reconfigure` does.
    */
   alterTopicConfigs(name: string, alterations: readonly ConfigAlteration[], validateOnly = false): TopicInfo {
     this.refuseClusterChange(name, 'Altering the configs');
-    const topic = this.requireTopic(name);
-    const configs = alteredTopicConfigs(this.config, topic.configs, alterations);
+    const topic = this.catalog.require(name);
+    return this.reconfigure(
+      topic,
+      alteredTopicConfigs(this.config, topic.configs, alterations),
+      validateOnly,
+    );
+  }
+
+  /**
+   * AlterConfigs for one topic: the topic sets exactly `replacements` (replacedTopicConfigs), so
+   * a config it set before and is not named again returns to the broker's default; set as
+   * `reconfigure` does.
+   */
+  replaceTopicConfigs(
+    name: string,
+    replacements: readonly ConfigReplacement[],
+    validateOnly = false,
+  ): TopicInfo {
+    this.refuseClusterChange(name, 'Altering the configs');
+    const topic = this.catalog.require(name);
+    return this.reconfigure(topic, replacedTopicConfigs(replacements), validateOnly);
+  }
+
+  /**
+   * Unless validateOnly, writes a topic's checked new configs to meta.json (atomically, before
+   * anything else changes; on failure the topic keeps its configs) and then gives them to every
+   * open partition log (reconfigureTopicLogs).
+   */
+  private reconfigure(topic: StoredTopic, configs: Record<string, string>, validateOnly: boolean): TopicInfo {
     if (validateOnly) return toInfo({ ...topic, configs });
     const previous = topic.configs;
     topic.configs = configs;
     try {
-      this.persist();
+      this.catalog.persist();
     } catch (err) {
       topic.configs = previous;
       throw err;
     }
-    this.reconfigureLogs(topic);
+    reconfigureTopicLogs(this.config, this.logs, topic);
     return toInfo(topic);
-  }
-
-  /** Gives the topic's open logs its configs (see alterTopicConfigs); an offline one takes them when next opened. */
-  private reconfigureLogs(topic: StoredTopic): void {
-    const resolved = resolveLogConfig(logOptionsFor(this.config, topic.configs));
-    for (let p = 0; p < topic.partitions; p++) {
-      try {
-        this.logs.get(topic.name, p)?.reconfigure(resolved);
-      } catch (err) {
-        if (!(err instanceof KafkaStorageError)) throw err;
-      }
-    }
   }
 
   /**
@@ -502,43 +372,6 @@ export class TopicManager {
   close(): Promise<void> {
     return this.logs.close();
   }
-
-  /** Opens partitions [from, to) of a topic; a partition that cannot be opened throws KafkaStorageError. */
-  private openLogs(name: string, from: number, to: number): void {
-    let failure: KafkaStorageError | undefined;
-    for (let p = from; p < to; p++) {
-      try {
-        this.logs.getOrCreate(name, p);
-      } catch (err) {
-        if (!(err instanceof KafkaStorageError)) throw err;
-        failure ??= err;
-      }
-    }
-    if (failure) throw failure;
-  }
-
-  private requireTopic(name: string): StoredTopic {
-    const topic = this.topics.get(name);
-    if (!topic) {
-      throw new TopicAdminError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
-    }
-    return topic;
-  }
-
-  private persist(): void {
-    const beingRenamed = [...this.deleting.values()].filter((d) => !d.renamed).map((d) => d.topic);
-    const metadata: BrokerMetadata = {
-      clusterId: this.clusterId,
-      nodeId: this.config.nodeId,
-      topics: [...this.topics.values(), ...beingRenamed],
-    };
-    this.store.save(metadata);
-  }
-}
-
-function sameConfigs(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 function toInfo(topic: StoredTopic): TopicInfo {

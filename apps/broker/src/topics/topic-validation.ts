@@ -1,5 +1,6 @@
 import { validateTopicName } from '@runnel/log-store';
 import { ErrorCode } from '@runnel/protocol';
+import type { BrokerConfig } from '../config/broker-config.js';
 import { TopicAdminError } from './topic-admin-error.js';
 
 /**
@@ -125,6 +126,36 @@ export function partitionsOfAssignment(
     nodeId,
   );
   return sorted.length;
+}
+
+/**
+ * The partition count of a new topic (CreateTopics): `numPartitions`, or `num.partitions` for -1,
+ * checked with the replication factor (-1: `default.replication.factor`); or, with manual
+ * `assignments`, theirs (then both counts must be -1, INVALID_REQUEST otherwise, as in Kafka).
+ */
+export function partitionCountOf(
+  name: string,
+  request: {
+    readonly numPartitions: number;
+    readonly replicationFactor: number;
+    readonly assignments?: readonly ReplicaAssignment[];
+  },
+  config: Pick<BrokerConfig, 'numPartitions' | 'defaultReplicationFactor' | 'nodeId'>,
+): number {
+  const { numPartitions, replicationFactor, assignments = [] } = request;
+  if (assignments.length > 0) {
+    if (numPartitions !== -1 || replicationFactor !== -1) {
+      throw new TopicAdminError(
+        ErrorCode.INVALID_REQUEST,
+        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      );
+    }
+    return partitionsOfAssignment(name, assignments, config.nodeId);
+  }
+  const partitions = numPartitions === -1 ? config.numPartitions : numPartitions;
+  checkPartitionCount(name, partitions);
+  checkReplicationFactor(replicationFactor === -1 ? config.defaultReplicationFactor : replicationFactor);
+  return partitions;
 }
 
 /** The names that appear more than once (Kafka refuses every entry of a topic named twice in one request). */
