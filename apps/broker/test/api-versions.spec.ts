@@ -28,6 +28,17 @@ describe('broker ApiVersions', () => {
     expect(body.apiKeys.every((k) => k.minVersion === 0)).toBe(true);
   });
 
+  it('advertises both ways of altering configs: AlterConfigs v0-2 and IncrementalAlterConfigs v0-1', async () => {
+    const client = await RawClient.connect(broker.port);
+    const body = await client.request(ApiVersions, 3, {
+      clientSoftwareName: 'test',
+      clientSoftwareVersion: '1',
+    });
+    client.close();
+    expect(body.apiKeys).toContainEqual({ apiKey: 33, minVersion: 0, maxVersion: 2 });
+    expect(body.apiKeys).toContainEqual({ apiKey: 44, minVersion: 0, maxVersion: 1 });
+  });
+
   it('answers a version above ours with a v0 UNSUPPORTED_VERSION reply, as Java 3.9 clients expect', async () => {
     // ApiVersions v4 as a Java client sends it: header v2 (clientId, empty tags), compact strings, tags.
     const body = Buffer.from(

@@ -1,7 +1,12 @@
 import { ErrorCode } from '@runnel/protocol';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { TopicAdminError } from '../topics/topic-admin-error.js';
-import { alteredTopicConfigs, type ConfigAlteration } from '../topics/topic-config-alterations.js';
+import {
+  alteredTopicConfigs,
+  type ConfigAlteration,
+  type ConfigReplacement,
+  replacedTopicConfigs,
+} from '../topics/topic-config-alterations.js';
 import { ClusterFencedError } from './cluster-fenced-error.js';
 import type { PartitionState, TopicAssignment } from './cluster-keys.js';
 import type { Revisioned } from './cluster-metadata-cache.js';
@@ -20,10 +25,11 @@ const CAUGHT_UP_TIMEOUT_MS = 5000;
 const MAX_ATTEMPTS = 20;
 
 /**
- * DeleteTopics, CreatePartitions and IncrementalAlterConfigs of the cluster's topics, on any
- * broker, as Kafka's ZooKeeper mode made them but without a controller round trip: each is one
- * etcd transaction fenced by this broker's registration (ClusterFencedError, NOT_CONTROLLER on
- * the wire, once it is gone) and compared against the topic key the change was planned from:
+ * DeleteTopics, CreatePartitions, IncrementalAlterConfigs and AlterConfigs of the cluster's
+ * topics, on any broker, as Kafka's ZooKeeper mode made them but without a controller round trip:
+ * each is one etcd transaction fenced by this broker's registration (ClusterFencedError,
+ * NOT_CONTROLLER on the wire, once it is gone) and compared against the topic key the change was
+ * planned from:
  *
  * - deletion removes the topic key and every partition state under it at once, requiring the key
  *   to be the incarnation (create revision) that was read. There is no `admin/delete_topics`
@@ -104,14 +110,36 @@ export class ClusterTopicAdmin {
     alterations: readonly ConfigAlteration[],
     validateOnly: boolean,
   ): Promise<void> {
+    await this.reconfigure(
+      name,
+      (current) => alteredTopicConfigs(this.config, current, alterations),
+      validateOnly,
+    );
+  }
+
+  /**
+   * AlterConfigs: the topic's configs become exactly `replacements` (replacedTopicConfigs), every
+   * config not named back to the default; validateOnly checks only.
+   */
+  async replaceTopicConfigs(
+    name: string,
+    replacements: readonly ConfigReplacement[],
+    validateOnly: boolean,
+  ): Promise<void> {
+    await this.reconfigure(name, () => replacedTopicConfigs(replacements), validateOnly);
+  }
+
+  /** Writes the configs `configsOf` plans from the topic key's, with its partitions unchanged. */
+  private async reconfigure(
+    name: string,
+    configsOf: (current: Readonly<Record<string, string>>) => Record<string, string>,
+    validateOnly: boolean,
+  ): Promise<void> {
     await this.change(
       name,
       'reconfigured',
       (current) => ({
-        assignment: {
-          partitions: current.partitions,
-          configs: alteredTopicConfigs(this.config, current.configs, alterations),
-        },
+        assignment: { partitions: current.partitions, configs: configsOf(current.configs) },
         newStates: new Map(),
       }),
       validateOnly,

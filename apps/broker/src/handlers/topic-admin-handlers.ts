@@ -1,3 +1,4 @@
+import { AlterConfigsHandler } from './alter-configs.handler.js';
 import { CreatePartitionsHandler } from './create-partitions.handler.js';
 import { CreateTopicsHandler } from './create-topics.handler.js';
 import { DeleteRecordsHandler } from './delete-records.handler.js';
@@ -23,6 +24,7 @@ export function topicAdminHandlers({
       new DeleteTopicsHandler(topics, config.deleteTopicEnable, authorizer, cluster?.topicAdmin),
       new CreatePartitionsHandler(topics, authorizer, cluster?.topicAdmin),
       new DescribeConfigsHandler(topics, config, authorizer, cluster?.topicAdmin),
+      new AlterConfigsHandler(topics, config, authorizer, cluster?.topicAdmin),
       new IncrementalAlterConfigsHandler(topics, config, authorizer, cluster?.topicAdmin),
       new DeleteRecordsHandler(topics, authorizer),
       new DescribeLogDirsHandler(topics, config.dataDir, authorizer),
