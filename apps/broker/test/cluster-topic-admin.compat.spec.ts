@@ -16,7 +16,7 @@ import {
   ListOffsets,
   Metadata,
 } from '@runnel/protocol';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { kcat } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
@@ -427,6 +427,83 @@ describe('topic administration of a 3-broker cluster', () => {
     },
     SUITE_TIMEOUT_MS,
   );
+  it(
+    "replaces a topic's configs through kafkajs's alterConfigs (AlterConfigs): every broker describes and stores exactly the new set, the configs left out back at their defaults",
+    async () => {
+      await admin.createTopics({
+        topics: [
+          {
+            topic: 'replaced',
+            numPartitions: 2,
+            replicationFactor: 3,
+            configEntries: [
+              { name: 'retention.ms', value: '3600000' },
+              { name: 'segment.bytes', value: '1048576' },
+            ],
+          },
+        ],
+        waitForLeaders: true,
+      });
+      for (const id of [1, 2, 3]) {
+        await eventually(async () => {
+          expect(storedTopic(id, 'replaced')?.configs).toEqual({
+            'retention.ms': '3600000',
+            'segment.bytes': '1048576',
+          });
+        });
+      }
+      const replace = (configEntries: { name: string; value: string }[], validateOnly = false) =>
+        admin.alterConfigs({
+          validateOnly,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: 'replaced', configEntries }],
+        });
+      await expect(replace([{ name: 'retention.hours', value: '1' }])).rejects.toMatchObject({
+        type: 'INVALID_CONFIG',
+      });
+      await replace([{ name: 'max.message.bytes', value: '4096' }], true);
+      expect(await describedConfigs(port(3), 'replaced')).toMatchObject({
+        'retention.ms': '3600000',
+        'max.message.bytes': '1048588',
+      });
+
+      await replace([
+        { name: 'max.message.bytes', value: '4096' },
+        { name: 'cleanup.policy', value: 'compact' },
+      ]);
+      for (const id of [1, 2, 3]) {
+        await eventually(async () => {
+          expect(await describedConfigs(port(id), 'replaced')).toMatchObject({
+            'max.message.bytes': '4096',
+            'cleanup.policy': 'compact',
+            'retention.ms': '604800000',
+            'segment.bytes': '1073741824',
+          });
+          expect(storedTopic(id, 'replaced')?.configs).toEqual({
+            'max.message.bytes': '4096',
+            'cleanup.policy': 'compact',
+          });
+        });
+      }
+      // Each partition's leader holds its log to the new max.message.bytes.
+      const producer = kafka.producer({ retry: { retries: 0 } });
+      await producer.connect();
+      try {
+        for (const partition of [0, 1]) {
+          await expect(
+            producer.send({
+              topic: 'replaced',
+              acks: -1,
+              messages: [{ partition, key: 'k', value: 'x'.repeat(5000) }],
+            }),
+          ).rejects.toMatchObject({ type: 'MESSAGE_TOO_LARGE' });
+        }
+      } finally {
+        await producer.disconnect();
+      }
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
   it(
     'loses no change when brokers alter the same topic at once: each compared write that lost is planned again on top of the winner',
     async () => {
