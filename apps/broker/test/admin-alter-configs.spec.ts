@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import { AlterConfigs, ErrorCode } from '@runnel/protocol';
 import { type Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { type RunningBroker, startBroker } from '../src/index.js';
+import {
+  AclOperation,
+  AclPermissionType,
+  PatternType,
+  ResourceType,
+} from '../src/security/authorization/acl.js';
+import { DataDirAclDocument } from '../src/security/authorization/acl-document.js';
+import { AclStore } from '../src/security/authorization/acl-store.js';
 import { RawClient } from './support/raw-client.js';
 
 /** DescribeConfigs' config_source values. */
@@ -240,5 +248,72 @@ describe('AlterConfigs', () => {
     expect(await described('live')).toEqual(before);
     expect(before['segment.ms']).toEqual(['600000', DYNAMIC_TOPIC_CONFIG]);
     expect(before['retention.ms']![1]).toBe(DEFAULT_CONFIG);
+  });
+});
+
+describe('AlterConfigs with --authorizer acl', () => {
+  let dataDir: string;
+
+  const storedConfigs = (topic: string) =>
+    (
+      JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')) as {
+        topics: { name: string; configs: Record<string, string> }[];
+      }
+    ).topics.find((t) => t.name === topic)?.configs;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'runnel-alter-configs-acl-'));
+    // The topics are made before the authorizer is on.
+    const open = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
+    const admin = new Kafka({ brokers: [open.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'allowed' }, { topic: 'denied' }] });
+    await admin.disconnect();
+    await open.close();
+  });
+
+  it('needs AlterConfigs on the topic (TOPIC_AUTHORIZATION_FAILED) or on the cluster for a broker (CLUSTER_AUTHORIZATION_FAILED)', async () => {
+    const { document, text } = DataDirAclDocument.open(dataDir);
+    await new AclStore(document, text).add([
+      {
+        resourceType: ResourceType.TOPIC,
+        resourceName: 'allowed',
+        patternType: PatternType.LITERAL,
+        principal: 'User:ANONYMOUS',
+        host: '*',
+        operation: AclOperation.ALTER_CONFIGS,
+        permissionType: AclPermissionType.ALLOW,
+      },
+    ]);
+    const broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false, authorizer: 'acl' });
+    const client = await RawClient.connect(broker.port);
+    try {
+      const { responses } = await client.request(AlterConfigs, 2, {
+        resources: [
+          {
+            resourceType: TOPIC,
+            resourceName: 'allowed',
+            configs: [{ name: 'retention.ms', value: '60000' }],
+          },
+          {
+            resourceType: TOPIC,
+            resourceName: 'denied',
+            configs: [{ name: 'retention.ms', value: '60000' }],
+          },
+          { resourceType: BROKER, resourceName: '1', configs: [{ name: 'log.retention.ms', value: '1' }] },
+        ],
+        validateOnly: false,
+      });
+      expect(responses.map((r) => [r.resourceName, r.errorCode])).toEqual([
+        ['allowed', ErrorCode.NONE],
+        ['denied', ErrorCode.TOPIC_AUTHORIZATION_FAILED],
+        ['1', ErrorCode.CLUSTER_AUTHORIZATION_FAILED],
+      ]);
+      expect(storedConfigs('allowed')).toEqual({ 'retention.ms': '60000' });
+      expect(storedConfigs('denied')).toEqual({});
+    } finally {
+      client.close();
+      await broker.close();
+    }
   });
 });
