@@ -24,8 +24,6 @@ import {
   type ReplicaAssignment,
 } from './topic-validation.js';
 
-export type { ClusterTopics } from './cluster-topic-copies.js';
-
 export interface TopicInfo {
   readonly name: string;
   readonly partitions: number;
