@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { partitionForKey } from '@runnel/protocol';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { type RunningBroker, startBroker } from '../src/index.js';
 
 /**
@@ -83,6 +83,32 @@ describe('@platformatic/kafka', () => {
       expect((await admin.listTopics()).sort()).toEqual([TOPIC, 'payments']);
       await expect(admin.createTopics({ topics: [TOPIC], partitions: 1, replicas: 1 })).rejects.toThrow();
     } finally {
+      await admin.close();
+    }
+  });
+
+  it('replaces topic configs with its admin (AlterConfigs v2), as kafkajs then describes them', async () => {
+    const admin = new platformatic.Admin({ clientId: 'platformatic-admin', bootstrapBrokers });
+    const kafkajs = new Kafka({ brokers: bootstrapBrokers, logLevel: logLevel.NOTHING }).admin();
+    await kafkajs.connect();
+    const replace = (configs: { name: string; value: string }[]) =>
+      admin.alterConfigs({ resources: [{ resourceType: 2, resourceName: 'payments', configs }] });
+    const described = async () => {
+      const { resources } = await kafkajs.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: 'payments' }],
+        includeSynonyms: false,
+      });
+      return Object.fromEntries(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+    };
+    try {
+      await replace([{ name: 'retention.ms', value: '3600000' }]);
+      expect((await described())['retention.ms']).toBe('3600000');
+      await replace([{ name: 'segment.ms', value: '600000' }]);
+      expect(await described()).toMatchObject({ 'segment.ms': '600000', 'retention.ms': '604800000' });
+      await expect(replace([{ name: 'retention.hours', value: '1' }])).rejects.toThrow();
+      expect((await described())['segment.ms']).toBe('600000');
+    } finally {
+      await kafkajs.disconnect();
       await admin.close();
     }
   });
