@@ -54,6 +54,9 @@ async function createTopic(broker: BrokerProcess, topic: string, partitions: num
   }
 }
 
+/** Each test starts broker processes (node's start-up, then the broker's), seconds on a loaded machine. */
+const PROCESS_TEST_TIMEOUT_MS = 30_000;
+
 describe('one broker per data directory', () => {
   const brokers: BrokerProcess[] = [];
   const FLAGS = ['--group-initial-rebalance-delay-ms', '0', '--offsets-topic-num-partitions', '1'];
@@ -82,7 +85,7 @@ describe('one broker per data directory', () => {
 
     await produce(first, 'acked', ['a4']);
     expect(await consume(first, 'acked', 4)).toEqual(['a1', 'a2', 'a3', 'a4']);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('starts on a directory whose broker was killed with SIGKILL, with everything acknowledged', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runnel-lock-'));
@@ -98,7 +101,7 @@ describe('one broker per data directory', () => {
     expect(JSON.parse(readFileSync(join(dataDir, '.lock'), 'utf8')).pid).toBe(next.child.pid);
     await produce(next, 'survives', ['s3']);
     expect(await consume(next, 'survives', 3)).toEqual(['s1', 's2', 's3']);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('lets exactly one of several brokers started at once take over a stale lock', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runnel-lock-'));
@@ -117,7 +120,7 @@ describe('one broker per data directory', () => {
       Array(3).fill({ exitCode: 1, stdout: '', stderr: lockedLine(dataDir, winner.child.pid!) }),
     );
     expect(JSON.parse(readFileSync(join(dataDir, '.lock'), 'utf8')).pid).toBe(winner.child.pid);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('releases the lock at a clean shutdown', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runnel-lock-'));
@@ -125,5 +128,5 @@ describe('one broker per data directory', () => {
     brokers.push(broker);
     expect(await broker.stop('SIGTERM')).toBe(0);
     expect(Object.keys(hashFiles(dataDir))).not.toContain('.lock');
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });
