@@ -128,14 +128,18 @@ export class BrokerSender {
   /** Seals the batches not yet sealed (assigning sequences when idempotent) and sends them as one request. */
   private send(connection: BrokerConnection, batches: ProducerBatch[]): void {
     const { accumulator, options } = this.context;
-    const { producerId, producerEpoch } = this.context.producerIdentity();
+    const identity = this.context.producerIdentity();
     let pendingSeals: Promise<void>[] | undefined;
     for (const batch of batches) {
       batch.attempts++;
       if (batch.bytes !== undefined) continue;
+      let { producerId, producerEpoch } = identity;
       let baseSequence = -1;
       if (options.idempotent) {
+        // A partition keeps the producer id its sequences belong to (see PartitionQueue.producerId).
         const q = accumulator.queue(batch.topic, batch.partition);
+        if (q.producerId < 0n) accumulator.adoptProducerId(q, producerId, producerEpoch);
+        ({ producerId, producerEpoch } = q);
         baseSequence = q.nextSequence;
         q.nextSequence = nextSequenceAfter(baseSequence, batch.recordCount);
       }

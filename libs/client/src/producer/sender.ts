@@ -33,10 +33,15 @@ const NO_IDENTITY: ProducerIdentity = { producerId: -1n, producerEpoch: -1 };
  *
  * It decides the fate of a failed batch (`settleFailure`): retried while the error is retriable,
  * `retries` allows and deliveryTimeoutMs has not passed, with metadata refreshed first for leader
- * errors; failed otherwise. When idempotent it also owns the producer id: a batch that failed after
- * a broker may have written it leaves a possible sequence gap, so sending pauses until nothing is
- * in flight, a new producer id is fetched (InitProducerId) and the queued batches are numbered
- * from 0 under it, as Kafka bumps its epoch (KIP-360).
+ * errors; failed otherwise. When idempotent it also owns the producer ids. A batch that failed or
+ * expired after a broker may have written it leaves its partition's sequences unresolved: the
+ * batches sealed after it keep being sent as they are, under their producer id and sequences, one
+ * at a time, until one is answered (acknowledged or a duplicate: the gap was written; out of
+ * order: it was not, nor anything sealed after it) or all have expired. Only a partition whose
+ * sequences cannot go on takes a new producer id, one it never used (InitProducerId when it would
+ * be the current one), and numbers its queued batches from 0 under it: Kafka's TransactionManager
+ * with its unresolved sequences and epoch bump (KIP-360). A batch that may be in the log under one
+ * producer id is never numbered under another, so no acknowledged record is written twice.
  */
 export class Sender {
   private readonly brokers = new Map<number, BrokerSender>();
@@ -47,7 +52,6 @@ export class Sender {
   private refreshing: Promise<void> | undefined;
   private refreshTopics = new Set<string>();
   private metadataRetryAtMs = 0;
-  private needsNewProducerId = false;
   private initializing: Promise<void> | undefined;
   private stopped = false;
 
@@ -117,16 +121,13 @@ export class Sender {
     const nowMs = Date.now();
     const { accumulator, options } = this;
     for (const batch of accumulator.expired(nowMs, options.deliveryTimeoutMs)) {
-      accumulator.discard(batch);
+      accumulator.discard(batch, batch.maybeWritten);
       this.expire(batch);
-    }
-    if (this.needsNewProducerId) {
-      this.renewProducerId();
-      return;
     }
     let next = Number.POSITIVE_INFINITY;
     const byLeader = new Map<number, PartitionQueue[]>();
     for (const q of accumulator.queues()) {
+      if (q.needsProducerId && q.inFlight === 0) this.giveProducerId(q);
       const at = accumulator.sendableAt(q, nowMs);
       if (at === -1) continue;
       if (at > nowMs) {
@@ -184,11 +185,14 @@ export class Sender {
     if (error instanceof KafkaError) {
       if (METADATA_ERRORS.has(error.code)) this.requestMetadataRefresh(batch.topic);
       if (error.code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && options.idempotent) {
-        // Out of order behind an earlier batch that is itself coming back: retry after it. Out of
-        // order with everything before it acknowledged: the broker lost this producer's state.
+        // Out of order with everything before it acknowledged: the broker lost this producer's
+        // state. Out of order as the first batch after an unresolved one: neither is in the log,
+        // and this one goes again under a new producer id. Otherwise behind an earlier batch that
+        // is itself coming back: retry after it.
         const q = accumulator.queue(batch.topic, batch.partition);
         retriable = batch.baseSequence !== q.lastAckedSequence + 1;
-        if (!retriable) batch.maybeWritten = true;
+        if (!retriable) accumulator.lostProducerState(batch.topic, batch.partition);
+        else if (accumulator.outOfOrderIsDefinite(batch)) batch.maybeWritten = false;
       }
     }
     if (
@@ -207,8 +211,7 @@ export class Sender {
       accumulator.requeue(batch, retryAtMs);
       return;
     }
-    accumulator.finish(batch, false);
-    if (options.idempotent && batch.maybeWritten) this.needsNewProducerId = true;
+    accumulator.finish(batch, false, batch.maybeWritten);
     batch.fail(
       retriable && retryAtMs >= deadline
         ? new DeliveryTimeoutError(
@@ -244,7 +247,6 @@ export class Sender {
   }
 
   private expire(batch: ProducerBatch): void {
-    if (this.options.idempotent && batch.maybeWritten) this.needsNewProducerId = true;
     batch.fail(
       new DeliveryTimeoutError(
         batch.topic,
@@ -258,16 +260,20 @@ export class Sender {
     );
   }
 
-  /** Waits for nothing to be in flight, then takes a new producer id and renumbers the queued batches. */
-  private renewProducerId(): void {
+  /**
+   * `q` (needsProducerId, nothing in flight) takes the current producer id if it never used it;
+   * otherwise a new one is fetched, which it takes at the run after. Other partitions keep theirs.
+   */
+  private giveProducerId(q: PartitionQueue): void {
+    const { producerId, producerEpoch } = this.identity;
+    if (q.producerId !== producerId || q.producerEpoch !== producerEpoch) {
+      this.accumulator.adoptProducerId(q, producerId, producerEpoch);
+      return;
+    }
     if (this.initializing !== undefined) return;
-    for (const q of this.accumulator.queues()) if (q.inFlight > 0) return;
-    this.initializing = this.initProducerId().then(
-      () => {
-        this.accumulator.resetSequences();
-        this.needsNewProducerId = false;
-      },
-      () => undefined,
+    this.initializing = this.initProducerId().catch(
+      // Asked again at the next run, after a backoff; the partition's batches expire meanwhile.
+      () => new Promise<void>((resolve) => setTimeout(resolve, this.options.retryBackoffMaxMs)),
     );
     this.initializing.finally(() => {
       this.initializing = undefined;
