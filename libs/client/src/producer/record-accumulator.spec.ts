@@ -1,6 +1,7 @@
 import { CompressionType, decodeRecordBatch } from '@runnel/protocol';
 import { BufferPool } from './buffer-pool.js';
 import { PendingSend } from './pending-send.js';
+import type { ProducerBatch } from './producer-batch.js';
 import { AppendResult, RecordAccumulator } from './record-accumulator.js';
 
 const BATCH_SIZE = 1024;
@@ -160,6 +161,74 @@ describe('RecordAccumulator', () => {
       next!.seal({ producerId: 1n, producerEpoch: 0, baseSequence: 0 }) as Buffer,
     );
     expect(resealed.records).toHaveLength(next!.recordCount);
+  });
+
+  /** Three batches of partition 0 drained and sealed under producer id 1 at consecutive sequences. */
+  function sentUnderProducerOne(accumulator: RecordAccumulator) {
+    const send = new PendingSend('t', 40, 0);
+    appendMany(accumulator, send, 0, 40);
+    const q = accumulator.queue('t', 0);
+    accumulator.adoptProducerId(q, 1n, 0);
+    const sent = [];
+    for (let i = 0; i < 3; i++) {
+      const [b] = accumulator.drain([q], 1 << 20, 0);
+      b!.bytes = b!.seal({ producerId: 1n, producerEpoch: 0, baseSequence: q.nextSequence }) as Buffer;
+      q.nextSequence += b!.recordCount;
+      sent.push(b!);
+    }
+    return { q, sent };
+  }
+
+  it('idempotent: after a batch fails unanswered, later sent batches keep their sequences and go one at a time; one acknowledged resolves the gap', () => {
+    const { accumulator } = setup({ idempotent: true });
+    const { q, sent } = sentUnderProducerOne(accumulator);
+    const [failed, later, last] = sent as [ProducerBatch, ProducerBatch, ProducerBatch];
+    accumulator.finish(failed, false, true);
+    accumulator.requeue(later, 0);
+    accumulator.requeue(last, 0);
+    expect(q.queued.slice(0, 2)).toEqual([later, last]);
+    expect(later.bytes).toBeDefined();
+    expect(q.needsProducerId).toBe(false);
+    const [again] = accumulator.drain([q], 1 << 20, 0);
+    expect(again).toBe(later);
+    expect(accumulator.sendableAt(q, 0)).toBe(-1); // one at a time while unresolved
+    accumulator.finish(later, true);
+    expect(q.unresolvedOrder).toBe(-1);
+    expect(last.bytes).toBeDefined();
+    expect(q.producerId).toBe(1n);
+  });
+
+  it('idempotent: the first batch after an unresolved one refused as out of order is definite, and the partition alone takes a new producer id', () => {
+    const { accumulator } = setup({ idempotent: true });
+    const { q, sent } = sentUnderProducerOne(accumulator);
+    const [failed, later, last] = sent as [ProducerBatch, ProducerBatch, ProducerBatch];
+    const other = accumulator.queue('t', 1);
+    accumulator.adoptProducerId(other, 1n, 0);
+    accumulator.finish(failed, false, true);
+    // Another batch in flight: the answer may be only behind it.
+    expect(accumulator.outOfOrderIsDefinite(later)).toBe(false);
+    accumulator.requeue(later, 0);
+    accumulator.requeue(last, 0);
+    expect(q.needsProducerId).toBe(false);
+    accumulator.drain([q], 1 << 20, 0);
+    expect(accumulator.outOfOrderIsDefinite(later)).toBe(true);
+    accumulator.requeue(later, 0);
+    expect(accumulator.sendableAt(q, 0)).toBe(-1);
+    accumulator.adoptProducerId(q, 2n, 0);
+    expect(q.queued.slice(0, 2)).toEqual([later, last]);
+    expect([later.bytes, last.bytes, q.nextSequence]).toEqual([undefined, undefined, 0]);
+    expect(other.producerId).toBe(1n);
+  });
+
+  it('idempotent: a batch expired unanswered with no sent batch after it leaves nothing to ask with: a new producer id', () => {
+    const { accumulator } = setup({ idempotent: true });
+    const { q, sent } = sentUnderProducerOne(accumulator);
+    accumulator.finish(sent[0]!, true);
+    accumulator.finish(sent[1]!, true);
+    accumulator.requeue(sent[2]!, 0);
+    accumulator.discard(sent[2]!, true);
+    expect(q.needsProducerId).toBe(true);
+    expect(accumulator.sendableAt(q, 0)).toBe(-1);
   });
 
   it('expires the batches past deliveryTimeoutMs, oldest first, and only those', () => {
