@@ -1,6 +1,6 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
 // RUNNEL_NEMESIS_SECONDS (default 60) sets how long the nemesis strikes, RUNNEL_NEMESIS_SEED its
-// schedule (default: a new seed each run, printed), RUNNEL_NEMESIS_IN_FLIGHT the sends in flight per writer.
+// schedule (default: a new seed each run, printed), RUNNEL_NEMESIS_CLIENT and RUNNEL_NEMESIS_IN_FLIGHT the writers.
 import { cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +14,20 @@ import { Nemesis } from './nemesis.js';
 import { NemesisCluster, type PartitionView } from './nemesis-cluster.js';
 import { readReplicaLog } from './replica-log.js';
 import { Workload } from './workload.js';
+import type { WriterClient } from './writers.js';
 
 const SECONDS = Number(process.env.RUNNEL_NEMESIS_SECONDS ?? 60);
 const SEED = Number(process.env.RUNNEL_NEMESIS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /**
- * Sends in flight per writer (RUNNEL_NEMESIS_IN_FLIGHT, default 1). More than one lets
- * @runnel/client duplicate acknowledged values when a batch of the writer expires
- * (docs/cluster.md, "What the nemesis found"); 1 keeps the default run to what the broker answers for.
+ * The writers' client (RUNNEL_NEMESIS_CLIENT): kafkajs (default) or runnel (@runnel/client), and
+ * its sends in flight per writer (RUNNEL_NEMESIS_IN_FLIGHT, default 1; kafkajs takes only 1).
+ * @runnel/client writes acknowledged values twice under faults (docs/cluster.md, "What the
+ * nemesis found"), so the default run uses kafkajs and checks what the broker answers for.
  */
+const CLIENT: WriterClient = process.env.RUNNEL_NEMESIS_CLIENT === 'runnel' ? 'runnel' : 'kafkajs';
 const IN_FLIGHT = Number(process.env.RUNNEL_NEMESIS_IN_FLIGHT ?? 1);
 const WRITERS = 6;
+const REPLAY = `RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} RUNNEL_NEMESIS_CLIENT=${CLIENT} RUNNEL_NEMESIS_IN_FLIGHT=${IN_FLIGHT}`;
 const TOPIC = 'nemesis';
 const PARTITIONS = 3;
 const BROKERS = 3;
@@ -66,7 +70,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
     'loses, duplicates and reorders no acknowledged value; replicas agree; commits stay below the high watermark',
     async () => {
       process.stdout.write(
-        `nemesis: seed ${SEED} for ${SECONDS} s, ${WRITERS} writers with ${IN_FLIGHT} send(s) in flight each (replay: RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} RUNNEL_NEMESIS_IN_FLIGHT=${IN_FLIGHT})\n`,
+        `nemesis: seed ${SEED} for ${SECONDS} s, ${WRITERS} ${CLIENT} writers with ${IN_FLIGHT} send(s) in flight each (replay: ${REPLAY})\n`,
       );
       const runnel = new Runnel({ clientId: 'nemesis-admin', brokers: cluster.bootstrapServers });
       admin = runnel.admin();
@@ -88,6 +92,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
         topic: TOPIC,
         partitions: PARTITIONS,
         writers: WRITERS,
+        client: CLIENT,
         inFlightPerWriter: IN_FLIGHT,
         seed: SEED,
         groupId: 'nemesis-group',
@@ -176,7 +181,7 @@ describe(`a 3-broker cluster under the nemesis (seed ${SEED}, ${SECONDS} s)`, ()
         for (const [i, id] of cluster.brokerIds.entries())
           writeFileSync(join(kept, `broker-${id}.out`), processes[i]!.output.join(''));
         throw new Error(
-          `${failureReport(history, violations, `RUNNEL_NEMESIS_SEED=${SEED} RUNNEL_NEMESIS_SECONDS=${SECONDS} RUNNEL_NEMESIS_IN_FLIGHT=${IN_FLIGHT} npm run test:compat -- nemesis`)}\nwhole history and logs: ${file}, data directories and broker output: ${kept}`,
+          `${failureReport(history, violations, `${REPLAY} npm run test:compat -- nemesis`)}\nwhole history and logs: ${file}, data directories and broker output: ${kept}`,
         );
       }
       // The run did what it is for: faults struck, values were acknowledged and read, offsets committed.

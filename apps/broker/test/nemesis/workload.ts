@@ -1,53 +1,17 @@
-import {
-  type Consumer,
-  KafkaError,
-  type Producer,
-  ProducerBlockedTimeoutError,
-  Runnel,
-  UnknownTopicError,
-} from '@runnel/client';
+import { type Consumer, Runnel } from '@runnel/client';
 import { seededRandom } from './fault-schedule.js';
-import type { CommitEvent, ReadEvent, SendEvent, SendOutcome } from './history.js';
-
-/**
- * Producer settings: a request timeout and a delivery timeout short beside the faults (a pause
- * lasts up to 5 s, a restart takes several), so some sends end unknown and the producer goes on
- * under a new producer id, as it does after a batch that may have been written.
- */
-const PRODUCER_OPTIONS = {
-  acks: -1,
-  idempotent: true,
-  lingerMs: 0,
-  requestTimeoutMs: 1500,
-  deliveryTimeoutMs: 4000,
-  maxBlockMs: 4000,
-  retryBackoffMs: 50,
-  retryBackoffMaxMs: 500,
-} as const;
-
-/**
- * A send ends `failed` only when the producer sent nothing (no metadata within maxBlockMs, a
- * topic it does not know): a Produce request that went out may have been appended whatever its
- * answer, since the producer retries retriable errors until the delivery timeout, and an earlier
- * attempt of the same batch may have been written. Everything else is `unknown`.
- */
-export function classify(err: unknown): { outcome: SendOutcome; error: string } {
-  const error =
-    err instanceof KafkaError ? `${err.errorName}: ${err.message}` : String((err as Error)?.message ?? err);
-  if (err instanceof ProducerBlockedTimeoutError || err instanceof UnknownTopicError) {
-    return { outcome: 'failed', error };
-  }
-  return { outcome: 'unknown', error };
-}
+import type { CommitEvent, ReadEvent, SendEvent } from './history.js';
+import { KafkajsWriter, RunnelWriter, type WriterClient, type WriterProducer } from './writers.js';
 
 export interface WorkloadOptions {
   readonly topic: string;
   readonly partitions: number;
   readonly writers: number;
+  /** The writers' client (writers.ts). */
+  readonly client: WriterClient;
   /**
-   * Sends of one writer in flight at once. Above 1 the producer pipelines and retries several
-   * batches of a partition, and @runnel/client then duplicates values when one of them expires
-   * (docs/cluster.md, "What the nemesis found").
+   * Sends of one writer in flight at once: 1 with kafkajs (its idempotent producer allows one
+   * request in flight); above 1 @runnel/client pipelines and retries several batches of a partition.
    */
   readonly inFlightPerWriter: number;
   readonly seed: number;
@@ -65,8 +29,7 @@ export class Workload {
   readonly sends: SendEvent[] = [];
   readonly reads: ReadEvent[] = [];
   readonly commits: CommitEvent[] = [];
-  private readonly runnels: Runnel[] = [];
-  private readonly producers: Producer[] = [];
+  private readonly producers: WriterProducer[] = [];
   private consumer: Consumer<Buffer | null, Buffer | null> | undefined;
   private stopping = false;
   private writing: Promise<void>[] = [];
@@ -77,11 +40,18 @@ export class Workload {
   ) {}
 
   async start(): Promise<void> {
-    const { topic, partitions, writers, seed, now } = this.options;
+    const { topic, partitions, writers, seed, now, client, inFlightPerWriter } = this.options;
+    if (client === 'kafkajs' && inFlightPerWriter !== 1) {
+      throw new RangeError(
+        `${inFlightPerWriter} sends in flight per kafkajs writer: its idempotent producer takes 1`,
+      );
+    }
     for (let w = 1; w <= writers; w++) {
-      const runnel = this.runnel(`nemesis-writer-${w}`);
-      const producer = runnel.producer(PRODUCER_OPTIONS);
-      await producer.connect();
+      const clientId = `nemesis-writer-${w}`;
+      const producer =
+        client === 'kafkajs'
+          ? new KafkajsWriter(this.bootstrapServers, clientId, topic)
+          : new RunnelWriter(this.bootstrapServers, clientId, topic);
       this.producers.push(producer);
       const random = seededRandom(seed * 31 + w);
       let n = 0;
@@ -92,7 +62,7 @@ export class Workload {
           const partition = Math.floor(random() * partitions);
           const startMs = now();
           try {
-            const [metadata] = await producer.send({ topic, messages: [{ partition, value }] });
+            const offset = await producer.send(partition, value);
             this.sends.push({
               writer: w,
               n: mine,
@@ -101,7 +71,7 @@ export class Workload {
               startMs,
               endMs: now(),
               outcome: 'ok',
-              offset: metadata!.offset,
+              offset,
             });
           } catch (err) {
             this.sends.push({
@@ -111,12 +81,12 @@ export class Workload {
               partition,
               startMs,
               endMs: now(),
-              ...classify(err),
+              ...producer.classify(err),
             });
           }
         }
       };
-      for (let lanes = 0; lanes < this.options.inFlightPerWriter; lanes++) this.writing.push(lane());
+      for (let lanes = 0; lanes < inFlightPerWriter; lanes++) this.writing.push(lane());
     }
     await this.startConsumer();
   }
@@ -125,7 +95,7 @@ export class Workload {
   async stopWriters(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.writing);
-    await Promise.all(this.producers.map((p) => p.disconnect().catch(() => undefined)));
+    await Promise.all(this.producers.map((p) => p.close()));
   }
 
   /** Stops the consumer (its last commit included) and closes every connection. */
@@ -136,15 +106,13 @@ export class Workload {
   }
 
   private runnel(clientId: string): Runnel {
-    const runnel = new Runnel({
+    return new Runnel({
       clientId,
       brokers: this.bootstrapServers,
       requestTimeoutMs: 3000,
       connectionTimeoutMs: 2000,
       reconnectBackoffMaxMs: 500,
     });
-    this.runnels.push(runnel);
-    return runnel;
   }
 
   /** A consumer that, should it crash (its group lost for good), is replaced by a new member of the group. */
