@@ -11,6 +11,9 @@ const COMPAT_SPEC = /\.compat\.spec\.ts$/.source;
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
+  // A hang guard, not a speed check: tests that start processes (brokers, the CLI, the console) take
+  // a second or two each on a quiet machine and several times that on a loaded one, past Jest's 5 s.
+  testTimeout: 30_000,
   extensionsToTreatAsEsm: ['.ts'],
   testMatch: SPEC_DIRS.map((dir) => `${dir}*.spec.ts`),
   testPathIgnorePatterns: ['/node_modules/', COMPAT_SPEC],

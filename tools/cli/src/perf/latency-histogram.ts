@@ -35,11 +35,14 @@ export class LatencyHistogram {
   summary(): LatencySummary {
     const h = this.histogram;
     const ms = (us: number): number => Math.round(us) / 1000;
+    // A percentile is the top of its bucket (within 0.1%), which can lie above the largest value
+    // recorded in that bucket; no percentile is larger than the maximum, so it is capped there.
+    const at = (percentile: number): number => ms(Math.min(h.getValueAtPercentile(percentile), h.maxValue));
     return {
       avg: this.count === 0 ? 0 : ms(h.mean),
-      p50: ms(h.getValueAtPercentile(50)),
-      p95: ms(h.getValueAtPercentile(95)),
-      p99: ms(h.getValueAtPercentile(99)),
+      p50: at(50),
+      p95: at(95),
+      p99: at(99),
       max: ms(h.maxValue),
     };
   }

@@ -24,6 +24,13 @@ describe('LatencyHistogram', () => {
     expect(s.avg).toBeCloseTo(500.5, 0);
   });
 
+  test('no percentile passes the maximum, though a percentile is the top of its bucket', () => {
+    // 291.07 ms is recorded in a bucket of 256 us whose top is 291.071 ms: the percentiles are capped.
+    const h = new LatencyHistogram();
+    h.recordMs(291.07);
+    expect(h.summary()).toMatchObject({ p50: 291.07, p95: 291.07, p99: 291.07, max: 291.07 });
+  });
+
   test('sub-millisecond latencies keep their microseconds', () => {
     const h = new LatencyHistogram();
     h.recordMs(0.25);
