@@ -145,6 +145,42 @@ describe('Idempotent producer: a batch that may be in the log is never numbered 
     30_000,
   );
 
+  it('a batch written but answered NOT_LEADER_OR_FOLLOWER, expired, leaves unresolved sequences: a later batch written likewise is acknowledged once at its own offset', async () => {
+    const topic = await newTopic(1);
+    const { producer, close } = await idempotentProducer();
+    try {
+      await producer.send({ topic, messages: values('z', 0) });
+      // Every Produce request is written, and answered as if leadership had moved after the append.
+      proxy.fault = 'not-leader';
+      const startMs = Date.now();
+      const earlier = producer.send({ topic, messages: values('a', 0) });
+      const earlierOutcome = earlier.then(
+        () => 'acknowledged',
+        (err: unknown) => err,
+      );
+      await untilHalfTheDeliveryTimeout(startMs);
+      const later = producer.send({ topic, messages: values('b', 0) });
+      const laterOutcome = later.then(
+        (metadata) => metadata,
+        (err: unknown) => err,
+      );
+      expect(await earlierOutcome).toBeInstanceOf(DeliveryTimeoutError);
+      proxy.fault = 'pass';
+      // Numbered again under the same producer id from the last acknowledged sequence, the later
+      // batch would take the expired one's sequences and be answered with its offset, unwritten.
+      const acknowledged = await laterOutcome;
+      expect(acknowledged).toEqual(
+        values('b', 0).map((_, i) => expect.objectContaining({ offset: BigInt(10 + i) })),
+      );
+      await producer.send({ topic, messages: values('c', 0) });
+      expect(await storedValues(topic, 0)).toEqual(
+        ['z', 'a', 'b', 'c'].flatMap((p) => values(p).map((m) => m.value)),
+      );
+    } finally {
+      await close();
+    }
+  }, 30_000);
+
   it('a batch behind an expired batch that was never written is refused as out of order, then numbered again and acknowledged', async () => {
     const topic = await newTopic(1);
     const { producer, close } = await idempotentProducer();

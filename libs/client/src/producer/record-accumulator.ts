@@ -48,8 +48,8 @@ export class PartitionQueue {
   producerId = -1n;
   producerEpoch = -1;
   /**
-   * Idempotent: `order` of the latest batch that failed for good or expired after a broker may have
-   * written it (-1: none). Whether its sequences are in the log is unknown until a batch sealed
+   * Idempotent: `order` of the latest sent batch that expired, or failed for good other than by a
+   * refusal for good, so may be in the log (-1: none). Whether its sequences are in the log is unknown until a batch sealed
    * after it is answered under the same producer id: acknowledged, it was (a broker takes a
    * producer's sequences only in order); out of order, it was not. Until then only sealed batches
    * are sent, one at a time, and none is numbered again.

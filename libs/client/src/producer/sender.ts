@@ -33,8 +33,9 @@ const NO_IDENTITY: ProducerIdentity = { producerId: -1n, producerEpoch: -1 };
  *
  * It decides the fate of a failed batch (`settleFailure`): retried while the error is retriable,
  * `retries` allows and deliveryTimeoutMs has not passed, with metadata refreshed first for leader
- * errors; failed otherwise. When idempotent it also owns the producer ids. A batch that failed or
- * expired after a broker may have written it leaves its partition's sequences unresolved: the
+ * errors; failed otherwise. When idempotent it also owns the producer ids. A sent batch that
+ * expired, or failed for good after a retriable error or an unanswered request, leaves its
+ * partition's sequences unresolved (it may be in the log whatever its answers said): the
  * batches sealed after it keep being sent as they are, under their producer id and sequences, one
  * at a time, until one is answered (acknowledged or a duplicate: the gap was written; out of
  * order: it was not, nor anything sealed after it) or all have expired. Only a partition whose
@@ -121,7 +122,9 @@ export class Sender {
     const nowMs = Date.now();
     const { accumulator, options } = this;
     for (const batch of accumulator.expired(nowMs, options.deliveryTimeoutMs)) {
-      accumulator.discard(batch, batch.maybeWritten);
+      // Sent and expired: it came back with retriable errors only, and any of those may hide a
+      // write (see settleFailure), so its sequences are unresolved, as Kafka's inRetry batches.
+      accumulator.discard(batch, batch.maybeWritten || batch.attempts > 0);
       this.expire(batch);
     }
     let next = Number.POSITIVE_INFINITY;
@@ -211,7 +214,11 @@ export class Sender {
       accumulator.requeue(batch, retryAtMs);
       return;
     }
-    accumulator.finish(batch, false, batch.maybeWritten);
+    // Given up after a retriable error: its sequences are unresolved even if every answer said
+    // "not appended", as in Kafka. An answer describes one attempt only, and a leader that appended
+    // a batch and lost its leadership before the replicas had it answers NOT_LEADER_OR_FOLLOWER,
+    // while the new leader may well have the batch. Only a refusal for good is a known gap.
+    accumulator.finish(batch, false, batch.maybeWritten || retriable);
     batch.fail(
       retriable && retryAtMs >= deadline
         ? new DeliveryTimeoutError(

@@ -1,21 +1,47 @@
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { decodeRequestHeaderPrefix, Produce } from '@runnel/protocol';
+import {
+  decodeRequestHeaderPrefix,
+  decodeResponseFrame,
+  ErrorCode,
+  encodeResponseFrame,
+  Produce,
+} from '@runnel/protocol';
 import { FrameReader } from '../../src/connection/frame-reader.js';
 
 /**
  * What the proxy does with a Produce request: `pass` forwards it and its answer; `lose-answer`
  * forwards it, keeps the broker's answer from the client, and once the broker has answered every
  * request forwarded on that connection closes it (the broker wrote the batches, the client never
- * hears so); `drop` closes the client's connection without forwarding it (nothing is written).
+ * hears so); `drop` closes the client's connection without forwarding it (nothing is written);
+ * `not-leader` forwards it and answers NOT_LEADER_OR_FOLLOWER for every partition instead of the
+ * broker's answer (the batches are written: a leader that appended them and lost its leadership
+ * before the replicas had them answers so, while the new leader may hold them).
  */
-export type ProduceFault = 'pass' | 'lose-answer' | 'drop';
+export type ProduceFault = 'pass' | 'lose-answer' | 'drop' | 'not-leader';
 
 /** A Kafka frame as it travels: int32 size, then the frame. */
 function framed(frame: Buffer): Buffer {
   const size = Buffer.allocUnsafe(4);
   size.writeInt32BE(frame.length);
   return Buffer.concat([size, frame]);
+}
+
+/** The broker's Produce answer `frame` with every partition's answer NOT_LEADER_OR_FOLLOWER instead. */
+function notLeaderAnswer(version: number, frame: Buffer): Buffer {
+  const { correlationId, body } = decodeResponseFrame(Produce, version, frame);
+  return encodeResponseFrame(Produce, version, correlationId, {
+    ...body,
+    responses: body.responses.map((topic) => ({
+      ...topic,
+      partitionResponses: topic.partitionResponses.map((partition) => ({
+        ...partition,
+        errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER,
+        baseOffset: -1n,
+        errorMessage: 'leadership moved after the append (written by the proxy)',
+      })),
+    })),
+  });
 }
 
 /**
@@ -84,6 +110,8 @@ export class ProduceProxy {
     });
     // Correlation ids of forwarded requests whose answers the client must not get.
     const lost = new Set<number>();
+    // Versions of forwarded Produce requests whose answers are replaced by NOT_LEADER_OR_FOLLOWER.
+    const notLeader = new Map<number, number>();
     let unanswered = 0;
     let lostSome = false;
     const requests = new FrameReader();
@@ -101,6 +129,7 @@ export class ProduceProxy {
           }
           this.forwarded++;
           if (fault === 'lose-answer') lost.add(header.correlationId);
+          if (fault === 'not-leader') notLeader.set(header.correlationId, header.requestApiVersion);
         }
         unanswered++;
         upstream.write(framed(frame));
@@ -111,8 +140,13 @@ export class ProduceProxy {
       answers.push(chunk);
       for (let frame = answers.next(); frame !== undefined; frame = answers.next()) {
         unanswered--;
-        if (lost.delete(frame.readInt32BE(0))) lostSome = true;
-        else client.write(framed(frame));
+        const correlationId = frame.readInt32BE(0);
+        const version = notLeader.get(correlationId);
+        if (lost.delete(correlationId)) lostSome = true;
+        else if (version !== undefined) {
+          notLeader.delete(correlationId);
+          client.write(notLeaderAnswer(version, frame));
+        } else client.write(framed(frame));
         if (lostSome && unanswered === 0) {
           // The broker has answered all it was sent here: close before the client sends more.
           cut();
