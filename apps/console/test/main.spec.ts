@@ -10,11 +10,16 @@ import { type RunningBroker, startBroker } from '@runnel/broker';
 /** dist/main.js as `npm start` runs it (the test target builds it first). */
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 
+/** Consoles started by a test, killed after it if it failed before they exited (or Jest waits on them). */
+const children = new Set<ReturnType<typeof spawn>>();
+
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [MAIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, ...env },
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const stderr: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   return { child, stderr, exited: once(child, 'exit') as Promise<[number | null, string | null]> };
@@ -26,6 +31,9 @@ describe('console main', () => {
 
   beforeAll(async () => {
     broker = await startBroker({ port: 0, httpPort: -1, dataDir, logger: false });
+  });
+  afterEach(() => {
+    for (const child of children) child.kill('SIGKILL');
   });
   afterAll(async () => {
     await broker.close();
