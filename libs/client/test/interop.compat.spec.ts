@@ -21,9 +21,10 @@ let topicCount = 0;
 const PARTITIONS = 5;
 
 beforeAll(async () => {
-  // A group's first generation forms 2 s after its first join, so a kcat member and ours that
-  // start together are both in it.
-  broker = await startTestBroker({ groupInitialRebalanceDelayMs: 2000 });
+  // A group's first generation forms 4 s after its first join (each later join within that restarts
+  // the wait), so a kcat member started after ours has joined is in it, even on a loaded machine
+  // where starting kcat takes a second or two.
+  broker = await startTestBroker({ groupInitialRebalanceDelayMs: 4000 });
   runnel = new Runnel({ clientId: 'interop-spec', brokers: [broker.bootstrap] });
 });
 
@@ -254,7 +255,22 @@ describe('kcat (librdkafka) and our consumer in one group', () => {
       };
       consumer.on('group', listener);
     });
-    // kcat leaves once every partition it was given is read to its end (-e).
+    const ours: { partition: number; value: string }[] = [];
+    // Our share is known at the first join; the first fetch can only come after it.
+    let ourShare = Number.POSITIVE_INFINITY;
+    const ourShareRead = new Promise<void>((resolve, reject) => {
+      consumer.once('crash', ({ error }) => reject(error));
+      consumer
+        .run({
+          eachMessage: ({ partition, message }) => {
+            ours.push({ partition, value: text(message.value)! });
+            if (ours.length === ourShare) resolve();
+          },
+        })
+        .catch(reject);
+    });
+    // run() has started our member's join; kcat, started after it, joins within the initial delay,
+    // and leaves once every partition it was given is read to its end (-e).
     const kcatLines = run(
       'kcat',
       [
@@ -276,20 +292,6 @@ describe('kcat (librdkafka) and our consumer in one group', () => {
       ],
       { timeout: 30_000, killSignal: 'SIGKILL' },
     );
-    const ours: { partition: number; value: string }[] = [];
-    // Our share is known at the first join; the first fetch can only come after it.
-    let ourShare = Number.POSITIVE_INFINITY;
-    const ourShareRead = new Promise<void>((resolve, reject) => {
-      consumer.once('crash', ({ error }) => reject(error));
-      consumer
-        .run({
-          eachMessage: ({ partition, message }) => {
-            ours.push({ partition, value: text(message.value)! });
-            if (ours.length === ourShare) resolve();
-          },
-        })
-        .catch(reject);
-    });
     try {
       const join = await firstJoin;
       expect(join.protocol).toBe('range');
