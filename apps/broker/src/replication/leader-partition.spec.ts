@@ -22,6 +22,34 @@ describe('LeaderPartition', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // Once etcd lists a follower in the ISR the controller may elect it: the leader may not commit
+  // what it lacks from the moment it writes the addition (nemesis seed 77, 540 s).
+  it('counts a follower it is adding to the ISR for the high watermark before etcd confirms it, and not after the write failed', async () => {
+    const leader = new LeaderPartition('t', 0, log, 0, 1, [1, 2, 3], [1, 2], 0);
+    for (let i = 0; i < 2; i++) log.append(await record());
+    leader.followerFetched(2, 2n, 10);
+    leader.followerFetched(3, 2n, 10);
+    expect(log.highWatermark).toBe(2n);
+    expect(leader.caughtUpFollowers(10, LAG_MS)).toEqual([3]);
+    leader.expandingIsr([3]);
+    expect(leader.caughtUpFollowers(10, LAG_MS)).toEqual([]);
+    for (let i = 0; i < 2; i++) log.append(await record());
+    leader.followerFetched(2, 4n, 20);
+    expect(log.highWatermark).toBe(2n);
+    leader.followerFetched(3, 3n, 20);
+    expect(log.highWatermark).toBe(3n);
+    // The write did not happen: broker 3 no longer holds the high watermark back.
+    leader.isrExpansionFailed([3]);
+    expect(log.highWatermark).toBe(4n);
+    // Written and seen: broker 3 counts as in sync.
+    log.append(await record());
+    leader.expandingIsr([3]);
+    leader.setIsr([1, 2, 3]);
+    leader.followerFetched(2, 5n, 30);
+    expect(log.highWatermark).toBe(4n);
+    leader.resign();
+  });
+
   it('moves the high watermark to the smallest log end of the ISR and completes acks=-1 waiters', async () => {
     const leader = new LeaderPartition('t', 0, log, 0, 1, [1, 2, 3], [1, 2, 3], 0);
     for (let i = 0; i < 3; i++) log.append(await record());

@@ -27,11 +27,20 @@ interface HighWatermarkWaiter {
  * offset the leader had at the follower's previous fetch (then as of that fetch), as Kafka's
  * Replica.updateFetchState decides; `laggingFollowers` names the in-sync ones not caught up for
  * longer than `replica.lag.time.max.ms`, `caughtUpFollowers` the others that may rejoin.
+ *
+ * The high watermark counts the followers this leader is adding to the ISR from the moment it
+ * writes the addition (`expandingIsr`), not from when etcd's answer comes back through the
+ * watch: once etcd lists a follower in the ISR the controller may make it leader, so nothing may
+ * be committed that it lacks (Kafka's "maximal ISR", KIP-497). The nemesis suite showed the race:
+ * a preferred leader elected right after rejoining lacked a record its predecessor had
+ * acknowledged (seed 77, 540 s).
  */
 export class LeaderPartition {
   private readonly followers = new Map<number, FollowerState>();
   private waiters: HighWatermarkWaiter[] = [];
   private inSync: readonly number[];
+  /** Followers whose addition to the ISR is being written or not yet seen in the metadata. */
+  private readonly joining = new Set<number>();
   private isResigned = false;
 
   constructor(
@@ -82,6 +91,18 @@ export class LeaderPartition {
   /** The ISR as etcd now holds it: a shrink may let the high watermark advance. */
   setIsr(isr: readonly number[]): void {
     this.inSync = isr;
+    for (const id of isr) this.joining.delete(id);
+    this.maybeAdvanceHighWatermark();
+  }
+
+  /** This leader is writing `ids` into the ISR: from now on the high watermark waits for them too. */
+  expandingIsr(ids: readonly number[]): void {
+    for (const id of ids) this.joining.add(id);
+  }
+
+  /** The addition of `ids` was not written: they no longer hold the high watermark back. */
+  isrExpansionFailed(ids: readonly number[]): void {
+    for (const id of ids) this.joining.delete(id);
     this.maybeAdvanceHighWatermark();
   }
 
@@ -118,6 +139,7 @@ export class LeaderPartition {
       .filter(
         ([id, f]) =>
           !this.inSync.includes(id) &&
+          !this.joining.has(id) &&
           f.logEndOffset >= highWatermark &&
           nowMs - f.lastCaughtUpMs <= lagMaxMs,
       )
@@ -157,7 +179,7 @@ export class LeaderPartition {
 
   private maybeAdvanceHighWatermark(): void {
     let next = this.log.logEndOffset;
-    for (const id of this.inSync) {
+    for (const id of [...this.inSync, ...this.joining]) {
       if (id === this.nodeId) continue;
       const end = this.followers.get(id)?.logEndOffset ?? 0n;
       if (end < next) next = end;

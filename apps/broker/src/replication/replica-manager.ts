@@ -95,7 +95,7 @@ export class ReplicaManager {
     const joining = leader
       .caughtUpFollowers(nowMs, this.config.replicaLagTimeMaxMs)
       .filter((id) => this.store.cache.brokers.has(id));
-    if (joining.length > 0) void this.writeIsr(leader, [...leader.isr, ...joining], 'caught up');
+    if (joining.length > 0) void this.writeIsr(leader, [...leader.isr, ...joining], 'caught up', joining);
   }
 
   /** Brings leaders and fetchers in line with the metadata cache. */
@@ -217,8 +217,17 @@ export class ReplicaManager {
     }
   }
 
-  /** Writes `isr` for the leader's partition if its state is still this leader's at its epoch; one write per partition at a time. */
-  private async writeIsr(leader: LeaderPartition, isr: readonly number[], why: string): Promise<void> {
+  /**
+   * Writes `isr` for the leader's partition if its state is still this leader's at its epoch; one
+   * write per partition at a time. The followers it `adds` hold the high watermark from before the
+   * write (LeaderPartition.expandingIsr) until it is known not to have happened.
+   */
+  private async writeIsr(
+    leader: LeaderPartition,
+    isr: readonly number[],
+    why: string,
+    adds: readonly number[] = [],
+  ): Promise<void> {
     const k = key(leader.topic, leader.partition);
     const registration = this.registration();
     const current = this.store.cache.partitionState(leader.topic, leader.partition);
@@ -226,8 +235,10 @@ export class ReplicaManager {
     if (current.value.leader !== this.config.nodeId || current.value.leaderEpoch !== leader.leaderEpoch)
       return;
     this.isrWrites.add(k);
+    leader.expandingIsr(adds);
+    let written = false;
     try {
-      const written = await this.store.writePartitionState(
+      written = await this.store.writePartitionState(
         leader.topic,
         leader.partition,
         { ...current.value, isr },
@@ -245,6 +256,7 @@ export class ReplicaManager {
       }
     } finally {
       this.isrWrites.delete(k);
+      if (!written) leader.isrExpansionFailed(adds);
     }
   }
 }
