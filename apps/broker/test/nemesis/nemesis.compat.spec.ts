@@ -21,8 +21,8 @@ const SEED = Number(process.env.RUNNEL_NEMESIS_SEED ?? Math.floor(Math.random() 
 /**
  * The writers' client (RUNNEL_NEMESIS_CLIENT): kafkajs (default) or runnel (@runnel/client), and
  * its sends in flight per writer (RUNNEL_NEMESIS_IN_FLIGHT, default 1; kafkajs takes only 1).
- * @runnel/client writes acknowledged values twice under faults (docs/cluster.md, "What the
- * nemesis found"), so the default run uses kafkajs and checks what the broker answers for.
+ * The default run checks the brokers under a client nobody here wrote; @runnel/client's runs (five
+ * in flight, its default) are in docs/cluster.md, "What the nemesis found".
  */
 const CLIENT: WriterClient = process.env.RUNNEL_NEMESIS_CLIENT === 'runnel' ? 'runnel' : 'kafkajs';
 const IN_FLIGHT = Number(process.env.RUNNEL_NEMESIS_IN_FLIGHT ?? 1);
