@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** The system interpreter, where kafka-python and confluent-kafka-python are installed. */
-const SYSTEM_PYTHON = '/usr/bin/python3';
+export const SYSTEM_PYTHON = '/usr/bin/python3';
 
 /** Runs kcat (librdkafka) with `args` and returns its stdout; fails if it runs past `timeoutMs`. */
 export async function kcat(args: readonly string[], timeoutMs = 15_000): Promise<string> {
