@@ -1,14 +1,93 @@
 // Needs Debian's etcd (`apt-get install etcd-server`), hence a compat suite: `npm run test:compat`.
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ErrorCode, Fetch, FindCoordinator, Produce } from '@runnel/protocol';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { BrokerStartupError } from '../src/startup/startup-error.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { batchOf, partitionResults, produceOf } from './produce-support/produce-requests.js';
+import { kcat, python } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
 
 const SUITE_TIMEOUT_MS = 60_000;
+const RUNNEL_CLIENT = join(import.meta.dirname, 'cluster-support', 'runnel-client.mjs');
+
+/** A partition as each client's metadata gives it: leader, replicas and in-sync replicas. */
+interface SeenPartition {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+const KAFKA_PYTHON_METADATA = `
+import json, sys
+from kafka import KafkaAdminClient
+admin = KafkaAdminClient(bootstrap_servers=sys.argv[1].split(','))
+[topic] = admin.describe_topics([sys.argv[2]])
+print(json.dumps([{'partition': p['partition'], 'leader': p['leader'], 'replicas': p['replicas'], 'isr': p['isr']}
+    for p in topic['partitions']]))
+admin.close()
+`;
+
+const CONFLUENT_KAFKA_METADATA = `
+import json, sys
+from confluent_kafka.admin import AdminClient
+topic = AdminClient({'bootstrap.servers': sys.argv[1]}).list_topics(sys.argv[2], timeout=10).topics[sys.argv[2]]
+print(json.dumps([{'partition': p.id, 'leader': p.leader, 'replicas': p.replicas, 'isr': p.isrs}
+    for p in topic.partitions.values()]))
+`;
+
+/** Each client's view of `topic`'s partitions, by partition. */
+const METADATA_OF: [string, (servers: string, topic: string) => Promise<SeenPartition[]>][] = [
+  [
+    'kcat',
+    async (servers, topic) => {
+      const listed = JSON.parse(await kcat(['-b', servers, '-L', '-J'])) as {
+        topics: {
+          topic: string;
+          partitions: {
+            partition: number;
+            leader: number;
+            replicas: { id: number }[];
+            isrs: { id: number }[];
+          }[];
+        }[];
+      };
+      return listed.topics
+        .find((t) => t.topic === topic)!
+        .partitions.map((p) => ({
+          partition: p.partition,
+          leader: p.leader,
+          replicas: p.replicas.map((r) => r.id),
+          isr: p.isrs.map((r) => r.id),
+        }));
+    },
+  ],
+  [
+    'kafka-python',
+    async (servers, topic) => JSON.parse(await python(KAFKA_PYTHON_METADATA, [servers, topic])),
+  ],
+  [
+    'confluent-kafka',
+    async (servers, topic) => JSON.parse(await python(CONFLUENT_KAFKA_METADATA, [servers, topic])),
+  ],
+  [
+    '@runnel/client',
+    async (servers, topic) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [RUNNEL_CLIENT, 'metadata', servers, topic],
+        {
+          timeout: 20_000,
+        },
+      );
+      return JSON.parse(stdout);
+    },
+  ],
+];
 
 describe('three brokers in cluster mode', () => {
   let cluster: TestCluster;
@@ -106,6 +185,30 @@ describe('three brokers in cluster mode', () => {
       for (const { partitionId } of partitions) {
         expect(seen.get(partitionId)).toEqual([0, 1, 2].map((i) => `p${partitionId}-${i}`));
       }
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it.each(METADATA_OF)(
+    '%s sees the spread leaders, the replicas and the in-sync replicas kafkajs sees',
+    async (_name, metadataOf) => {
+      const [expected] = (await admin.fetchTopicMetadata({ topics: ['spread'] })).topics;
+      const byPartition = (partitions: SeenPartition[]) =>
+        [...partitions]
+          .sort((a, b) => a.partition - b.partition)
+          .map((p) => ({ ...p, replicas: [...p.replicas], isr: [...p.isr].sort() }));
+      const seen = await metadataOf(cluster.bootstrapServers.join(','), 'spread');
+      expect(byPartition(seen)).toEqual(
+        byPartition(
+          expected!.partitions.map((p) => ({
+            partition: p.partitionId,
+            leader: p.leader,
+            replicas: p.replicas,
+            isr: p.isr,
+          })),
+        ),
+      );
+      expect(new Set(seen.map((p) => p.leader))).toEqual(new Set([1, 2, 3]));
     },
     SUITE_TIMEOUT_MS,
   );

@@ -8,7 +8,9 @@
 //     other, printing `ok <value> <offset>` or `err <value> <message>` for each, until stdin ends;
 //   node runnel-client.mjs consume <bootstrap servers> <topic>
 //     reads partition 0 from offset 0 (assign mode, no group), printing `<offset> <value>` for
-//     each record, until it is SIGTERMed.
+//     each record, until it is SIGTERMed;
+//   node runnel-client.mjs metadata <bootstrap servers> <topic>
+//     prints the topic's partitions as one JSON array of { partition, leader, replicas, isr }.
 import { Runnel } from '@runnel/client';
 
 const [mode, servers, topic] = process.argv.slice(2);
@@ -39,7 +41,19 @@ if (mode === 'produce') {
       process.stdout.write(`${message.offset} ${message.value.toString()}\n`);
     },
   });
+} else if (mode === 'metadata') {
+  const admin = runnel.admin();
+  await admin.connect();
+  const { topics } = await admin.describeTopics({ topics: [topic] });
+  await admin.disconnect();
+  const partitions = topics[0].partitions.map(({ partition, leader, replicas, isr }) => ({
+    partition,
+    leader,
+    replicas,
+    isr,
+  }));
+  process.stdout.write(`${JSON.stringify(partitions)}\n`);
 } else {
-  process.stderr.write(`runnel-client.mjs: mode ${mode} is neither produce nor consume\n`);
+  process.stderr.write(`runnel-client.mjs: mode ${mode} is not produce, consume or metadata\n`);
   process.exitCode = 2;
 }
