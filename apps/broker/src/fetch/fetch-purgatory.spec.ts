@@ -8,7 +8,34 @@ import { FetchPurgatory, type WatchedPartition } from './fetch-purgatory.js';
 /** One batch of about `bytes` bytes. */
 const batch = (bytes: number) =>
   encodeRecordBatch({ records: [{ value: Buffer.alloc(Math.max(1, bytes - 70), 'v'), timestamp: 1 }] });
-const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+/**
+ * Runs `body` with setTimeout and clearTimeout counted: `pending()` is how many timers set since
+ * then have neither fired nor been cleared. (Counting the process's Timeout resources instead saw
+ * other timers, such as Jest's, come and go.)
+ */
+async function withCountedTimers(body: (pending: () => number) => Promise<void>): Promise<void> {
+  const { setTimeout: set, clearTimeout: clear } = globalThis;
+  const live = new Set<unknown>();
+  globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const timer = set(() => {
+      live.delete(timer);
+      callback(...args);
+    }, ms);
+    live.add(timer);
+    return timer;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((timer: Parameters<typeof clearTimeout>[0]) => {
+    live.delete(timer);
+    clear(timer);
+  }) as typeof clearTimeout;
+  try {
+    await body(() => live.size);
+  } finally {
+    globalThis.setTimeout = set;
+    globalThis.clearTimeout = clear;
+  }
+}
 
 /** Resolves true once `waiting` has settled, false if it has not after pending callbacks ran. */
 async function settled(waiting: Promise<void>): Promise<boolean> {
@@ -92,14 +119,16 @@ describe('FetchPurgatory', () => {
   });
 
   it('leaves no timer and no watcher behind however it completes', async () => {
-    const before = activeTimers();
-    const byBytes = purgatory.awaitBytes(atTheirEnds(), 100, 30_000);
-    expect(activeTimers()).toBe(before + 1);
-    logs[0]!.append(await batch(200));
-    await byBytes;
-    expect(activeTimers()).toBe(before);
-    await purgatory.awaitBytes(atTheirEnds(), 100, 10);
-    expect(activeTimers()).toBe(before);
+    const records = await batch(200);
+    await withCountedTimers(async (pending) => {
+      const byBytes = purgatory.awaitBytes(atTheirEnds(), 100, 30_000);
+      expect(pending()).toBe(1);
+      logs[0]!.append(records);
+      await byBytes;
+      expect(pending()).toBe(0);
+      await purgatory.awaitBytes(atTheirEnds(), 100, 10);
+      expect(pending()).toBe(0);
+    });
     expect(purgatory.size).toBe(0);
     // A watcher left on a log would be told of this append and throw on its completed fetch.
     logs[0]!.append(await batch(200));
