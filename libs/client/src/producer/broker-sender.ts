@@ -57,11 +57,6 @@ function produceAnswers(
   return (topic, partition) => byTopic.get(topic)?.get(partition);
 }
 
-/** int32 sequences wrap from 2^31 - 1 to 0, as Kafka's DefaultRecordBatch.incrementSequence. */
-function nextSequenceAfter(sequence: number, records: number): number {
-  return (sequence + records) % 0x80000000;
-}
-
 /**
  * The producer's link to one broker (the per-broker half of Kafka's Sender, franz-go's sink):
  * drains the batches of the partitions this broker leads into Produce requests, at most
@@ -136,12 +131,11 @@ export class BrokerSender {
       let { producerId, producerEpoch } = identity;
       let baseSequence = -1;
       if (options.idempotent) {
-        // A partition keeps the producer id its sequences belong to (see PartitionQueue.producerId).
-        const q = accumulator.queue(batch.topic, batch.partition);
-        if (q.producerId < 0n) accumulator.adoptProducerId(q, producerId, producerEpoch);
-        ({ producerId, producerEpoch } = q);
-        baseSequence = q.nextSequence;
-        q.nextSequence = nextSequenceAfter(baseSequence, batch.recordCount);
+        // A partition keeps the producer id its sequences belong to (see PartitionSequences.producerId).
+        const sequences = accumulator.queue(batch.topic, batch.partition).sequences;
+        if (sequences.producerId < 0n) sequences.adopt(producerId, producerEpoch);
+        ({ producerId, producerEpoch } = sequences);
+        baseSequence = sequences.assign(batch.recordCount);
       }
       const sealed = batch.seal({ producerId, producerEpoch, baseSequence });
       if (sealed instanceof Promise) {

@@ -134,7 +134,7 @@ describe('RecordAccumulator', () => {
     expect(accumulator.sendableAt(q, 0)).toBe(-1); // sent[0] and sent[2] are still in flight
     accumulator.requeue(sent[2]!, 0);
     accumulator.finish(sent[0]!, true);
-    expect(q.lastAckedSequence).toBe(sent[0]!.recordCount - 1);
+    expect(q.sequences.lastAckedSequence).toBe(sent[0]!.recordCount - 1);
     expect(q.queued.slice(0, 2)).toEqual([sent[1], sent[2]]);
     expect(accumulator.sendableAt(q, 0)).toBe(0);
   });
@@ -152,10 +152,10 @@ describe('RecordAccumulator', () => {
       producerEpoch: 0,
       baseSequence: refused!.recordCount,
     }) as Buffer;
-    q.nextSequence = refused!.recordCount + next!.recordCount;
+    q.sequences.nextSequence = refused!.recordCount + next!.recordCount;
     accumulator.finish(refused!, false);
     accumulator.requeue(next!, 0);
-    expect(q.nextSequence).toBe(0);
+    expect(q.sequences.nextSequence).toBe(0);
     expect(next!.bytes).toBeUndefined();
     const resealed = await decodeRecordBatch(
       next!.seal({ producerId: 1n, producerEpoch: 0, baseSequence: 0 }) as Buffer,
@@ -168,12 +168,16 @@ describe('RecordAccumulator', () => {
     const send = new PendingSend('t', 40, 0);
     appendMany(accumulator, send, 0, 40);
     const q = accumulator.queue('t', 0);
-    accumulator.adoptProducerId(q, 1n, 0);
+    q.sequences.adopt(1n, 0);
     const sent = [];
     for (let i = 0; i < 3; i++) {
       const [b] = accumulator.drain([q], 1 << 20, 0);
-      b!.bytes = b!.seal({ producerId: 1n, producerEpoch: 0, baseSequence: q.nextSequence }) as Buffer;
-      q.nextSequence += b!.recordCount;
+      b!.bytes = b!.seal({
+        producerId: 1n,
+        producerEpoch: 0,
+        baseSequence: q.sequences.nextSequence,
+      }) as Buffer;
+      q.sequences.nextSequence += b!.recordCount;
       sent.push(b!);
     }
     return { q, sent };
@@ -188,14 +192,14 @@ describe('RecordAccumulator', () => {
     accumulator.requeue(last, 0);
     expect(q.queued.slice(0, 2)).toEqual([later, last]);
     expect(later.bytes).toBeDefined();
-    expect(q.needsProducerId).toBe(false);
+    expect(q.sequences.needsProducerId).toBe(false);
     const [again] = accumulator.drain([q], 1 << 20, 0);
     expect(again).toBe(later);
     expect(accumulator.sendableAt(q, 0)).toBe(-1); // one at a time while unresolved
     accumulator.finish(later, true);
-    expect(q.unresolvedOrder).toBe(-1);
+    expect(q.sequences.unresolvedOrder).toBe(-1);
     expect(last.bytes).toBeDefined();
-    expect(q.producerId).toBe(1n);
+    expect(q.sequences.producerId).toBe(1n);
   });
 
   it('idempotent: the first batch after an unresolved one refused as out of order is definite, and the partition alone takes a new producer id', () => {
@@ -203,21 +207,21 @@ describe('RecordAccumulator', () => {
     const { q, sent } = sentUnderProducerOne(accumulator);
     const [failed, later, last] = sent as [ProducerBatch, ProducerBatch, ProducerBatch];
     const other = accumulator.queue('t', 1);
-    accumulator.adoptProducerId(other, 1n, 0);
+    other.sequences.adopt(1n, 0);
     accumulator.finish(failed, false, true);
     // Another batch in flight: the answer may be only behind it.
-    expect(accumulator.outOfOrderIsDefinite(later)).toBe(false);
+    expect(q.sequences.outOfOrderIsDefinite(later)).toBe(false);
     accumulator.requeue(later, 0);
     accumulator.requeue(last, 0);
-    expect(q.needsProducerId).toBe(false);
+    expect(q.sequences.needsProducerId).toBe(false);
     accumulator.drain([q], 1 << 20, 0);
-    expect(accumulator.outOfOrderIsDefinite(later)).toBe(true);
+    expect(q.sequences.outOfOrderIsDefinite(later)).toBe(true);
     accumulator.requeue(later, 0);
     expect(accumulator.sendableAt(q, 0)).toBe(-1);
-    accumulator.adoptProducerId(q, 2n, 0);
+    q.sequences.adopt(2n, 0);
     expect(q.queued.slice(0, 2)).toEqual([later, last]);
-    expect([later.bytes, last.bytes, q.nextSequence]).toEqual([undefined, undefined, 0]);
-    expect(other.producerId).toBe(1n);
+    expect([later.bytes, last.bytes, q.sequences.nextSequence]).toEqual([undefined, undefined, 0]);
+    expect(other.sequences.producerId).toBe(1n);
   });
 
   it('idempotent: a batch expired unanswered with no sent batch after it leaves nothing to ask with: a new producer id', () => {
@@ -227,7 +231,7 @@ describe('RecordAccumulator', () => {
     accumulator.finish(sent[1]!, true);
     accumulator.requeue(sent[2]!, 0);
     accumulator.discard(sent[2]!, true);
-    expect(q.needsProducerId).toBe(true);
+    expect(q.sequences.needsProducerId).toBe(true);
     expect(accumulator.sendableAt(q, 0)).toBe(-1);
   });
 

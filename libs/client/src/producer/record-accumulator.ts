@@ -1,6 +1,7 @@
 import type { CompressionType, RecordBytes, RecordHeaderInput } from '@runnel/protocol';
 import { BATCH_HEADER_SIZE, RECORD_OVERHEAD_BOUND, sizeOfRecordPayload } from '@runnel/protocol';
 import type { BufferPool } from './buffer-pool.js';
+import { PartitionSequences } from './partition-sequences.js';
 import type { PendingSend } from './pending-send.js';
 import { ProducerBatch } from './producer-batch.js';
 
@@ -23,49 +24,14 @@ export type AppendResult = (typeof AppendResult)[keyof typeof AppendResult];
 
 /**
  * One partition's batches: at most one open batch, then the closed ones in the order they must be
- * sent (by sequence when idempotent), and the idempotent producer's sequence state.
+ * sent (by sequence when idempotent), and the idempotent producer's sequence state (`sequences`).
  */
 export class PartitionQueue {
   open: ProducerBatch | undefined;
   readonly queued: ProducerBatch[] = [];
   /** Batches of this partition in requests not yet answered. */
   inFlight = 0;
-  /**
-   * Idempotent: a batch came back for a retry, so the batches sent after it will come back too
-   * (the broker refuses them as out of order); nothing is sent until they all have, and then in
-   * sequence order.
-   */
-  holdUntilInFlightReturns = false;
-  /**
-   * Idempotent: a batch was refused for good (definitely not written), so the sequences after it
-   * must be assigned again, under the same producer id.
-   */
-  resequenceWhenIdle = false;
-  /**
-   * Idempotent: the producer id and epoch this partition's sequences belong to (-1: none yet; the
-   * first batch sealed takes the Sender's). A sealed batch is only ever sent again under them.
-   */
-  producerId = -1n;
-  producerEpoch = -1;
-  /**
-   * Idempotent: `order` of the latest sent batch that expired, or failed for good other than by a
-   * refusal for good, so may be in the log (-1: none). Whether its sequences are in the log is unknown until a batch sealed
-   * after it is answered under the same producer id: acknowledged, it was (a broker takes a
-   * producer's sequences only in order); out of order, it was not. Until then only sealed batches
-   * are sent, one at a time, and none is numbered again.
-   */
-  unresolvedOrder = -1;
-  /**
-   * Idempotent: the sequences cannot go on under this producer id (a gap the broker will never
-   * fill, or a broker that lost the producer's state), and no batch still queued or in flight is
-   * in the log under it. Nothing is sent until the Sender gives the partition a producer id it
-   * never used (`adoptProducerId`), under which the queued batches are numbered from 0.
-   */
-  needsProducerId = false;
-  /** Sequence the next sealed batch starts at. */
-  nextSequence = 0;
-  /** Last sequence a broker acknowledged (-1: none). */
-  lastAckedSequence = -1;
+  readonly sequences = new PartitionSequences(this);
   /** Batches opened so far: the next batch's `order`. */
   batchesOpened = 0;
 
@@ -230,16 +196,15 @@ export class RecordAccumulator {
 
   /**
    * Whether `q`'s head batch may be sent at `nowMs`: closed, or open past lingerMs, or open while
-   * flushing; not waiting out a retry backoff; not held behind batches in flight (idempotent).
+   * flushing; not waiting out a retry backoff; not held by its sequences (idempotent: waiting for
+   * a producer id, or behind batches in flight).
    * Returns the time it becomes sendable when that is only a matter of time, or -1 for never
    * (until something else changes).
    */
   sendableAt(q: PartitionQueue, nowMs: number): number {
     const head = q.head;
     if (head === undefined) return -1;
-    if (q.needsProducerId) return -1;
-    if (q.inFlight > 0 && (q.holdUntilInFlightReturns || q.resequenceWhenIdle || q.unresolvedOrder !== -1))
-      return -1;
+    if (q.sequences.holdsSends) return -1;
     let at = head.retryAtMs;
     if (!head.isClosed && this.flushing === 0) at = Math.max(at, head.createdMs + this.options.lingerMs);
     return Math.max(at, nowMs);
@@ -275,11 +240,11 @@ export class RecordAccumulator {
     const q = this.queue(batch.topic, batch.partition);
     q.inFlight--;
     batch.retryAtMs = retryAtMs;
-    if (this.options.idempotent) q.holdUntilInFlightReturns = true;
+    if (this.options.idempotent) q.sequences.holdUntilInFlightReturns = true;
     let at = 0;
     while (at < q.queued.length && q.queued[at]!.order < batch.order) at++;
     q.queued.splice(at, 0, batch);
-    this.afterReturn(q);
+    q.sequences.afterReturn();
   }
 
   /**
@@ -295,8 +260,8 @@ export class RecordAccumulator {
       if (waiter.batches.delete(batch)) for (const part of parts) waiter.batches.add(part);
     }
     q.queued.unshift(...parts);
-    if (batch.baseSequence >= 0) q.resequenceWhenIdle = true;
-    this.afterReturn(q);
+    if (batch.baseSequence >= 0) q.sequences.resequenceWhenIdle = true;
+    q.sequences.afterReturn();
   }
 
   /**
@@ -306,13 +271,11 @@ export class RecordAccumulator {
   finish(batch: ProducerBatch, acknowledged: boolean, maybeWritten = false): void {
     const q = this.queue(batch.topic, batch.partition);
     q.inFlight--;
-    if (acknowledged && batch.baseSequence >= 0) {
-      q.lastAckedSequence = batch.baseSequence + batch.recordCount - 1;
-      if (batch.order > q.unresolvedOrder) q.unresolvedOrder = -1;
-    } else if (!acknowledged && batch.baseSequence >= 0) {
-      this.leaveGap(q, batch, maybeWritten);
+    if (batch.baseSequence >= 0) {
+      if (acknowledged) q.sequences.acknowledged(batch);
+      else q.sequences.leaveGap(batch, maybeWritten);
     }
-    this.afterReturn(q);
+    q.sequences.afterReturn();
     this.release(batch);
   }
 
@@ -326,85 +289,10 @@ export class RecordAccumulator {
     if (at !== -1) q.queued.splice(at, 1);
     if (q.open === batch) q.open = undefined;
     if (batch.baseSequence >= 0) {
-      this.leaveGap(q, batch, maybeWritten);
-      this.afterReturn(q);
+      q.sequences.leaveGap(batch, maybeWritten);
+      q.sequences.afterReturn();
     }
     this.release(batch);
-  }
-
-  /** A sealed batch will not be sent again: its sequences are a gap, known or unresolved. */
-  private leaveGap(q: PartitionQueue, batch: ProducerBatch, maybeWritten: boolean): void {
-    if (maybeWritten) q.unresolvedOrder = Math.max(q.unresolvedOrder, batch.order);
-    else q.resequenceWhenIdle = true;
-  }
-
-  /**
-   * `batch`, in flight, was refused as out of order. True when that is definite: it is the only
-   * batch of its partition in flight and the first still to be acknowledged after an unresolved
-   * one, so the unresolved batch is not in the log, nor is this one or any sealed after it, and
-   * under this producer id they never will be: the partition then needs a new producer id.
-   * False when it may be only behind an earlier batch coming back (to be sent again as it is).
-   */
-  outOfOrderIsDefinite(batch: ProducerBatch): boolean {
-    const q = this.queue(batch.topic, batch.partition);
-    if (q.unresolvedOrder === -1 || q.inFlight !== 1) return false;
-    const head = q.queued[0];
-    if (head !== undefined && head.order < batch.order) return false;
-    q.needsProducerId = true;
-    return true;
-  }
-
-  /**
-   * The partition's sequences cannot go on under its producer id: it is refused as out of order
-   * at the sequence after the last one acknowledged (the broker lost the producer's state).
-   */
-  lostProducerState(topic: string, partition: number): void {
-    this.queue(topic, partition).needsProducerId = true;
-  }
-
-  /**
-   * `q` (needsProducerId, nothing in flight) takes a producer id it never used: no batch still
-   * queued is in the log under the old one, so all are numbered from 0 under the new.
-   */
-  adoptProducerId(q: PartitionQueue, producerId: bigint, producerEpoch: number): void {
-    q.producerId = producerId;
-    q.producerEpoch = producerEpoch;
-    q.nextSequence = 0;
-    q.lastAckedSequence = -1;
-    q.holdUntilInFlightReturns = false;
-    q.resequenceWhenIdle = false;
-    q.unresolvedOrder = -1;
-    q.needsProducerId = false;
-    for (const b of q.queued) {
-      b.bytes = undefined;
-      b.baseSequence = -1;
-      b.maybeWritten = false;
-    }
-  }
-
-  private afterReturn(q: PartitionQueue): void {
-    if (q.inFlight > 0) return;
-    q.holdUntilInFlightReturns = false;
-    if (q.needsProducerId) return;
-    if (q.unresolvedOrder !== -1) {
-      // Queued in order, sealed batches first: a sealed head goes next, alone, under the same
-      // producer id, and its answer tells. With none left, nothing can: a new producer id, as
-      // Kafka bumps its epoch once a partition's unresolved sequences stay unresolved.
-      if (q.queued[0]?.bytes === undefined) q.needsProducerId = true;
-      return;
-    }
-    if (q.resequenceWhenIdle) {
-      // Nothing of this partition is in flight and no gap is unresolved: the broker holds the
-      // sequences up to lastAckedSequence and at most those of the queued batches before the
-      // first gap, which keep their very sequences when all are numbered again from there; the
-      // batches behind a gap were not written (a broker takes a producer's sequences in order).
-      q.resequenceWhenIdle = false;
-      q.nextSequence = q.lastAckedSequence + 1;
-      for (const b of q.queued) {
-        b.bytes = undefined;
-        b.baseSequence = -1;
-      }
-    }
   }
 
   private release(batch: ProducerBatch): void {

@@ -130,7 +130,7 @@ export class Sender {
     let next = Number.POSITIVE_INFINITY;
     const byLeader = new Map<number, PartitionQueue[]>();
     for (const q of accumulator.queues()) {
-      if (q.needsProducerId && q.inFlight === 0) this.giveProducerId(q);
+      if (q.sequences.needsProducerId && q.inFlight === 0) this.giveProducerId(q);
       const at = accumulator.sendableAt(q, nowMs);
       if (at === -1) continue;
       if (at > nowMs) {
@@ -192,10 +192,10 @@ export class Sender {
         // state. Out of order as the first batch after an unresolved one: neither is in the log,
         // and this one goes again under a new producer id. Otherwise behind an earlier batch that
         // is itself coming back: retry after it.
-        const q = accumulator.queue(batch.topic, batch.partition);
-        retriable = batch.baseSequence !== q.lastAckedSequence + 1;
-        if (!retriable) accumulator.lostProducerState(batch.topic, batch.partition);
-        else if (accumulator.outOfOrderIsDefinite(batch)) batch.maybeWritten = false;
+        const sequences = accumulator.queue(batch.topic, batch.partition).sequences;
+        retriable = batch.baseSequence !== sequences.lastAckedSequence + 1;
+        if (!retriable) sequences.lostProducerState();
+        else if (sequences.outOfOrderIsDefinite(batch)) batch.maybeWritten = false;
       }
     }
     if (
@@ -273,8 +273,8 @@ export class Sender {
    */
   private giveProducerId(q: PartitionQueue): void {
     const { producerId, producerEpoch } = this.identity;
-    if (q.producerId !== producerId || q.producerEpoch !== producerEpoch) {
-      this.accumulator.adoptProducerId(q, producerId, producerEpoch);
+    if (q.sequences.producerId !== producerId || q.sequences.producerEpoch !== producerEpoch) {
+      q.sequences.adopt(producerId, producerEpoch);
       return;
     }
     if (this.initializing !== undefined) return;
