@@ -77,7 +77,7 @@ export class ReplicaManager {
    */
   followerRefusal(topic: string, partition: number, replicaId: number, currentLeaderEpoch: number): number {
     const leader = this.leader(topic, partition);
-    if (!leader || !leader.isReplica(replicaId)) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    if (!leader?.isReplica(replicaId)) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     if (currentLeaderEpoch === -1 || currentLeaderEpoch === leader.leaderEpoch) return ErrorCode.NONE;
     return currentLeaderEpoch < leader.leaderEpoch
       ? ErrorCode.FENCED_LEADER_EPOCH
