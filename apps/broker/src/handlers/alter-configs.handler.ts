@@ -3,15 +3,8 @@ import type { ClusterTopicAdmin } from '../cluster/cluster-topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
-import { checkTopicName } from '../topics/topic-validation.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
-import {
-  answerAll,
-  answerConfigResources,
-  ConfigResourceType,
-  refuseBrokerConfigs,
-  unsupportedResourceType,
-} from './config-resource-alterations.js';
+import { alterConfigResource, answerAll, answerConfigResources } from './config-resource-alterations.js';
 
 type Request = RequestOf<typeof AlterConfigs>;
 type Response = InputOf<ResponseOf<typeof AlterConfigs>>;
@@ -48,28 +41,11 @@ export class AlterConfigsHandler implements ApiHandler<Request, Response> {
     return { throttleTimeMs: 0, responses };
   }
 
-  private async replace(
-    { resourceType, resourceName, configs }: Resource,
-    validateOnly: boolean,
-  ): Promise<void> {
-    switch (resourceType) {
-      case ConfigResourceType.TOPIC:
-        checkTopicName(resourceName);
-        if (this.cluster?.has(resourceName)) {
-          await this.cluster.replaceTopicConfigs(resourceName, configs, validateOnly);
-        } else {
-          this.topics.replaceTopicConfigs(resourceName, configs, validateOnly);
-        }
-        return;
-      case ConfigResourceType.BROKER:
-        return refuseBrokerConfigs(
-          resourceName,
-          configs.map((c) => c.name),
-          this.config.nodeId,
-        );
-      default:
-        throw unsupportedResourceType({ resourceType, resourceName });
-    }
+  private replace(resource: Resource, validateOnly: boolean): Promise<void> {
+    return alterConfigResource(resource, this.config.nodeId, async (topic, configs) => {
+      if (this.cluster?.has(topic)) await this.cluster.replaceTopicConfigs(topic, configs, validateOnly);
+      else this.topics.replaceTopicConfigs(topic, configs, validateOnly);
+    });
   }
 
   errorResponse(request: Request | null, errorCode: number): Response {

@@ -2,6 +2,7 @@ import { ErrorCode, KafkaError } from '@runnel/protocol';
 import { AclOperation } from '../security/authorization/acl.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import { errorMessageOf, TopicAdminError } from '../topics/topic-admin-error.js';
+import { checkTopicName } from '../topics/topic-validation.js';
 import type { RequestContext } from './api-handler.js';
 
 /** ConfigResource.Type ids the config-altering APIs answer for (as in DescribeConfigs). */
@@ -58,6 +59,32 @@ export async function answerConfigResources<R extends ConfigResource>(
     }
   });
   return Promise.all(answers);
+}
+
+/**
+ * One resource of an AlterConfigs or IncrementalAlterConfigs request: a topic (type 2, its name
+ * checked) is handed to `alterTopic` with its configs, a broker (type 4) is refused
+ * (refuseBrokerConfigs), any other type is INVALID_REQUEST. The two APIs differ only in what
+ * `alterTopic` does with the configs: replace the topic's set, or change it entry by entry.
+ */
+export async function alterConfigResource<C extends { readonly name: string }>(
+  { resourceType, resourceName, configs }: ConfigResource & { readonly configs: readonly C[] },
+  nodeId: number,
+  alterTopic: (topic: string, configs: readonly C[]) => Promise<void>,
+): Promise<void> {
+  switch (resourceType) {
+    case ConfigResourceType.TOPIC:
+      checkTopicName(resourceName);
+      return alterTopic(resourceName, configs);
+    case ConfigResourceType.BROKER:
+      return refuseBrokerConfigs(
+        resourceName,
+        configs.map((c) => c.name),
+        nodeId,
+      );
+    default:
+      throw unsupportedResourceType({ resourceType, resourceName });
+  }
 }
 
 /**

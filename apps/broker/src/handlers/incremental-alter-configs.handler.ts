@@ -3,15 +3,8 @@ import type { ClusterTopicAdmin } from '../cluster/cluster-topic-admin.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { Authorizer } from '../security/authorization/authorizer.js';
 import type { TopicManager } from '../topics/topic-manager.js';
-import { checkTopicName } from '../topics/topic-validation.js';
 import type { ApiHandler, RequestContext } from './api-handler.js';
-import {
-  answerAll,
-  answerConfigResources,
-  ConfigResourceType,
-  refuseBrokerConfigs,
-  unsupportedResourceType,
-} from './config-resource-alterations.js';
+import { alterConfigResource, answerAll, answerConfigResources } from './config-resource-alterations.js';
 
 type Request = RequestOf<typeof IncrementalAlterConfigs>;
 type Response = InputOf<ResponseOf<typeof IncrementalAlterConfigs>>;
@@ -50,28 +43,11 @@ export class IncrementalAlterConfigsHandler implements ApiHandler<Request, Respo
     return { throttleTimeMs: 0, responses };
   }
 
-  private async alter(
-    { resourceType, resourceName, configs }: Resource,
-    validateOnly: boolean,
-  ): Promise<void> {
-    switch (resourceType) {
-      case ConfigResourceType.TOPIC:
-        checkTopicName(resourceName);
-        if (this.cluster?.has(resourceName)) {
-          await this.cluster.alterTopicConfigs(resourceName, configs, validateOnly);
-        } else {
-          this.topics.alterTopicConfigs(resourceName, configs, validateOnly);
-        }
-        return;
-      case ConfigResourceType.BROKER:
-        return refuseBrokerConfigs(
-          resourceName,
-          configs.map((c) => c.name),
-          this.config.nodeId,
-        );
-      default:
-        throw unsupportedResourceType({ resourceType, resourceName });
-    }
+  private alter(resource: Resource, validateOnly: boolean): Promise<void> {
+    return alterConfigResource(resource, this.config.nodeId, async (topic, configs) => {
+      if (this.cluster?.has(topic)) await this.cluster.alterTopicConfigs(topic, configs, validateOnly);
+      else this.topics.alterTopicConfigs(topic, configs, validateOnly);
+    });
   }
 
   errorResponse(request: Request | null, errorCode: number): Response {
