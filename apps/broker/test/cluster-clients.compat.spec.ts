@@ -8,7 +8,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Metadata } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import type { BrokerProcess } from '../src/testing/broker-process.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -271,11 +270,7 @@ async function until(condition: () => boolean, what: string, state: () => string
 
 describe("clients through a partition leader's SIGKILL and its return, on three brokers", () => {
   let cluster: TestCluster;
-  const broker = (id: number): BrokerProcess => {
-    const member = cluster.members.get(id);
-    if (member?.kind !== 'process') throw new Error(`broker ${id} runs in a child process`);
-    return member.broker;
-  };
+  const broker = (id: number) => cluster.process(id);
 
   beforeAll(async () => {
     if (!existsSync(CLIENT_BUILD)) throw new Error(`${CLIENT_BUILD} is missing; build @runnel/client first`);

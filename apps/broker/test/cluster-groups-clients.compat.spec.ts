@@ -8,7 +8,6 @@ import { promisify } from 'node:util';
 import { OFFSETS_TOPIC } from '@runnel/coordinator';
 import { ErrorCode, FindCoordinator, Metadata } from '@runnel/protocol';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
-import type { BrokerProcess } from '../src/testing/broker-process.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { kcat, python, SYSTEM_PYTHON } from './support/external-clients.js';
 import { RawClient } from './support/raw-client.js';
@@ -257,11 +256,7 @@ describe('consumer groups of kcat, kafka-python, confluent-kafka and @runnel/cli
     '--group-initial-rebalance-delay-ms',
     '0',
   ];
-  const broker = (id: number): BrokerProcess => {
-    const member = cluster.members.get(id);
-    if (member?.kind !== 'process') throw new Error(`broker ${id} is not a running child process`);
-    return member.broker;
-  };
+  const broker = (id: number) => cluster.process(id);
   const live = () => [...cluster.members.keys()];
   const servers = () => cluster.bootstrapServers.join(',');
   const coordinatorOf = (group: string) =>

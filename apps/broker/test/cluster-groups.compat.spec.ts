@@ -2,7 +2,6 @@
 import { OFFSETS_TOPIC, offsetsTopicPartitionFor } from '@runnel/coordinator';
 import { ErrorCode, FindCoordinator, ListGroups, Metadata, OffsetFetch } from '@runnel/protocol';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
-import type { BrokerProcess } from '../src/testing/broker-process.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -47,11 +46,7 @@ async function offsetsPartition(port: number) {
 
 describe('consumer groups on a 3-broker cluster, their coordinator the leader of their __consumer_offsets partition', () => {
   let cluster: TestCluster;
-  const broker = (id: number): BrokerProcess => {
-    const member = cluster.members.get(id);
-    if (member?.kind !== 'process') throw new Error(`broker ${id} is not a child process`);
-    return member.broker;
-  };
+  const broker = (id: number) => cluster.process(id);
   const args = [
     '--offsets-topic-num-partitions',
     String(OFFSETS_PARTITIONS),

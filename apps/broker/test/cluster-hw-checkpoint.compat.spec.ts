@@ -13,7 +13,6 @@ import {
   Produce,
 } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import type { BrokerProcess } from '../src/testing/broker-process.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -103,11 +102,7 @@ async function consumed(port: number): Promise<string[]> {
 
 describe('replication-offset-checkpoint across a restart', () => {
   let cluster: TestCluster;
-  const broker = (id: number): BrokerProcess => {
-    const member = cluster.members.get(id);
-    if (member?.kind !== 'process') throw new Error(`broker ${id} runs in a child process`);
-    return member.broker;
-  };
+  const broker = (id: number) => cluster.process(id);
   const checkpoint = (id: number) =>
     readFileSync(join(cluster.dataDir(id), 'replication-offset-checkpoint'), 'utf8');
 
@@ -117,9 +112,6 @@ describe('replication-offset-checkpoint across a restart', () => {
   }, TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const member of cluster?.members.values() ?? []) {
-      if (member.kind === 'process') member.broker.child.kill('SIGCONT');
-    }
     await cluster?.stop();
   }, TIMEOUT_MS);
 

@@ -14,7 +14,6 @@ import {
   Produce,
 } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import type { BrokerProcess } from '../src/testing/broker-process.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -102,11 +101,7 @@ async function consumed(port: number, topic: string): Promise<string[]> {
 
 describe('replication across three brokers', () => {
   let cluster: TestCluster;
-  const broker = (id: number): BrokerProcess => {
-    const member = cluster.members.get(id);
-    if (member?.kind !== 'process') throw new Error(`broker ${id} runs in a child process`);
-    return member.broker;
-  };
+  const broker = (id: number) => cluster.process(id);
 
   const args = [
     '--broker-session-timeout-ms',
@@ -127,9 +122,6 @@ describe('replication across three brokers', () => {
   }, TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const member of cluster?.members.values() ?? []) {
-      if (member.kind === 'process') member.broker.child.kill('SIGCONT');
-    }
     await cluster?.stop();
   }, TIMEOUT_MS);
 

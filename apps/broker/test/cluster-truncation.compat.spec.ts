@@ -12,7 +12,6 @@ import {
   Produce,
 } from '@runnel/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import type { BrokerProcess } from '../src/testing/broker-process.js';
 import { eventually, TestCluster } from './cluster-support/test-cluster.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -110,11 +109,7 @@ function logOnDisk(dataDir: string): { segments: bigint[]; bytes: Buffer; files:
 
 describe('a returning leader truncates an unreplicated tail of several segments', () => {
   let cluster: TestCluster;
-  const broker = (id: number): BrokerProcess => {
-    const member = cluster.members.get(id);
-    if (member?.kind !== 'process') throw new Error(`broker ${id} runs in a child process`);
-    return member.broker;
-  };
+  const broker = (id: number) => cluster.process(id);
 
   beforeAll(async () => {
     cluster = await TestCluster.start(0);
@@ -122,9 +117,6 @@ describe('a returning leader truncates an unreplicated tail of several segments'
   }, TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const member of cluster?.members.values() ?? []) {
-      if (member.kind === 'process') member.broker.child.kill('SIGCONT');
-    }
     await cluster?.stop();
   }, TIMEOUT_MS);
 

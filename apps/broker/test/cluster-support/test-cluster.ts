@@ -95,6 +95,13 @@ export class TestCluster {
     return [...this.members.values()].map((m) => m.broker.bootstrapServers);
   }
 
+  /** The member `nodeId` as the child process startBrokerProcess made (to SIGKILL or SIGSTOP it). */
+  process(nodeId: number): BrokerProcess {
+    const member = this.members.get(nodeId);
+    if (member?.kind !== 'process') throw new Error(`broker ${nodeId} is not a running child process`);
+    return member.broker;
+  }
+
   /** Stops one member (SIGTERM or close(): it deregisters) and forgets it. */
   async stopBroker(nodeId: number): Promise<void> {
     const member = this.members.get(nodeId);
@@ -103,7 +110,11 @@ export class TestCluster {
     else if (member?.kind === 'process') await member.broker.stop();
   }
 
+  /** Stops every member, a SIGSTOPped one resumed first (a paused process cannot stop), then etcd. */
   async stop(): Promise<void> {
+    for (const member of this.members.values()) {
+      if (member.kind === 'process') member.broker.child.kill('SIGCONT');
+    }
     await Promise.all([...this.members.keys()].map((id) => this.stopBroker(id)));
     await this.etcd.stop();
     rmSync(this.dir, { recursive: true, force: true });
