@@ -28,7 +28,7 @@
 //   apps/broker/bench/build-snapshot.mjs), instead of this workspace's apps/broker.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -45,7 +45,28 @@ const MAIN = process.env.RUNNEL_BENCH_BROKER
   : join(dirname(HERE), '..', '..', '..', 'apps', 'broker', 'dist', 'main.js');
 
 /** The child: one variant, one measured produce; prints {"recordsPerSecond", "cpuMsPerMb"}. */
-async function child(dist, acks, port, records, profileFile, survivorsFile) {
+/**
+ * A process's CPU time (ms) and read/write system calls so far, from /proc (Linux; zeros elsewhere):
+ * syscalls count every read and write, of sockets and files alike.
+ */
+function processCounters(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const count = (name) => Number(new RegExp(`${name}: (\\d+)`).exec(io)?.[1] ?? 0);
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return {
+      cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+      reads: count('syscr'),
+      writes: count('syscw'),
+    };
+  } catch {
+    return { cpuMs: 0, reads: 0, writes: 0 };
+  }
+}
+
+async function child(dist, acks, port, records, profileFile, survivorsFile, brokerPid) {
   const { Runnel } = await import(pathToFileURL(resolve(dist)).href);
   const runnel = new Runnel({ clientId: 'produce-ab', brokers: [`127.0.0.1:${port}`] });
   const admin = runnel.admin();
@@ -104,11 +125,15 @@ async function child(dist, acks, port, records, profileFile, survivorsFile) {
       includeObjectsCollectedByMinorGC: false,
     });
   }
+  const brokerBefore = processCounters(brokerPid);
+  const clientBefore = processCounters('self');
   const cpu = process.cpuUsage();
   const start = performance.now();
   await produceAll(`measured-${tag}`, sends);
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
+  const brokerAfter = processCounters(brokerPid);
+  const clientAfter = processCounters('self');
   if (profileFile) writeFileSync(profileFile, JSON.stringify((await session.post('Profiler.stop')).profile));
   let survived;
   if (survivorsFile) {
@@ -125,6 +150,10 @@ async function child(dist, acks, port, records, profileFile, survivorsFile) {
       cpuMsPerMb: (used.user + used.system) / 1000 / mb,
       systemCpuMsPerMb: used.system / 1000 / mb,
       survived,
+      brokerCpuMsPerMb: (brokerAfter.cpuMs - brokerBefore.cpuMs) / mb,
+      brokerReadsPerMb: (brokerAfter.reads - brokerBefore.reads) / mb,
+      clientWritesPerMb: (clientAfter.writes - clientBefore.writes) / mb,
+      clientReadsPerMb: (clientAfter.reads - clientBefore.reads) / mb,
     }),
   );
 }
@@ -175,21 +204,32 @@ async function main([acksArg, roundsArg, recordsArg, ...variantArgs]) {
     for (let round = 0; round < Number(roundsArg); round++) {
       for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
         if (!brokers.has(v.windowMs)) brokers.set(v.windowMs, await startBroker(v.windowMs, dataDirs));
-        const { port } = brokers.get(v.windowMs);
+        const { port, broker } = brokers.get(v.windowMs);
         const profileDir = process.env.RUNNEL_AB_CPU_PROFILE;
         const profile = profileDir ? join(profileDir, `${v.label}-${round}.cpuprofile`) : '';
         const survivorsDir = process.env.RUNNEL_AB_HEAP_SURVIVORS;
         const survivors = survivorsDir ? join(survivorsDir, `${v.label}-${round}.survivors.heapprofile`) : '';
         const run = spawnSync(
           process.execPath,
-          ['--expose-gc', HERE, '--child', v.dist, String(acks), port, recordsArg, profile, survivors],
+          [
+            '--expose-gc',
+            HERE,
+            '--child',
+            v.dist,
+            String(acks),
+            port,
+            recordsArg,
+            profile,
+            survivors,
+            String(broker.pid),
+          ],
           { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
         );
         if (run.status !== 0) throw new Error(`variant ${v.label} exited with ${run.status ?? run.signal}`);
         const figures = JSON.parse(run.stdout.trim().split('\n').at(-1));
         results.get(v.label).push(figures);
         console.error(
-          `${v.label} round ${round}: ${Math.round(figures.recordsPerSecond)} records/s, ${figures.cpuMsPerMb.toFixed(2)} ms/MB (${figures.systemCpuMsPerMb.toFixed(2)} in the kernel)${figures.survived === undefined ? '' : `, ${figures.survived.toFixed(1)} bytes per record survived scavenges`}`,
+          `${v.label} round ${round}: ${Math.round(figures.recordsPerSecond)} records/s, ${figures.cpuMsPerMb.toFixed(2)} ms/MB (${figures.systemCpuMsPerMb.toFixed(2)} in the kernel), broker ${figures.brokerCpuMsPerMb.toFixed(2)} ms/MB; per MB: broker ${figures.brokerReadsPerMb.toFixed(1)} reads, client ${figures.clientWritesPerMb.toFixed(1)} writes and ${figures.clientReadsPerMb.toFixed(1)} reads${figures.survived === undefined ? '' : `, ${figures.survived.toFixed(1)} bytes per record survived scavenges`}`,
         );
       }
     }
@@ -209,11 +249,18 @@ async function main([acksArg, roundsArg, recordsArg, ...variantArgs]) {
       )} M records/s, client ${range(
         rounds.map((r) => r.cpuMsPerMb),
         2,
-      )} ms/MB`,
+      )} ms/MB, broker ${range(
+        rounds.map((r) => r.brokerCpuMsPerMb),
+        2,
+      )} ms/MB, broker reads ${range(
+        rounds.map((r) => r.brokerReadsPerMb),
+        1,
+      )} per MB`,
     );
   }
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--child') await child(args[1], Number(args[2]), args[3], Number(args[4]), args[5], args[6]);
+if (args[0] === '--child')
+  await child(args[1], Number(args[2]), args[3], Number(args[4]), args[5], args[6], args[7]);
 else await main(args);

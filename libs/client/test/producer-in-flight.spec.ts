@@ -43,4 +43,34 @@ describe('Producer maxInFlightRequests', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('writes the request a response made room for before the send() that response completed resumes', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'runnel-in-flight-'));
+    const broker = await BrokerProcess.start(dataDir);
+    const admin = await rawConnection(broker.bootstrapServers);
+    await createTopic(admin, 'refilled', 1);
+    // One request at a time, and batches too small for two records: the second record waits in
+    // its own batch for the first one's request to be answered.
+    const { producer, cluster, close } = await connectedProducer(broker.bootstrapServers, {
+      maxInFlightRequests: 1,
+      batchSize: 1024,
+      lingerMs: 0,
+    });
+    try {
+      await producer.send({ topic: 'refilled', messages: [{ value }] });
+      const connection = await cluster.connection(cluster.leaderFor('refilled', 0)!);
+      const first = producer.send({ topic: 'refilled', messages: [{ value }] });
+      const second = producer.send({ topic: 'refilled', messages: [{ value }] });
+      const [firstResult] = await first;
+      // The second record's request is written already, not at a later turn of the loop.
+      expect(connection.pendingRequests).toBe(1);
+      const [secondResult] = await second;
+      expect([firstResult?.offset, secondResult?.offset]).toEqual([1n, 2n]);
+    } finally {
+      await close();
+      await admin.close();
+      await broker.stop('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -226,6 +226,16 @@ export class BrokerConnection {
   }
 
   /**
+   * Hands the requests written since the last write to the socket now, in one write, rather than
+   * when the current tick ends. A caller that writes requests inside a run of microtasks (the
+   * producer refilling the slots a read's responses freed) uses it so they do not wait behind the
+   * microtasks queued after it (the code its responses resumed).
+   */
+  flushWrites(): void {
+    BrokerConnection.uncork(this);
+  }
+
+  /**
    * Runs `listener` once when the connection ends: with the error, or none after `close()`. On a
    * connection already closed it runs in a microtask, so a listener is never missed.
    */
@@ -407,7 +417,9 @@ export class BrokerConnection {
     if (request.deadline < this.timerDeadline) this.armTimer(request.deadline);
   }
 
+  /** Ends the cork `write` began, once: after `flushWrites`, the tick's scheduled uncork finds nothing to do. */
   private static uncork(connection: BrokerConnection): void {
+    if (!connection.corked) return;
     connection.corked = false;
     connection.socket.uncork();
   }

@@ -98,11 +98,15 @@ export class BrokerSender {
       return;
     }
     const { options, accumulator } = this.context;
+    let sent = false;
     while (this.inFlight < options.maxInFlightRequests || options.acks === 0) {
       const batches = accumulator.drain(partitions, options.maxRequestSize, nowMs);
       if (batches.length === 0) break;
       this.send(connection, batches);
+      sent = true;
     }
+    // A run may be a microtask (Sender.refill): the requests leave now, not at the tick's end.
+    if (sent) connection.flushWrites();
   }
 
   private connect(): void {
@@ -239,6 +243,8 @@ export class BrokerSender {
 
   private settleResponse(batches: ProducerBatch[], response: ProduceResponse): void {
     this.inFlight--;
+    // Queued before the batches complete their send() calls, so it runs before what they resume.
+    this.context.refill();
     const answers = produceAnswers(response, batches.length);
     for (const batch of batches) {
       const answer = answers(batch.topic, batch.partition);
@@ -265,7 +271,6 @@ export class BrokerSender {
         this.context.settleFailure(batch, error, !WRITTEN_ANYWAY.has(answer.errorCode));
       }
     }
-    this.context.wake();
   }
 
   /** The request as a whole got no answer: whether the broker wrote its batches is unknown. */

@@ -48,6 +48,7 @@ export class Sender {
   private readonly brokers = new Map<number, BrokerSender>();
   private identity: ProducerIdentity = NO_IDENTITY;
   private scheduled = false;
+  private refillQueued = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAtMs = Number.POSITIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
@@ -100,6 +101,22 @@ export class Sender {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
+      this.run();
+    });
+  }
+
+  /**
+   * A response freed an in-flight slot: one run in a microtask, which the BrokerSender queues
+   * before the response completes its batches' send() calls. So the slots that the responses of
+   * one socket read free are refilled, in one write, before the code those calls resume runs (a
+   * caller may append thousands of records first), not after it at the next `setImmediate`: the
+   * broker gets the next requests while the client appends.
+   */
+  refill(): void {
+    if (this.refillQueued || this.stopped) return;
+    this.refillQueued = true;
+    queueMicrotask(() => {
+      this.refillQueued = false;
       this.run();
     });
   }
