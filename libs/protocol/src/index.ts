@@ -140,7 +140,9 @@ export {
   type DecodeOptions,
   decodeRecordBatch,
   decodeRecordsWith,
+  decodeUncompressedRecordsWith,
   encodeRecordBatch,
+  isCompressed,
   type RecordBatch,
   type RecordBatchInput,
 } from './records/record-batch.js';

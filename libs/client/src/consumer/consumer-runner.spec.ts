@@ -1,5 +1,7 @@
+import { encodeRecordBatch } from '@runnel/protocol';
 import type { ConsumerMessage } from './consumer-message.js';
 import { ConsumerRunner } from './consumer-runner.js';
+import { scanFetchedRecords } from './fetched-records.js';
 import { type FetchedChunk, PartitionState } from './partition-state.js';
 
 type State = PartitionState<Buffer | null, Buffer | null>;
@@ -148,5 +150,58 @@ describe('ConsumerRunner', () => {
     runner.schedule(a);
     await new Promise((resolve) => setImmediate(resolve));
     expect(handled).toEqual([0]);
+  });
+
+  it('decodes an uncompressed chunk and hands it over in one go, before the next partition is decoded', async () => {
+    const log: string[] = [];
+    const runner = new ConsumerRunner<Buffer | null, string>(
+      2,
+      async (state, c) => {
+        log.push(`handle p${state.partition} (${c.messages!.map((m) => m.value).join(',')})`);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+      {
+        valueDeserializer: {
+          deserialize: (bytes, context) => {
+            log.push(`decode p${context?.partition}`);
+            return bytes!.toString();
+          },
+        },
+      },
+      () => {},
+      () => {},
+    );
+    const states = [0, 1].map((p) => new PartitionState<Buffer | null, string>('t', p));
+    for (const s of states) {
+      s.startAt(0n);
+      const bytes = await encodeRecordBatch({
+        records: [
+          { value: Buffer.from(`a${s.partition}`), timestamp: 1 },
+          { value: Buffer.from(`b${s.partition}`), timestamp: 2 },
+        ],
+      });
+      const { batches, nextOffset } = await scanFetchedRecords(bytes, 0n, null);
+      s.push({
+        batches,
+        fromOffset: 0n,
+        messages: undefined,
+        nextOffset,
+        highWatermark: 2n,
+        bytes: bytes.length,
+        fetchEpoch: s.fetchEpoch,
+      });
+    }
+    for (const s of states) runner.schedule(s);
+    await runner.idle();
+    // A chunk's messages live from its decode to its handler's end: the second partition's are
+    // made only once the first partition's handler has them (so fewer are alive at once).
+    expect(log).toEqual([
+      'decode p0',
+      'decode p0',
+      'handle p0 (a0,b0)',
+      'decode p1',
+      'decode p1',
+      'handle p1 (a1,b1)',
+    ]);
   });
 });

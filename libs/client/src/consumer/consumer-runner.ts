@@ -11,7 +11,8 @@ export type ChunkHandler<K, V> = (state: PartitionState<K, V>, chunk: FetchedChu
  * handled strictly in offset order while different partitions proceed in parallel. Partitions
  * with data wait in a FIFO, and a partition that still has data after its turn goes to the back:
  * one busy partition cannot starve the others. Chunks are decoded here, when taken, rather than in
- * the Fetcher, so the next Fetch is in flight while this one's records are decoded and handled.
+ * the Fetcher, so the next Fetch is in flight while this one's records are decoded and handled;
+ * an uncompressed chunk is decoded and handed to its handler without yielding in between.
  *
  * A handler that rejects stops the runner: `failed` is called once with the error, no further
  * chunk is started, and the chunks already started run to their end.
@@ -84,13 +85,18 @@ export class ConsumerRunner<K, V> {
     this.active++;
     this.took(state);
     try {
-      chunk.messages ??= await decodeBatches(
-        chunk.batches,
-        chunk.fromOffset,
-        state.topic,
-        state.partition,
-        this.deserializers,
-      );
+      if (chunk.messages === undefined) {
+        const decoded = decodeBatches(
+          chunk.batches,
+          chunk.fromOffset,
+          state.topic,
+          state.partition,
+          this.deserializers,
+        );
+        // Uncompressed chunks decode synchronously and go to the handler in the same turn: the
+        // other partitions' chunks are not decoded until this handler first waits.
+        chunk.messages = decoded instanceof Promise ? await decoded : decoded;
+      }
       await this.handle(state, chunk);
     } catch (err) {
       if (this.running) {

@@ -4,6 +4,8 @@ import {
   type Deserializer,
   decodeRecordBatch,
   decodeRecordsWith,
+  decodeUncompressedRecordsWith,
+  isCompressed,
   type KafkaRecord,
   type RawRecordBatch,
   RecordBatchIterator,
@@ -85,29 +87,57 @@ export async function scanFetchedRecords(
 /**
  * Decodes scanned batches (CRCs already checked) into messages, leaving out records below
  * `fromOffset` (a fetch returns the whole batch holding the fetch offset, and a compressed batch
- * is always whole). Runs the deserializers; one that throws rejects with a SerializationError
- * naming the record.
+ * is always whole). Runs the deserializers; one that throws fails with a SerializationError
+ * naming the record. When no batch is compressed the messages come back synchronously (and
+ * failures are thrown), so a caller can hand them to a handler in the same turn: one
+ * partition's chunk is decoded and handled before the next one is decoded, and fewer messages
+ * are alive at once (what each young-generation collection has to copy). Compressed batches
+ * are inflated asynchronously and give a promise.
  */
-export async function decodeBatches<K = Buffer | null, V = Buffer | null>(
+export function decodeBatches<K = Buffer | null, V = Buffer | null>(
   batches: readonly RawRecordBatch[],
   fromOffset: bigint,
   topic: string,
   partition: number,
   deserializers: MessageDeserializers<K, V>,
-): Promise<ConsumerMessage<K, V>[]> {
+): ConsumerMessage<K, V>[] | Promise<ConsumerMessage<K, V>[]> {
   const factory = new MessageFactory(topic, partition, fromOffset, deserializers);
+  if (batches.some((raw) => isCompressed(raw.header))) return decodeCompressed(batches, fromOffset, factory);
+  const messages: ConsumerMessage<K, V>[] = [];
+  for (const raw of batches) {
+    const before = messages.length;
+    decodeUncompressedRecordsWith(raw.bytes, 0, raw.header, factory, messages);
+    dropBelow(messages, before, raw, fromOffset);
+  }
+  return messages;
+}
+
+async function decodeCompressed<K, V>(
+  batches: readonly RawRecordBatch[],
+  fromOffset: bigint,
+  factory: MessageFactory<K, V>,
+): Promise<ConsumerMessage<K, V>[]> {
   const messages: ConsumerMessage<K, V>[] = [];
   for (const raw of batches) {
     const before = messages.length;
     await decodeRecordsWith(raw.bytes, 0, raw.header, factory, messages);
-    // Only the batch holding the fetch offset starts below it; later ones need no comparison.
-    if (raw.header.baseOffset < fromOffset) {
-      let below = before;
-      while (below < messages.length && messages[below]!.offset < fromOffset) below++;
-      messages.splice(before, below - before);
-    }
+    dropBelow(messages, before, raw, fromOffset);
   }
   return messages;
+}
+
+/** Removes the messages of `raw` (from index `before` on) below `fromOffset`. */
+function dropBelow<K, V>(
+  messages: ConsumerMessage<K, V>[],
+  before: number,
+  raw: RawRecordBatch,
+  fromOffset: bigint,
+): void {
+  // Only the batch holding the fetch offset starts below it; later ones need no comparison.
+  if (raw.header.baseOffset >= fromOffset) return;
+  let below = before;
+  while (below < messages.length && messages[below]!.offset < fromOffset) below++;
+  messages.splice(before, below - before);
 }
 
 /**

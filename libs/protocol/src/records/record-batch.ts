@@ -1,5 +1,5 @@
 import { compress, decompress } from '../compression/compression.js';
-import { CompressionType } from '../compression/compression-type.js';
+import { COMPRESSION_NAMES, CompressionType } from '../compression/compression-type.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import {
   BATCH_HEADER_SIZE,
@@ -13,7 +13,7 @@ import {
 import { verifyBatch } from './batch-validation.js';
 import { crc32c } from './crc32c.js';
 import { type KafkaRecord, type RecordInput, TimestampType } from './record.js';
-import { KAFKA_RECORDS, type RecordFactory, readRecordsWith } from './records-reader.js';
+import { KAFKA_RECORDS, type RecordFactory, type RecordsBase, readRecordsWith } from './records-reader.js';
 import { planRecords, timestampOf, writeRecords } from './records-writer.js';
 
 /**
@@ -194,23 +194,51 @@ export async function decodeRecordsWith<T>(
   options: Pick<DecodeOptions, 'maxDecompressedSize'> = {},
 ): Promise<T[]> {
   const compression = compressionOf(header);
+  if (compression === CompressionType.None) {
+    return decodeUncompressedRecordsWith(buf, position, header, factory, out);
+  }
   const start = position + BatchLayout.RECORDS;
-  const end = position + header.sizeInBytes;
-  const section =
-    compression === CompressionType.None
-      ? buf.subarray(start, end)
-      : await decompress(compression, buf.subarray(start, end), options.maxDecompressedSize);
-  return readRecordsWith(
-    section,
-    header.recordCount,
-    {
-      baseOffset: header.baseOffset,
-      baseTimestamp: header.baseTimestamp,
-      logAppendTime: timestampTypeOf(header) === TimestampType.LogAppendTime ? header.maxTimestamp : null,
-    },
-    factory,
-    out,
+  const section = await decompress(
+    compression,
+    buf.subarray(start, position + header.sizeInBytes),
+    options.maxDecompressedSize,
   );
+  return readRecordsWith(section, header.recordCount, recordsBaseOf(header), factory, out);
+}
+
+/**
+ * {@link decodeRecordsWith} for a batch whose records are not compressed (`isCompressed(header)`
+ * false), synchronously: a reader can decode and hand over such batches without yielding to
+ * the event loop between them. Throws a ProtocolError for a compressed batch.
+ */
+export function decodeUncompressedRecordsWith<T>(
+  buf: Buffer,
+  position: number,
+  header: BatchHeader,
+  factory: RecordFactory<T>,
+  out: T[],
+): T[] {
+  if (isCompressed(header)) {
+    throw new ProtocolError(
+      `the batch is compressed (${COMPRESSION_NAMES[compressionOf(header)] ?? compressionOf(header)}): decode it with decodeRecordsWith`,
+      'RecordBatch.attributes',
+    );
+  }
+  const section = buf.subarray(position + BatchLayout.RECORDS, position + header.sizeInBytes);
+  return readRecordsWith(section, header.recordCount, recordsBaseOf(header), factory, out);
+}
+
+/** Whether the batch's records section is compressed (its attributes name a codec). */
+export function isCompressed(header: BatchHeader): boolean {
+  return compressionOf(header) !== CompressionType.None;
+}
+
+function recordsBaseOf(header: BatchHeader): RecordsBase {
+  return {
+    baseOffset: header.baseOffset,
+    baseTimestamp: header.baseTimestamp,
+    logAppendTime: timestampTypeOf(header) === TimestampType.LogAppendTime ? header.maxTimestamp : null,
+  };
 }
 
 function compressionOf(header: BatchHeader): CompressionType {

@@ -2,7 +2,13 @@ import { CompressionType } from '../compression/compression-type.js';
 import type { RecordHeader } from '../serializers/serializer.js';
 import { BatchLayout, patchBaseOffset, readCompleteBatchHeader } from './batch-header.js';
 import { TimestampType } from './record.js';
-import { decodeRecordBatch, decodeRecordsWith, encodeRecordBatch } from './record-batch.js';
+import {
+  decodeRecordBatch,
+  decodeRecordsWith,
+  decodeUncompressedRecordsWith,
+  encodeRecordBatch,
+  isCompressed,
+} from './record-batch.js';
 import { NO_RECORD_HEADERS, type RecordFactory } from './records-reader.js';
 
 /** What a factory was called with, one tuple per record. */
@@ -16,6 +22,12 @@ const fieldsOf: RecordFactory<Fields> = {
     timestamp,
     offset,
   ],
+};
+
+/** The same, keys and values left as bytes. */
+type RawFields = [Buffer | null, Buffer | null, RecordHeader[], number | bigint, bigint];
+const rawFields: RecordFactory<RawFields> = {
+  record: (key, value, headers, timestamp, offset) => [key, value, headers, timestamp, offset],
 };
 
 async function threeRecords(compression: CompressionType = CompressionType.None): Promise<Buffer> {
@@ -94,5 +106,74 @@ describe('readRecordsWith / decodeRecordsWith', () => {
     const header = readCompleteBatchHeader(batch, 0);
     await expect(decodeRecordsWith(batch, 0, header, fieldsOf, [])).rejects.toThrow(/records\[0\]/);
     await expect(decodeRecordBatch(batch, 0, { verifyCrc: false })).rejects.toThrow(/records\[0\]/);
+  });
+
+  it('decodes records alike on both sides of the short-varint path: lengths, deltas, keys and headers at each width', async () => {
+    // Varints of 1-3 bytes are read on the fast path, longer ones by the checked cursor: a value
+    // of 2^20 - 1 bytes has a 3-byte length, 2^20 a 4-byte one; a timestamp delta of 2^20 - 1 a
+    // 3-byte varint, 2^20 and 2^40 longer ones; the record lengths cross the same widths.
+    const base = 1_700_000_000_000;
+    const inputs = [
+      { key: null, value: Buffer.alloc(0), delta: 0 },
+      { key: Buffer.alloc(0), value: null, delta: -1 },
+      { key: Buffer.from('k'), value: Buffer.alloc(63, 1), delta: 63 },
+      { key: null, value: Buffer.alloc(64, 2), delta: -64, headers: [{ key: 'h', value: Buffer.from('x') }] },
+      { key: Buffer.alloc(8192, 3), value: Buffer.alloc(8191, 4), delta: 8191 },
+      { key: null, value: Buffer.alloc(2 ** 20 - 1, 5), delta: 2 ** 20 - 1 },
+      { key: null, value: Buffer.alloc(2 ** 20, 6), delta: 2 ** 20 },
+      {
+        key: Buffer.from('k2'),
+        value: Buffer.from('v'),
+        delta: -(2 ** 20),
+        headers: [{ key: 'a', value: null }],
+      },
+      { key: null, value: Buffer.from('far'), delta: 2 ** 40 },
+      { key: null, value: Buffer.from('last'), delta: 5 },
+    ];
+    const batch = await encodeRecordBatch({
+      baseOffset: 1000n,
+      records: inputs.map((r) => ({
+        key: r.key,
+        value: r.value,
+        timestamp: base + r.delta,
+        headers: r.headers ?? [],
+      })),
+    });
+    // The batch's base timestamp is its first record's: deltas are measured from base + 0.
+    const out = await decodeRecordsWith(batch, 0, readCompleteBatchHeader(batch, 0), rawFields, []);
+    expect(out).toHaveLength(inputs.length);
+    out.forEach(([key, value, headers, timestamp, offset], i) => {
+      const input = inputs[i]!;
+      expect(key).toEqual(input.key);
+      expect(value).toEqual(input.value);
+      expect(headers).toEqual(input.headers ?? []);
+      expect(timestamp).toBe(base + input.delta);
+      expect(offset).toBe(1000n + BigInt(i));
+    });
+  });
+
+  it('names the record whose value length runs past its end, on the short-varint path too', async () => {
+    const batch = await threeRecords();
+    const header = readCompleteBatchHeader(batch, 0);
+    // Record 0: length, attributes, timestampDelta 0, offsetDelta 0, key length 2 (zigzag 4), "k0",
+    // value length 2 (zigzag 4), "v0", header count: claim 4 bytes, one past the record's end.
+    const valueLength = BatchLayout.RECORDS + 1 + 1 + 1 + 1 + 1 + 2;
+    expect(batch[valueLength]).toBe(4);
+    batch[valueLength] = 8;
+    await expect(decodeRecordsWith(batch, 0, header, fieldsOf, [])).rejects.toThrow(
+      /records\[0\].*value of 4 bytes runs past the end of the record \(3 left\)/,
+    );
+  });
+
+  it('decodeUncompressedRecordsWith decodes synchronously, and refuses a compressed batch by name', async () => {
+    const plain = await threeRecords();
+    const out = decodeUncompressedRecordsWith(plain, 0, readCompleteBatchHeader(plain, 0), fieldsOf, []);
+    expect(out.map((f) => f[4])).toEqual([40n, 41n, 42n]);
+    const gzip = await threeRecords(CompressionType.Gzip);
+    const header = readCompleteBatchHeader(gzip, 0);
+    expect(isCompressed(header)).toBe(true);
+    expect(() => decodeUncompressedRecordsWith(gzip, 0, header, fieldsOf, [])).toThrow(
+      /the batch is compressed \(gzip\)/,
+    );
   });
 });

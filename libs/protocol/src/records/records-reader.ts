@@ -62,8 +62,77 @@ class RecordsCursor {
   /** Index of the record being read, for error messages. */
   index = 0;
 
+  /** The fields {@link shortRecord} read. */
+  key: Buffer | null = null;
+  value: Buffer | null = null;
+  recordHeaders: RecordHeader[] = NO_RECORD_HEADERS;
+  timestampDelta = 0;
+  offsetDelta = 0;
+
   constructor(readonly buf: Buffer) {
     this.limit = buf.length;
+  }
+
+  /**
+   * The fast path: reads record `index` at `pos` as clients write records, every varint of one
+   * to three bytes (a record under 1 MiB, within 2^20 of its batch's base offset and timestamp),
+   * with local positions and no per-field calls; sets the fields above and returns where the
+   * record ends. Anything else, and every malformed record, returns -1 without a word (a read
+   * past the buffer gives undefined, which no comparison here accepts): the caller reads the
+   * record again with the checked methods below, which name what is wrong.
+   */
+  shortRecord(pos: number, index: number): number {
+    const { buf } = this;
+    const lengthVarint = shortVarint(buf, pos);
+    if (lengthVarint < 0) return -1;
+    const length = unzigzag(lengthVarint >>> 2);
+    const recordStart = pos + (lengthVarint & 3);
+    const recordEnd = recordStart + length;
+    if (length <= 0 || recordEnd > buf.length) return -1;
+    let p = recordStart + 1; // attributes: unused by every record format so far
+    const timestampVarint = shortVarint(buf, p);
+    if (timestampVarint < 0) return -1;
+    p += timestampVarint & 3;
+    const offsetVarint = shortVarint(buf, p);
+    if (offsetVarint < 0) return -1;
+    p += offsetVarint & 3;
+    const keyVarint = shortVarint(buf, p);
+    if (keyVarint < 0) return -1;
+    p += keyVarint & 3;
+    const keyLength = unzigzag(keyVarint >>> 2);
+    let key: Buffer | null = null;
+    if (keyLength >= 0) {
+      if (keyLength > recordEnd - p) return -1;
+      key = buf.subarray(p, p + keyLength);
+      p += keyLength;
+    } else if (keyLength !== -1) return -1;
+    const valueVarint = shortVarint(buf, p);
+    if (valueVarint < 0) return -1;
+    p += valueVarint & 3;
+    const valueLength = unzigzag(valueVarint >>> 2);
+    let value: Buffer | null = null;
+    if (valueLength >= 0) {
+      if (valueLength > recordEnd - p) return -1;
+      value = buf.subarray(p, p + valueLength);
+      p += valueLength;
+    } else if (valueLength !== -1) return -1;
+    if (buf[p] === 0) {
+      this.recordHeaders = NO_RECORD_HEADERS;
+      p++;
+    } else {
+      if (p >= recordEnd) return -1;
+      this.index = index;
+      this.pos = p;
+      this.limit = recordEnd;
+      this.recordHeaders = this.headers();
+      p = this.pos;
+    }
+    if (p !== recordEnd) return -1;
+    this.key = key;
+    this.value = value;
+    this.timestampDelta = unzigzag(timestampVarint >>> 2);
+    this.offsetDelta = unzigzag(offsetVarint >>> 2);
+    return recordEnd;
   }
 
   fail(what: string): ProtocolError {
@@ -173,6 +242,26 @@ export function readRecords(section: Buffer, count: number, base: RecordsBase): 
   return readRecordsWith(section, count, base, KAFKA_RECORDS, []);
 }
 
+/**
+ * The unsigned varint at `pos` when it takes one to three bytes, as `raw * 4 + its byte count`
+ * (below 2^23, a small integer), else -1; also -1 when the bytes run past `buf` (reads there give
+ * undefined, which compares false).
+ */
+function shortVarint(buf: Buffer, pos: number): number {
+  const b0 = buf[pos]!;
+  if (b0 < 0x80) return (b0 << 2) | 1;
+  const b1 = buf[pos + 1]!;
+  if (b1 < 0x80) return (((b0 & 0x7f) | (b1 << 7)) << 2) | 2;
+  const b2 = buf[pos + 2]!;
+  if (b2 < 0x80) return (((b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14)) << 2) | 3;
+  return -1;
+}
+
+/** The signed value of a zigzag-encoded unsigned varint below 2^31. */
+function unzigzag(u: number): number {
+  return (u >>> 1) ^ -(u & 1);
+}
+
 /** `value` as a number when it is a safe integer, else null. */
 function safeNumber(value: bigint): number | null {
   return value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : null;
@@ -204,25 +293,43 @@ export function readRecordsWith<T>(
   const baseTimestampNumber = safeNumber(baseTimestamp);
   const appendTime = logAppendTime === null ? null : (safeNumber(logAppendTime) ?? logAppendTime);
   const c = new RecordsCursor(section);
+  let pos = 0;
   for (let i = 0; i < count; i++) {
-    c.index = i;
-    c.limit = end;
-    const length = c.varint('length');
-    const recordStart = c.pos;
-    if (length < 0 || length > end - recordStart) {
-      throw c.fail(`length ${length} does not fit in the ${end - recordStart} bytes left`);
+    let key: Buffer | null;
+    let value: Buffer | null;
+    let headers: RecordHeader[];
+    let timestampDelta: number | bigint;
+    let offsetDelta: number;
+    let next = c.shortRecord(pos, i);
+    if (next >= 0) {
+      key = c.key;
+      value = c.value;
+      headers = c.recordHeaders;
+      timestampDelta = c.timestampDelta;
+      offsetDelta = c.offsetDelta;
+    } else {
+      c.index = i;
+      c.pos = pos;
+      c.limit = end;
+      const length = c.varint('length');
+      const recordStart = c.pos;
+      if (length < 0 || length > end - recordStart) {
+        throw c.fail(`length ${length} does not fit in the ${end - recordStart} bytes left`);
+      }
+      c.limit = recordStart + length;
+      if (length === 0) throw c.fail('length 0 leaves no room for the attributes');
+      c.pos++; // attributes
+      timestampDelta = c.varlong('timestampDelta');
+      offsetDelta = c.varint('offsetDelta');
+      key = c.bytes('key');
+      value = c.bytes('value');
+      headers = c.headers();
+      if (c.pos !== c.limit) {
+        throw c.fail(`fields take ${c.pos - recordStart} bytes but the record's length is ${length}`);
+      }
+      next = c.pos;
     }
-    c.limit = recordStart + length;
-    if (length === 0) throw c.fail('length 0 leaves no room for the attributes');
-    c.pos++; // attributes: unused by every record format so far
-    const timestampDelta = c.varlong('timestampDelta');
-    const offsetDelta = c.varint('offsetDelta');
-    const key = c.bytes('key');
-    const value = c.bytes('value');
-    const headers = c.headers();
-    if (c.pos !== c.limit) {
-      throw c.fail(`fields take ${c.pos - recordStart} bytes but the record's length is ${length}`);
-    }
+    pos = next;
     let timestamp: number | bigint;
     if (appendTime !== null) timestamp = appendTime;
     else if (baseTimestampNumber !== null && typeof timestampDelta === 'number') {
@@ -233,9 +340,9 @@ export function readRecordsWith<T>(
       baseOffsetNumber !== null ? BigInt(baseOffsetNumber + offsetDelta) : baseOffset + BigInt(offsetDelta);
     out.push(factory.record(key, value, headers, timestamp, offset));
   }
-  if (c.pos !== end) {
+  if (pos !== end) {
     throw new ProtocolError(
-      `${end - c.pos} byte(s) left after the last of ${count} records`,
+      `${end - pos} byte(s) left after the last of ${count} records`,
       'RecordBatch.records',
     );
   }
