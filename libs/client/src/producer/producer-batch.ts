@@ -17,13 +17,19 @@ import type { PendingSend } from './pending-send.js';
  * happens only when the batch has never been written by a broker (see RecordAccumulator).
  *
  * Who waits on its records: consecutive records from one send() form a segment (call, first index
- * in the call, count), so a send() of a thousand records into one batch costs one segment.
+ * in the call, count), so a send() of a thousand records into one batch costs one segment. The
+ * first segment lives in fields of the batch and the others in arrays made for the second: most
+ * batches hold one or two segments, and every array a batch carries lives as long as the batch is
+ * in flight, long enough for the garbage collector to copy it.
  */
 export class ProducerBatch {
   private readonly builder: RecordBatchBuilder;
-  private readonly sends: PendingSend[] = [];
-  private readonly firstIndexes: number[] = [];
-  private readonly counts: number[] = [];
+  // The last segment (the one records are appended to) in fields; `earlier` holds the segments
+  // before it, in order, as (send, first index, count) triples, made when a second segment starts.
+  private lastSend: PendingSend | undefined;
+  private lastFirst = 0;
+  private lastCount = 0;
+  private earlier: (PendingSend | number)[] | undefined;
   /** The sealed bytes, once sent; retries send these again. */
   bytes: Buffer | undefined;
   /** Sequence of the first record, -1 when not idempotent or not yet assigned. */
@@ -111,15 +117,29 @@ export class ProducerBatch {
         ? builder.appendWithTimestampDelta(key, value, headers, delta | 0)
         : builder.append(key, value, headers, baseMs + timestampOffset);
     if (!appended) return false;
-    const last = this.sends.length - 1;
-    if (last >= 0 && this.sends[last] === send && this.firstIndexes[last]! + this.counts[last]! === index) {
-      this.counts[last]!++;
-    } else {
-      this.sends.push(send);
-      this.firstIndexes.push(index);
-      this.counts.push(1);
+    if (this.lastSend === send && this.lastFirst + this.lastCount === index) {
+      this.lastCount++;
+      return true;
     }
+    if (this.lastSend !== undefined) {
+      this.earlier ??= [];
+      this.earlier.push(this.lastSend, this.lastFirst, this.lastCount);
+    }
+    this.lastSend = send;
+    this.lastFirst = index;
+    this.lastCount = 1;
     return true;
+  }
+
+  /** Calls `visit` on every segment, in append order. */
+  private forEachSegment(visit: (send: PendingSend, first: number, count: number) => void): void {
+    const earlier = this.earlier;
+    if (earlier !== undefined) {
+      for (let i = 0; i < earlier.length; i += 3) {
+        visit(earlier[i] as PendingSend, earlier[i + 1] as number, earlier[i + 2] as number);
+      }
+    }
+    if (this.lastSend !== undefined) visit(this.lastSend, this.lastFirst, this.lastCount);
   }
 
   /** Writes the header with these producer fields; synchronous except for zstd. */
@@ -134,12 +154,22 @@ export class ProducerBatch {
   complete(baseOffset: bigint, logAppendTime: number): void {
     if (this.doneFlag) return;
     this.doneFlag = true;
+    const earlier = this.earlier;
     let offset = baseOffset;
-    for (let s = 0; s < this.sends.length; s++) {
-      const count = this.counts[s]!;
-      this.sends[s]!.complete(this.firstIndexes[s]!, count, this.partition, offset, logAppendTime);
-      if (baseOffset >= 0n) offset += BigInt(count);
+    if (earlier !== undefined) {
+      for (let i = 0; i < earlier.length; i += 3) {
+        const count = earlier[i + 2] as number;
+        (earlier[i] as PendingSend).complete(
+          earlier[i + 1] as number,
+          count,
+          this.partition,
+          offset,
+          logAppendTime,
+        );
+        if (baseOffset >= 0n) offset += BigInt(count);
+      }
     }
+    this.lastSend?.complete(this.lastFirst, this.lastCount, this.partition, offset, logAppendTime);
   }
 
   /**
@@ -161,8 +191,8 @@ export class ProducerBatch {
     this.doneFlag = true;
     const parts: ProducerBatch[] = [];
     let r = 0;
-    for (let s = 0; s < this.sends.length; s++) {
-      for (let i = 0; i < this.counts[s]!; i++, r++) {
+    this.forEachSegment((send, first, count) => {
+      for (let i = 0; i < count; i++, r++) {
         const record = records[r]!;
         const size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 128;
         const part = new ProducerBatch(
@@ -175,20 +205,12 @@ export class ProducerBatch {
           this.order + r / records.length,
         );
         const headers = record.headers.length === 0 ? undefined : record.headers;
-        part.tryAppend(
-          record.key,
-          record.value,
-          headers,
-          Number(record.timestamp),
-          0,
-          this.sends[s]!,
-          this.firstIndexes[s]! + i,
-        );
+        part.tryAppend(record.key, record.value, headers, Number(record.timestamp), 0, send, first + i);
         part.close();
         part.attempts = this.attempts;
         parts.push(part);
       }
-    }
+    });
     return parts;
   }
 
@@ -196,6 +218,6 @@ export class ProducerBatch {
   fail(error: Error): void {
     if (this.doneFlag) return;
     this.doneFlag = true;
-    for (const send of this.sends) send.fail(error);
+    this.forEachSegment((send) => send.fail(error));
   }
 }

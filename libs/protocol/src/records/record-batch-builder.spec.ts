@@ -15,11 +15,15 @@ const recordArb = fc.record({
     fc.record({ key: fc.string({ unit: 'grapheme', maxLength: 8 }), value: fc.option(bytes, { nil: null }) }),
     { maxLength: 3 },
   ),
-  // Around a fixed base, negative deltas included, and far enough to need 5+ byte varlongs.
-  timestamp: fc.integer({ min: -(2 ** 40), max: 2 ** 40 }).map((d) => 1_700_000_000_000 + d),
+  // Around a fixed base, negative deltas included, and far enough to need 5+ byte varlongs; and
+  // anywhere in ±2^51 ms (negative timestamps too), for the int64 header fields' two halves.
+  timestamp: fc.oneof(
+    fc.integer({ min: -(2 ** 40), max: 2 ** 40 }).map((d) => 1_700_000_000_000 + d),
+    fc.integer({ min: -(2 ** 51), max: 2 ** 51 }),
+  ),
 });
 const sealArb = fc.record({
-  producerId: fc.bigInt({ min: -1n, max: 2n ** 63n - 1n }),
+  producerId: fc.option(fc.bigInt({ min: -1n, max: 2n ** 63n - 1n }), { nil: undefined }),
   producerEpoch: fc.integer({ min: -1, max: 32767 }),
   baseSequence: fc.integer({ min: -1, max: 2 ** 31 - 1 }),
 });

@@ -107,6 +107,16 @@ function writeBytes(buf: Buffer, pos: number, bytes: RecordBytes, length: number
   return pos + length;
 }
 
+/**
+ * Writes a safe integer as a big-endian int64 in two halves, two's complement, without the BigInt
+ * (and the BigInts `writeBigInt64BE` makes inside) that a batch header would allocate per field.
+ */
+function writeSafeInt64BE(buf: Buffer, value: number, at: number): void {
+  const high = Math.floor(value / 0x1_0000_0000);
+  buf.writeInt32BE(high, at);
+  buf.writeUInt32BE(value - high * 0x1_0000_0000, at + 4);
+}
+
 function lengthOf(bytes: RecordBytes): number {
   if (bytes === null) return -1;
   return typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
@@ -333,7 +343,7 @@ export class RecordBatchBuilder {
   }
 
   private writeHeader(batch: Buffer, fields: BatchSealFields): Buffer {
-    batch.writeBigInt64BE(0n, BatchLayout.BASE_OFFSET);
+    writeSafeInt64BE(batch, 0, BatchLayout.BASE_OFFSET);
     batch.writeInt32BE(batch.length - LOG_OVERHEAD, BatchLayout.BATCH_LENGTH);
     batch.writeInt32BE(-1, BatchLayout.PARTITION_LEADER_EPOCH);
     batch[BatchLayout.MAGIC] = CURRENT_MAGIC;
@@ -342,9 +352,11 @@ export class RecordBatchBuilder {
       BatchLayout.ATTRIBUTES,
     );
     batch.writeInt32BE(this.count - 1, BatchLayout.LAST_OFFSET_DELTA);
-    batch.writeBigInt64BE(BigInt(this.base), BatchLayout.BASE_TIMESTAMP);
-    batch.writeBigInt64BE(BigInt(this.base + this.maxDelta), BatchLayout.MAX_TIMESTAMP);
-    batch.writeBigInt64BE(BigInt.asIntN(64, fields.producerId ?? -1n), BatchLayout.PRODUCER_ID);
+    writeSafeInt64BE(batch, this.base, BatchLayout.BASE_TIMESTAMP);
+    writeSafeInt64BE(batch, this.base + this.maxDelta, BatchLayout.MAX_TIMESTAMP);
+    if (fields.producerId === undefined || fields.producerId === -1n)
+      writeSafeInt64BE(batch, -1, BatchLayout.PRODUCER_ID);
+    else batch.writeBigInt64BE(BigInt.asIntN(64, fields.producerId), BatchLayout.PRODUCER_ID);
     batch.writeInt16BE(fields.producerEpoch ?? -1, BatchLayout.PRODUCER_EPOCH);
     batch.writeInt32BE(fields.baseSequence ?? -1, BatchLayout.BASE_SEQUENCE);
     batch.writeInt32BE(this.count, BatchLayout.RECORD_COUNT);
