@@ -2,6 +2,9 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { parseUuid } from './uuid.js';
 
 const INITIAL_CAPACITY = 256;
+const TWO_32 = 2 ** 32;
+const MAX_SAFE_INT64 = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE_INT64 = -MAX_SAFE_INT64;
 
 /**
  * An append-only byte writer over a growable Buffer, with every primitive of the Kafka protocol:
@@ -81,6 +84,16 @@ export class Writer {
 
   int64(v: bigint): this {
     this.ensure(8);
+    if (typeof v === 'bigint' && v >= MIN_SAFE_INT64 && v <= MAX_SAFE_INT64) {
+      // Offsets, timestamps and ids are safe integers: written as two int32 halves from one
+      // Number, the same bytes as writeBigInt64BE without its BigInt masks and shifts.
+      const n = Number(v);
+      const high = Math.floor(n / TWO_32);
+      this.buf.writeInt32BE(high, this.pos);
+      this.buf.writeUInt32BE(n - high * TWO_32, this.pos + 4);
+      this.pos += 8;
+      return this;
+    }
     this.pos = this.buf.writeBigInt64BE(v, this.pos);
     return this;
   }

@@ -16,10 +16,28 @@ import {
  * into a tree of small closures (no per-call interpretation of version ranges), cached on first use.
  */
 
-type Encode = (w: Writer, value: unknown) => void;
-type Decode = (r: Reader) => unknown;
+export type Encode = (w: Writer, value: unknown) => void;
+export type Decode = (r: Reader) => unknown;
 
-interface Compiled {
+/**
+ * Hand-written replacements for a schema's compiled encoder or decoder at some versions (or
+ * undefined where there are none), for the messages on the broker's hottest path (see
+ * apis/produce-codec.ts): the closure tree, shared by every schema, makes each field a call
+ * through code that sees every shape of every message. Each replacement must write the same bytes
+ * and throw the same errors as the compiled codec, which its spec checks against `compileSchema`.
+ */
+export type HandWritten = (
+  version: number,
+) => { readonly encode?: Encode; readonly decode?: Decode } | undefined;
+
+const handWritten = new WeakMap<MessageSchema<unknown>, HandWritten>();
+
+/** Uses `codecs` for `schema` from now on (called once, where the schema is defined). */
+export function specialise<T>(schema: MessageSchema<T>, codecs: HandWritten): void {
+  handWritten.set(schema as MessageSchema<unknown>, codecs);
+}
+
+export interface Compiled {
   readonly encode: Encode;
   readonly decode: Decode;
   /** The fewest bytes a value can take, so array counts can be checked before allocating. */
@@ -42,10 +60,23 @@ function compiledFor(schema: MessageSchema<unknown>, version: number): Compiled 
         schema.name,
       );
     }
-    compiled = compileStruct(schema.struct, version, inRange(schema.flexibleVersions, version), schema.name);
+    compiled = compileSchema(schema, version);
+    const special = handWritten.get(schema)?.(version);
+    if (special) {
+      compiled = {
+        encode: special.encode ?? compiled.encode,
+        decode: special.decode ?? compiled.decode,
+        minSize: compiled.minSize,
+      };
+    }
     byVersion.set(version, compiled);
   }
   return compiled;
+}
+
+/** The compiled (generic) codec of `schema` at `version`, whatever is hand-written for it. */
+export function compileSchema(schema: MessageSchema<unknown>, version: number): Compiled {
+  return compileStruct(schema.struct, version, inRange(schema.flexibleVersions, version), schema.name);
 }
 
 /** Appends `value` encoded as `schema` at `version` to the writer. */

@@ -1,3 +1,6 @@
+import type { Reader } from '../bytes/reader.js';
+import type { Writer } from '../bytes/writer.js';
+import { specialise } from './codec.js';
 import { field, message, t } from './schema.js';
 
 /**
@@ -24,3 +27,36 @@ export const ResponseHeader = message({
   flexibleVersions: '1+',
   fields: [field('correlationId', t.int32)],
 });
+
+/**
+ * Every request's header prefix is read at v1 and every non-flexible response's header written at
+ * v0: both by hand (see HandWritten in codec.ts), through the Reader and Writer calls the compiled
+ * codec makes, in its order, so values, bytes and errors are the same.
+ */
+specialise(RequestHeader, (version) =>
+  version === 1
+    ? {
+        decode: (r: Reader) => {
+          const requestApiKey = r.int16('RequestHeader.requestApiKey');
+          const requestApiVersion = r.int16('RequestHeader.requestApiVersion');
+          const correlationId = r.int32('RequestHeader.correlationId');
+          return {
+            requestApiKey,
+            requestApiVersion,
+            correlationId,
+            clientId: r.nullableString('RequestHeader.clientId'),
+          };
+        },
+      }
+    : undefined,
+);
+specialise(ResponseHeader, (version) =>
+  version === 0
+    ? {
+        encode: (w: Writer, value: unknown) => {
+          const { correlationId } = (value ?? {}) as { correlationId?: number };
+          w.int32(correlationId === undefined ? 0 : correlationId);
+        },
+      }
+    : undefined,
+);

@@ -1,4 +1,6 @@
+import { specialise } from '../codec.js';
 import { api, field, message, t } from '../schema.js';
+import { produceRequestCodecs, produceResponseCodecs } from './produce-codec.js';
 
 /**
  * Produce (key 0), v0-8. `records` holds a legacy message set (v0-2) or RecordBatch v2 bytes
@@ -73,3 +75,6 @@ export const Produce = api({
     ],
   }),
 });
+
+specialise(Produce.request, produceRequestCodecs);
+specialise(Produce.response, produceResponseCodecs);
