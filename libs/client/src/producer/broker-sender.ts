@@ -76,6 +76,11 @@ export class BrokerSender {
   /** Requests with zstd batches being compressed; later requests wait behind, to keep order. */
   private sealing: Promise<void> = Promise.resolve();
   private requestsSealing = 0;
+  /**
+   * The Produce response settled last, kept until the next: the decoder's objects' hidden classes
+   * stay alive while no request is in flight (see RecordAccumulator.release for why that matters).
+   */
+  lastResponse: ProduceResponse | undefined;
 
   constructor(
     readonly nodeId: number,
@@ -243,6 +248,7 @@ export class BrokerSender {
 
   private settleResponse(batches: ProducerBatch[], response: ProduceResponse): void {
     this.inFlight--;
+    this.lastResponse = response;
     // Queued before the batches complete their send() calls, so it runs before what they resume.
     this.context.refill();
     const answers = produceAnswers(response, batches.length);
