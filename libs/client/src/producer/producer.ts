@@ -151,6 +151,7 @@ export class Producer<K = RecordValue, V = RecordValue> {
         send,
         topic,
         partitionCount,
+        this.accumulator.partitionsOf(topic, partitionCount),
         records,
         0,
         Date.now() + this.options.maxBlockMs,
@@ -180,7 +181,8 @@ export class Producer<K = RecordValue, V = RecordValue> {
           clearTimeout(timer);
           if (send.isSettled) return;
           const count = partitionCount ?? (await this.topicPartitionCount(topic, deadline));
-          await this.appender.appendFrom(send, topic, count, records, 0, deadline);
+          const partitions = this.accumulator.partitionsOf(topic, count);
+          await this.appender.appendFrom(send, topic, count, partitions, records, 0, deadline);
         }),
         send,
       );

@@ -39,6 +39,27 @@ function appendMany(
 }
 
 describe('RecordAccumulator', () => {
+  it('makes the queues of every partition of a topic at once, grows them with the partition count and keeps the ones it made', () => {
+    const { accumulator } = setup();
+    const three = accumulator.partitionsOf('t', 3);
+    expect(three.map((q) => [q.topic, q.partition])).toEqual([
+      ['t', 0],
+      ['t', 1],
+      ['t', 2],
+    ]);
+    expect(accumulator.queue('t', 1)).toBe(three[1]);
+    const send = new PendingSend('t', 1, 0);
+    expect(accumulator.appendTo(three[2]!, null, VALUE, undefined, 0, send, 0, 0, false)).toBe(
+      AppendResult.APPENDED,
+    );
+    const five = accumulator.partitionsOf('t', 5);
+    expect(five).toHaveLength(5);
+    expect(five[2]).toBe(three[2]);
+    expect(five[2]!.open?.recordCount).toBe(1);
+    expect(accumulator.partitionsOf('t', 2)).toBe(five);
+    expect([...accumulator.queues()]).toHaveLength(5);
+  });
+
   it('closes a batch when a record no longer fits batchSize and tells the partitioner', () => {
     const { accumulator, closed } = setup();
     const send = new PendingSend('t', 20, 0);

@@ -83,17 +83,23 @@ export class RecordAccumulator {
   }
 
   queue(topic: string, partition: number): PartitionQueue {
-    let queues = this.topics.get(topic);
-    if (queues === undefined) {
-      queues = [];
-      this.topics.set(topic, queues);
-    }
-    let q = queues[partition];
-    if (q === undefined) {
-      q = new PartitionQueue(topic, partition);
-      queues[partition] = q;
-    }
-    return q;
+    return this.partitionsOf(topic, partition + 1)[partition]!;
+  }
+
+  /**
+   * The queues of `topic`'s partitions 0 .. at least `partitionCount` - 1, all made the first
+   * time: one packed array, of one shape whatever order records reach the partitions in. A
+   * send() takes them once, so the per-record path has no branch for a topic or partition seen
+   * for the first time (a branch first taken after the engine compiled that path throws the
+   * compiled code away).
+   */
+  partitionsOf(topic: string, partitionCount: number): readonly PartitionQueue[] {
+    const queues = this.topics.get(topic);
+    if (queues !== undefined && queues.length >= partitionCount) return queues;
+    const grown = queues ?? [];
+    for (let p = grown.length; p < partitionCount; p++) grown.push(new PartitionQueue(topic, p));
+    this.topics.set(topic, grown);
+    return grown;
   }
 
   /**
@@ -115,7 +121,31 @@ export class RecordAccumulator {
     nowMs: number,
     abortOnNewBatch: boolean,
   ): AppendResult {
-    const q = this.queue(topic, partition);
+    return this.appendTo(
+      this.queue(topic, partition),
+      key,
+      value,
+      headers,
+      timestampOffset,
+      send,
+      index,
+      nowMs,
+      abortOnNewBatch,
+    );
+  }
+
+  /** `append` to the queue of a partition, from `partitionsOf`. */
+  appendTo(
+    q: PartitionQueue,
+    key: RecordBytes,
+    value: RecordBytes,
+    headers: readonly RecordHeaderInput[] | undefined,
+    timestampOffset: number,
+    send: PendingSend,
+    index: number,
+    nowMs: number,
+    abortOnNewBatch: boolean,
+  ): AppendResult {
     const open = q.open;
     if (open !== undefined) {
       if (open.tryAppend(key, value, headers, nowMs, timestampOffset, send, index))

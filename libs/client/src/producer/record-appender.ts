@@ -11,7 +11,7 @@ import type { BufferPool } from './buffer-pool.js';
 import type { PendingSend } from './pending-send.js';
 import { ProducerBlockedTimeoutError, RecordTooLargeError } from './producer-errors.js';
 import type { ResolvedProducerOptions } from './producer-options.js';
-import { AppendResult, type RecordAccumulator } from './record-accumulator.js';
+import { AppendResult, type PartitionQueue, type RecordAccumulator } from './record-accumulator.js';
 import {
   headersAt,
   keyAt,
@@ -70,7 +70,8 @@ export class RecordAppender {
   }
 
   /**
-   * Appends records `from`.. of a call. Returns undefined when all were appended (or the call was
+   * Appends records `from`.. of a call to `partitions` (the topic's queues, from
+   * RecordAccumulator.partitionsOf: at least `partitionCount`). Returns undefined when all were appended (or the call was
    * refused before any was), or a promise that appends the rest after waiting (up to `deadline`)
    * for the buffer memory a new batch needs.
    */
@@ -78,6 +79,7 @@ export class RecordAppender {
     send: PendingSend,
     topic: string,
     partitionCount: number,
+    partitions: readonly PartitionQueue[],
     records: SerializedRecords,
     from: number,
     deadline: number,
@@ -98,9 +100,8 @@ export class RecordAppender {
       const timestampOffset = timestampAt(records, i) - nowMs;
       const explicit = partitionAt(records, i);
       let partition = explicit ?? this.place(topic, partitionCount, available, key, value);
-      let result = accumulator.append(
-        topic,
-        partition,
+      let result = accumulator.appendTo(
+        partitions[partition]!,
         key,
         value,
         headers,
@@ -113,9 +114,8 @@ export class RecordAppender {
       if (result === AppendResult.NEW_BATCH_NEEDED) {
         // The sticky partition's batch is full and onNewBatch moved it: place the record again.
         partition = this.place(topic, partitionCount, available, key, value);
-        result = accumulator.append(
-          topic,
-          partition,
+        result = accumulator.appendTo(
+          partitions[partition]!,
           key,
           value,
           headers,
@@ -127,7 +127,16 @@ export class RecordAppender {
         );
       }
       if (result === AppendResult.MEMORY_NEEDED) {
-        return this.appendAfterMemory(send, topic, partitionCount, records, i, partition, deadline);
+        return this.appendAfterMemory(
+          send,
+          topic,
+          partitionCount,
+          partitions,
+          records,
+          i,
+          partition,
+          deadline,
+        );
       }
     }
     return undefined;
@@ -138,6 +147,7 @@ export class RecordAppender {
     send: PendingSend,
     topic: string,
     partitionCount: number,
+    partitions: readonly PartitionQueue[],
     records: SerializedRecords,
     at: number,
     partition: number,
@@ -169,7 +179,7 @@ export class RecordAppender {
       nowMs,
     );
     this.wake();
-    await this.appendFrom(send, topic, partitionCount, records, at + 1, deadline);
+    await this.appendFrom(send, topic, partitionCount, partitions, records, at + 1, deadline);
   }
 
   /** The partitioner's choice for a record without an explicit partition. */
