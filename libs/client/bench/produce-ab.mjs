@@ -14,8 +14,10 @@
 // process produces WARMUP records to one topic, then <records> to another: 100-byte random values,
 // no key, 6 partitions, 32 send() calls of 1000 outstanding, the producer's defaults but for acks
 // (and idempotence, on with acks -1), as produce.bench.mjs. Printed per variant: records/s and the
-// client's CPU ms per MB of values (each round also says how much of it was the kernel's), median
-// (min-max) over the rounds. Environment:
+// client's CPU ms per MB of values (each round also says how much of it was the kernel's), the
+// broker's CPU ms per MB and read system calls per MB (sockets and files alike), median (min-max)
+// over the rounds; each round also the client's write and read calls per MB (all from /proc, so
+// zeros off Linux). Environment:
 // - RUNNEL_AB_CPU_PROFILE=<dir>: each variant writes a CPU profile of its measured phase there;
 // - RUNNEL_AB_HEAP_SURVIVORS=<dir>: each variant writes a sampling heap profile of what its measured
 //   phase allocated and a scavenge did not free (still live, or freed only by a full collection)
