@@ -85,6 +85,9 @@ export class ConsumerRunner<K, V> {
     this.active++;
     this.took(state);
     try {
+      // Handlers never run inside the caller of schedule() (the Fetcher's loop over a response,
+      // a resume): they start from a microtask of their own.
+      await undefined;
       if (chunk.messages === undefined) {
         const decoded = decodeBatches(
           chunk.batches,
