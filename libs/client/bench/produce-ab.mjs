@@ -12,7 +12,7 @@
 // process (its own heap and JIT) against a broker (apps/broker/dist/main.js) started once per
 // distinct `@<windowMs>` (its --group-commit-window-ms; none: the broker's default). A variant's
 // process produces WARMUP records to one topic, then <records> to another: 100-byte random values,
-// no key, 6 partitions, 32 send() calls of 1000 outstanding, the producer's defaults but for acks
+// no key, 6 partitions (RUNNEL_AB_PARTITIONS), 32 send() calls of 1000 outstanding, the producer's defaults but for acks
 // (and idempotence, on with acks -1), as produce.bench.mjs. Printed per variant: records/s and the
 // client's CPU ms per MB of values (each round also says how much of it was the kernel's), the
 // broker's CPU ms per MB and read system calls per MB (sockets and files alike), median (min-max)
@@ -22,6 +22,8 @@
 // - RUNNEL_AB_HEAP_SURVIVORS=<dir>: each variant writes a sampling heap profile of what its measured
 //   phase allocated and a scavenge did not free (still live, or freed only by a full collection)
 //   there, and prints those bytes per record beside its figures (`survived`);
+// - RUNNEL_AB_PARTITIONS=<n>: the topics' partitions (default 6; 1 is request-path.bench.mjs's
+//   workload, one batch per request);
 // - RUNNEL_AB_PRODUCER_OPTIONS=<JSON>, e.g. '{"batchSize":262144}': added to every variant's options;
 // - RUNNEL_AB_DISTINCT_SENDS=<n>: build only n distinct send() calls and cycle through them, so the
 //   heap does not hold every record of the run (2,000,000 pre-built messages are 270 MB of old
@@ -37,7 +39,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const RECORD_BYTES = 100;
-const PARTITIONS = 6;
+const PARTITIONS = Number(process.env.RUNNEL_AB_PARTITIONS ?? 6);
 const MESSAGES_PER_SEND = 1000;
 const SENDS_IN_FLIGHT = 32;
 const WARMUP = 300_000;
