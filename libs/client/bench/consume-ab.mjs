@@ -21,13 +21,13 @@
 // per MB. RUNNEL_AB_CPU_PROFILE=<dir>: each variant writes a
 // CPU profile of its measured read there.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { brokerCpuMs, preloadTopic } from './support/consume-topic.mjs';
 
 const RECORD_BYTES = 100;
 const PARTITIONS = 4;
@@ -35,13 +35,6 @@ const BATCH_RECORDS = 1000;
 const TOPIC = 'consume-ab';
 const MB = 1e6;
 const HERE = fileURLToPath(import.meta.url);
-
-async function brokerCpuMs(httpPort) {
-  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
-  if (!line) throw new Error('no process_cpu_seconds_total in the broker /metrics');
-  return Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000;
-}
 
 /** The child: one variant; reads the topic twice, prints the second read's figures as JSON. */
 async function child(dist, style, port, httpPort, records, profileFile) {
@@ -128,46 +121,6 @@ async function stopProfile(session, file) {
   session.disconnect();
 }
 
-async function preload(port, records) {
-  const { CreateTopics, encodeRecordBatch, Produce } = await import('@runnel/protocol');
-  const { BrokerConnection } = await import('../dist/index.js');
-  const connection = await BrokerConnection.connect(
-    { host: '127.0.0.1', port },
-    { clientId: 'consume-ab', connectTimeoutMs: 10_000, requestTimeoutMs: 60_000 },
-  );
-  await connection.request(CreateTopics, {
-    topics: [{ name: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 }],
-    timeoutMs: 10_000,
-  });
-  const pool = randomBytes(BATCH_RECORDS * RECORD_BYTES);
-  const batch = await encodeRecordBatch({
-    records: Array.from({ length: BATCH_RECORDS }, (_, i) => ({
-      value: pool.subarray(i * RECORD_BYTES, (i + 1) * RECORD_BYTES),
-      timestamp: Date.now(),
-    })),
-  });
-  const inFlight = [];
-  for (let b = 0; b < records / BATCH_RECORDS / PARTITIONS; b++) {
-    for (let partition = 0; partition < PARTITIONS; partition++) {
-      inFlight.push(
-        connection
-          .request(Produce, {
-            acks: 1,
-            timeoutMs: 30_000,
-            topicData: [{ name: TOPIC, partitionData: [{ index: partition, records: batch }] }],
-          })
-          .then((response) => {
-            const code = response.responses[0].partitionResponses[0].errorCode;
-            if (code !== 0) throw new Error(`Produce: error ${code}`);
-          }),
-      );
-      if (inFlight.length >= 16) await Promise.all(inFlight.splice(0));
-    }
-  }
-  await Promise.all(inFlight);
-  await connection.close();
-}
-
 function runChild(args) {
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(process.execPath, ['--expose-gc', HERE, '--child', ...args], {
@@ -216,7 +169,14 @@ if (process.argv[2] === '--child') {
     rmSync(dataDir, { recursive: true, force: true });
   });
   broker = await BrokerProcess.start(dataDir, []);
-  await preload(broker.port, records);
+  await preloadTopic(broker.port, {
+    topic: TOPIC,
+    partitions: PARTITIONS,
+    records,
+    recordBytes: RECORD_BYTES,
+    batchRecords: BATCH_RECORDS,
+    clientId: 'consume-ab',
+  });
   const profileDir = process.env.RUNNEL_AB_CPU_PROFILE;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? variants : [...variants].reverse();

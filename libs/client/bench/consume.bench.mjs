@@ -27,7 +27,6 @@
 // Ratios are runnel's median over the peer's, same handler style where the peer has it
 // (platformatic has only per-record delivery, compared with both of runnel's); each `.cpu` ratio
 // is the peer's client CPU per MB over runnel's.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,8 +56,8 @@ if (typeof Promise.withResolvers !== 'function') {
 
 const { Kafka, logLevel } = await import('kafkajs');
 const platformatic = await import('@platformatic/kafka');
-const { BrokerConnection, Runnel } = await import('../dist/index.js');
-const { CreateTopics, encodeRecordBatch, Produce } = await import('@runnel/protocol');
+const { Runnel } = await import('../dist/index.js');
+const { brokerCpuMs, preloadTopic } = await import('./support/consume-topic.mjs');
 
 const RECORDS = Number(process.env.CONSUME_RECORDS ?? 2_000_000);
 const RECORD_BYTES = 100;
@@ -75,60 +74,6 @@ function report(bench, value, unit) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** The broker's process_cpu_seconds_total, in ms. */
-async function brokerCpuMs(httpPort) {
-  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
-  if (!line) throw new Error('no process_cpu_seconds_total in the broker /metrics');
-  return Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000;
-}
-
-/** Creates the topic and writes RECORDS records to it with raw Produce requests, acks 1. */
-async function preload(port) {
-  const connection = await BrokerConnection.connect(
-    { host: '127.0.0.1', port },
-    { clientId: 'consume-bench', connectTimeoutMs: 10_000, requestTimeoutMs: 60_000 },
-  );
-  const created = await connection.request(CreateTopics, {
-    topics: [{ name: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 }],
-    timeoutMs: 10_000,
-  });
-  if (created.topics[0].errorCode !== 0)
-    throw new Error(`CreateTopics: error ${created.topics[0].errorCode}`);
-  const pool = randomBytes(BATCH_RECORDS * RECORD_BYTES);
-  const records = Array.from({ length: BATCH_RECORDS }, (_, i) => ({
-    value: pool.subarray(i * RECORD_BYTES, (i + 1) * RECORD_BYTES),
-    timestamp: Date.now(),
-  }));
-  const batch = await encodeRecordBatch({ records });
-  const batchesPerPartition = RECORDS / BATCH_RECORDS / PARTITIONS;
-  const inFlight = [];
-  for (let b = 0; b < batchesPerPartition; b++) {
-    for (let partition = 0; partition < PARTITIONS; partition++) {
-      inFlight.push(
-        connection
-          .request(Produce, {
-            acks: 1,
-            timeoutMs: 30_000,
-            topicData: [{ name: TOPIC, partitionData: [{ index: partition, records: batch }] }],
-          })
-          .then((response) => {
-            const code = response.responses[0].partitionResponses[0].errorCode;
-            if (code !== 0) throw new Error(`Produce: error ${code}`);
-          }),
-      );
-      if (inFlight.length >= 16) await Promise.all(inFlight.splice(0));
-    }
-  }
-  await Promise.all(inFlight);
-  await connection.close();
-}
-
-/**
- * Runs one consumption: `consume(onRecords, started)` starts a client that calls onRecords(count,
- * bytes) as records arrive and started() when it is ready to receive; resolves with the round's
- * figures once RECORDS records were seen, after `stop()` closed the client.
- */
 async function measured(httpPort, consume) {
   globalThis.gc?.();
   let records = 0;
@@ -242,7 +187,14 @@ process.once('exit', () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 broker = await BrokerProcess.start(dataDir, ['--group-initial-rebalance-delay-ms', '0']);
-await preload(broker.port);
+await preloadTopic(broker.port, {
+  topic: TOPIC,
+  partitions: PARTITIONS,
+  records: RECORDS,
+  recordBytes: RECORD_BYTES,
+  batchRecords: BATCH_RECORDS,
+  clientId: 'consume-bench',
+});
 
 const cases = [
   ['runnel.each_batch', runnelConsume(broker.port, 'eachBatch'), ROUNDS],
