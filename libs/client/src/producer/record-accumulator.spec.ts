@@ -32,9 +32,9 @@ function appendMany(
   now = 0,
 ): void {
   for (let i = 0; i < count; i++) {
-    expect(accumulator.append('t', partition, null, VALUE, undefined, 0, send, i, now, false)).toBe(
-      AppendResult.APPENDED,
-    );
+    expect(
+      accumulator.appendTo(accumulator.queue('t', partition), null, VALUE, undefined, 0, send, i, now, false),
+    ).toBe(AppendResult.APPENDED);
   }
 }
 
@@ -75,11 +75,14 @@ describe('RecordAccumulator', () => {
     const { accumulator, closed } = setup();
     const send = new PendingSend('t', 20, 0);
     let i = 0;
-    while (accumulator.append('t', 0, null, VALUE, undefined, 0, send, i, 0, true) === AppendResult.APPENDED)
+    while (
+      accumulator.appendTo(accumulator.queue('t', 0), null, VALUE, undefined, 0, send, i, 0, true) ===
+      AppendResult.APPENDED
+    )
       i++;
     expect(closed).toEqual(['t-0']);
     expect(accumulator.queue('t', 0).open).toBeUndefined();
-    expect(accumulator.append('t', 1, null, VALUE, undefined, 0, send, i, 0, true)).toBe(
+    expect(accumulator.appendTo(accumulator.queue('t', 1), null, VALUE, undefined, 0, send, i, 0, true)).toBe(
       AppendResult.APPENDED,
     );
   });
@@ -87,7 +90,7 @@ describe('RecordAccumulator', () => {
   it('an open batch is sendable after lingerMs, a closed one at once, or at once while flushing', () => {
     const { accumulator } = setup();
     const send = new PendingSend('t', 1, 0);
-    accumulator.append('t', 0, null, VALUE, undefined, 0, send, 0, 100, false);
+    accumulator.appendTo(accumulator.queue('t', 0), null, VALUE, undefined, 0, send, 0, 100, false);
     const q = accumulator.queue('t', 0);
     expect(accumulator.sendableAt(q, 101)).toBe(100 + LINGER_MS);
     expect(accumulator.sendableAt(q, 105)).toBe(105);
@@ -132,7 +135,7 @@ describe('RecordAccumulator', () => {
     let result: AppendResult = AppendResult.APPENDED;
     let i = 0;
     for (; i < 30 && result === AppendResult.APPENDED; i++) {
-      result = accumulator.append('t', 0, null, VALUE, undefined, 0, send, i, 0, false);
+      result = accumulator.appendTo(accumulator.queue('t', 0), null, VALUE, undefined, 0, send, i, 0, false);
     }
     expect(result).toBe(AppendResult.MEMORY_NEEDED);
     expect(accumulator.neededBytes).toBe(BATCH_SIZE);
@@ -260,7 +263,7 @@ describe('RecordAccumulator', () => {
     const { accumulator } = setup();
     const send = new PendingSend('t', 30, 0);
     for (let i = 0; i < 30; i++)
-      accumulator.append('t', 0, null, VALUE, undefined, 0, send, i, i * 10, false);
+      accumulator.appendTo(accumulator.queue('t', 0), null, VALUE, undefined, 0, send, i, i * 10, false);
     const q = accumulator.queue('t', 0);
     const created = [...q.queued, q.open!].map((b) => b.createdMs);
     const expired = accumulator.expired(created[1]! + 1000, 1000);

@@ -103,38 +103,13 @@ export class RecordAccumulator {
   }
 
   /**
-   * Appends record `index` of `send` to its partition's open batch, or to a new one; its
-   * timestamp is `nowMs + timestampOffset` (see ProducerBatch.tryAppend for why it travels so). With
+   * Appends record `index` of `send` to the open batch of `q` (a queue from `partitionsOf`), or to
+   * a new one; its timestamp is `nowMs + timestampOffset` (see ProducerBatch.tryAppend for why it
+   * travels so). With
    * `abortOnNewBatch` (a keyless record the partitioner placed), a full open batch is closed and
    * NEW_BATCH_NEEDED returned, so the caller can place the record again after onNewBatch, as Kafka's
    * sticky partitioning does; otherwise a new batch is opened, if its memory is free.
    */
-  append(
-    topic: string,
-    partition: number,
-    key: RecordBytes,
-    value: RecordBytes,
-    headers: readonly RecordHeaderInput[] | undefined,
-    timestampOffset: number,
-    send: PendingSend,
-    index: number,
-    nowMs: number,
-    abortOnNewBatch: boolean,
-  ): AppendResult {
-    return this.appendTo(
-      this.queue(topic, partition),
-      key,
-      value,
-      headers,
-      timestampOffset,
-      send,
-      index,
-      nowMs,
-      abortOnNewBatch,
-    );
-  }
-
-  /** `append` to the queue of a partition, from `partitionsOf`. */
   appendTo(
     q: PartitionQueue,
     key: RecordBytes,
