@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { brokerCpuMs, preloadTopic } from './support/consume-topic.mjs';
+import { brokerCpuMs, preloadTopic, runConsumer } from './support/consume-topic.mjs';
 
 const RECORD_BYTES = 100;
 const PARTITIONS = 4;
@@ -67,21 +67,7 @@ async function child(dist, style, port, httpPort, records, profileFile) {
     const broker = await brokerCpuMs(httpPort);
     const cpu = process.cpuUsage();
     const start = performance.now();
-    if (style === 'eachBatch') {
-      await consumer.run({
-        partitionsConsumedConcurrently: PARTITIONS,
-        eachBatch: async ({ batch }) => {
-          let size = 0;
-          for (const message of batch.messages) size += message.value.length;
-          onRecords(batch.messages.length, size);
-        },
-      });
-    } else {
-      await consumer.run({
-        partitionsConsumedConcurrently: PARTITIONS,
-        eachMessage: async ({ message }) => onRecords(1, message.value.length),
-      });
-    }
+    await runConsumer(consumer, style, PARTITIONS, onRecords);
     await done;
     const seconds = (performance.now() - start) / 1000;
     const used = process.cpuUsage(cpu);

@@ -57,7 +57,7 @@ if (typeof Promise.withResolvers !== 'function') {
 const { Kafka, logLevel } = await import('kafkajs');
 const platformatic = await import('@platformatic/kafka');
 const { Runnel } = await import('../dist/index.js');
-const { brokerCpuMs, preloadTopic } = await import('./support/consume-topic.mjs');
+const { brokerCpuMs, preloadTopic, runConsumer } = await import('./support/consume-topic.mjs');
 
 const RECORDS = Number(process.env.CONSUME_RECORDS ?? 2_000_000);
 const RECORD_BYTES = 100;
@@ -111,21 +111,7 @@ function runnelConsume(port, style) {
       Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: TOPIC, partition, offset: 0n })),
     );
     await started();
-    if (style === 'eachBatch') {
-      await consumer.run({
-        partitionsConsumedConcurrently: PARTITIONS,
-        eachBatch: async ({ batch }) => {
-          let size = 0;
-          for (const message of batch.messages) size += message.value.length;
-          onRecords(batch.messages.length, size);
-        },
-      });
-    } else {
-      await consumer.run({
-        partitionsConsumedConcurrently: PARTITIONS,
-        eachMessage: async ({ message }) => onRecords(1, message.value.length),
-      });
-    }
+    await runConsumer(consumer, style, PARTITIONS, onRecords);
     return () => consumer.disconnect();
   };
 }

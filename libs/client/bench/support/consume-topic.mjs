@@ -1,7 +1,7 @@
 // What the consume benches share: a topic preloaded with raw Produce requests (so no producer of
-// ours is measured or warmed by it) and the broker's CPU time from its /metrics. The client and
-// protocol are imported only by the preload, so a process that only reads the broker's CPU (an
-// A/B variant running another build of the client) loads neither.
+// ours is measured or warmed by it), the broker's CPU time from its /metrics, and @runnel/client's
+// read of the topic. The client and protocol are imported only by the preload; `runConsumer` is
+// handed its consumer, so an A/B variant running another build of the client loads no second one.
 import { randomBytes } from 'node:crypto';
 
 /** The broker's process_cpu_seconds_total, in ms. */
@@ -60,4 +60,25 @@ export async function preloadTopic(
   }
   await Promise.all(inFlight);
   await connection.close();
+}
+
+/**
+ * Runs `consumer` (already assigned) with `eachBatch` or `eachMessage`, `partitions` partitions
+ * at once, telling `onRecords(count, valueBytes)` of every batch or message it is handed.
+ */
+export function runConsumer(consumer, style, partitions, onRecords) {
+  if (style === 'eachBatch') {
+    return consumer.run({
+      partitionsConsumedConcurrently: partitions,
+      eachBatch: async ({ batch }) => {
+        let size = 0;
+        for (const message of batch.messages) size += message.value.length;
+        onRecords(batch.messages.length, size);
+      },
+    });
+  }
+  return consumer.run({
+    partitionsConsumedConcurrently: partitions,
+    eachMessage: async ({ message }) => onRecords(1, message.value.length),
+  });
 }
