@@ -13,6 +13,12 @@
 // figures are the p50, p99 and max of those latencies, with the CPU per MB of the broker and of
 // this process (producer, consumer and pacing together) over the run.
 //
+// The floor, in the same run: the same schedule of records through support/latency-relay.mjs, a
+// second process that only passes each chunk from one socket to another and answers on the
+// first (the trip's processes, sockets and wake-ups, no Kafka), once before and once after the
+// measured phase. `floor.p50/p99/max` are its latencies and `p99_vs_floor` the client's p99 over
+// the floor's: on a machine where the floor's p99 is above 2 ms, so is any broker's.
+//
 // To tell which side is late: `ack.p50/p99` is send() to its acknowledgement (producer, wire,
 // broker append: the first half of the trip); `broker_produce.p99_bucket` the broker's own time per
 // Produce request (the upper bound of its histogram bucket holding the p99); and the event-loop delay p99 of both processes
@@ -34,6 +40,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -168,6 +175,106 @@ function runDelayMs(pid) {
   }
 }
 
+/**
+ * Calls `sendOne(seq)` for seq 0 to total - 1 at RATE per second from now, from a 1 ms timer
+ * (about RATE / 1000 calls a tick), then `afterTick()`; resolves once all are called.
+ */
+function paced(sendOne, afterTick = () => undefined) {
+  const start = performance.now();
+  let sent = 0;
+  return new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
+      while (sent < due) sendOne(sent++);
+      afterTick();
+      // A timer, not a busy loop: this process must leave the CPU to the broker and the clients.
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+}
+
+const RELAY = join(here, 'support', 'latency-relay.mjs');
+
+/** support/latency-relay.mjs in a child process, with the broker's loop probe; resolves with its port. */
+async function startRelay() {
+  const child = spawn(process.execPath, ['--import', LOOP_PROBE, RELAY], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const [port] = await Promise.race([
+    new Promise((resolve) =>
+      lines.on('line', (line) => {
+        const match = /^relay listening on (\d+)/.exec(line);
+        if (match) resolve([Number(match[1])]);
+      }),
+    ),
+    once(child, 'exit').then(([code, signal]) => {
+      throw new Error(`the latency relay exited (${code ?? signal}) before it listened`);
+    }),
+  ]);
+  return { child, port };
+}
+
+/**
+ * The floor of the trip on this machine, in this run: the records of the measured phase, on the
+ * same schedule, through support/latency-relay.mjs (a second process, two sockets, an answer on
+ * the first, no Kafka), each tick's records in one write as a lingerMs 0 producer sends them.
+ * Resolves with the sorted latencies (write to read on the other socket) after the warm-up.
+ */
+async function floorLatencies() {
+  const relay = await startRelay();
+  const connectTo = async (role) => {
+    const socket = createConnection({ host: '127.0.0.1', port: relay.port, noDelay: true });
+    await once(socket, 'connect');
+    socket.write(role);
+    return socket;
+  };
+  const toRelay = await connectTo('P');
+  const fromRelay = await connectTo('C');
+  await once(fromRelay, 'data'); // the relay's `C`: it has taken this socket as the consumer's
+  toRelay.resume(); // the relay's acknowledgements: read, as a producer reads its responses
+  const writtenAt = new Float64Array(total);
+  const readAt = new Float64Array(total);
+  let read = 0;
+  let rest = Buffer.alloc(0);
+  const allRead = new Promise((resolve) => {
+    fromRelay.on('data', (chunk) => {
+      const at = performance.now();
+      const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+      let offset = 0;
+      for (; data.length - offset >= RECORD_BYTES; offset += RECORD_BYTES) {
+        readAt[data.readUInt32BE(offset)] = at;
+        read++;
+      }
+      rest = data.subarray(offset);
+      if (read === total) resolve();
+    });
+  });
+  // The probe's 1 ms timer, as in the measured phase, so this process wakes as often.
+  const probe = monitorEventLoopDelay({ resolution: 1 });
+  probe.enable();
+  await paced(
+    (seq) => {
+      const record = Buffer.from(value);
+      record.writeUInt32BE(seq, 0);
+      writtenAt[seq] = performance.now();
+      if (!toRelay.writableCorked) toRelay.cork();
+      toRelay.write(record);
+    },
+    () => {
+      if (toRelay.writableCorked) toRelay.uncork();
+    },
+  );
+  await allRead;
+  probe.disable();
+  toRelay.destroy();
+  fromRelay.destroy();
+  relay.child.kill('SIGTERM');
+  return Array.from(readAt.subarray(warmup), (at, i) => at - writtenAt[warmup + i]);
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const dataDir = mkdtempSync(join(tmpdir(), 'runnel-latency-bench-'));
@@ -214,6 +321,8 @@ await consumer.run({
 });
 
 const value = Buffer.alloc(RECORD_BYTES);
+// The floor is measured before and after the producer's phase, so it brackets it in time.
+const floor = await floorLatencies();
 const brokerBefore = await brokerCpuMs(broker.httpPort);
 const produceBefore = await brokerProduceBuckets(broker.httpPort);
 // How late this process's event loop ran meanwhile: a latency tail with a matching loop delay
@@ -235,29 +344,17 @@ const clientBefore = process.cpuUsage();
 const waitedBefore = { client: runDelayMs('self'), broker: runDelayMs(broker.child.pid) };
 const failures = [];
 const start = performance.now();
-let sent = 0;
-await new Promise((resolve) => {
-  const tick = () => {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
-    while (sent < due) {
-      const record = Buffer.from(value);
-      record.writeUInt32BE(sent, 0);
-      if (sent === warmup) measureStart = performance.now();
-      sentAt[sent] = performance.now();
-      const seq = sent;
-      producer.send({ topic: TOPIC, messages: [{ value: record }] }).then(
-        () => {
-          ackedAt[seq] = performance.now();
-        },
-        (err) => failures.push(err),
-      );
-      sent++;
-    }
-    // A timer, not a busy loop: this process must leave the CPU to the broker and the clients.
-    if (sent < total) setTimeout(tick, 1);
-    else resolve();
-  };
-  tick();
+await paced((seq) => {
+  const record = Buffer.from(value);
+  record.writeUInt32BE(seq, 0);
+  if (seq === warmup) measureStart = performance.now();
+  sentAt[seq] = performance.now();
+  producer.send({ topic: TOPIC, messages: [{ value: record }] }).then(
+    () => {
+      ackedAt[seq] = performance.now();
+    },
+    (err) => failures.push(err),
+  );
 });
 const sendEnd = performance.now();
 await allReceived;
@@ -272,6 +369,8 @@ const clientCpu = process.cpuUsage(clientBefore);
 if (failures.length > 0) throw failures[0];
 await producer.disconnect();
 await consumer.disconnect();
+floor.push(...(await floorLatencies()));
+floor.sort((a, b) => a - b);
 
 const latencies = Array.from(receivedAt.subarray(warmup), (at, i) => at - sentAt[warmup + i]).sort(
   (a, b) => a - b,
@@ -279,6 +378,11 @@ const latencies = Array.from(receivedAt.subarray(warmup), (at, i) => at - sentAt
 report('client.latency.lingerMs0.p50', percentile(latencies, 50), 'ms');
 report('client.latency.lingerMs0.p99', percentile(latencies, 99), 'ms');
 report('client.latency.lingerMs0.max', latencies.at(-1), 'ms');
+// The same trip with no Kafka in it (floorLatencies), and the p99 over the floor's p99.
+report('client.latency.lingerMs0.floor.p50', percentile(floor, 50), 'ms');
+report('client.latency.lingerMs0.floor.p99', percentile(floor, 99), 'ms');
+report('client.latency.lingerMs0.floor.max', floor.at(-1), 'ms');
+report('client.latency.lingerMs0.p99_vs_floor', percentile(latencies, 99) / percentile(floor, 99), 'x');
 const acks = Array.from(ackedAt.subarray(warmup), (at, i) => at - sentAt[warmup + i]).sort((a, b) => a - b);
 report('client.latency.lingerMs0.ack.p50', percentile(acks, 50), 'ms');
 report('client.latency.lingerMs0.ack.p99', percentile(acks, 99), 'ms');
