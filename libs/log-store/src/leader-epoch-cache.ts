@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { KafkaStorageError } from './errors.js';
+import { readSmallFile, writeFileAtomically } from './storage-io.js';
 
 /** Kafka's file name and format version (LeaderEpochCheckpointFile). */
 export const LEADER_EPOCH_CHECKPOINT = 'leader-epoch-checkpoint';
@@ -23,8 +24,10 @@ export interface EpochEndOffset {
  * The leader epochs of a partition's log and where each starts (Kafka's LeaderEpochFileCache),
  * kept in `<dir>/leader-epoch-checkpoint` in Kafka's text format: a version line (0), a count
  * line, then `<epoch> <startOffset>` per line, oldest first. An entry is added when a batch of a
- * newer epoch is appended; truncation drops the entries from where it cut. The file is rewritten
- * (write then rename) at each change, which happens once per leader change.
+ * newer epoch is appended; truncation drops the entries from where it cut. The file is replaced
+ * atomically at each change (temporary file, fsync, rename, fsync of the directory, as Kafka's
+ * CheckpointFile), which happens once per leader change; the entries change only once the file
+ * has. A failed write or a file that does not parse is a KafkaStorageError naming the file.
  */
 export class LeaderEpochCache {
   private entries: EpochEntry[];
@@ -51,8 +54,7 @@ export class LeaderEpochCache {
   /** A batch of `epoch` appended at `offset`: a newer epoch starts there. Epochs below 0 (unstamped) are ignored. */
   assign(epoch: number, offset: bigint): void {
     if (epoch < 0 || epoch <= this.latestEpoch) return;
-    this.entries = [...this.entries, { epoch, startOffset: offset }];
-    this.write();
+    this.replace([...this.entries, { epoch, startOffset: offset }]);
   }
 
   /** Where `epoch` ends in this log (see EpochEndOffset), with `logEndOffset` the end of the latest. */
@@ -68,37 +70,38 @@ export class LeaderEpochCache {
   truncateFrom(offset: bigint): void {
     const kept = this.entries.filter((e) => e.startOffset < offset);
     if (kept.length === this.entries.length) return;
-    this.entries = kept;
-    this.write();
+    this.replace(kept);
   }
 
   /** The log was emptied (a truncation below its first segment): no epoch is left. */
   clear(): void {
     if (this.entries.length === 0) return;
-    this.entries = [];
-    this.write();
+    this.replace([]);
   }
 
-  private write(): void {
+  /** Writes `entries` to the checkpoint, then holds them. */
+  private replace(entries: EpochEntry[]): void {
     const path = join(this.dir, LEADER_EPOCH_CHECKPOINT);
     const lines = [
       String(VERSION),
-      String(this.entries.length),
-      ...this.entries.map((e) => `${e.epoch} ${e.startOffset}`),
+      String(entries.length),
+      ...entries.map((e) => `${e.epoch} ${e.startOffset}`),
     ];
-    writeFileSync(`${path}.tmp`, `${lines.join('\n')}\n`);
-    renameSync(`${path}.tmp`, path);
+    writeFileAtomically(path, `${path}.tmp`, `${lines.join('\n')}\n`);
+    this.entries = entries;
   }
 
   private static read(path: string): EpochEntry[] {
-    if (!existsSync(path)) return [];
-    const [version, count, ...rest] = readFileSync(path, 'utf8').trim().split('\n');
-    if (Number(version) !== VERSION || Number(count) !== rest.length) {
-      throw new Error(`${path}: not a version ${VERSION} leader epoch checkpoint of ${count} entries`);
+    const text = readSmallFile(path);
+    if (text === undefined) return [];
+    const [version, count, ...rest] = text.trim().split('\n');
+    const entries = rest.map((line) => /^(\d+) (\d+)$/.exec(line.trim()));
+    if (version !== String(VERSION) || Number(count) !== rest.length || entries.some((m) => m === null)) {
+      throw new KafkaStorageError(
+        `leader epoch checkpoint ${path} does not parse as version ${VERSION}: ${JSON.stringify(text.slice(0, 200))}`,
+        path,
+      );
     }
-    return rest.map((line) => {
-      const [epoch, startOffset] = line.trim().split(/\s+/);
-      return { epoch: Number(epoch), startOffset: BigInt(startOffset!) };
-    });
+    return entries.map((m) => ({ epoch: Number(m![1]), startOffset: BigInt(m![2]!) }));
   }
 }

@@ -76,6 +76,9 @@ export class PartitionLog extends LocalLog {
       patchBaseOffset(validated.bytes, baseOffset);
       // Outside the CRC: the leader stamps its epoch without invalidating the batch.
       if (leaderEpoch !== undefined) patchPartitionLeaderEpoch(validated.bytes, leaderEpoch);
+      // Before the batch is queued, as Kafka's UnifiedLog.append: a failed checkpoint write
+      // appends nothing and takes the log offline, never leaves a batch written past endOffset.
+      this.leaderEpochs.assign(validated.bytes.readInt32BE(BatchLayout.PARTITION_LEADER_EPOCH), baseOffset);
       active.append(validated.bytes, validated, lastOffset);
       this.flusher.markUnflushed(active);
     } catch (error) {
@@ -83,7 +86,6 @@ export class PartitionLog extends LocalLog {
     }
     this.writes.schedule();
     this.producers.update(validated, baseOffset);
-    this.leaderEpochs.assign(validated.bytes.readInt32BE(BatchLayout.PARTITION_LEADER_EPOCH), baseOffset);
     this.endOffset = lastOffset + 1n;
     this.committed.appended(this.endOffset);
     this.waiters.notify(this.endOffset);

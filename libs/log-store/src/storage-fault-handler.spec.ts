@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaStorageError } from './errors.js';
 import { LogManager } from './log-manager.js';
@@ -56,6 +56,45 @@ describe('storage faults', () => {
     expect(() => log.append(batch)).toThrow(expect.objectContaining({ cause: offline[0] }));
     await expect(log.whenWritten()).rejects.toThrow(expect.objectContaining({ cause: offline[0] }));
     await log.close();
+  });
+
+  it('aFailedLeaderEpochCheckpointWriteAppendsNothingAndTakesTheLogOffline', async () => {
+    const logDir = await closedLog('orders-0');
+    const offline: KafkaStorageError[] = [];
+    const log = PartitionLog.open(logDir, { onOffline: (error) => offline.push(error) });
+    // The checkpoint is replaced through its temporary file: on a full disk, that write fails.
+    symlinkSync('/dev/full', join(logDir, 'leader-epoch-checkpoint.tmp'));
+    const batch = await batchOf([{ value: 'a' }]);
+    expect(() => log.append(batch, 3)).toThrow(KafkaStorageError);
+    expect(offline).toHaveLength(1);
+    expect(offline[0]!.message).toMatch(
+      new RegExp(
+        `KAFKA_STORAGE_ERROR \\(56\\): write ${logDir}/leader-epoch-checkpoint\\.tmp .*failed: ENOSPC`,
+      ),
+    );
+    expect(log.logEndOffset).toBe(0n);
+    expect(log.leaderEpochs.latestEpoch).toBe(-1);
+    await log.whenWritten().catch(() => undefined);
+    await log.close();
+    rmSync(join(logDir, 'leader-epoch-checkpoint.tmp'));
+    // Nothing of the batch reached the segment: the log opens again empty.
+    const reopened = PartitionLog.open(logDir);
+    expect(reopened.logEndOffset).toBe(0n);
+    expect(statSync(join(logDir, '00000000000000000000.log')).size).toBe(0);
+    await reopened.close();
+  });
+
+  it('aLeaderEpochCheckpointThatDoesNotParseKeepsTheLogFromOpeningNamingTheFile', async () => {
+    const logDir = await closedLog('orders-0', ['a']);
+    writeFileSync(join(logDir, 'leader-epoch-checkpoint'), '0\n2\n0 0\n');
+    expect(() => PartitionLog.open(logDir)).toThrow(
+      expect.objectContaining({
+        code: 56,
+        message: expect.stringMatching(
+          new RegExp(`leader epoch checkpoint ${logDir}/leader-epoch-checkpoint does not parse`),
+        ),
+      }),
+    );
   });
 
   it('aFailedIndexWriteDuringFlushTakesTheLogOffline', async () => {
