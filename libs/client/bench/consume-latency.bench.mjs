@@ -14,9 +14,9 @@
 // this process (producer, consumer and pacing together) over the run.
 //
 // The floor, in the same run: the same schedule of records through support/latency-relay.mjs, a
-// second process that only passes each chunk from one socket to another and answers on the
-// first (the trip's processes, sockets and wake-ups, no Kafka), once before and once after the
-// measured phase. `floor.p50/p99/max` are its latencies and `p99_vs_floor` the client's p99 over
+// second process that only passes each chunk from one socket to another, to a consumer that
+// pulls with long polls, and answers on the first (the trip's processes, sockets and wake-ups,
+// no Kafka), once before and once after the measured phase. `floor.p50/p99/max` are its latencies and `p99_vs_floor` the client's p99 over
 // the floor's: on a machine where the floor's p99 is above 2 ms, so is any broker's.
 //
 // To tell which side is late: `ack.p50/p99` is send() to its acknowledgement (producer, wire,
@@ -220,7 +220,8 @@ async function startRelay() {
 /**
  * The floor of the trip on this machine, in this run: the records of the measured phase, on the
  * same schedule, through support/latency-relay.mjs (a second process, two sockets, an answer on
- * the first, no Kafka), each tick's records in one write as a lingerMs 0 producer sends them.
+ * the first, a consumer pulling with long polls, no Kafka), each tick's records in one write as a
+ * lingerMs 0 producer sends them.
  * Resolves with the sorted latencies (write to read on the other socket) after the warm-up.
  */
 async function floorLatencies() {
@@ -239,9 +240,12 @@ async function floorLatencies() {
   const readAt = new Float64Array(total);
   let read = 0;
   let rest = Buffer.alloc(0);
+  const FETCH = Buffer.from('F');
   const allRead = new Promise((resolve) => {
     fromRelay.on('data', (chunk) => {
       const at = performance.now();
+      // The next fetch first, as @runnel/client's consumer sends it before handling an answer.
+      fromRelay.write(FETCH);
       const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
       let offset = 0;
       for (; data.length - offset >= RECORD_BYTES; offset += RECORD_BYTES) {
@@ -252,6 +256,7 @@ async function floorLatencies() {
       if (read === total) resolve();
     });
   });
+  fromRelay.write(FETCH);
   // The probe's 1 ms timer, as in the measured phase, so this process wakes as often.
   const probe = monitorEventLoopDelay({ resolution: 1 });
   probe.enable();
