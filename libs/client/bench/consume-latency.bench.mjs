@@ -34,7 +34,9 @@
 // (`event_loop_delay.*`), which still holds up to 1 ms of that rounding. GC pauses are counted in both processes (`gc.count_per_s`, `gc.pause_ms_per_s`), and
 // `in_flight_during_gc` is the share of measured records that were between send() and their
 // handler while either process was in a GC pause (the broker's pauses placed on the same clock
-// through performance.timeOrigin): when it is near or above 1 %, GC pauses set the p99.
+// through performance.timeOrigin): when it is near or above 1 %, GC pauses may set the p99, and
+// `p99_clear_of_gc` (the p99 of the records that were not) tells whether they do.
+// RUNNEL_BENCH_WARMUP_SECONDS sets the warm-up (default 10).
 // Send and receive times go into preallocated arrays, so the measuring adds no garbage per record
 // beyond the record itself and its send().
 import { spawn } from 'node:child_process';
@@ -51,7 +53,12 @@ import { BrokerConnection, Runnel } from '../dist/index.js';
 
 const RATE = 10_000;
 const RECORD_BYTES = 100;
-const WARMUP_SECONDS = 1;
+// Long enough for both fresh processes to reach optimized code at this rate (about 800 requests
+// a second): with 1 s, the slow records came in stalls within the first 1.5 s of the measured
+// phase, while V8 was still compiling the request path of both sides.
+const WARMUP_SECONDS = Number(process.env.RUNNEL_BENCH_WARMUP_SECONDS ?? 10);
+// The floor's relay has nothing to compile beyond a few lines.
+const FLOOR_WARMUP_SECONDS = 1;
 const MEASURE_SECONDS = 5;
 const TOPIC = 'latency-bench';
 const MB = 1e6;
@@ -176,19 +183,19 @@ function runDelayMs(pid) {
 }
 
 /**
- * Calls `sendOne(seq)` for seq 0 to total - 1 at RATE per second from now, from a 1 ms timer
+ * Calls `sendOne(seq)` for seq 0 to count - 1 at RATE per second from now, from a 1 ms timer
  * (about RATE / 1000 calls a tick), then `afterTick()`; resolves once all are called.
  */
-function paced(sendOne, afterTick = () => undefined) {
+function paced(count, sendOne, afterTick = () => undefined) {
   const start = performance.now();
   let sent = 0;
   return new Promise((resolve) => {
     const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
+      const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * RATE));
       while (sent < due) sendOne(sent++);
       afterTick();
       // A timer, not a busy loop: this process must leave the CPU to the broker and the clients.
-      if (sent < total) setTimeout(tick, 1);
+      if (sent < count) setTimeout(tick, 1);
       else resolve();
     };
     tick();
@@ -225,6 +232,8 @@ async function startRelay() {
  * Resolves with the sorted latencies (write to read on the other socket) after the warm-up.
  */
 async function floorLatencies() {
+  const total = (FLOOR_WARMUP_SECONDS + MEASURE_SECONDS) * RATE;
+  const warmup = FLOOR_WARMUP_SECONDS * RATE;
   const relay = await startRelay();
   const connectTo = async (role) => {
     const socket = createConnection({ host: '127.0.0.1', port: relay.port, noDelay: true });
@@ -261,6 +270,7 @@ async function floorLatencies() {
   const probe = monitorEventLoopDelay({ resolution: 1 });
   probe.enable();
   await paced(
+    total,
     (seq) => {
       const record = Buffer.from(value);
       record.writeUInt32BE(seq, 0);
@@ -349,7 +359,7 @@ const clientBefore = process.cpuUsage();
 const waitedBefore = { client: runDelayMs('self'), broker: runDelayMs(broker.child.pid) };
 const failures = [];
 const start = performance.now();
-await paced((seq) => {
+await paced(total, (seq) => {
   const record = Buffer.from(value);
   record.writeUInt32BE(seq, 0);
   if (seq === warmup) measureStart = performance.now();
@@ -434,9 +444,13 @@ for (const side of ['client', 'broker']) {
 }
 const allPauses = [...pauses.client, ...pauses.broker].map(([at, ms]) => [at - performance.timeOrigin, ms]);
 let duringGc = 0;
+const clearOfGc = [];
 for (let seq = warmup; seq < total; seq++) {
   if (allPauses.some(([at, ms]) => at < receivedAt[seq] && at + ms > sentAt[seq])) duringGc++;
+  else clearOfGc.push(receivedAt[seq] - sentAt[seq]);
 }
+clearOfGc.sort((a, b) => a - b);
+report('client.latency.lingerMs0.p99_clear_of_gc', percentile(clearOfGc, 99), 'ms');
 report('client.latency.lingerMs0.in_flight_during_gc', (100 * duringGc) / (total - warmup), '%');
 report('client.latency.lingerMs0.rate', latencies.length / ((sendEnd - measureStart) / 1000), 'records/s');
 const runMb = (total * RECORD_BYTES) / MB;
