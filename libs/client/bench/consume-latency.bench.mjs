@@ -16,8 +16,9 @@
 // The floor, in the same run: the same schedule of records through support/latency-relay.mjs, a
 // second process that only passes each chunk from one socket to another, to a consumer that
 // pulls with long polls, and answers on the first (the trip's processes, sockets and wake-ups,
-// no Kafka), once before and once after the measured phase. `floor.p50/p99/max` are its latencies and `p99_vs_floor` the client's p99 over
-// the floor's: on a machine where the floor's p99 is above 2 ms, so is any broker's.
+// no Kafka), once before and once after the measured phase. `floor.p50/p99/max` are its
+// latencies and `p99_vs_floor` the client's p99 over the floor's: where the floor's p99 is
+// above 2 ms, so would be any broker's on this trip.
 //
 // To tell which side is late: `ack.p50/p99` is send() to its acknowledgement (producer, wire,
 // broker append: the first half of the trip); `broker_produce.p99_bucket` the broker's own time per
@@ -228,8 +229,8 @@ async function startRelay() {
  * The floor of the trip on this machine, in this run: the records of the measured phase, on the
  * same schedule, through support/latency-relay.mjs (a second process, two sockets, an answer on
  * the first, a consumer pulling with long polls, no Kafka), each tick's records in one write as a
- * lingerMs 0 producer sends them.
- * Resolves with the sorted latencies (write to read on the other socket) after the warm-up.
+ * lingerMs 0 producer sends them. Resolves with the latencies (write to read on the other
+ * socket) of the records after the warm-up, in send order.
  */
 async function floorLatencies() {
   const total = (FLOOR_WARMUP_SECONDS + MEASURE_SECONDS) * RATE;
