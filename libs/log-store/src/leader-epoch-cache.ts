@@ -95,7 +95,7 @@ export class LeaderEpochCache {
     const text = readSmallFile(path);
     if (text === undefined) return [];
     const [version, count, ...rest] = text.trim().split('\n');
-    const entries = rest.map((line) => /^(\d+) (\d+)$/.exec(line.trim()));
+    const entries = rest.map((line) => /^(\d+)\s+(\d+)$/.exec(line.trim()));
     if (version !== String(VERSION) || Number(count) !== rest.length || entries.some((m) => m === null)) {
       throw new KafkaStorageError(
         `leader epoch checkpoint ${path} does not parse as version ${VERSION}: ${JSON.stringify(text.slice(0, 200))}`,
