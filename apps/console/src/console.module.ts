@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiController } from './api/api.controller.js';
 import { ConsoleErrorsFilter } from './api/console-errors.filter.js';
 import { ReadOnlyGuard } from './api/read-only.guard.js';
+import { SameOriginGuard } from './api/same-origin.guard.js';
 import { ClusterClient } from './cluster/cluster-client.js';
 import { TopicsService } from './cluster/topics-service.js';
 import { CONSOLE_CONFIG } from './console.tokens.js';
@@ -23,7 +24,9 @@ export class ConsoleModule {
       controllers: [ApiController, PagesController, AssetsController],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
+        // In this order: with --read-only every change is 403, whatever it is and wherever it is from.
         { provide: APP_GUARD, useClass: ReadOnlyGuard },
+        { provide: APP_GUARD, useClass: SameOriginGuard },
         { provide: APP_FILTER, useClass: ConsoleErrorsFilter },
         ClusterClient,
         TopicsService,

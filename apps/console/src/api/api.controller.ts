@@ -12,7 +12,8 @@ import { CreateTopicDto, ProduceDto, ResetOffsetsDto } from './dto.js';
 /**
  * The JSON API the pages poll and any script may use. Offsets are decimal strings, lag numbers,
  * times milliseconds since the epoch. Errors: `{ statusCode, error, message }` (ConsoleErrorsFilter).
- * With `--read-only` every POST and DELETE answers 403 (ReadOnlyGuard).
+ * With `--read-only` every POST and DELETE answers 403 (ReadOnlyGuard). A change sent by a page of
+ * another site answers 403, and a body that is not `application/json` 415 (SameOriginGuard).
  */
 @Controller('api')
 export class ApiController {
