@@ -28,6 +28,20 @@ describe('resolveConsoleConfig', () => {
     expect(resolveConsoleConfig([], { RUNNEL_CONSOLE_READ_ONLY: 'true' }).readOnly).toBe(true);
   });
 
+  it('--allowed-hosts: comma-separated host names, lower-cased; a leading dot for a domain', () => {
+    expect(resolveConsoleConfig([], {}).allowedHosts).toEqual([]);
+    expect(
+      resolveConsoleConfig(['--allowed-hosts', 'Console.Example, .corp.example'], {
+        RUNNEL_CONSOLE_ALLOWED_HOSTS: 'other.example',
+      }).allowedHosts,
+    ).toEqual(['console.example', '.corp.example']);
+    expect(() => resolveConsoleConfig([], { RUNNEL_CONSOLE_ALLOWED_HOSTS: 'a.example,http://b' })).toThrow(
+      new ConfigError(
+        "RUNNEL_CONSOLE_ALLOWED_HOSTS = 'a.example,http://b': 'http://b' is not a host name (letters, digits, '-' and '.'; a leading '.' for a whole domain)",
+      ),
+    );
+  });
+
   it('refuses bad values naming the setting, the value and the limit', () => {
     expect(() => resolveConsoleConfig(['--port', '70000'], {})).toThrow(
       new ConfigError("--port = '70000': must be a whole number from 0 to 65535"),

@@ -6,6 +6,7 @@
  * |---|---|---|---|
  * | port: HTTP port (0: any free port) | `--port` | `RUNNEL_CONSOLE_PORT` | 8080 |
  * | host: HTTP address | `--host` | `RUNNEL_CONSOLE_HOST` | 127.0.0.1 |
+ * | allowedHosts: host names, besides IP addresses, `localhost` and `host`, that the console answers under (`.example.com`: that domain and all below it), comma separated | `--allowed-hosts` | `RUNNEL_CONSOLE_ALLOWED_HOSTS` | (none) |
  * | bootstrapServers: Kafka `bootstrap.servers`, comma separated | `--bootstrap-server` | `RUNNEL_CONSOLE_BOOTSTRAP_SERVER` | 127.0.0.1:9092 |
  * | readOnly: hide, and refuse, every change to the cluster | `--read-only` | `RUNNEL_CONSOLE_READ_ONLY` (`true`/`false`) | false |
  * | lagSampleMs: how often each group's lag is sampled for the charts | `--lag-sample-ms` | `RUNNEL_CONSOLE_LAG_SAMPLE_MS` | 5000 |
@@ -17,6 +18,8 @@
 export interface ConsoleConfig {
   readonly port: number;
   readonly host: string;
+  /** Host names the console answers under besides IP addresses, `localhost` and `host` (AllowedHostGuard). */
+  readonly allowedHosts: readonly string[];
   readonly bootstrapServers: readonly string[];
   readonly readOnly: boolean;
   readonly lagSampleMs: number;
@@ -30,6 +33,7 @@ export interface ConsoleConfig {
 export const DEFAULT_CONSOLE_CONFIG: ConsoleConfig = {
   port: 8080,
   host: '127.0.0.1',
+  allowedHosts: [],
   bootstrapServers: ['127.0.0.1:9092'],
   readOnly: false,
   lagSampleMs: 5_000,
@@ -45,6 +49,7 @@ export class ConfigError extends Error {
 const FLAGS = {
   '--port': 'port',
   '--host': 'host',
+  '--allowed-hosts': 'allowedHosts',
   '--bootstrap-server': 'bootstrapServers',
   '--read-only': 'readOnly',
   '--lag-sample-ms': 'lagSampleMs',
@@ -57,6 +62,7 @@ const FLAGS = {
 const VARIABLES = {
   RUNNEL_CONSOLE_PORT: 'port',
   RUNNEL_CONSOLE_HOST: 'host',
+  RUNNEL_CONSOLE_ALLOWED_HOSTS: 'allowedHosts',
   RUNNEL_CONSOLE_BOOTSTRAP_SERVER: 'bootstrapServers',
   RUNNEL_CONSOLE_READ_ONLY: 'readOnly',
   RUNNEL_CONSOLE_LAG_SAMPLE_MS: 'lagSampleMs',
@@ -88,6 +94,7 @@ export function resolveConsoleConfig(argv: readonly string[], env: NodeJS.Proces
   const port = raw.get('port');
   const host = raw.get('host');
   const servers = raw.get('bootstrapServers');
+  const allowed = raw.get('allowedHosts');
   const readOnly = raw.get('readOnly');
   const sample = raw.get('lagSampleMs');
   const protocol = raw.get('securityProtocol');
@@ -98,6 +105,7 @@ export function resolveConsoleConfig(argv: readonly string[], env: NodeJS.Proces
     ...(port && { port: whole(port, 0, 65_535) }),
     ...(host && { host: host[1] }),
     ...(servers && { bootstrapServers: bootstrapServers(servers) }),
+    ...(allowed && { allowedHosts: hostNames(allowed) }),
     ...(readOnly && { readOnly: bool(readOnly) }),
     ...(sample && { lagSampleMs: whole(sample, 100, 3_600_000) }),
     ...(protocol && {
@@ -151,4 +159,16 @@ function bootstrapServers([source, value]: [string, string]): string[] {
     }
   }
   return servers;
+}
+
+function hostNames([source, value]: [string, string]): string[] {
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  for (const name of names) {
+    if (!/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name)) {
+      throw new ConfigError(
+        `${source} = '${value}': '${name}' is not a host name (letters, digits, '-' and '.'; a leading '.' for a whole domain)`,
+      );
+    }
+  }
+  return names;
 }

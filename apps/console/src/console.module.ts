@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AllowedHostGuard } from './api/allowed-host.guard.js';
 import { ApiController } from './api/api.controller.js';
 import { ConsoleErrorsFilter } from './api/console-errors.filter.js';
 import { ReadOnlyGuard } from './api/read-only.guard.js';
@@ -24,7 +25,9 @@ export class ConsoleModule {
       controllers: [ApiController, PagesController, AssetsController],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
-        // In this order: with --read-only every change is 403, whatever it is and wherever it is from.
+        // In this order: a name the console does not answer under is refused first, pages too;
+        // then with --read-only every change is 403, whatever it is and wherever it is from.
+        { provide: APP_GUARD, useClass: AllowedHostGuard },
         { provide: APP_GUARD, useClass: ReadOnlyGuard },
         { provide: APP_GUARD, useClass: SameOriginGuard },
         { provide: APP_FILTER, useClass: ConsoleErrorsFilter },

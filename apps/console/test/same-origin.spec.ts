@@ -3,6 +3,8 @@ import { type ConsoleUnderTest, startConsole } from './console-support.js';
 
 interface Answer {
   readonly status: number;
+  readonly text: string;
+  /** The parsed body of a JSON answer. */
   readonly body: { message?: string } | null;
 }
 
@@ -14,7 +16,8 @@ function send(url: string, method: string, headers: Record<string, string>, body
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, body: text === '' ? null : JSON.parse(text) });
+        const json = res.headers['content-type']?.startsWith('application/json') === true;
+        resolve({ status: res.statusCode ?? 0, text, body: json ? JSON.parse(text) : null });
       });
       res.on('error', reject);
     });
@@ -112,5 +115,49 @@ describe('console API: changes only from the console itself', () => {
     expect(produced.status).toBe(201);
     const { body } = await t.call('GET', '/api/topics/kept');
     expect(body).toMatchObject({ partitionList: [{ latestOffset: '1' }] });
+  });
+});
+
+/** DNS rebinding: a page whose own name now points at 127.0.0.1 reads the console as its origin. */
+describe('console: answers only under its own names', () => {
+  let t: ConsoleUnderTest;
+
+  beforeAll(async () => {
+    t = await startConsole({ allowedHosts: ['console.example', '.corp.example'] });
+  });
+  afterAll(() => t.close());
+
+  it('a Host it does not know is 403 for pages and API alike, with the flag that would allow it', async () => {
+    for (const path of ['/', '/topics', '/groups']) {
+      const page = await send(`${t.console.url}${path}`, 'GET', { host: `evil.example:${t.console.port}` });
+      expect({ path, status: page.status }).toEqual({ path, status: 403 });
+    }
+    const answer = await send(`${t.console.url}/api/cluster`, 'GET', {
+      host: `evil.example:${t.console.port}`,
+    });
+    expect(answer.body?.message).toBe(
+      `GET /api/cluster: Host evil.example:${t.console.port} is not a name of this console; to serve it under that name, start it with --allowed-hosts evil.example`,
+    );
+    // A listed domain's look-alike is not below it.
+    expect((await send(`${t.console.url}/api/cluster`, 'GET', { host: 'evilcorp.example' })).status).toBe(
+      403,
+    );
+  });
+
+  it('IP addresses, localhost and the --allowed-hosts names (a leading dot: the whole domain) are served', async () => {
+    for (const host of [
+      `127.0.0.1:${t.console.port}`,
+      `[::1]:${t.console.port}`,
+      `LocalHost:${t.console.port}`,
+      'console.example',
+      'corp.example:8080',
+      'console.eu.corp.example',
+    ]) {
+      const answer = await send(`${t.console.url}/api/cluster`, 'GET', { host });
+      expect({ host, status: answer.status }).toEqual({ host, status: 200 });
+    }
+    const page = await send(`${t.console.url}/`, 'GET', { host: 'console.example' });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html');
   });
 });
